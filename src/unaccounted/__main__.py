@@ -1,0 +1,5 @@
+"""Allow ``python -m unaccounted``."""
+
+from unaccounted.cli import main
+
+main()

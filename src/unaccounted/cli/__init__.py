@@ -1,0 +1,14 @@
+"""The command line: the only part of unaccounted that knows about the terminal.
+
+Each verb group lives in its own module under ``cli/`` and registers its commands on
+``app`` when imported; the list below is the whole command surface.
+"""
+
+from __future__ import annotations
+
+from unaccounted.cli import export_cmds as _export_cmds  # noqa: F401
+from unaccounted.cli import ingest_cmds as _ingest_cmds  # noqa: F401
+from unaccounted.cli import workspace_cmds as _workspace_cmds  # noqa: F401  (registers commands)
+from unaccounted.cli.app import app, main
+
+__all__ = ["app", "main"]

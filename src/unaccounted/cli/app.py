@@ -1,0 +1,119 @@
+"""The Typer application, its global options, and the one-line error contract."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from unaccounted import __version__
+from unaccounted.errors import UnaccountedError
+
+app = typer.Typer(
+    name="unaccounted",
+    help=(
+        "Count the dead and missing of a war by name: ingest sources, keep every claim "
+        "with its source, and estimate the deaths nobody recorded."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+#: Everything meant for a person goes to stderr; stdout carries data (JSON, CSV) only.
+console = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+
+WORKSPACE_ENV = "UNACCOUNTED_WORKSPACE"
+
+
+@dataclass
+class Context:
+    """Options shared by every command."""
+
+    workspace: Path
+    verbose: int = 0
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"unaccounted {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    workspace: Annotated[
+        Path | None,
+        typer.Option(
+            "--workspace",
+            "-w",
+            help=f"Workspace folder (default: ${WORKSPACE_ENV}, else the current folder).",
+            show_default=False,
+        ),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Log progress to stderr (-vv: debug).")
+    ] = 0,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    chosen = workspace or Path(os.environ.get(WORKSPACE_ENV) or ".")
+    ctx.obj = Context(workspace=chosen, verbose=verbose)
+    if verbose:
+        logging.basicConfig(
+            level=logging.DEBUG if verbose > 1 else logging.INFO,
+            format="%(asctime)s %(name)s %(message)s",
+            stream=sys.stderr,
+        )
+
+
+def get_context(ctx: typer.Context) -> Context:
+    """The shared options of the running command."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, Context)
+    return obj
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error and return the exit to raise."""
+    console.print(f"error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning known errors into one line."""
+    try:
+        app(standalone_mode=False)
+    except UnaccountedError as exc:
+        console.print(f"error: {exc}", markup=False, soft_wrap=True)
+        sys.exit(2)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        console.print("aborted", markup=False)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        console.print("interrupted: nothing from this run was stored", markup=False)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,58 @@
+"""Export commands: write workspace data back out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unaccounted.cli.app import app, console, get_context
+from unaccounted.errors import InputError
+from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
+from unaccounted.workspace import Workspace
+
+export_app = typer.Typer(help="Write workspace data out as CSV, Parquet or JSON Lines.",
+                         no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("records")
+def export_records(
+    ctx: typer.Context,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help=f"One of: {', '.join(EXPORT_FORMATS)}.")
+    ] = "csv",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output file (default: stdout).")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source.")] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Every version, not just the current one.")
+    ] = False,
+    safe_cells: Annotated[
+        bool,
+        typer.Option(help="CSV: prefix cells that start with = + - @ with ' (spreadsheet-safe)."),
+    ] = True,
+) -> None:
+    """Export records with their source, version, file and line."""
+    ws = Workspace.open(get_context(ctx).workspace)
+    export_path_check(out_path, fmt)
+    with ws.store() as store:
+        if source is not None and not store.has_source(source):
+            raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
+        if fmt == "parquet":
+            assert out_path is not None
+            n = store.write_records_parquet(out_path, source, all_versions)
+        else:
+            batches = store.record_batches(source, all_versions)
+            writer = (lambda fh: write_csv(batches, fh, safe_cells)) if fmt == "csv" else (
+                lambda fh: write_jsonl(batches, fh))
+            if out_path is None:
+                n = writer(sys.stdout)
+                sys.stdout.flush()
+            else:
+                with out_path.open("w", encoding="utf-8", newline="") as fh:
+                    n = writer(fh)
+    console.print(f"exported {n} records" + (f" to {out_path}" if out_path else ""))

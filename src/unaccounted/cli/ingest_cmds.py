@@ -1,0 +1,108 @@
+"""The ingest command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from unaccounted.cli.app import app, console, get_context, out
+from unaccounted.columns import SOURCE_KINDS
+from unaccounted.ingest import IngestOptions, IngestReport, ingest_files, load_mapping
+from unaccounted.ingest.pipeline import check_inputs
+from unaccounted.workspace import Workspace
+
+_REJECT_LABELS = {
+    "no_name": "no name",
+    "duplicate": "duplicate",
+    "conflicting_id": "record_id reused",
+    "ragged": "too many cells",
+    "invalid_json": "invalid JSON",
+    "not_an_object": "not an object",
+}
+
+
+@app.command()
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="CSV/TSV, XLSX, JSON, JSON Lines, Parquet.")],
+    source: Annotated[
+        str | None, typer.Option(help="Source name (default: mapping's, else the file name).")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option(help=f"Source kind: {', '.join(SOURCE_KINDS)}.")
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="YAML mapping: header renames and source attributes.")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="XLSX: only this sheet.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding (default: detected).")
+    ] = None,
+    archive: Annotated[
+        bool, typer.Option("--archive", help="Copy the files into the workspace archive.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Read source files into the workspace; every row becomes a record or a reject."""
+    ws = Workspace.open(get_context(ctx).workspace)
+    check_inputs(files)
+    options = IngestOptions(
+        source=source,
+        kind=kind,
+        mapping=load_mapping(mapping) if mapping else None,
+        archive=archive,
+        sheet=sheet,
+        encoding=encoding,
+    )
+    with Progress(
+        TextColumn("ingesting"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+        console=console, transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+
+        def on_progress(done: float, total: float) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = ingest_files(ws, files, options, on_progress)
+    if as_json:
+        out.print_json(json.dumps(report_json(report), ensure_ascii=False))
+    print_report(report)
+
+
+def report_json(report: IngestReport) -> dict[str, object]:
+    return {
+        "event": report.event_id,
+        "accepted": report.accepted,
+        "rejected": report.rejected,
+        "counts": dict(report.totals),
+        "files": report.files,
+        "parts": [
+            {"path": p.path, "sheet": p.sheet, "counts": dict(p.counts)} for p in report.parts
+        ],
+    }
+
+
+def print_report(report: IngestReport) -> None:
+    for part in report.parts:
+        c = part.counts
+        name = Path(part.path).name + (f" [{part.sheet}]" if part.sheet else "")
+        rejected = {k: v for k, v in c.items() if k in _REJECT_LABELS}
+        why = ", ".join(f"{v} {_REJECT_LABELS[k]}" for k, v in sorted(rejected.items()))
+        line = (
+            f"{name}: {c['rows']} rows: {c['new']} new, {c['version']} new versions, "
+            f"{c['unchanged']} unchanged; {sum(rejected.values())} rejected"
+            + (f" ({why})" if why else "")
+        )
+        if c["blank"]:
+            line += f"; {c['blank']} blank rows skipped"
+        console.print(line, markup=False)
+    console.print(
+        f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
+        markup=False,
+    )
+    if report.rejected:
+        console.print("list the rejects with: unaccounted rejects [--source NAME]", markup=False)

@@ -1,0 +1,99 @@
+"""Mapping files: how one source's file maps onto the canonical columns, and what it is.
+
+A mapping is YAML::
+
+    source: Memorial list of Kursk oblast   # source name (default: the file name)
+    kind: memorial_list                      # one of the source kinds in DESIGN.md
+    publisher: Regional newspaper
+    url: https://example.org/list
+    independence_group: kursk-lists          # sources that copy each other share one
+    encoding: cp1251                         # optional; detected when absent
+    delimiter: ";"                           # optional; sniffed when absent
+    sheet: Лист1                             # optional; every sheet when absent
+    columns:                                 # header as found -> canonical column
+      ФИО: full_name
+      Дата рождения: birth_date
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from unaccounted.columns import CANONICAL_COLUMNS, SOURCE_KINDS
+from unaccounted.errors import InputError
+
+
+class Mapping(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str | None = None
+    kind: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    independence_group: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = {}
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, value: str | None) -> str | None:
+        return check_kind(value)
+
+    @field_validator("columns")
+    @classmethod
+    def _columns(cls, value: dict[str, str]) -> dict[str, str]:
+        for header, target in value.items():
+            if target.strip().lower() not in CANONICAL_COLUMNS:
+                raise ValueError(
+                    f"column '{header}' maps to '{target}', which is not a canonical column "
+                    f"({', '.join(CANONICAL_COLUMNS)})"
+                )
+        return {str(h).strip(): t.strip().lower() for h, t in value.items()}
+
+    def target(self, header: str) -> str | None:
+        """The canonical column this mapping sends ``header`` to, matched case-insensitively."""
+        wanted = header.strip().casefold()
+        for name, target in self.columns.items():
+            if name.casefold() == wanted:
+                return target
+        return None
+
+
+def check_kind(value: str | None) -> str | None:
+    if value is None:
+        return None
+    kind = value.strip().lower().replace(" ", "_").replace("-", "_")
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"unknown source kind '{value}' (kinds: {', '.join(SOURCE_KINDS)})")
+    return kind
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; any problem is a one-line :class:`InputError`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise InputError(f"mapping file not found: {path}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read mapping {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"mapping {path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError(f"mapping {path} must be a YAML mapping of keys to values")
+    try:
+        return Mapping.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            allowed = ", ".join(Mapping.model_fields)
+            msg = f"unknown key (allowed: {allowed})"
+        raise InputError(f"mapping {path}: '{where}': {msg}") from exc

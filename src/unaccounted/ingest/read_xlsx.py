@@ -1,0 +1,89 @@
+"""XLSX workbooks: every sheet (or a chosen one), streamed row by row with openpyxl.
+
+Cells are turned back into the text a person sees: whole numbers without ``.0``, dates
+as ISO ``YYYY-MM-DD`` (with the time only when it is not midnight), booleans as
+``true``/``false``. The sheet row number is the record's line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from unaccounted.errors import InputError
+from unaccounted.ingest.readers import Progress, ReadOptions, Table, clean_header, rows_to_batches
+
+
+def cell_text(value: Any) -> str | None:
+    """The text of one cell value as openpyxl returns it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Table]:
+    import openpyxl  # imported here: only workbooks need it
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
+    names = list(book.sheetnames)
+    if opts.sheet is not None and opts.sheet not in names:
+        book.close()
+        raise InputError(f"{path}: no sheet named '{opts.sheet}' (sheets: {', '.join(names)})")
+    chosen = [opts.sheet] if opts.sheet is not None else names
+
+    def tables() -> Iterator[Table]:
+        try:
+            for index, name in enumerate(chosen):
+                sheet = book[name]
+                rows = ((i, [cell_text(v) for v in row])
+                        for i, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+                header_line, header = _first_nonblank(rows)
+                if header is None:
+                    continue
+                while header and header[-1] is None:
+                    header.pop()
+                yield Table(name, clean_header(header), rows_to_batches(
+                    _with_progress(rows, index, len(chosen), sheet.max_row or 1, progress),
+                    len(header), opts.batch_rows))
+                del header_line
+            progress(1.0)
+        finally:
+            book.close()
+
+    return tables()
+
+
+def _first_nonblank(
+    rows: Iterator[tuple[int, list[str | None]]],
+) -> tuple[int, list[str | None] | None]:
+    for line, cells in rows:
+        if any(c is not None and c.strip() for c in cells):
+            return line, cells
+    return 0, None
+
+
+def _with_progress(
+    rows: Iterator[tuple[int, list[str | None]]], index: int, count: int, max_row: int,
+    progress: Progress,
+) -> Iterator[tuple[int, list[str | None]]]:
+    for line, cells in rows:
+        if line % 5_000 == 0:
+            progress((index + min(line / max_row, 1.0)) / count)
+        yield line, cells

@@ -1,0 +1,118 @@
+"""Readers: turn a CSV/TSV, XLSX, JSON/JSON Lines or Parquet file into tables of raw strings.
+
+Every reader streams: it yields :class:`Table` objects whose batches are Arrow tables of at
+most ``batch_rows`` rows, with a ``_line`` column (the row's position in the file: the
+physical line for text files, the sheet row for workbooks, the element number for JSON
+arrays and Parquet) followed by ``c0 … cN``, one string column per header column.
+Rows that cannot be staged (a JSON Lines line that is not JSON, a row with more cells than
+the header) come back as :class:`BadRow` so the caller can reject them with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from unaccounted.errors import InputError
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+FORMATS = {
+    ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv",
+    ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+
+Progress = Callable[[float], None]
+
+
+@dataclass
+class BadRow:
+    line: int
+    code: str
+    reason: str
+    raw: Any
+
+
+@dataclass
+class Batch:
+    table: pa.Table
+    bad: list[BadRow] = field(default_factory=list)
+    blank: int = 0
+
+
+@dataclass
+class Table:
+    sheet: str | None
+    header: list[str]
+    batches: Iterator[Batch]
+
+
+@dataclass
+class ReadOptions:
+    batch_rows: int = 50_000
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sample_bytes: int = 1_048_576
+
+
+def file_format(path: Path) -> str:
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(FORMATS))
+        raise InputError(f"{path}: unknown file type '{path.suffix}' (known: {known})")
+    return fmt
+
+
+def columns_table(lines: list[int], rows: list[list[str | None]], width: int) -> pa.Table:
+    arrays: dict[str, pa.Array] = {"_line": pa.array(lines, pa.int64())}
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
+    for i, col in enumerate(columns):
+        arrays[f"c{i}"] = pa.array(col, pa.string())
+    return pa.table(arrays)
+
+
+def clean_header(cells: list[str | None]) -> list[str]:
+    """Header cells as text; a blank header cell is named ``column_<n>`` (1-based)."""
+    out = []
+    for i, cell in enumerate(cells, start=1):
+        text = (cell or "").strip().lstrip("\ufeff").strip()
+        out.append(text or f"column_{i}")
+    return out
+
+
+def rows_to_batches(
+    rows: Iterator[tuple[int, list[str | None]]], width: int, batch_rows: int
+) -> Iterator[Batch]:
+    """Group (line, cells) into batches: pad short rows, set aside rows wider than the header."""
+    lines: list[int] = []
+    good: list[list[str | None]] = []
+    bad: list[BadRow] = []
+    blank = 0
+    for line, cells in rows:
+        if not any(c is not None and c.strip() for c in cells):
+            blank += 1
+            continue
+        if len(cells) != width:
+            if len(cells) < width:
+                cells = cells + [None] * (width - len(cells))
+            elif any(c is not None and c.strip() for c in cells[width:]):
+                bad.append(BadRow(line, "ragged", f"row has {len(cells)} cells, the header has "
+                                  f"{width}", cells))
+                continue
+            else:
+                cells = cells[:width]
+        lines.append(line)
+        good.append(cells)
+        if len(good) >= batch_rows:
+            yield Batch(columns_table(lines, good, width), bad, blank)
+            lines, good, bad, blank = [], [], [], 0
+    if good or bad or blank:
+        yield Batch(columns_table(lines, good, width), bad, blank)

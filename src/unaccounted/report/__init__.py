@@ -1,0 +1,1 @@
+"""Report and export stage: records and results written back out for people and programs."""

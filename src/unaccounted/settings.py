@@ -1,0 +1,100 @@
+"""Every workspace setting, with its default and help text, in one place.
+
+A workspace's ``unaccounted.toml`` holds these sections; a missing key takes its default,
+an unknown key is an error (a typo must not silently fall back to a default).
+``settings_reference()`` lists them for the docs and ``unaccounted init``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+import tomli_w
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from unaccounted.errors import WorkspaceError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class StoreSettings(_Section):
+    engine: Literal["duckdb"] = Field(
+        "duckdb", description="Store engine. The embedded default is one DuckDB file."
+    )
+    path: str = Field(
+        "unaccounted.duckdb", description="Store file, relative to the workspace folder."
+    )
+    memory_limit: str = Field(
+        "1GB",
+        description="Most memory the store may use before spilling to disk (DuckDB syntax).",
+    )
+    threads: int = Field(2, ge=1, description="Worker threads the store may use.")
+
+
+class IngestSettings(_Section):
+    batch_rows: int = Field(
+        50_000, ge=1, description="Rows read and staged at a time; bounds ingest memory."
+    )
+    archive: bool = Field(
+        False,
+        description="Always copy ingested files into the workspace archive (as --archive).",
+    )
+    encoding_sample_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Bytes read from the start of a text file to detect its encoding and dialect.",
+    )
+
+
+class Settings(_Section):
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+
+
+def load_settings(path: Path) -> Settings:
+    """Read a workspace's ``unaccounted.toml``; one-line error on any problem."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise WorkspaceError(f"cannot read {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{path} is not valid TOML: {exc}") from exc
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise WorkspaceError(f"{path}: setting '{where}': {first['msg']}") from exc
+
+
+def dump_settings(settings: Settings) -> str:
+    """The TOML text of a settings object, every setting written out with its help."""
+    lines = ["# unaccounted workspace settings; every key is documented in docs/settings.md", ""]
+    data = settings.model_dump()
+    for section, fields in data.items():
+        lines.append(f"[{section}]")
+        for name, value in fields.items():
+            help_text = _field_help(section, name)
+            lines.append(f"# {help_text}")
+            lines.append(tomli_w.dumps({name: value}).strip())
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _field_help(section: str, name: str) -> str:
+    model = Settings.model_fields[section].annotation
+    assert isinstance(model, type) and issubclass(model, BaseModel)
+    return model.model_fields[name].description or ""
+
+
+def settings_reference() -> Iterator[tuple[str, Any, str]]:
+    """Yield ``(dotted name, default, help)`` for every setting."""
+    defaults = Settings().model_dump()
+    for section, fields in defaults.items():
+        for name, value in fields.items():
+            yield f"{section}.{name}", value, _field_help(section, name)

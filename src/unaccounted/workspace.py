@@ -1,0 +1,76 @@
+"""A workspace: one folder holding ``unaccounted.toml`` and the store.
+
+Every command except ``init``, ``dedupe``, ``estimate`` and ``simulate`` acts on a
+workspace; :meth:`Workspace.open` is the single way in, so a missing or incompatible
+workspace is reported the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from unaccounted.errors import WorkspaceError
+from unaccounted.settings import Settings, dump_settings, load_settings
+from unaccounted.store import Store
+
+CONFIG_NAME = "unaccounted.toml"
+ARCHIVE_DIR = "archive"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    settings: Settings
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def store_path(self) -> Path:
+        return self.root / self.settings.store.path
+
+    @property
+    def archive_dir(self) -> Path:
+        return self.root / ARCHIVE_DIR
+
+    @classmethod
+    def init(cls, root: Path, settings: Settings | None = None) -> Workspace:
+        """Create a new workspace in ``root`` (created if missing); refuse to overwrite one."""
+        root = root.expanduser()
+        if (root / CONFIG_NAME).exists():
+            raise WorkspaceError(f"{root} is already a workspace ({CONFIG_NAME} exists)")
+        if root.exists() and not root.is_dir():
+            raise WorkspaceError(f"{root} exists and is not a folder")
+        settings = settings or Settings()
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            ws = cls(root=root.resolve(), settings=settings)
+            if ws.store_path.exists():
+                raise WorkspaceError(f"{ws.store_path} already exists; move it away first")
+            Store.create(ws.store_path, settings.store).close()
+            ws.config_path.write_text(dump_settings(settings), encoding="utf-8")
+        except OSError as exc:
+            raise WorkspaceError(f"cannot create a workspace in {root}: {exc.strerror}") from exc
+        return ws
+
+    @classmethod
+    def open(cls, root: Path) -> Workspace:
+        """Open the workspace in ``root``, or say how to make one."""
+        root = root.expanduser()
+        config = root / CONFIG_NAME
+        if not config.is_file():
+            where = "the current folder" if str(root) in ("", ".") else str(root)
+            raise WorkspaceError(
+                f"no workspace in {where} ({CONFIG_NAME} not found); "
+                f"create one with 'unaccounted init DIR' or pass --workspace DIR"
+            )
+        ws = cls(root=root.resolve(), settings=load_settings(config))
+        if not ws.store_path.is_file():
+            raise WorkspaceError(f"the workspace store {ws.store_path} is missing")
+        return ws
+
+    def store(self, *, read_only: bool = False) -> Store:
+        """Open the store (upgrading an older schema unless read-only)."""
+        return Store.open(self.store_path, self.settings.store, read_only=read_only)
