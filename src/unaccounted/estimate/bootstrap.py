@@ -1,0 +1,114 @@
+"""Bootstrap intervals that repeat the model search (BCa, Efron 1987).
+
+Intervals conditional on a searched model under-cover (61% at nominal 95% in the
+simulation of Chan, Silverman & Vincent 2021), so for a searched model every bootstrap
+replicate redraws the table (multinomial on the observed counts, same total) and reruns
+the whole search. The acceleration comes from a delete-one jackknife over people: one
+search per distinct observed history with that history's count reduced by one, each
+weighted by the count, as in Silverman, Chan & Vincent (2024).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import norm
+
+from unaccounted.estimate.result import EstimateRefused
+
+log = logging.getLogger(__name__)
+
+Estimator = Callable[[npt.NDArray[np.int64]], float]
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BootstrapResult:
+    lower: float
+    upper: float
+    replicates: npt.NDArray[np.float64]
+    acceleration: float
+    bias_z0: float
+    failed: int
+
+
+def quantile_type8(
+    x: npt.NDArray[np.float64], probs: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Hyndman & Fan type 8 quantiles (median-unbiased), R's ``quantile(type = 8)``."""
+    return np.asarray(np.quantile(x, probs, method="median_unbiased"), dtype=np.float64)
+
+
+def bca(
+    replicates: npt.NDArray[np.float64],
+    point: float,
+    acceleration: float,
+    levels: tuple[float, float] = (0.025, 0.975),
+) -> tuple[float, float, float]:
+    """BCa limits at ``levels``; returns (lower, upper, z0)."""
+    reps = replicates[np.isfinite(replicates)]
+    share = float(np.mean(reps < point))
+    share = min(max(share, 0.5 / reps.size), 1 - 0.5 / reps.size)
+    z0 = float(norm.ppf(share))
+    za = norm.ppf(np.asarray(levels)) + z0
+    adj = norm.cdf(z0 + za / (1 - acceleration * za))
+    lo, hi = quantile_type8(reps, adj)
+    return float(lo), float(hi), z0
+
+
+def jackknife_acceleration(cells: npt.NDArray[np.int64], estimator: Estimator) -> float:
+    """Acceleration from deleting one person at a time (grouped by capture history)."""
+    idx = np.flatnonzero(cells > 0)
+    idx = idx[idx > 0]
+    weights = cells[idx].astype(np.float64)
+    values = np.empty(idx.size)
+    for i, c in enumerate(idx):
+        reduced = cells.copy()
+        reduced[c] -= 1
+        try:
+            values[i] = estimator(reduced)
+        except EstimateRefused:
+            values[i] = math.nan
+    ok = np.isfinite(values)
+    if not ok.all():
+        log.info("jackknife: %d of %d deletions gave no estimate", int((~ok).sum()), idx.size)
+    w, v = weights[ok], values[ok]
+    resid = (w @ v) / w.sum() - v
+    denom = float(w @ resid**2)
+    return float((w @ resid**3) / (6 * denom**1.5)) if denom > 0 else 0.0
+
+
+def bootstrap_bca(
+    cells: npt.NDArray[np.int64],
+    estimator: Estimator,
+    point: float,
+    nboot: int,
+    seed: int,
+    progress: Progress | None = None,
+) -> BootstrapResult:
+    """Resample the table ``nboot`` times, re-estimate each, and return BCa 95% limits."""
+    rng = np.random.default_rng(seed)
+    n = int(cells[1:].sum())
+    probs = cells[1:] / n
+    draws = rng.multinomial(n, probs, size=nboot)
+    reps = np.empty(nboot)
+    failed = 0
+    for b in range(nboot):
+        boot = np.concatenate([[0], draws[b]]).astype(np.int64)
+        try:
+            reps[b] = estimator(boot)
+        except EstimateRefused:
+            reps[b] = math.nan
+            failed += 1
+        if progress is not None:
+            progress(b + 1, nboot)
+    if failed == nboot:
+        raise EstimateRefused("no bootstrap replicate could be estimated")
+    accel = jackknife_acceleration(cells, estimator)
+    lo, hi, z0 = bca(reps, point, accel)
+    return BootstrapResult(lo, hi, reps, accel, z0, failed)
