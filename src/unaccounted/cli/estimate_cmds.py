@@ -1,0 +1,159 @@
+"""``unaccounted estimate``: multiple systems estimation on a capture-history table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from unaccounted.cli.app import app, console, fail, out
+from unaccounted.estimate import (
+    METHODS,
+    Estimate,
+    EstimateRefused,
+    LCMCRSettings,
+    LoglinearSettings,
+    Row,
+    compare,
+    estimate,
+    read_histories,
+)
+from unaccounted.estimate.search import SEARCHES
+
+
+@app.command("estimate")
+def estimate_cmd(
+    histories: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Capture-history CSV: one 0/1 column per list (in_<list> or the name), and count.",
+            show_default=False,
+        ),
+    ] = None,
+    method: Annotated[str, typer.Option(help=f"One of: {', '.join(METHODS)}.")] = "loglinear",
+    seed: Annotated[int, typer.Option(help="Seed for the bootstrap and the sampler.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    do_compare: Annotated[
+        bool, typer.Option("--compare", help="Run every applicable method and search side by side.")
+    ] = False,
+    search: Annotated[
+        str, typer.Option(help=f"Log-linear model search: {', '.join(SEARCHES)}.")
+    ] = "downhill",
+    model: Annotated[
+        str | None,
+        typer.Option(help="A fixed log-linear model instead of a search, e.g. 'A:B + C'."),
+    ] = None,
+    max_order: Annotated[
+        int | None,
+        typer.Option(help="Highest interaction order searched (default k-1; stepwise 2)."),
+    ] = None,
+    threshold: Annotated[float, typer.Option(help="Stepwise p-value threshold.")] = 0.02,
+    nboot: Annotated[
+        int, typer.Option(help="Bootstrap resamples for a searched log-linear model (0: none).")
+    ] = 500,
+    classes: Annotated[int, typer.Option(help="LCMCR: number of latent classes K.")] = 10,
+    chains: Annotated[int, typer.Option(help="LCMCR: number of chains.")] = 4,
+    iterations: Annotated[int, typer.Option(help="LCMCR: iterations per chain.")] = 20_000,
+    burn_in: Annotated[int, typer.Option(help="LCMCR: iterations discarded per chain.")] = 5_000,
+    thin: Annotated[int, typer.Option(help="LCMCR: keep every n-th draw.")] = 1,
+    delta: Annotated[
+        float | None, typer.Option(help="dga: hyper-Dirichlet prior count per cell (default 2^-k).")
+    ] = None,
+) -> None:
+    """Estimate how many people no list recorded (multiple systems estimation)."""
+    if histories is None:
+        raise fail("a capture-history file is required: unaccounted estimate HISTORIES.csv")
+    if method not in METHODS:
+        raise fail(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if search not in SEARCHES:
+        raise fail(f"unknown search {search!r}; choose one of {', '.join(SEARCHES)}")
+    hist = read_histories(histories)
+    if do_compare:
+        with console.status("comparing methods") as status:
+            rows = compare(hist, seed=seed, nboot=min(nboot, 200), progress=status.update)
+        if as_json:
+            out.print_json(
+                json.dumps(
+                    [
+                        {"label": r.label, "refused": r.refused or None}
+                        | (r.result.to_dict() if r.result else {})
+                        for r in rows
+                    ]
+                )
+            )
+        else:
+            _compare_table(rows, hist.observed)
+        return
+    ll = LoglinearSettings(
+        search=search, model=model, max_order=max_order, threshold=threshold, nboot=nboot, seed=seed
+    )
+    lc = LCMCRSettings(
+        classes=classes, chains=chains, iterations=iterations, burn_in=burn_in, thin=thin, seed=seed
+    )
+    try:
+        with console.status(f"estimating ({method})") as status:
+
+            def progress(done: int, total: int) -> None:
+                status.update(f"bootstrap {done}/{total}")
+
+            result = estimate(
+                hist,
+                method,
+                seed=seed,
+                loglinear=ll,
+                lcmcr_settings=lc,
+                delta=delta,
+                progress=progress,
+            )
+    except EstimateRefused as exc:
+        raise fail(f"estimate refused: {exc}", code=1) from None
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    if as_json:
+        out.print_json(json.dumps(result.to_dict()))
+    else:
+        _result_table(result)
+
+
+def _fmt(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.0f}"
+
+
+def _result_table(r: Estimate) -> None:
+    d = r.to_dict()
+    table = Table(title=f"Multiple systems estimate ({r.method})", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("observed", f"{r.observed:,}")
+    table.add_row("estimate", _fmt(d["estimate"]))
+    table.add_row("95% interval", f"{_fmt(d['lower'])} – {_fmt(d['upper'])}")
+    table.add_row("unseen", _fmt(d["estimate"] - r.observed if d["estimate"] is not None else None))
+    table.add_row("model", r.model)
+    table.add_row("interval", r.interval)
+    for key, value in d["diagnostics"].items():
+        table.add_row(key, str(value))
+    out.print(table)
+    for w in r.warnings:
+        console.print(f"warning: {w}", markup=False)
+
+
+def _compare_table(rows: list[Row], observed: int) -> None:
+    table = Table(title=f"Sensitivity: {observed:,} observed")
+    for col in ("method", "model", "estimate", "95% interval", "notes"):
+        table.add_column(col)
+    for row in rows:
+        if row.result is None:
+            table.add_row(row.label, "—", "refused", "", row.refused)
+            continue
+        d = row.result.to_dict()
+        table.add_row(
+            row.label,
+            row.result.model,
+            _fmt(d["estimate"]),
+            f"{_fmt(d['lower'])} – {_fmt(d['upper'])}",
+            "; ".join(row.result.warnings),
+        )
+    out.print(table)
