@@ -107,6 +107,11 @@ def sample(hist: CaptureHistories, settings: LCMCRSettings = LCMCRSettings()) ->
         nk = seen_k + m0
         lam = rng.beta(1.0 + caught, 1.0 + nk[:, None, :] - caught)
         np.clip(lam, 1e-12, 1 - 1e-12, out=lam)
+        if k == 1:  # a single class: the Bayesian model Mt, no stick-breaking
+            if it >= s.burn_in and (it - s.burn_in) % s.thin == 0:
+                out_n[:, slot], out_alpha[:, slot], out_occ[:, slot] = n + n0, alpha, 1.0
+                slot += 1
+            continue
         # stick-breaking weights and their concentration
         tail = np.cumsum(nk[:, ::-1], axis=1)[:, ::-1]  # sum over l >= k
         v = rng.beta(1.0 + nk[:, :-1], alpha[:, None] + tail[:, 1:])
