@@ -217,7 +217,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 def _describe(error: ValidationError, where: str) -> str:
     first = error.errors()[0]
     key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    return f"{where}: {key}: {first['msg']}"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    return f"{where}: {key}: {message}"
 
 
 def load_config(path: Path | None = None) -> SimulationConfig:
