@@ -86,7 +86,7 @@ def fit(model: Model, cells: npt.NDArray[np.int64], lists: tuple[str, ...] | Non
         return Fit(model, check_reduced(red, y_int, model, lists))
     rank = int(np.linalg.matrix_rank(red.x))
     beta, converged = poisson_mle(red.x, y) if rank == red.x.shape[1] else (np.zeros(0), False)
-    mu = np.exp(red.x @ beta) if beta.size else np.zeros(0)
+    mu = np.exp(np.minimum(red.x @ beta, 700.0)) if beta.size else np.zeros(0)
     # Newton settling at a finite stationary point proves the MLE exists; otherwise the
     # linear program decides.
     verdict = Verdict(True, True) if converged else check_reduced(red, y_int, model, lists)
