@@ -75,3 +75,27 @@ def test_cli_exit_code_and_one_line(tmp_path: Path) -> None:
     assert proc.stderr.strip().splitlines() == [
         f"error: {path}: units.guards_share: Input should be greater than or equal to 0"
     ]
+
+
+def test_docs_mention_every_key() -> None:
+    """docs/simulate.md lists every config key and style (STYLE.md: docs list every setting)."""
+    from pydantic import BaseModel
+
+    from unaccounted.simulate.styles import STYLES
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "simulate.md").read_text("utf-8")
+
+    def keys(model: type[BaseModel]) -> set[str]:
+        out = set(model.model_fields)
+        for field in model.model_fields.values():
+            inner = field.annotation
+            for candidate in (*getattr(inner, "__args__", ()), inner):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    out |= keys(candidate)
+        return out
+
+    from unaccounted.simulate.config import SimulationConfig, SourceConfig
+
+    missing = sorted(k for k in keys(SimulationConfig) | keys(SourceConfig) if k not in docs)
+    assert not missing, f"docs/simulate.md does not mention {missing}"
+    assert not [s for s in STYLES if f"`{s}`" not in docs]
