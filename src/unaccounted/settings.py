@@ -30,7 +30,7 @@ class StoreSettings(_Section):
         "unaccounted.duckdb", description="Store file, relative to the workspace folder."
     )
     memory_limit: str = Field(
-        "1GB",
+        "512MB",
         description="Most memory the store may use before spilling to disk (DuckDB syntax).",
     )
     threads: int = Field(2, ge=1, description="Worker threads the store may use.")
@@ -52,8 +52,8 @@ class IngestSettings(_Section):
 
 
 class Settings(_Section):
-    store: StoreSettings = Field(default_factory=StoreSettings)
-    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    store: StoreSettings = Field(default_factory=lambda: StoreSettings())
+    ingest: IngestSettings = Field(default_factory=lambda: IngestSettings())
 
 
 def load_settings(path: Path) -> Settings:

@@ -5,12 +5,22 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 from unaccounted import __version__
 from unaccounted.errors import UnaccountedError
@@ -61,7 +71,8 @@ def _global(
         ),
     ] = None,
     verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="Log progress to stderr (-vv: debug).")
+        int,
+        typer.Option("--verbose", "-v", count=True, help="Log progress to stderr (-vv: debug)."),
     ] = 0,
     version: Annotated[
         bool,
@@ -85,6 +96,20 @@ def get_context(ctx: typer.Context) -> Context:
     return obj
 
 
+@contextmanager
+def progress_bar(label: str, *, in_bytes: bool = False) -> Iterator[Callable[[float, float], None]]:
+    """Yield ``update(done, total)``; draw a bar on a terminal, stay silent elsewhere."""
+    if not console.is_terminal:
+        yield lambda done, total: None
+        return
+    columns = [TextColumn(label), BarColumn(), TaskProgressColumn(), TimeRemainingColumn()]
+    if in_bytes:
+        columns.insert(2, DownloadColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error and return the exit to raise."""
     console.print(f"error: {message}", markup=False, soft_wrap=True)
@@ -94,26 +119,12 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 def main() -> None:
     """Console-script entry point: run the app, turning known errors into one line."""
     try:
-        app(standalone_mode=False)
+        app()
     except UnaccountedError as exc:
         console.print(f"error: {exc}", markup=False, soft_wrap=True)
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        console.print("aborted", markup=False)
-        sys.exit(130)
     except KeyboardInterrupt:
         console.print("interrupted: nothing from this run was stored", markup=False)
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(0)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

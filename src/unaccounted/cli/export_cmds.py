@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -13,8 +13,9 @@ from unaccounted.errors import InputError
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
 from unaccounted.workspace import Workspace
 
-export_app = typer.Typer(help="Write workspace data out as CSV, Parquet or JSON Lines.",
-                         no_args_is_help=True)
+export_app = typer.Typer(
+    help="Write workspace data out as CSV, Parquet or JSON Lines.", no_args_is_help=True
+)
 app.add_typer(export_app, name="export")
 
 
@@ -47,8 +48,12 @@ def export_records(
             n = store.write_records_parquet(out_path, source, all_versions)
         else:
             batches = store.record_batches(source, all_versions)
-            writer = (lambda fh: write_csv(batches, fh, safe_cells)) if fmt == "csv" else (
-                lambda fh: write_jsonl(batches, fh))
+
+            def writer(fh: TextIO) -> int:
+                if fmt == "csv":
+                    return write_csv(batches, fh, safe_cells)
+                return write_jsonl(batches, fh)
+
             if out_path is None:
                 n = writer(sys.stdout)
                 sys.stdout.flush()

@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 
-from unaccounted.cli.app import app, console, get_context, out
+from unaccounted.cli.app import app, console, get_context, out, progress_bar
 from unaccounted.columns import SOURCE_KINDS
 from unaccounted.ingest import IngestOptions, IngestReport, ingest_files, load_mapping
 from unaccounted.ingest.pipeline import check_inputs
@@ -39,9 +38,7 @@ def ingest(
         Path | None, typer.Option(help="YAML mapping: header renames and source attributes.")
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX: only this sheet.")] = None,
-    encoding: Annotated[
-        str | None, typer.Option(help="Text encoding (default: detected).")
-    ] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
     archive: Annotated[
         bool, typer.Option("--archive", help="Copy the files into the workspace archive.")
     ] = False,
@@ -58,15 +55,7 @@ def ingest(
         sheet=sheet,
         encoding=encoding,
     )
-    with Progress(
-        TextColumn("ingesting"), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
-        console=console, transient=True,
-    ) as bar:
-        task = bar.add_task("ingest", total=None)
-
-        def on_progress(done: float, total: float) -> None:
-            bar.update(task, completed=done, total=total)
-
+    with progress_bar("ingesting", in_bytes=True) as on_progress:
         report = ingest_files(ws, files, options, on_progress)
     if as_json:
         out.print_json(json.dumps(report_json(report), ensure_ascii=False))

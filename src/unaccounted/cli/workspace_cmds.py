@@ -65,8 +65,15 @@ def sources(
         return
     table = Table("source", "kind", "group", "records", "rejects", "publisher", "url")
     for r in rows:
-        table.add_row(r["name"], r["kind"], r["independence_group"], str(r["records"]),
-                      str(r["rejects"]), r["publisher"] or "", r["url"] or "")
+        table.add_row(
+            r["name"],
+            r["kind"],
+            r["independence_group"],
+            str(r["records"]),
+            str(r["rejects"]),
+            r["publisher"] or "",
+            r["url"] or "",
+        )
     out.print(table)
 
 
@@ -93,6 +100,12 @@ def rejects(
     table = Table("source", "file", "sheet", "line", "reason", "row as found")
     for r in rows:
         raw = r["raw"] or ""
-        table.add_row(r["source"], r["file"] or "", r["sheet"] or "", str(r["line"]),
-                      r["reason"], raw if len(raw) <= 80 else raw[:77] + "...")
+        table.add_row(
+            r["source"],
+            r["file"] or "",
+            r["sheet"] or "",
+            str(r["line"]),
+            r["reason"],
+            raw if len(raw) <= 80 else raw[:77] + "...",
+        )
     out.print(table)

@@ -7,19 +7,22 @@ row with a known ``record_id`` becomes a new version of that record.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import json
 import logging
 import shutil
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unaccounted.columns import canonical_name
+from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
 from unaccounted.ingest.formats import open_tables
 from unaccounted.ingest.mapping import Mapping, check_kind
-from unaccounted.ingest.readers import ReadOptions, Table, file_format
+from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
 from unaccounted.store.staging import Part, SourceMeta, StageColumn, Stager
 from unaccounted.workspace import Workspace
 
@@ -116,6 +119,11 @@ def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> lis
         if canonical:
             taken.add(canonical)
         columns.append(StageColumn(name=f"c{i}", header=label, canonical=canonical))
+    if not taken.intersection(NAME_COLUMNS):
+        raise InputError(
+            f"{where} has no name column ({', '.join(NAME_COLUMNS)}); map one of its columns "
+            f"({', '.join(header)}) with --mapping, e.g. 'columns: {{{header[0]}: full_name}}'"
+        )
     return columns
 
 
@@ -138,6 +146,12 @@ def ingest_files(
         url=mapping.url if mapping else None,
         independence_group=mapping.independence_group if mapping else None,
     )
+    for encoding in (options.encoding, mapping.encoding if mapping else None):
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError as exc:
+                raise InputError(f"unknown encoding '{encoding}'") from exc
     digests = [file_digest(p) for p in paths]
     total_bytes = float(sum(size for _, size in digests)) or 1.0
     args = {
@@ -192,10 +206,7 @@ def _ingest_one(
         sheet=options.sheet or (mapping.sheet if mapping else None),
         sample_bytes=settings.encoding_sample_bytes,
     )
-    try:
-        fmt, encoding, tables = open_tables(path, opts, progress)
-    except LookupError as exc:
-        raise InputError(f"unknown encoding '{opts.encoding}'") from exc
+    fmt, encoding, tables = open_tables(path, opts, progress)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
     con = stager.con
     con.execute(
@@ -206,8 +217,16 @@ def _ingest_one(
     if archived:
         con.execute("UPDATE files SET archived_as = ? WHERE sha256 = ?", [archived, sha])
     default_source = options.source or (mapping.source if mapping else None) or path.stem
-    report.files.append({"path": str(path), "sha256": sha, "size": size, "format": fmt,
-                         "encoding": encoding, "archived_as": archived})
+    report.files.append(
+        {
+            "path": str(path),
+            "sha256": sha,
+            "size": size,
+            "format": fmt,
+            "encoding": encoding,
+            "archived_as": archived,
+        }
+    )
     for table in tables:
         report.parts.append(_ingest_table(stager, path, sha, table, mapping, default_source, meta))
 
@@ -226,22 +245,40 @@ def _ingest_table(
     part = Part(sha, str(path), table.sheet, tuple(columns), default_source)
     result = PartReport(str(path), table.sheet)
     stager.open(part)
-    for n, batch in enumerate(table.batches, start=1):
-        stager.append(batch.table)
+
+    def stage(batch: Batch) -> None:
+        stager.append(part, batch.table)
         for bad in batch.bad:
             stager.reject_raw(part, bad.line, bad.code, bad.reason, bad.raw)
-            result.counts[bad.code] += 1
-        result.counts["blank"] += batch.blank
-        result.counts["rows"] += batch.table.num_rows + len(batch.bad)
-        log.info("%s: batch %d staged (%d rows)", where, n, batch.table.num_rows)
+
+    # Parsing (Python, holds the GIL) overlaps with staging (the store, releases it): one
+    # batch is staged on a worker thread while the next is parsed. Only the worker touches
+    # the connection until the loop ends.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-stage") as pool:
+        pending: Future[None] | None = None
+        for n, batch in enumerate(table.batches, start=1):
+            if pending is not None:
+                pending.result()
+            pending = pool.submit(stage, batch)
+            for bad in batch.bad:
+                result.counts[bad.code] += 1
+            result.counts["blank"] += batch.blank
+            result.counts["rows"] += batch.table.num_rows + len(batch.bad)
+            log.info("%s: batch %d read (%d rows)", where, n, batch.table.num_rows)
+        if pending is not None:
+            pending.result()
     result.counts.update(stager.merge(part, meta))
     header = [{"header": c.header, "column": c.canonical} for c in columns]
-    import json
-
     stager.con.execute(
         "INSERT INTO file_ingests VALUES (?, ?, ?, ?, ?, ?)",
-        [stager.event_id, sha, str(path), table.sheet, json.dumps(header, ensure_ascii=False),
-         json.dumps(dict(result.counts))],
+        [
+            stager.event_id,
+            sha,
+            str(path),
+            table.sheet,
+            json.dumps(header, ensure_ascii=False),
+            json.dumps(dict(result.counts)),
+        ],
     )
     log.info("%s: %s", where, dict(result.counts))
     return result
@@ -260,7 +297,7 @@ def _archive(ws: Workspace, path: Path, sha: str) -> str:
 
 
 def _summary(report: IngestReport) -> dict[str, object]:
-    totals = dict(report.totals)
+    totals: dict[str, object] = dict(report.totals)
     totals["accepted"] = report.accepted
     totals["rejected"] = report.rejected
     return totals

@@ -9,17 +9,18 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
-from unaccounted.ingest.encoding import detect_encoding
+from unaccounted.ingest.encoding import decode_error, detect_encoding
 from unaccounted.ingest.readers import (
+    BadRow,
+    Batch,
     Progress,
     ReadOptions,
     Table,
     clean_header,
-    rows_to_batches,
+    columns_table,
 )
 
 csv.field_size_limit(64 * 1024 * 1024)
-
 
 
 def sniff_delimiter(header_line: str, suffix: str) -> str:
@@ -49,10 +50,7 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
                 try:
                     first = text.readline()
                 except UnicodeDecodeError as exc:
-                    raise InputError(
-                        f"{path}: not readable as {encoding} near line {prelude + 1}; "
-                        f"pass --encoding (utf-8, cp1251, koi8-r, ...)"
-                    ) from exc
+                    raise decode_error(path, encoding) from exc
                 prelude += 1
                 if first == "" or first.strip():
                     break
@@ -62,31 +60,58 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
             header_cells = next(csv.reader([first], delimiter=delimiter))
             header = clean_header(list(header_cells))
             reader = csv.reader(text, delimiter=delimiter)
-            rows = _csv_rows(reader, prelude, raw, size, progress, path, encoding)
-            yield Table(None, header, rows_to_batches(rows, len(header), opts.batch_rows))
+            yield Table(
+                None,
+                header,
+                _csv_batches(
+                    reader, prelude, len(header), opts, raw, size, progress, path, encoding
+                ),
+            )
         finally:
             text.close()
 
     return encoding, tables()
 
 
-def _csv_rows(
-    reader: Any, prelude: int, raw: Any, size: int, progress: Progress, path: Path, encoding: str
-) -> Iterator[tuple[int, list[str | None]]]:
+def _csv_batches(
+    reader: Any,
+    prelude: int,
+    width: int,
+    opts: ReadOptions,
+    raw: Any,
+    size: int,
+    progress: Progress,
+    path: Path,
+    encoding: str,
+) -> Iterator[Batch]:
+    """The hot loop of CSV ingest: rows to batches, with each row's first line number."""
+    lines: list[int] = []
+    good: list[list[str]] = []
+    bad: list[BadRow] = []
+    blank = 0
     last = prelude
-    n = 0
     try:
         for row in reader:
-            yield last + 1, row
+            line = last + 1
             last = prelude + reader.line_num
-            n += 1
-            if n % 20_000 == 0:
+            if len(row) > width and "".join(row[width:]).strip():
+                bad.append(
+                    BadRow(line, "ragged", f"row has {len(row)} cells, the header has {width}", row)
+                )
+                continue
+            if not "".join(row).strip():
+                blank += 1
+                continue
+            lines.append(line)
+            good.append(row)
+            if len(good) >= opts.batch_rows:
                 progress(min(raw.tell() / size, 1.0))
+                yield Batch(columns_table(lines, good, width), bad, blank)  # type: ignore[arg-type]
+                lines, good, bad, blank = [], [], [], 0
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: not readable as {encoding} near line {last + 1}; "
-            f"pass --encoding (utf-8, cp1251, koi8-r, ...)"
-        ) from exc
+        raise decode_error(path, encoding) from exc
     except csv.Error as exc:
         raise InputError(f"{path}: malformed CSV near line {last + 1}: {exc}") from exc
+    if good or bad or blank:
+        yield Batch(columns_table(lines, good, width), bad, blank)  # type: ignore[arg-type]
     progress(1.0)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
-from unaccounted.ingest.encoding import detect_encoding
+from unaccounted.ingest.encoding import decode_error, detect_encoding
 from unaccounted.ingest.readers import (
     BadRow,
     Batch,
@@ -47,13 +47,11 @@ def _objects_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Any, str]]:
             for line_no, line in enumerate(fh, start=1):
                 if line.strip():
                     try:
-                        yield line_no, json.loads(line), line
+                        yield line_no, json.loads(line, parse_float=Decimal), line
                     except json.JSONDecodeError as exc:
                         yield line_no, exc, line
         except UnicodeDecodeError as exc:
-            raise InputError(
-                f"{path}: not readable as {encoding} near line {line_no + 1}; pass --encoding"
-            ) from exc
+            raise decode_error(path, encoding) from exc
 
 
 def _objects_array(path: Path) -> Iterator[tuple[int, Any, str]]:
@@ -99,8 +97,7 @@ def read_json(
                 if isinstance(obj, json.JSONDecodeError):
                     bad.append(BadRow(line, "invalid_json", f"not valid JSON: {obj.msg}", text))
                 elif not isinstance(obj, dict):
-                    bad.append(BadRow(line, "not_an_object", "not a JSON object",
-                                      value_text(obj)))
+                    bad.append(BadRow(line, "not_an_object", "not a JSON object", value_text(obj)))
                 else:
                     yield line, [value_text(obj.get(k)) for k in header]
             progress(1.0)

@@ -52,16 +52,24 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
         try:
             for index, name in enumerate(chosen):
                 sheet = book[name]
-                rows = ((i, [cell_text(v) for v in row])
-                        for i, row in enumerate(sheet.iter_rows(values_only=True), start=1))
+                rows = (
+                    (i, [cell_text(v) for v in row])
+                    for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+                )
                 header_line, header = _first_nonblank(rows)
                 if header is None:
                     continue
                 while header and header[-1] is None:
                     header.pop()
-                yield Table(name, clean_header(header), rows_to_batches(
-                    _with_progress(rows, index, len(chosen), sheet.max_row or 1, progress),
-                    len(header), opts.batch_rows))
+                yield Table(
+                    name,
+                    clean_header(header),
+                    rows_to_batches(
+                        _with_progress(rows, index, len(chosen), sheet.max_row or 1, progress),
+                        len(header),
+                        opts.batch_rows,
+                    ),
+                )
                 del header_line
             progress(1.0)
         finally:
@@ -80,7 +88,10 @@ def _first_nonblank(
 
 
 def _with_progress(
-    rows: Iterator[tuple[int, list[str | None]]], index: int, count: int, max_row: int,
+    rows: Iterator[tuple[int, list[str | None]]],
+    index: int,
+    count: int,
+    max_row: int,
     progress: Progress,
 ) -> Iterator[tuple[int, list[str | None]]]:
     for line, cells in rows:

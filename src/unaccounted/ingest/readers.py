@@ -23,10 +23,17 @@ from unaccounted.errors import InputError
 csv.field_size_limit(64 * 1024 * 1024)
 
 FORMATS = {
-    ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv",
-    ".xlsx": "xlsx", ".xlsm": "xlsx",
-    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
-    ".parquet": "parquet", ".pq": "parquet",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".tab": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
 }
 
 Progress = Callable[[float], None]
@@ -72,11 +79,16 @@ def file_format(path: Path) -> str:
 
 
 def columns_table(lines: list[int], rows: list[list[str | None]], width: int) -> pa.Table:
-    arrays: dict[str, pa.Array] = {"_line": pa.array(lines, pa.int64())}
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(width)]
-    for i, col in enumerate(columns):
-        arrays[f"c{i}"] = pa.array(col, pa.string())
-    return pa.table(arrays)
+    """A staged batch: ``_line`` and ``cells``, each row's cells as one list (fast to build).
+
+    Rows may be shorter than ``width``; the missing cells read as empty.
+    """
+    return pa.table(
+        {
+            "_line": pa.array(lines, pa.int64()),
+            "cells": pa.array(rows, pa.list_(pa.string())),
+        }
+    )
 
 
 def clean_header(cells: list[str | None]) -> list[str]:
@@ -91,24 +103,24 @@ def clean_header(cells: list[str | None]) -> list[str]:
 def rows_to_batches(
     rows: Iterator[tuple[int, list[str | None]]], width: int, batch_rows: int
 ) -> Iterator[Batch]:
-    """Group (line, cells) into batches: pad short rows, set aside rows wider than the header."""
+    """Group (line, cells) into batches; set aside blank rows and rows wider than the header."""
     lines: list[int] = []
     good: list[list[str | None]] = []
     bad: list[BadRow] = []
     blank = 0
     for line, cells in rows:
-        if not any(c is not None and c.strip() for c in cells):
+        if not "".join(c for c in cells if c is not None).strip():
             blank += 1
             continue
-        if len(cells) != width:
-            if len(cells) < width:
-                cells = cells + [None] * (width - len(cells))
-            elif any(c is not None and c.strip() for c in cells[width:]):
-                bad.append(BadRow(line, "ragged", f"row has {len(cells)} cells, the header has "
-                                  f"{width}", cells))
+        if len(cells) > width:
+            if "".join(c for c in cells[width:] if c is not None).strip():
+                bad.append(
+                    BadRow(
+                        line, "ragged", f"row has {len(cells)} cells, the header has {width}", cells
+                    )
+                )
                 continue
-            else:
-                cells = cells[:width]
+            cells = cells[:width]
         lines.append(line)
         good.append(cells)
         if len(good) >= batch_rows:

@@ -42,9 +42,14 @@ class Store:
 
     @staticmethod
     def _connect(path: Path, settings: StoreSettings, read_only: bool) -> duckdb.DuckDBPyConnection:
-        config = {"memory_limit": settings.memory_limit, "threads": settings.threads}
+        config: dict[str, Any] = {
+            "memory_limit": settings.memory_limit,
+            "threads": settings.threads,
+        }
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=config)
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            con.execute("SET enable_progress_bar = false")  # progress is the CLI's job
+            return con
         except duckdb.IOException as exc:
             raise WorkspaceError(f"cannot open the store {path}: {exc}") from exc
         except duckdb.Error as exc:
@@ -90,12 +95,14 @@ class Store:
 
     def schema_version(self) -> int:
         try:
-            row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            rows = self.con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchall()
         except duckdb.CatalogException as exc:
             raise WorkspaceError(f"{self.path} is not an unaccounted store (no schema)") from exc
-        if row is None:
+        if not rows:
             raise WorkspaceError(f"{self.path} has no schema version; it cannot be used")
-        return int(row[0])
+        return int(rows[0][0])
 
     def _upgrade(self, from_version: int) -> None:
         pending = [m for m in _migrations.available_migrations() if m.version > from_version]
@@ -107,7 +114,8 @@ class Store:
                 for statement in _migrations.statements(migration.sql):
                     self.con.execute(statement)
             self.con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(pending[-1].version)]
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                [str(pending[-1].version)],
             )
             if from_version > 0:
                 event_id = self.next_event_id()
@@ -132,9 +140,7 @@ class Store:
         self.con.execute("COMMIT")
 
     def next_event_id(self) -> int:
-        row = self.con.execute("SELECT nextval('event_seq')").fetchone()
-        assert row is not None
-        return int(row[0])
+        return int(self.con.execute("SELECT nextval('event_seq')").fetchall()[0][0])
 
     def log_event(
         self,
@@ -165,7 +171,9 @@ class Store:
     def log_failure(self, command: str, args: Mapping[str, Any], message: str) -> None:
         """Record a command that failed and changed nothing, in its own small transaction."""
         with self.transaction():
-            self.log_event(self.next_event_id(), command, args, {}, outcome="failed", message=message)
+            self.log_event(
+                self.next_event_id(), command, args, {}, outcome="failed", message=message
+            )
 
     # -- queries -----------------------------------------------------------------------
 
@@ -176,8 +184,8 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
-        row = self.con.execute(sql, params or []).fetchone()
-        return None if row is None else row[0]
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
 
     def counts(self) -> dict[str, int]:
         """Top-level counts: the ``status --json`` contract plus detail."""
@@ -191,7 +199,6 @@ class Store:
             "files": one("SELECT count(*) FROM files"),
             "events": one("SELECT count(*) FROM events"),
         }
-
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its record and reject counts, by name."""
@@ -207,7 +214,7 @@ class Store:
         )
 
     def has_source(self, name: str) -> bool:
-        return self.scalar("SELECT count(*) FROM sources WHERE name = ?", [name]) > 0
+        return int(self.scalar("SELECT count(*) FROM sources WHERE name = ?", [name])) > 0
 
     def rejects(self, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Rejected rows, oldest first, with the file they came from."""
@@ -226,18 +233,15 @@ class Store:
         self, source: str | None = None, all_versions: bool = False, batch_rows: int = 50_000
     ) -> Any:
         """A ``pyarrow.RecordBatchReader`` over records in a stable order."""
-        return self.con.execute(_records_sql(all_versions), [source, source]).fetch_record_batch(
-            batch_rows
-        )
+        rel = self.con.sql(_records_sql(all_versions), params=[source, source])
+        return rel.to_arrow_reader(batch_rows)
 
     def write_records_parquet(
         self, path: Path, source: str | None = None, all_versions: bool = False
     ) -> int:
         """Write records to a Parquet file with the engine's own writer; return the row count."""
         sql = _records_sql(all_versions).replace("?", "$1")
-        self.con.execute(
-            f"COPY ({sql}) TO '{_quote(str(path))}' (FORMAT parquet)", [source]
-        )
+        self.con.execute(f"COPY ({sql}) TO '{_quote(str(path))}' (FORMAT parquet)", [source])
         return int(self.scalar(f"SELECT count(*) FROM read_parquet('{_quote(str(path))}')"))
 
 

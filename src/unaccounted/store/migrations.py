@@ -24,7 +24,9 @@ def available_migrations() -> list[Migration]:
     for entry in resources.files("unaccounted.store").joinpath("migrations").iterdir():
         if entry.name.endswith(".sql"):
             number, _, rest = entry.name.partition("_")
-            found.append(Migration(int(number), rest.removesuffix(".sql"), entry.read_text("utf-8")))
+            found.append(
+                Migration(int(number), rest.removesuffix(".sql"), entry.read_text("utf-8"))
+            )
     found.sort(key=lambda m: m.version)
     expected = list(range(1, len(found) + 1))
     assert [m.version for m in found] == expected, "migration numbers must be 1..N with no gaps"
@@ -32,6 +34,9 @@ def available_migrations() -> list[Migration]:
 
 
 def statements(sql: str) -> list[str]:
-    """Split a migration into statements (no semicolons inside literals in our files)."""
-    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    """Split a migration into statements, dropping ``--`` comments.
+
+    Migration files must not put ``;`` or ``--`` inside string literals.
+    """
+    lines = [line.split("--", 1)[0] for line in sql.splitlines()]
     return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

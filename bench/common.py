@@ -1,0 +1,54 @@
+"""Shared helpers for the benchmarks: machine facts, child-process measurement, results."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        with open("/proc/meminfo") as fh:
+            info["mem_total_kb"] = int(fh.readline().split()[1])
+    except OSError:
+        pass
+    return info
+
+
+def run_measured(code: str, *args: str) -> dict[str, Any]:
+    """Run ``code`` in a fresh Python; it prints one JSON object; add its peak RSS (MiB)."""
+    wrapper = (
+        "import json, resource, sys, time\n"
+        f"{code}\n"
+        "t0 = time.perf_counter()\n"
+        "result = run(*sys.argv[1:])\n"
+        "result['seconds'] = time.perf_counter() - t0\n"
+        "result['peak_rss_mib'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "print(json.dumps(result))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", wrapper, *args], capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"benchmark child failed:\n{proc.stderr}")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
+
+
+def write_result(name: str, data: dict[str, Any]) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
