@@ -1,0 +1,49 @@
+"""Run every benchmark under bench/ in turn; each writes bench/results/<name>.json.
+
+python bench/run.py [--quick] [NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+QUICK_ARGS = {"ingest": ["--rows", "200000"], "estimate": ["--quick"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Run the benchmarks.")
+    parser.add_argument("names", nargs="*", help="Only these benchmarks (default: all).")
+    parser.add_argument("--quick", action="store_true", help="Smaller runs, for a smoke test.")
+    args = parser.parse_args()
+    found = sorted(p.stem for p in HERE.glob("*.py") if p.stem not in ("run", "common"))
+    names = args.names or found
+    unknown = sorted(set(names) - set(found))
+    if unknown:
+        print(
+            f"error: no benchmark named {', '.join(unknown)} (have: {', '.join(found)})",
+            file=sys.stderr,
+        )
+        return 2
+    failed = []
+    for name in names:
+        extra = QUICK_ARGS.get(name, []) if args.quick else []
+        print(f"== {name} {' '.join(extra)}", flush=True)
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *extra], check=False)
+        print(
+            f"== {name}: exit {done.returncode} in {time.perf_counter() - start:.0f} s", flush=True
+        )
+        if done.returncode:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The demo command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from unaccounted.cli.app import app, console, out
+from unaccounted.demo import run_demo
+
+
+@app.command()
+def demo(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder for the demo (cleared on every run).")
+    ] = Path("demo-workspace"),
+    persons: Annotated[int, typer.Option(help="Persons in the simulated world.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 1,
+) -> None:
+    """Simulate a world, build a workspace from its sources, and run every stage on it."""
+    run = run_demo(directory, persons, seed, lambda line: console.print(line, markup=False))
+    assert run.workspace is not None
+    with run.workspace.store() as store:
+        counts = store.counts()
+        sources = store.sources()
+    table = Table("source", "kind", "group", "records", "rejects", title="sources")
+    for s in sources:
+        table.add_row(
+            s["name"], s["kind"], s["independence_group"], str(s["records"]), str(s["rejects"])
+        )
+    out.print(table)
+    ws = run.workspace.root
+    out.print(
+        f"workspace: {ws}\n"
+        f"  {counts['sources']} sources, {counts['records']:,} records, "
+        f"{counts['rejects']:,} rejects, {counts['persons']:,} persons\n"
+        f"simulated truth (what a method should recover): {run.simulated / 'truth'}\n"
+        f"try:\n"
+        f"  unaccounted -w {ws} status\n"
+        f"  unaccounted -w {ws} sources\n"
+        f"  unaccounted -w {ws} rejects\n"
+        f"  unaccounted -w {ws} export records --format csv --out records.csv\n"
+        f"  unaccounted estimate {run.simulated / 'truth' / 'histories.csv'} --method loglinear",
+        markup=False,
+    )
