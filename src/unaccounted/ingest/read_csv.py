@@ -99,7 +99,7 @@ def _csv_batches(
                     BadRow(line, "ragged", f"row has {len(row)} cells, the header has {width}", row)
                 )
                 continue
-            if not "".join(row).strip():
+            if not any(row):  # every cell empty (whitespace-only rows reach "no name")
                 blank += 1
                 continue
             lines.append(line)

@@ -109,7 +109,7 @@ def rows_to_batches(
     bad: list[BadRow] = []
     blank = 0
     for line, cells in rows:
-        if not "".join(c for c in cells if c is not None).strip():
+        if not any(cells):  # every cell empty (whitespace-only rows reach "no name")
             blank += 1
             continue
         if len(cells) > width:

@@ -99,18 +99,22 @@ class Stager:
         self._append_sql = _append_sql(part)
 
     def append(self, part: Part, batch: pa.Table) -> None:
-        """Append a batch: ``_line`` plus either ``cells`` (a list per row) or ``c0 … cN``."""
+        """Append a batch: ``_line`` plus either ``cells`` (a list per row) or ``c0 … cN``.
+
+        The batch goes through a relation, not ``register()``: inside a transaction a
+        registered Arrow table stays referenced until commit, so memory would grow with
+        the file instead of staying bounded by one batch.
+        """
         if "cells" in batch.column_names:
             picks = ", ".join(
                 f"cells[{i + 1}] AS {_ident(c.name)}" for i, c in enumerate(part.columns)
             )
         else:
             picks = ", ".join(_ident(c.name) for c in part.columns)
-        self.con.register("_ingest_batch", batch)
-        try:
-            self.con.execute(self._append_sql.replace("__PICKS__", picks))
-        finally:
-            self.con.unregister("_ingest_batch")
+        relation = self.con.from_arrow(batch)
+        relation.query("_ingest_batch", self._append_sql.replace("__PICKS__", picks)).insert_into(
+            STAGE
+        )
 
     def reject_raw(self, part: Part, line: int, code: str, reason: str, raw: Any) -> None:
         """Reject a row the reader could not even stage (bad JSON, too many fields...)."""
@@ -233,7 +237,7 @@ class Stager:
 
 
 def _append_sql(part: Part) -> str:
-    """INSERT for one batch: raw cells plus the row's keys; ``__PICKS__`` selects the cells."""
+    """SELECT for one batch: raw cells plus the row's keys; ``__PICKS__`` selects the cells."""
     by_canonical = part.by_canonical()
     named = [by_canonical[n] for n in NAME_COLUMNS if n in by_canonical]
     has_name = " OR ".join(f"nullif(trim({_ident(c.name)}), '') IS NOT NULL" for c in named)
@@ -259,7 +263,6 @@ def _append_sql(part: Part) -> str:
     rid_given = f"nullif(trim({_ident(rid_col.name)}), '')" if rid_col else "NULL::VARCHAR"
     cells = ", ".join(_ident(c.name) for c in part.columns)
     return f"""
-    INSERT INTO {STAGE}
     SELECT _line, {cells}, src, rid_given,
         coalesce(rid_given, 'h' || substr(row_hash, 1, 16)), has_name, row_hash
     FROM (
