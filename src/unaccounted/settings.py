@@ -51,9 +51,35 @@ class IngestSettings(_Section):
     )
 
 
+class NormalizeSettings(_Section):
+    locale: str = Field(
+        "ru",
+        description="Language pack that reads names, dates, units and regions (e.g. 'ru').",
+    )
+    pack_dir: str = Field(
+        "",
+        description=(
+            "Folder (relative to the workspace) of CSV files whose rows are added to the "
+            "language pack's tables of the same name: your units, aliases, diminutives. "
+            "Empty: none."
+        ),
+    )
+    date_order: Literal["auto", "dmy", "mdy", "keep"] = Field(
+        "auto",
+        description=(
+            "How to read NN/NN/YYYY dates whose day and month could be swapped: 'auto' "
+            "(per source, from its unambiguous dates), 'dmy', 'mdy', or 'keep' both readings."
+        ),
+    )
+    batch_rows: int = Field(
+        50_000, ge=1, description="Records normalized and written at a time; bounds memory."
+    )
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=lambda: StoreSettings())
     ingest: IngestSettings = Field(default_factory=lambda: IngestSettings())
+    normalize: NormalizeSettings = Field(default_factory=lambda: NormalizeSettings())
 
 
 def load_settings(path: Path) -> Settings:

@@ -1,0 +1,80 @@
+"""The normalize and explain-record commands."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from unaccounted.cli.app import app, console, get_context, out, progress_bar
+from unaccounted.normalize.stage import explain_record, run_normalize
+from unaccounted.workspace import Workspace
+
+
+@app.command()
+def normalize(
+    ctx: typer.Context,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Normalize every record again, not only new ones.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Fill the normalized fields (name parts, keys, date intervals, unit, region) of records
+    that lack them for the current normalizer and language pack."""
+    ws = Workspace.open(get_context(ctx).workspace)
+    with progress_bar("normalizing") as on_progress:
+        report = run_normalize(ws, on_progress, rebuild=rebuild)
+    summary = {
+        "event": report.event_id,
+        "norm_version": report.norm_version,
+        "records": report.records,
+        "normalized": report.normalized,
+        "seconds": round(report.seconds, 2),
+        "not_understood": report.not_understood,
+        "date_orders": report.date_orders,
+    }
+    if as_json:
+        out.print_json(json.dumps(summary, ensure_ascii=False))
+    rate = report.normalized / report.seconds if report.seconds else 0.0
+    console.print(
+        f"normalized {report.normalized} of {report.records} records in {report.seconds:.1f} s"
+        f" ({rate:,.0f}/s; {report.norm_version}, event {report.event_id})",
+        markup=False,
+    )
+    missed = {k: v for k, v in report.not_understood.items() if v}
+    if missed:
+        listed = ", ".join(f"{v} {k}" for k, v in sorted(missed.items()))
+        console.print(f"values not understood (kept raw, fields left empty): {listed}",
+                      markup=False)  # fmt: skip
+
+
+@app.command("explain-record")
+def explain_record_cmd(
+    ctx: typer.Context,
+    source: Annotated[str, typer.Argument(help="Source name.")],
+    record_id: Annotated[str, typer.Argument(help="Record id within the source.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+) -> None:
+    """Show one record raw → normalized, field by field, with the rule that decided each."""
+    ws = Workspace.open(get_context(ctx).workspace)
+    result = explain_record(ws, source, record_id)
+    if as_json:
+        out.print_json(json.dumps(result, ensure_ascii=False))
+        return
+    out.print(
+        f"{result['source']} / {result['record_id']} (version {result['version']}, "
+        f"{result['norm_version']}{'' if result['stored'] else ', not yet normalized'})",
+        markup=False,
+    )
+    last_raw: object = object()
+    for f in result["fields"]:
+        if f["value"] is None and f["raw"] in (None, ""):
+            continue
+        raw = f["raw"]
+        shown = "" if raw == last_raw else f"  «{raw}»" if raw is not None else ""
+        last_raw = raw
+        if shown:
+            out.print(shown, markup=False)
+        out.print(f"    {f['field']:<22} {json.dumps(f['value'], ensure_ascii=False):<36} "
+                  f"{f['rule']}", markup=False)  # fmt: skip

@@ -1,0 +1,1 @@
+"""Normalization: raw record values to canonical fields and matching keys."""

@@ -1,0 +1,119 @@
+"""Language-neutral name handling: tokens, initials, and which token plays which role.
+
+A language pack describes each token (:class:`TokenInfo`: is it a known given name, a
+patronymic form, surname-like, all capitals, an initial); :func:`assign_roles` then picks
+the reading of the whole string that fits best among the orders people write names in:
+
+- ``S G P`` (lists: «Савченко Сергей Иванович»), ``G P S`` (prose: «Сергей Иванович
+  Савченко»), ``G S`` / ``S G`` (social posts, Latin lists), ``G P`` (no surname),
+  and with initials ``I I S`` («С. И. Савченко»), ``S I I`` («Савченко С.И.»), ``S G I``.
+
+A token written in capitals in a mixed-case string is the surname (``DZUGKAEV Semen``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+#: Initials: «С.», «С», «Ю.», and a run of them written together («С.И.»).
+_INITIALS_RUN = re.compile(r"^(?:[^\W\d_]\.){2,3}$")
+_SPLIT = re.compile(r"[\s,;]+")
+_STRIP = re.compile(r"^[\"'«»()\[\]]+|[\"'«»()\[\]:]+$")
+
+
+@dataclass
+class TokenInfo:
+    """What a language pack knows about one written token."""
+
+    text: str
+    initial: bool = False
+    caps: bool = False
+    #: canonical given names this form may stand for (nominative), best first
+    given: tuple[str, ...] = ()
+    given_case: str | None = None
+    given_sex: str | None = None
+    given_rule: str = ""
+    #: the nominative patronymic, when the token is a patronymic form
+    patronymic: str | None = None
+    patronymic_case: str | None = None
+    patronymic_sex: str | None = None
+    surname_like: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def tokens_of(text: str) -> list[str]:
+    """Split a written name into tokens; «С.И.» becomes «С.», «И.»; quotes and brackets go."""
+    out: list[str] = []
+    for raw in _SPLIT.split(text.strip()):
+        tok = _STRIP.sub("", raw)
+        if not tok:
+            continue
+        if _INITIALS_RUN.match(tok):
+            out.extend(f"{c}." for c in tok.split(".") if c)
+            continue
+        # «Савченко.С.И.» or «С.И.Савченко»: initials glued to a word
+        m = re.match(r"^((?:[^\W\d_]\.){1,2})([^\W\d_]{2,}.*)$", tok)
+        if m:
+            out.extend(f"{c}." for c in m[1].split(".") if c)
+            out.append(m[2])
+            continue
+        out.append(tok)
+    return out
+
+
+def is_initial(token: str) -> bool:
+    bare = token.rstrip(".")
+    return len(bare) == 1 and bare.isalpha()
+
+
+#: Orders allowed for a number of word tokens, with a prior (lists write S G P most).
+_ORDERS: dict[int, tuple[tuple[str, float], ...]] = {
+    1: (("S", 0.6), ("G", 0.0)),
+    2: (("SG", 0.6), ("GS", 0.5), ("GP", 0.0), ("SP", -1.0)),
+    3: (("SGP", 1.0), ("GPS", 0.8), ("GSP", -1.0), ("SSG", -2.0), ("GSS", -2.5)),
+}
+
+
+def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
+    if role == "P":
+        return 5.0 if t.patronymic else -9.0
+    if role == "G":
+        score = 3.0 if t.given else -1.0
+        if t.patronymic:
+            score -= 4.0
+        if t.surname_like and not t.given:
+            score -= 1.5
+        if t.caps and mixed_case:
+            score -= 2.0
+        return score
+    score = 1.5 if t.surname_like else 0.0  # S
+    if t.given:
+        score -= 2.0 if t.given_rule != "weak" else 0.5
+    if t.patronymic:
+        score -= 3.0
+    if t.caps and mixed_case:
+        score += 3.0
+    return score
+
+
+def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool) -> str:
+    """The best order (a string of S/G/P, one letter per word) for the word tokens."""
+    n = len(words)
+    if n == 0:
+        return ""
+    mixed_case = any(w.caps for w in words) and not all(w.caps for w in words)
+    if n > 3:
+        return "S" * (n - 2) + "GP" if words[-1].patronymic else "S" * (n - 1) + "G"
+    best, best_score = "", float("-inf")
+    for order, prior in _ORDERS[n]:
+        if n_initials and "G" in order and "P" not in order and n == 2 and order in ("GS", "SG"):
+            prior -= 0.2
+        if n_initials and n == 1 and order == "G":
+            continue  # «С. Савченко»: the word is the surname
+        if leading_initials and order.startswith("S") and n >= 2:
+            prior -= 0.5
+        score = prior + sum(_fit(r, w, mixed_case) for r, w in zip(order, words, strict=True))
+        if score > best_score:
+            best, best_score = order, score
+    return best

@@ -1,0 +1,150 @@
+"""One record's raw values to its normalized fields, with the rule behind each field.
+
+:class:`Normalizer` is built once per pack and is pure: the same raw values always give
+the same fields, so ``explain-record`` can re-derive the explanation of a stored row.
+Every reader caches its results by raw string; at scale most values repeat (dates,
+units, regions, statuses, common names), which is where the speed comes from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from unaccounted.normalize.dates import DateParser, birth_from_age, parse_age
+from unaccounted.normalize.model import PartialDate
+from unaccounted.normalize.pack import LanguagePack
+from unaccounted.normalize.places import PlaceReader
+from unaccounted.normalize.regions import RegionReader
+from unaccounted.normalize.statuses import StatusReader
+from unaccounted.normalize.units import UnitReader
+
+#: Bumped when the core's rules change; with the pack's digest it makes ``norm_version``.
+CORE_VERSION = 1
+
+#: The normalized columns, in the store's order (see store/migrations/0002_normalized.sql).
+FIELDS: tuple[str, ...] = (
+    "surname", "given_name", "patronymic", "given_initial", "patronymic_initial",
+    "given_candidates", "surname_key", "given_key", "patronymic_key", "surname_phonetic",
+    "name_block", "sex", "name_script", "name_case", "name_order",
+    "birth_lo", "birth_hi", "birth_precision", "birth_edtf", "birth_candidates", "birth_year",
+    "age", "event_lo", "event_hi", "event_precision", "event_edtf", "event_candidates",
+    "published_date", "status", "unit_key", "unit_class_key", "unit_type", "unit_number",
+    "unit_guards", "unit_vch", "region_code", "hometown_region_code", "hometown_settlement",
+    "event_place_name", "event_region_code",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Explained:
+    field: str
+    raw: str | None
+    value: Any
+    rule: str
+
+
+class Normalizer:
+    def __init__(self, pack: LanguagePack) -> None:
+        self.pack = pack
+        self.dates = DateParser(pack.data)
+        self.statuses = StatusReader(pack.data)
+        self.units = UnitReader(pack.data)
+        self.regions = RegionReader(pack.data, pack.script_key)
+        self.places = PlaceReader(pack.data)
+
+    @property
+    def version(self) -> str:
+        return f"core{CORE_VERSION}+{self.pack.digest}"
+
+    def normalize(self, raw: Mapping[str, Any], date_order: str | None = None) -> dict[str, Any]:
+        """The normalized fields (``FIELDS``) of one record's raw values."""
+        return {e.field: e.value for e in self.explain(raw, date_order)}
+
+    def explain(self, raw: Mapping[str, Any], date_order: str | None = None) -> list[Explained]:
+        """Every normalized field with the raw value it came from and the deciding rule."""
+        out: list[Explained] = []
+        add = out.append
+        get = raw.get
+        name = self.pack.parse_name(get("full_name"), get("surname"), get("given_name"),
+                                    get("patronymic"), get("sex"))  # fmt: skip
+        written = " / ".join(str(get(c)) for c in ("full_name", "surname", "given_name",
+                                                    "patronymic") if get(c))  # fmt: skip
+        key = self.pack.script_key
+        r = name.rules
+        add(Explained("surname", written, name.surname, r.get("surname", "")))
+        add(Explained("given_name", written, name.given_name, r.get("given_name", "")))
+        add(Explained("patronymic", written, name.patronymic, r.get("patronymic", "")))
+        add(Explained("given_initial", written, name.given_initial,
+                      r.get("given_initial", "first letter of the given name")))  # fmt: skip
+        add(Explained("patronymic_initial", written, name.patronymic_initial,
+                      r.get("patronymic_initial", "first letter of the patronymic")))  # fmt: skip
+        add(Explained("given_candidates", written, list(name.given_candidates),
+                      "every canonical name the written form may stand for"))  # fmt: skip
+        for part, value in (("surname", name.surname), ("given", name.given_name),
+                            ("patronymic", name.patronymic)):  # fmt: skip
+            add(Explained(f"{part}_key", value, key(value) if value else None, "script key"))
+        phon = self.pack.phonetic_key(name.surname) if name.surname else None
+        add(Explained("surname_phonetic", name.surname, phon, "phonetic key, sex endings folded"))
+        block = f"{phon}:{name.given_initial}" if phon and name.given_initial else None
+        add(Explained("name_block", None, block, "surname phonetic key : given initial"))
+        add(Explained("sex", get("sex"), name.sex, r.get("sex", "")))
+        add(Explained("name_script", written, name.script, "letters of the written name"))
+        add(Explained("name_case", written, name.case, "case shown by given name or patronymic"))
+        add(Explained("name_order", written, name.order, "best-fitting order of name parts"))
+
+        published = self.dates.parse(get("published"))
+        ref = published.hi if published else None
+        birth = self.dates.parse(get("birth_date"), ref, date_order)
+        event = self.dates.parse(get("event_date"), ref, date_order)
+        age = parse_age(get("age"))
+        birth_rule = birth.rule if birth else ("unparsed" if get("birth_date") else "empty")
+        if birth is None and age is not None and (event or published):
+            anchor = event or published
+            assert anchor is not None
+            birth = birth_from_age(age, anchor if event else _until(anchor))
+            birth_rule = birth.rule + ("" if event else " (event no later than publication)")
+        self._date(add, "birth", get("birth_date") or get("age"), birth, birth_rule)
+        add(Explained("birth_year", get("birth_date"), birth.year if birth else None,
+                      "the year, when the interval lies within one"))  # fmt: skip
+        add(Explained("age", get("age"), age, "years of age as written"))
+        event_rule = event.rule if event else ("unparsed" if get("event_date") else "empty")
+        self._date(add, "event", get("event_date"), event, event_rule)
+        add(Explained("published_date", get("published"), published.hi if published else None,
+                      published.rule if published else "empty or unparsed"))  # fmt: skip
+
+        status, rule = self.statuses.read(get("status"))
+        add(Explained("status", get("status"), status, rule))
+        unit = self.units.read(get("unit"))
+        unit_rule = unit.rule if unit else "empty"
+        for f in ("unit_key", "unit_class_key", "unit_type", "unit_number", "unit_guards",
+                  "unit_vch"):  # fmt: skip
+            add(Explained(f, get("unit"), getattr(unit, f) if unit else None, unit_rule))
+        region = self.regions.read(get("region"))
+        add(Explained("region_code", get("region"), region.code, region.rule))
+        home = self.regions.read(get("hometown"))
+        add(Explained("hometown_region_code", get("hometown"), home.code, home.rule))
+        settlement = self.places.settlement(get("hometown"))
+        add(Explained("hometown_settlement", get("hometown"), settlement,
+                      "settlement name without its type and region"))  # fmt: skip
+        place, place_region, place_rule = self.places.event_place(get("event_place"))
+        add(Explained("event_place_name", get("event_place"), place, place_rule))
+        add(Explained("event_region_code", get("event_place"), place_region, place_rule))
+        return out
+
+    @staticmethod
+    def _date(add: Any, prefix: str, raw: str | None, d: PartialDate | None, rule: str) -> None:
+        add(Explained(f"{prefix}_lo", raw, d.lo if d else None, rule))
+        add(Explained(f"{prefix}_hi", raw, d.hi if d else None, rule))
+        add(Explained(f"{prefix}_precision", raw, d.precision if d else None, rule))
+        add(Explained(f"{prefix}_edtf", raw, d.edtf if d else None, rule))
+        cands = list(d.candidates) if d and d.candidates else None
+        add(Explained(f"{prefix}_candidates", raw, cands, rule))
+
+
+def _until(published: PartialDate) -> PartialDate:
+    """«Some time up to the publication date», within two years before it."""
+    lo = published.lo - dt.timedelta(days=730)
+    return PartialDate(lo, published.hi, "range", f"{lo.isoformat()}/{published.hi.isoformat()}",
+                       "before publication")  # fmt: skip

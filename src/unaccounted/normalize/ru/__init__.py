@@ -1,0 +1,309 @@
+"""The Russian language pack: data in ``locales/ru/`` plus this adapter.
+
+The adapter describes tokens for the core's role assignment (``normalize/names.py``) and
+finishes the parse: case forms back to the nominative, diminutives and Latin spellings to
+canonical Cyrillic given names, sex from patronymic, given name or surname ending.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+
+from unaccounted.normalize.model import ParsedName
+from unaccounted.normalize.names import TokenInfo, assign_roles, is_initial, tokens_of
+from unaccounted.normalize.pack import LanguagePack, PackData
+from unaccounted.normalize.ru import keys, morph
+from unaccounted.normalize.ru.lexicon import Lexicon
+from unaccounted.normalize.ru.translit import initial_to_cyrillic, to_cyrillic
+
+_LATIN = re.compile(r"[a-zA-Z]")
+_CYRILLIC = re.compile(r"[а-яА-ЯёЁіїєґІЇЄҐ]")
+#: Script-key endings of surnames (-ов, -ев, -ин, -ский, -енко, -ук, -их, -ян, -дзе …).
+_SURNAME_ENDINGS = ("ov", "ev", "in", "ini", "ski", "tki", "enko", "ko", "uk", "ih", "ian",
+                    "an", "ova", "eva", "ina", "ska", "tka", "dze", "wvili", "ovic", "evic",
+                    "of", "off", "ef")  # fmt: skip
+_TURKIC = {"оглы": "m", "оглу": "m", "улы": "m", "угли": "m", "кызы": "f", "гызы": "f",
+           "ogly": "m", "oglu": "m", "kyzy": "f", "gyzy": "f"}  # fmt: skip
+_SEX_WORDS = {"м": "m", "m": "m", "муж": "m", "мужской": "m", "male": "m", "man": "m",
+              "ж": "f", "f": "f", "жен": "f", "женский": "f", "female": "f", "woman": "f",
+              "w": "f"}  # fmt: skip
+
+
+class RussianPack(LanguagePack):
+    code = "ru"
+    rules_version = 1
+    tables = ("given_names", "given_name_variants", "given_names_latin", "diminutives",
+              "patronymic_exceptions", "surnames", "months", "date_words", "statuses",
+              "unit_types", "unit_words", "units", "honorifics", "regions", "region_aliases",
+              "cities")  # fmt: skip
+
+    def __init__(self, data: PackData) -> None:
+        super().__init__(data)
+        self.lex = Lexicon(data, keys.script_key)
+        self._cached_parse = lru_cache(maxsize=300_000)(self._parse_name)
+
+    def parse_name(
+        self,
+        full_name: str | None,
+        surname: str | None = None,
+        given_name: str | None = None,
+        patronymic: str | None = None,
+        sex: str | None = None,
+    ) -> ParsedName:
+        """Parse a name (cached: one record in a thousand has a new name at scale)."""
+        return self._cached_parse(full_name, surname, given_name, patronymic, sex)
+
+    def script_key(self, text: str) -> str:
+        return keys.script_key(text)
+
+    def phonetic_key(self, text: str) -> str:
+        return keys.phonetic_key(text)
+
+    @cached_property
+    def _given(self) -> dict[str, tuple[str, str, str]]:
+        return self.lex.given_forms
+
+    # -- tokens ------------------------------------------------------------------------
+
+    def token_info(self, word: str) -> TokenInfo:
+        t = TokenInfo(word, caps=len(word) > 1 and word.isupper())
+        latin = bool(_LATIN.search(word)) and not _CYRILLIC.search(word)
+        k = keys.script_key(word)
+        if latin:
+            entry = self.lex.given_by_key.get(k)
+            if entry:
+                t.given, t.given_case, t.given_sex = entry.canonical, "nominative", entry.sex
+                t.given_rule = "Latin spelling of a given name" + (
+                    " (diminutive)" if entry.diminutive else ""
+                )
+            patr = self.lex.patronymic_by_key.get(k)
+            if patr:
+                t.patronymic, t.patronymic_case, t.patronymic_sex = patr[0], "nominative", patr[1]
+            elif re.search(r"(ovich|evich|ovna|evna|ichna)$", word.lower()):
+                form = morph.patronymic_form(to_cyrillic(word))
+                if form:
+                    t.patronymic, t.patronymic_sex, t.patronymic_case = form
+        else:
+            form = self._given.get(word.lower().replace("ё", "е"))
+            if form:
+                nominative, case, sex = form
+                entry = self.lex.given_by_key.get(keys.script_key(nominative))
+                t.given = entry.canonical if entry else (nominative,)
+                t.given_case, t.given_sex = case, (entry.sex if entry else sex)
+                t.given_rule = ("diminutive" if entry and entry.diminutive else "given name") + (
+                    f", {case}" if case != "nominative" else ""
+                )
+            p = morph.patronymic_form(word)
+            if p:
+                t.patronymic, t.patronymic_sex, t.patronymic_case = p
+        t.surname_like = k.endswith(_SURNAME_ENDINGS) and not t.patronymic
+        return t
+
+    # -- the parse ---------------------------------------------------------------------
+
+    def _parse_name(
+        self,
+        full_name: str | None,
+        surname: str | None = None,
+        given_name: str | None = None,
+        patronymic: str | None = None,
+        sex: str | None = None,
+    ) -> ParsedName:
+        out = ParsedName()
+        written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
+        has_latin, has_cyr = bool(_LATIN.search(written)), bool(_CYRILLIC.search(written))
+        out.script = "mixed" if has_latin and has_cyr else "latin" if has_latin else "cyrillic"
+        roles: dict[str, str] = {}
+        initials: list[str] = []
+        if surname or given_name or patronymic:
+            out.order = "columns"
+            for role, value in (("S", surname), ("G", given_name), ("P", patronymic)):
+                if not value:
+                    continue
+                toks = tokens_of(value)
+                if all(is_initial(x) for x in toks):
+                    initials.extend(x.rstrip(".") for x in toks)
+                else:
+                    roles[role] = " ".join(toks)
+            infos = {r: self.token_info(w) for r, w in roles.items()}
+        else:
+            toks = _merge_turkic(tokens_of(full_name or ""))
+            words = [x for x in toks if not is_initial(x)]
+            initials = [x.rstrip(".") for x in toks if is_initial(x)]
+            word_infos = [self._word_info(w) for w in words]
+            leading = bool(toks) and is_initial(toks[0])
+            order = assign_roles(word_infos, len(initials), leading)
+            out.order = _describe(toks, order)
+            infos = {}
+            for role, info in zip(order, word_infos, strict=True):
+                if role in infos:  # two-word surname in a long name
+                    infos[role] = TokenInfo(infos[role].text + " " + info.text)
+                else:
+                    infos[role] = info
+        self._finish(out, infos, initials, sex)
+        return out
+
+    def _word_info(self, word: str) -> TokenInfo:
+        low = word.lower()
+        for particle, sex in _TURKIC.items():
+            if low.endswith(" " + particle):
+                father = word[: -len(particle) - 1]
+                t = TokenInfo(word, patronymic=f"{_title(father)} {particle}")
+                t.patronymic_sex, t.patronymic_case = sex, "nominative"
+                return t
+        return self.token_info(word)
+
+    def _finish(
+        self, out: ParsedName, infos: dict[str, TokenInfo], initials: list[str], sex: str | None
+    ) -> None:
+        g, p, s = infos.get("G"), infos.get("P"), infos.get("S")
+        if g is not None and not g.given and out.order != "columns":
+            guess = morph.pymorphy_given(g.text) if _CYRILLIC.search(g.text) else None
+            if guess:
+                g.given, g.given_case, g.given_sex, g.given_rule = (
+                    (guess[0],),
+                    guess[1],
+                    guess[2],
+                    "pymorphy3 first-name lemma",
+                )
+        elif g is not None and not g.given and _CYRILLIC.search(g.text):
+            guess = morph.pymorphy_given(g.text)
+            if guess:
+                g.given, g.given_case, g.given_sex, g.given_rule = (
+                    (guess[0],),
+                    guess[1],
+                    guess[2],
+                    "pymorphy3 first-name lemma",
+                )
+        # grammatical case: the patronymic's suffix is surest, then the given name's form
+        case = (p.patronymic_case if p and p.patronymic else None) or (
+            g.given_case if g and g.given else None) or "nominative"  # fmt: skip
+        out.case = case
+        out.sex, out.rules["sex"] = self._sex(g, p, s, sex)
+        if g is not None:
+            self._finish_given(out, g)
+        if p is not None:
+            if p.patronymic:
+                out.patronymic = _title(p.patronymic)
+                out.rules["patronymic"] = "patronymic suffix" + (
+                    f", {p.patronymic_case}" if p.patronymic_case != "nominative" else ""
+                )
+                if _LATIN.search(p.text) and not _CYRILLIC.search(p.patronymic):
+                    out.patronymic = _title(to_cyrillic(p.text))
+            elif _LATIN.search(p.text):
+                out.patronymic = _title(to_cyrillic(p.text))
+                out.rules["patronymic"] = "reverse transliteration (guess)"
+            else:
+                out.patronymic = _title(p.text)
+                out.rules["patronymic"] = "as written"
+        if s is not None:
+            self._finish_surname(out, s, case)
+        rest = list(initials)
+        if out.given_name is None and rest:
+            out.given_initial = _initial(rest.pop(0))
+            out.rules["given_initial"] = "initial"
+        elif out.given_name:
+            out.given_initial = out.given_name[0].upper()
+        if out.patronymic is None and rest:
+            out.patronymic_initial = _initial(rest.pop(0))
+            out.rules["patronymic_initial"] = "initial"
+        elif out.patronymic:
+            out.patronymic_initial = out.patronymic[0].upper()
+
+    def _finish_given(self, out: ParsedName, g: TokenInfo) -> None:
+        if g.given:
+            fit = [n for n in g.given if self.lex.sex_of.get(n, out.sex) == out.sex]
+            cands = tuple(fit) + tuple(n for n in g.given if n not in fit)
+            out.given_candidates = cands
+            out.given_name = cands[0]
+            out.rules["given_name"] = g.given_rule or "given name"
+            if len(cands) > 1:
+                out.rules["given_name"] += f"; also {', '.join(cands[1:])}"
+        elif _LATIN.search(g.text) and not _CYRILLIC.search(g.text):
+            out.given_name = _title(to_cyrillic(g.text))
+            out.given_candidates = (out.given_name,)
+            out.rules["given_name"] = "reverse transliteration (guess)"
+        else:
+            out.given_name = _title(g.text)
+            out.given_candidates = (out.given_name,)
+            out.rules["given_name"] = "as written (not in the given-name lists)"
+
+    def _finish_surname(self, out: ParsedName, s: TokenInfo, case: str) -> None:
+        text = s.text
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            found = self._latin_surname(text, out.sex)
+            if found:
+                out.surname, out.rules["surname"] = found, "Latin spelling of a listed surname"
+            else:
+                out.surname = _title(to_cyrillic(text))
+                out.rules["surname"] = "reverse transliteration (guess)"
+            return
+        if case == "nominative":
+            out.surname, out.rules["surname"] = _title(text), "as written (nominative)"
+            return
+        head, _, last = text.rpartition("-")
+        nominative, rule = morph.surname_nominative(last, out.sex or "m", case)
+        out.surname = _title(f"{head}-{nominative}" if head else nominative)
+        out.rules["surname"] = rule
+
+    def _latin_surname(self, text: str, sex: str | None) -> str | None:
+        k = keys.script_key(text)
+        table = self.lex.surname_by_key
+        if k in table:
+            return table[k]
+        if sex != "m" and k.endswith("a") and k[:-1] in table:  # Polyakova → Поляков + а
+            masc = table[k[:-1]]
+            if masc.endswith(("ов", "ев", "ёв", "ин", "ын")):
+                return masc + "а"
+        if sex != "m" and k.endswith("ska") and k[:-1] + "i" in table:  # -skaya
+            masc = table[k[:-1] + "i"]
+            return masc[:-2] + "ая" if masc.endswith("ий") else None
+        return None
+
+    def _sex(self, g: TokenInfo | None, p: TokenInfo | None, s: TokenInfo | None,
+             written: str | None) -> tuple[str | None, str]:  # fmt: skip
+        if p is not None and p.patronymic_sex:
+            return p.patronymic_sex, "patronymic ending"
+        col = _SEX_WORDS.get((written or "").strip().lower().rstrip("."))
+        if col:
+            return col, "sex column"
+        if g is not None and g.given:
+            sexes = {self.lex.sex_of.get(n) for n in g.given} - {None}
+            if len(sexes) == 1:
+                return sexes.pop(), "given name"
+            if g.given_sex:
+                return g.given_sex, "given name form"
+        if s is not None:
+            k = keys.script_key(s.text)
+            if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia")):
+                return "f", "surname ending"
+            if k.endswith(("ov", "ev", "in", "ski", "tki")):
+                return "m", "surname ending"
+        return None, "unknown"
+
+
+def _merge_turkic(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        if tok.lower() in _TURKIC and out:
+            out[-1] = f"{out[-1]} {tok.lower()}"
+        else:
+            out.append(tok)
+    return out
+
+
+def _describe(tokens: list[str], order: str) -> str:
+    roles = iter(order)
+    return " ".join("I" if is_initial(t) else next(roles, "?") for t in tokens)
+
+
+def _initial(letter: str) -> str:
+    return initial_to_cyrillic(letter) if _LATIN.match(letter) else letter.upper()
+
+
+def _title(word: str) -> str:
+    """Capitalise a name written all in capitals or all in lower case; else keep it."""
+    if word.isupper() or word.islower():
+        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+    return word

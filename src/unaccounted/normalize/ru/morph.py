@@ -1,0 +1,174 @@
+"""Russian name morphology: patronymic forms, and declined names back to the nominative.
+
+- Patronymics are recognised by suffix (-ович/-евич/-ич, -овна/-евна/-ична/-инична) with
+  their case endings, and returned in the nominative.
+- Given names: the lexicon (``lexicon.py``) holds every case form of every known name
+  and diminutive, made with petrovich (``pytrovich``); unknown names fall back to
+  ``pymorphy3`` (OpenCorpora dictionary) when it tags the word as a first name.
+- Surnames: candidate nominatives are made by undoing the case ending the given name or
+  patronymic shows (genitive «Чупикова» → «Чупиков», instrumental «Янпольским» →
+  «Янпольский», feminine «Поляковой» → «Полякова»); a candidate is accepted only if
+  petrovich, declining it again, gives back the written form. Surnames that do not
+  decline (-енко, -ко, -их/-ых, a woman's consonant-final surname, foreign vowel-final
+  ones) verify as themselves. When nothing verifies, pymorphy3's surname lemma is used,
+  then the written form.
+"""
+
+from __future__ import annotations
+
+from functools import cache, lru_cache
+
+from pytrovich.enums import Case, Gender, NamePart
+from pytrovich.maker import PetrovichDeclinationMaker
+
+CASES: dict[str, Case] = {
+    "genitive": Case.GENITIVE,
+    "dative": Case.DATIVE,
+    "accusative": Case.ACCUSATIVE,
+    "instrumental": Case.INSTRUMENTAL,
+    "prepositional": Case.PREPOSITIONAL,
+}
+
+#: (case ending on a masculine patronymic, case)
+_PATR_M = (("у", "dative"), ("ем", "instrumental"), ("е", "prepositional"), ("а", "genitive"))
+_PATR_F = (("ой", "instrumental"), ("ы", "genitive"), ("е", "dative"), ("у", "accusative"))
+_PATR_M_SUFFIXES = ("ович", "евич", "ёвич", "ьич", "ич")
+_PATR_F_SUFFIXES = ("овна", "евна", "ёвна", "инична", "ична")
+
+
+@cache
+def maker() -> PetrovichDeclinationMaker:
+    return PetrovichDeclinationMaker()
+
+
+def decline(word: str, part: str, sex: str, case: str) -> str:
+    """``word`` in ``case`` by petrovich; the last piece of a hyphenated name declines."""
+    if case == "nominative":
+        return word
+    gender = Gender.FEMALE if sex == "f" else Gender.MALE
+    parts = {"surname": NamePart.LASTNAME, "given": NamePart.FIRSTNAME,
+             "patronymic": NamePart.MIDDLENAME}  # fmt: skip
+    head, _, last = word.rpartition("-")
+    out = str(maker().make(parts[part], gender, CASES[case], last))
+    return f"{head}-{out}" if head else out
+
+
+@lru_cache(maxsize=100_000)
+def patronymic_form(word: str) -> tuple[str, str, str] | None:
+    """(nominative, sex, case) of a patronymic form, or None if ``word`` is not one."""
+    low = word.lower()
+    if len(low) < 5:
+        return None
+    for suffix in _PATR_M_SUFFIXES:
+        if low.endswith(suffix):
+            return word, "m", "nominative"
+        for ending, case in _PATR_M:
+            if low.endswith(suffix + ending):
+                return word[: -len(ending)], "m", case
+    for suffix in _PATR_F_SUFFIXES:
+        if low.endswith(suffix):
+            return word, "f", "nominative"
+        for ending, case in _PATR_F:
+            if low.endswith(suffix[:-1] + ending):
+                return word[: -len(ending)] + "а", "f", case
+    return None
+
+
+_M_UNDO: dict[str, tuple[tuple[str, str], ...]] = {
+    "genitive": (("ского", "ский"), ("цкого", "цкий"), ("ого", "ой"), ("ого", "ый"),
+                 ("его", "ий"), ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"),
+                 ("ына", "ын"), ("я", "й"), ("я", "ь"), ("ы", "а"), ("и", "а"), ("и", "я"),
+                 ("а", "")),
+    "dative": (("скому", "ский"), ("цкому", "цкий"), ("ому", "ой"), ("ому", "ый"),
+               ("ему", "ий"), ("ову", "ов"), ("еву", "ев"), ("ину", "ин"), ("ю", "й"),
+               ("ю", "ь"), ("е", "а"), ("е", "я"), ("у", "")),
+    "instrumental": (("ским", "ский"), ("цким", "цкий"), ("ым", "ый"), ("ым", "ой"),
+                     ("им", "ий"), ("овым", "ов"), ("евым", "ев"), ("иным", "ин"),
+                     ("ем", "й"), ("ем", "ь"), ("ей", "я"), ("ой", "а"), ("ом", ""),
+                     ("ем", "")),
+    "prepositional": (("ском", "ский"), ("цком", "цкий"), ("ом", "ой"), ("ом", "ый"),
+                      ("ем", "ий"), ("ове", "ов"), ("еве", "ев"), ("ине", "ин"), ("е", "й"),
+                      ("е", "ь"), ("е", "а"), ("е", "я"), ("е", "")),
+}  # fmt: skip
+_M_UNDO["accusative"] = _M_UNDO["genitive"] + (("у", "а"), ("ю", "я"))
+_M_UNDO["instrumental"] += (("овым", "ов"), ("евым", "ев"), ("ёвым", "ёв"), ("ыным", "ын"))
+_POSSESSIVE = ("ов", "ев", "ёв", "ин", "ын", "ова", "ева", "ёва", "ина", "ына")
+_F_POSSESSIVE = (("овой", "ова"), ("евой", "ева"), ("ёвой", "ёва"), ("иной", "ина"),
+                 ("ыной", "ына"))  # fmt: skip
+_F_UNDO: dict[str, tuple[tuple[str, str], ...]] = {
+    "genitive": (("ской", "ская"), ("цкой", "цкая"), ("ой", "ая"), ("ой", "а"), ("ы", "а"),
+                 ("и", "я")),
+    "dative": (("ской", "ская"), ("цкой", "цкая"), ("ой", "ая"), ("ой", "а"), ("е", "а"),
+               ("е", "я")),
+    "accusative": (("скую", "ская"), ("цкую", "цкая"), ("ую", "ая"), ("у", "а"), ("ю", "я")),
+    "instrumental": (("ской", "ская"), ("цкой", "цкая"), ("ой", "ая"), ("ой", "а"),
+                     ("ей", "я")),
+    "prepositional": (("ской", "ская"), ("цкой", "цкая"), ("ой", "ая"), ("ой", "а"),
+                      ("е", "а"), ("е", "я")),
+}  # fmt: skip
+for _case in ("genitive", "dative", "instrumental", "prepositional"):
+    _F_UNDO[_case] = _F_POSSESSIVE + _F_UNDO[_case]
+_F_UNDO["accusative"] = (("ову", "ова"), ("еву", "ева"), ("ину", "ина")) + _F_UNDO["accusative"]
+
+
+@lru_cache(maxsize=200_000)
+def surname_nominative(word: str, sex: str, case: str) -> tuple[str, str]:
+    """(nominative, rule) of a surname written in ``case`` for a person of ``sex``."""
+    if case == "nominative" or not word:
+        return word, "as written (nominative)"
+    low = word.lower()
+    undo = (_F_UNDO if sex == "f" else _M_UNDO).get(case, ())
+    # possessive -ов/-ин forms first (Чупиковым → Чупиков, not the adjective Чупиковый)
+    ordered = sorted(undo, key=lambda en: (not en[1].endswith(_POSSESSIVE), -len(en[0])))
+    candidates = [word[: len(word) - len(e)] + n for e, n in ordered if low.endswith(e)]
+    candidates.append(word)  # does not decline
+    for cand in candidates:
+        if len(cand) >= 2 and _same(decline(cand, "surname", sex, case), word):
+            rule = "does not decline" if cand == word else f"{case} undone, checked by petrovich"
+            return cand, rule
+    lemma = _pymorphy_surname(word, sex)
+    if lemma:
+        return lemma, "pymorphy3 surname lemma"
+    return word, f"{case} form kept: no nominative verified"
+
+
+def _same(a: str, b: str) -> bool:
+    return a.lower().replace("ё", "е") == b.lower().replace("ё", "е")
+
+
+@cache
+def _morph() -> object:
+    import pymorphy3  # type: ignore[import-untyped]  # imported late: 0.1 s and 15 MB, only for unknown words
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _pymorphy_surname(word: str, sex: str) -> str | None:
+    for p in _morph().parse(word):  # type: ignore[attr-defined]
+        if "Surn" in p.tag:
+            form = p.inflect({"nomn", "femn" if sex == "f" else "masc"}) or p
+            return _cased_like(str(form.word), word)
+    return None
+
+
+@lru_cache(maxsize=100_000)
+def pymorphy_given(word: str) -> tuple[str, str, str | None] | None:
+    """(nominative, case, sex) of an unknown first name that pymorphy3 knows, else None."""
+    for p in _morph().parse(word):  # type: ignore[attr-defined]
+        if "Name" in p.tag and p.score >= 0.3:
+            sex = "f" if "femn" in p.tag else "m" if "masc" in p.tag else None
+            case = _PYMORPHY_CASES.get(str(p.tag.case), "nominative")
+            return _cased_like(str(p.normal_form), word), case, sex
+    return None
+
+
+_PYMORPHY_CASES = {
+    "nomn": "nominative", "gent": "genitive", "datv": "dative",
+    "accs": "accusative", "ablt": "instrumental", "loct": "prepositional",
+}  # fmt: skip
+
+
+def _cased_like(word: str, model: str) -> str:
+    if model.isupper():
+        return word.upper()
+    return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))

@@ -1,0 +1,126 @@
+"""SQL of the normalize stage: which records need normalizing, and writing their fields.
+
+The stage runs in one transaction: :func:`prepare_pending` snapshots the current record
+versions that lack fields for the running normalizer version into a temporary table,
+numbered so batches can be fetched by range (the connection must fully fetch one result
+before the next statement); :func:`write_batch` inserts a batch given as an Arrow table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from unaccounted.columns import VALUE_COLUMNS
+from unaccounted.store.duckdb_store import Store
+
+_RAW = ", ".join(f"r.{c}" for c in VALUE_COLUMNS)
+
+
+def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -> int:
+    """Snapshot the records to normalize into ``norm_pending``; return how many.
+
+    A record version needs normalizing when it has no row for ``norm_version`` (all of
+    them with ``rebuild``). Its rows made by other versions are deleted.
+    """
+    store.con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE norm_pending AS
+        SELECT row_number() OVER (ORDER BY r.source_id, r.record_id) AS n,
+               r.source_id, r.record_id, r.version, {_RAW}
+        FROM current_records r
+        WHERE ? OR NOT EXISTS (
+            SELECT 1 FROM normalized x
+            WHERE x.source_id = r.source_id AND x.record_id = r.record_id
+              AND x.version = r.version AND x.norm_version = ?)""",
+        [rebuild, norm_version],
+    ).fetchall()
+    store.con.execute(
+        """DELETE FROM normalized WHERE (source_id, record_id, version) IN
+        (SELECT source_id, record_id, version FROM norm_pending)"""
+    ).fetchall()
+    return int(store.scalar("SELECT count(*) FROM norm_pending") or 0)
+
+
+def pending_batch(store: Store, first: int, last: int) -> list[dict[str, Any]]:
+    """Rows ``first..last`` (1-based, inclusive) of ``norm_pending``, raw values as dicts."""
+    return store.rows(
+        f"""SELECT source_id, record_id, version, {", ".join(VALUE_COLUMNS)}
+        FROM norm_pending WHERE n BETWEEN ? AND ? ORDER BY n""",
+        [first, last],
+    )
+
+
+def write_batch(store: Store, table: pa.Table) -> None:
+    """Insert normalized rows; ``table`` has the columns of ``normalized`` by name."""
+    names = ", ".join(table.column_names)
+    store.con.register("norm_batch", table)
+    try:
+        store.con.execute(
+            f"INSERT INTO normalized ({names}) SELECT {names} FROM norm_batch"
+        ).fetchall()
+    finally:
+        store.con.unregister("norm_batch")
+
+
+def drop_pending(store: Store) -> None:
+    store.con.execute("DROP TABLE IF EXISTS norm_pending").fetchall()
+
+
+def slash_date_orders(store: Store) -> dict[str, str]:
+    """Per source, how it writes ``NN/NN/YYYY`` dates, when its own values tell.
+
+    ``dmy`` if some value has a first number above 12 and none a second above 12;
+    ``mdy`` the other way round; sources that show neither (or both) are left out.
+    """
+    rows = store.rows(
+        r"""WITH v AS (
+            SELECT source_id, unnest([birth_date, event_date, published]) AS d
+            FROM current_records),
+        p AS (
+            SELECT source_id,
+                   TRY_CAST(regexp_extract(d, '^(\d{1,2})/(\d{1,2})/\d{2,4}$', 1) AS INT) AS a,
+                   TRY_CAST(regexp_extract(d, '^(\d{1,2})/(\d{1,2})/\d{2,4}$', 2) AS INT) AS b
+            FROM v WHERE d IS NOT NULL AND regexp_matches(d, '^\d{1,2}/\d{1,2}/\d{2,4}$'))
+        SELECT source_id, count(*) FILTER (WHERE a > 12) AS day_first,
+               count(*) FILTER (WHERE b > 12) AS month_first
+        FROM p GROUP BY source_id ORDER BY source_id"""
+    )
+    orders: dict[str, str] = {}
+    for row in rows:
+        if row["day_first"] and not row["month_first"]:
+            orders[row["source_id"]] = "dmy"
+        elif row["month_first"] and not row["day_first"]:
+            orders[row["source_id"]] = "mdy"
+    return orders
+
+
+def counts(store: Store, norm_version: str) -> dict[str, int]:
+    """Current records, and how many have fields from ``norm_version``."""
+    return {
+        "records": int(store.scalar("SELECT count(*) FROM current_records") or 0),
+        "normalized": int(
+            store.scalar(
+                "SELECT count(*) FROM current_normalized WHERE norm_version = ?", [norm_version]
+            )
+            or 0
+        ),
+    }
+
+
+def record_with_fields(
+    store: Store, source: str, record_id: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """(raw current record, its stored normalized row or None); (None, None) if unknown."""
+    raw = store.rows(
+        f"""SELECT source_id, record_id, version, {", ".join(VALUE_COLUMNS)}
+        FROM current_records WHERE source_id = ? AND record_id = ?""",
+        [source, record_id],
+    )
+    if not raw:
+        return None, None
+    norm = store.rows(
+        "SELECT * FROM normalized WHERE source_id = ? AND record_id = ? AND version = ?",
+        [source, record_id, raw[0]["version"]],
+    )
+    return raw[0], (norm[0] if norm else None)
