@@ -1,0 +1,67 @@
+"""Statuses, units, regions and places: exact values for the shapes sources write."""
+
+from __future__ import annotations
+
+import pytest
+
+from unaccounted.normalize.pack import PackData
+from unaccounted.normalize.places import PlaceReader
+from unaccounted.normalize.regions import RegionReader
+from unaccounted.normalize.ru.keys import script_key
+from unaccounted.normalize.statuses import StatusReader
+from unaccounted.normalize.units import UnitReader
+
+DATA = PackData("ru")
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [("погиб", "killed"), ("Погиб в ходе СВО", "killed"), ("груз 200", "killed"),
+     ("200", "killed"), ("KIA", "killed"), ("б/в", "missing"), ("пропал б/в", "missing"),
+     ("MIA", "missing"), ("в плену", "captured"), ("POW", "captured"), ("300-й", "wounded"),
+     ("трёхсотый", "wounded"), ("умер от ран", "died_of_wounds"),
+     ("признана умершей", "declared_dead"), ("returned (exchange)", "returned"),
+     ("погиб 7 марта под Бахмутом", "killed"), ("зник безвісти", "missing"), ("xyz", None)],
+)  # fmt: skip
+def test_status_words(text: str, status: str | None) -> None:
+    assert StatusReader(DATA).read(text)[0] == status
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "cls"),
+    [("25 ОМСБр", "omsbr:25", "brigade:25"),
+     ("25-я отдельная гвардейская мотострелковая бригада", "omsbr:25", "brigade:25"),
+     ("25th Guards Separate Motor Rifle Brigade", "omsbr:25", "brigade:25"),
+     ("25-я бригада", None, "brigade:25"),
+     ("в/ч 12345", "vch:12345", None),
+     ("2 гв. МСП", "msp:2", "regiment:2"),
+     ("ШО-278", "sho:278", "detachment:278"),
+     ("11 ШО ЧВК", "pmc:11", "detachment:11"),
+     ("27-й штурмовой отряд частной военной компании", "pmc:27", "detachment:27"),
+     ("в составе 25-й отдельной мотострелковой бригады", "omsbr:25", "brigade:25")],
+)  # fmt: skip
+def test_units_without_a_registry(text: str, key: str | None, cls: str | None) -> None:
+    unit = UnitReader(DATA).read(text)
+    assert unit is not None
+    assert (unit.unit_key, unit.unit_class_key) == (key, cls)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("Нижегородская обл.", "RU-NIZ"), ("Башкирия", "RU-BA"), ("Кузбасс", "RU-KEM"),
+     ("Тыва", "RU-TY"), ("Тува", "RU-TY"), ("Republic of Tyva", "RU-TY"),
+     ("Moscow Oblast", "RU-MOS"), ("Krasnoyarskiy", "RU-KYA"), ("Kursk", "RU-KRS"),
+     ("ДНР", "UA-14"), ("г. Тольятти", "RU-SAM"), ("с. Дубовка, Респ Хакасия", "RU-KK"),
+     ("Алтайский край", "RU-ALT"), ("Республика Алтай", "RU-AL"), ("ХМАО", "RU-KHM"),
+     ("Саха /Якутия/", "RU-SA"), ("xyz", None)],
+)  # fmt: skip
+def test_regions(text: str, code: str | None) -> None:
+    assert RegionReader(DATA, script_key).read(text).code == code
+
+
+def test_event_places_in_any_case_form() -> None:
+    places = PlaceReader(DATA)
+    assert places.event_place("под Бахмутом")[:2] == ("Бахмут", "UA-14")
+    assert places.event_place("в районе Бахмута")[:2] == ("Бахмут", "UA-14")
+    assert places.event_place("Bakhmut")[:2] == ("Бахмут", "UA-14")
+    assert places.settlement("с. Дубовка, Респ Хакасия") == "Дубовка"

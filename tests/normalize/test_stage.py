@@ -1,0 +1,130 @@
+"""The normalize stage over a small simulated workspace, and its commands and errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from unaccounted.cli import app
+from unaccounted.errors import WorkspaceError
+from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+from unaccounted.normalize.stage import explain_record, run_normalize
+from unaccounted.settings import Settings
+from unaccounted.simulate.config import load_config
+from unaccounted.simulate.run import simulate
+from unaccounted.workspace import Workspace
+
+from ..conftest import write_csv
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("world")
+    simulate(load_config(), 300, 3, out)
+    return out
+
+
+def _workspace(root: Path, world: Path, settings: Settings | None = None) -> Workspace:
+    ws = Workspace.init(root, settings)
+    for csv_path in sorted((world / "sources").glob("*.csv")):
+        mapping = load_mapping(csv_path.with_suffix(".yaml"))
+        ingest_files(ws, [csv_path], IngestOptions(mapping=mapping))
+    return ws
+
+
+@pytest.mark.slow
+def test_every_record_is_normalized_once(world: Path, tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "ws", world)
+    first = run_normalize(ws)
+    assert first.normalized == first.records > 0
+    again = run_normalize(ws)  # incremental: nothing new
+    assert again.normalized == 0
+    with ws.store() as store:
+        assert store.scalar("SELECT count(*) FROM current_normalized") == first.records
+        # the English tracker writes DD/MM/YYYY: detected from its own unambiguous dates
+        assert "dmy" in first.date_orders.values()
+        latin = store.rows(
+            "SELECT count(*) AS n FROM normalized WHERE name_script = 'latin' "
+            "AND event_candidates IS NOT NULL"
+        )
+        assert latin == [{"n": 0}]
+        events = store.rows("SELECT command, outcome FROM events WHERE command = 'normalize'")
+        assert events == [{"command": "normalize", "outcome": "ok"}] * 2
+
+
+@pytest.mark.slow
+def test_a_pack_addition_redoes_the_records(world: Path, tmp_path: Path) -> None:
+    ws = _workspace(tmp_path / "ws", world)
+    run_normalize(ws)
+    extra = ws.root / "pack"
+    extra.mkdir()
+    write_csv(extra / "units.csv", ["unit_key", "type", "number", "vch", "aliases"],
+              [["omsbr-999", "omsbr", "999", "99999", "999-я бригада"]])  # fmt: skip
+    text = ws.config_path.read_text("utf-8").replace('pack_dir = ""', 'pack_dir = "pack"')
+    ws.config_path.write_text(text, "utf-8")
+    ws2 = Workspace.open(ws.root)
+    report = run_normalize(ws2)
+    assert report.normalized == report.records  # the pack's digest changed
+
+
+def test_records_from_split_columns_and_age(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "list.csv",
+        ["record_id", "surname", "given_name", "patronymic", "age", "event_date", "unit",
+         "status", "region"],
+        [["1", "ПОЛЯКОВА", "Ольга", "Андреевна", "27", "03.04.2022", "292 МСП", "погибла",
+          "Московская обл."]],
+    )  # fmt: skip
+    ingest_files(ws, [path], IngestOptions(source="list"))
+    run_normalize(ws)
+    with ws.store() as store:
+        row = store.rows("SELECT * FROM normalized")[0]
+    assert (row["surname"], row["given_name"], row["patronymic"], row["sex"]) == (
+        "Полякова", "Ольга", "Андреевна", "f")  # fmt: skip
+    # 27 on 3 April 2022: born 4 April 1994 .. 3 April 1995
+    assert (str(row["birth_lo"]), str(row["birth_hi"]), row["birth_precision"]) == (
+        "1994-04-04", "1995-04-03", "age")  # fmt: skip
+    assert (row["unit_key"], row["status"], row["region_code"]) == ("msp:292", "killed", "RU-MOS")
+    assert row["surname_key"] == "polakova"
+
+
+def test_explain_record_names_the_rules(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "o.csv", ["record_id", "full_name", "event_date"],
+                     [["a", "Сергея Ивановича Савченко", "весной 2023"]])  # fmt: skip
+    ingest_files(ws, [path], IngestOptions(source="o"))
+    result = explain_record(ws, "o", "a")
+    by_field = {f["field"]: f for f in result["fields"]}
+    assert by_field["surname"]["value"] == "Савченко"
+    assert by_field["given_name"]["rule"] == "given name, genitive"
+    assert by_field["event_lo"]["value"] == "2023-03-01"
+    assert by_field["event_precision"]["value"] == "season"
+    assert result["stored"] is False
+    runner = CliRunner()
+    res = runner.invoke(app, ["-w", str(ws.root), "explain-record", "o", "a", "--json"])
+    assert res.exit_code == 0
+    assert json.loads(res.stdout)["record_id"] == "a"
+
+
+def test_unknown_locale_is_one_line_error(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "w")
+    text = ws.config_path.read_text("utf-8").replace('locale = "ru"', 'locale = "xx"')
+    ws.config_path.write_text(text, "utf-8")
+    with pytest.raises(WorkspaceError, match="unknown language pack 'xx'"):
+        run_normalize(Workspace.open(ws.root))
+    res = _cli(ws.root, "normalize")
+    assert res.exit_code != 0
+
+
+def _cli(root: Path, *args: str) -> Any:
+    return CliRunner().invoke(app, ["-w", str(root), *args])
+
+
+def test_unknown_record_is_an_error(ws: Workspace) -> None:
+    from unaccounted.errors import InputError
+
+    with pytest.raises(InputError, match="no record 'zz' in source 'nope'"):
+        explain_record(ws, "nope", "zz")
