@@ -12,6 +12,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from unaccounted.store import latest_schema_version
 from unaccounted.workspace import Workspace
 
 from ..conftest import run_subprocess, write_csv
@@ -43,7 +44,8 @@ def test_status_json_contract(ws: Workspace, tmp_path: Path, cli: Callable[..., 
         "rejects": 0,
         "persons": 0,
     }
-    assert data["schema_version"] == 1 and data["workspace"] == str(ws.root)
+    assert data["schema_version"] == latest_schema_version()
+    assert data["workspace"] == str(ws.root)
 
 
 def test_workspace_from_the_current_folder_and_the_environment(

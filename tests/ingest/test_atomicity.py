@@ -17,15 +17,21 @@ from ..conftest import run_subprocess, write_csv
 
 
 @pytest.mark.slow
-def test_kill_9_mid_ingest_leaves_the_store_as_it_was(ws: Workspace, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("phase", "marker", "times"),
+    [("while staging", "read (", 5), ("inside the merge transaction", ": merging", 1)],
+)
+def test_kill_9_mid_ingest_leaves_the_store_as_it_was(
+    ws: Workspace, tmp_path: Path, phase: str, marker: str, times: int
+) -> None:
     small = write_csv(tmp_path / "small.csv", ["full_name"], [["Фомин Фёдор"], ["Гусев Глеб"]])
     assert run_subprocess("-w", str(ws.root), "ingest", str(small)).returncode == 0
     with ws.store() as store:
         before = store.counts()
         before_rows = store.rows("SELECT source_id, record_id, version FROM records ORDER BY 2")
 
-    # Small batches so the child logs "batch N read" early and often; many rows so that it is
-    # still inside its transaction when killed.
+    # Small batches so the child logs "batch N read" early and often; many rows so that it
+    # is still staging, or still inside its merge transaction, when killed.
     config = ws.config_path.read_text("utf-8").replace("batch_rows = 50000", "batch_rows = 2000")
     ws.config_path.write_text(config, "utf-8")
     big = tmp_path / "big.csv"
@@ -41,17 +47,18 @@ def test_kill_9_mid_ingest_leaves_the_store_as_it_was(ws: Workspace, tmp_path: P
     )
     assert child.stderr is not None
     deadline = time.monotonic() + 120
-    staged = 0
+    seen = 0
     for line in child.stderr:
-        if "batch" in line and "read" in line:
-            staged += 1
-        if staged >= 5 or time.monotonic() > deadline:
+        if marker in line:
+            seen += 1
+        if seen >= times or time.monotonic() > deadline:
             break
-    assert child.poll() is None, "the ingest finished before it could be killed"
+    assert child.poll() is None, f"the ingest finished before it could be killed {phase}"
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
     assert child.returncode == -signal.SIGKILL
-    assert staged >= 5
+    assert seen >= times
+    assert list((ws.root / ".scratch").glob("ingest-*.duckdb"))  # the killed run's scratch
 
     with ws.store() as store:
         assert store.counts() == before
@@ -62,8 +69,10 @@ def test_kill_9_mid_ingest_leaves_the_store_as_it_was(ws: Workspace, tmp_path: P
             store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_ingest%'")
             == 0
         )
-    # The store still works: the same file ingests in full afterwards.
+    # The store still works: the same file ingests in full afterwards, and the killed run's
+    # scratch file is cleared.
     done = run_subprocess("-w", str(ws.root), "ingest", str(big))
     assert done.returncode == 0, done.stderr
     with ws.store() as store:
         assert store.counts()["records"] == before["records"] + 300_000
+    assert list((ws.root / ".scratch").iterdir()) == []

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import json
 import logging
 import shutil
 from collections import Counter
@@ -33,6 +32,9 @@ ProgressCallback = Callable[[float, float], None]
 
 OUTCOMES = ("new", "version", "unchanged")
 
+#: Folder, inside the workspace, of the scratch database that stages an ingest.
+SCRATCH_DIR = ".scratch"
+
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -49,6 +51,10 @@ class PartReport:
     path: str
     sheet: str | None
     counts: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def where(self) -> str:
+        return Path(self.path).name + (f" sheet '{self.sheet}'" if self.sheet else "")
 
 
 @dataclass
@@ -166,19 +172,39 @@ def ingest_files(
     with ws.store() as store:
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
-        stager = Stager(store, event_id)
-        done = 0.0
         try:
-            with store.transaction():
+            with Stager(store, event_id, ws.root / SCRATCH_DIR) as stager:
+                # Phase 1: read and stage every file (the store itself is not touched).
+                staged: list[tuple[Part, PartReport]] = []
+                done = 0.0
                 for path, (sha, size) in zip(paths, digests, strict=True):
 
                     def on_file(fraction: float, base: float = done, size: int = size) -> None:
                         if progress:
                             progress(base + fraction * size, total_bytes)
 
-                    _ingest_one(ws, stager, path, sha, size, options, meta, report, on_file)
+                    staged += _stage_file(
+                        ws,
+                        stager,
+                        path,
+                        sha,
+                        size,
+                        options,
+                        report,
+                        on_file,
+                        first_part=len(staged),
+                    )
                     done += size
-                store.log_event(event_id, "ingest", args, _summary(report))
+                # Phase 2: one transaction decides every row and writes the outcome.
+                with store.transaction():
+                    for info in report.files:
+                        stager.record_file(info)
+                    for part, part_report in staged:
+                        log.info("%s: merging", part_report.where)
+                        part_report.counts.update(stager.merge(part, meta))
+                        stager.record_part(part, dict(part_report.counts))
+                        log.info("%s: %s", part_report.where, dict(part_report.counts))
+                    store.log_event(event_id, "ingest", args, _summary(report))
         except BaseException as exc:
             if isinstance(exc, Exception):
                 store.log_failure("ingest", args, str(exc))
@@ -186,17 +212,17 @@ def ingest_files(
     return report
 
 
-def _ingest_one(
+def _stage_file(
     ws: Workspace,
     stager: Stager,
     path: Path,
     sha: str,
     size: int,
     options: IngestOptions,
-    meta: SourceMeta,
     report: IngestReport,
     progress: Callable[[float], None],
-) -> None:
+    first_part: int,
+) -> list[tuple[Part, PartReport]]:
     mapping = options.mapping
     settings = ws.settings.ingest
     opts = ReadOptions(
@@ -208,48 +234,36 @@ def _ingest_one(
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
-    con = stager.con
-    con.execute(
-        "INSERT INTO files SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
-        "(SELECT 1 FROM files WHERE sha256 = ?)",
-        [sha, size, path.name, fmt, encoding, archived, stager.event_id, sha],
-    )
-    if archived:
-        con.execute("UPDATE files SET archived_as = ? WHERE sha256 = ?", [archived, sha])
     default_source = options.source or (mapping.source if mapping else None) or path.stem
     report.files.append(
         {
             "path": str(path),
             "sha256": sha,
             "size": size,
+            "name": path.name,
             "format": fmt,
             "encoding": encoding,
             "archived_as": archived,
         }
     )
-    for table in tables:
-        report.parts.append(_ingest_table(stager, path, sha, table, mapping, default_source, meta))
+    staged = []
+    for number, table in enumerate(tables, start=first_part):
+        where = f"{path.name}" + (f" sheet '{table.sheet}'" if table.sheet else "")
+        columns = stage_columns(table.header, mapping, where)
+        part = Part(number, sha, str(path), table.sheet, tuple(columns), default_source)
+        part_report = PartReport(str(path), table.sheet)
+        _stage_table(stager, part, table, part_report)
+        report.parts.append(part_report)
+        staged.append((part, part_report))
+    return staged
 
 
-def _ingest_table(
-    stager: Stager,
-    path: Path,
-    sha: str,
-    table: Table,
-    mapping: Mapping | None,
-    default_source: str,
-    meta: SourceMeta,
-) -> PartReport:
-    where = f"{path.name}" + (f" sheet '{table.sheet}'" if table.sheet else "")
-    columns = stage_columns(table.header, mapping, where)
-    part = Part(sha, str(path), table.sheet, tuple(columns), default_source)
-    result = PartReport(str(path), table.sheet)
+def _stage_table(stager: Stager, part: Part, table: Table, result: PartReport) -> None:
     stager.open(part)
 
     def stage(batch: Batch) -> None:
         stager.append(part, batch.table)
-        for bad in batch.bad:
-            stager.reject_raw(part, bad.line, bad.code, bad.reason, bad.raw)
+        stager.append_bad(part, [(b.line, b.code, b.reason, b.raw) for b in batch.bad])
 
     # Parsing (Python, holds the GIL) overlaps with staging (the store, releases it): one
     # batch is staged on a worker thread while the next is parsed. Only the worker touches
@@ -264,24 +278,9 @@ def _ingest_table(
                 result.counts[bad.code] += 1
             result.counts["blank"] += batch.blank
             result.counts["rows"] += batch.table.num_rows + len(batch.bad)
-            log.info("%s: batch %d read (%d rows)", where, n, batch.table.num_rows)
+            log.info("%s: batch %d read (%d rows)", result.where, n, batch.table.num_rows)
         if pending is not None:
             pending.result()
-    result.counts.update(stager.merge(part, meta))
-    header = [{"header": c.header, "column": c.canonical} for c in columns]
-    stager.con.execute(
-        "INSERT INTO file_ingests VALUES (?, ?, ?, ?, ?, ?)",
-        [
-            stager.event_id,
-            sha,
-            str(path),
-            table.sheet,
-            json.dumps(header, ensure_ascii=False),
-            json.dumps(dict(result.counts)),
-        ],
-    )
-    log.info("%s: %s", where, dict(result.counts))
-    return result
 
 
 def _archive(ws: Workspace, path: Path, sha: str) -> str:

@@ -1,8 +1,12 @@
-"""Set-based ingest: stage a file's rows, then decide in SQL what each row becomes.
+"""Set-based ingest in two phases: stage rows in a scratch database, then merge in one go.
 
-Rows are staged as raw strings (one VARCHAR column per input column) together with their
-keys — source, record id, whether they name anyone, and a content hash — computed as each
-batch arrives. ``merge`` then, in the caller's transaction, gives every staged row exactly
+**Stage** (no transaction on the store): each table of each file is appended in batches to
+a table of a scratch DuckDB file beside the store, committed batch by batch, so memory stays
+bounded by one batch however large the file. Staged rows carry their raw cells (one
+VARCHAR column per input column) and their keys — source, record id, whether they name
+anyone, and a content hash — computed as each batch arrives.
+
+**Merge** (inside the caller's one transaction on the store) gives every staged row exactly
 one outcome:
 
 * ``new`` — a record not seen before (version 1);
@@ -10,6 +14,9 @@ one outcome:
 * ``unchanged`` — the same content as the record's current version (nothing added);
 * a reject: ``no_name``, ``duplicate`` (the same row twice in this ingest) or
   ``conflicting_id`` (one ``record_id`` with two different contents in this ingest).
+
+A crash in either phase leaves the store as it was; the scratch file is removed when the
+ingest ends and any left by a killed run is removed by the next ingest.
 
 The content hash covers every non-blank value under its canonical (or, for extra columns,
 original) name, so the same row read from another file, in another column order, is the
@@ -20,7 +27,10 @@ The hash is MD5: a fingerprint for change detection, not a security boundary.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
@@ -28,9 +38,8 @@ import pyarrow as pa
 from unaccounted.columns import NAME_COLUMNS, VALUE_COLUMNS
 from unaccounted.store.duckdb_store import Store
 
-STAGE = "_ingest_stage"
-DECIDED = "_ingest_decided"
-REJECT_CODES = ("no_name", "duplicate", "conflicting_id")
+SCRATCH = "ingest_scratch"
+REJECT_OUTCOMES = ("no_name", "duplicate", "conflicting_id")
 
 
 @dataclass(frozen=True)
@@ -54,13 +63,22 @@ class SourceMeta:
 
 @dataclass(frozen=True)
 class Part:
-    """One table of one file (a CSV, or one sheet of a workbook)."""
+    """One table of one file (a CSV, or one sheet of a workbook), staged as ``stage_<n>``."""
 
+    number: int
     file_sha256: str
     path: str
     sheet: str | None
     columns: tuple[StageColumn, ...]
     default_source: str
+
+    @property
+    def stage(self) -> str:
+        return f"{SCRATCH}.stage_{self.number}"
+
+    @property
+    def bad(self) -> str:
+        return f"{SCRATCH}.bad_{self.number}"
 
     def by_canonical(self) -> dict[str, StageColumn]:
         return {c.canonical: c for c in self.columns if c.canonical}
@@ -77,86 +95,146 @@ def _ident(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _val(col: StageColumn) -> str:
+def _val(col: StageColumn, prefix: str = "") -> str:
     """A raw cell as stored: exactly as found, with an empty cell read as NULL."""
-    return f"nullif({_ident(col.name)}, '')"
+    return f"nullif({prefix}{_ident(col.name)}, '')"
 
 
 class Stager:
-    """Stages and merges the parts of one ingest event inside the caller's transaction."""
+    """Stages the parts of one ingest in a scratch database and merges them into the store.
 
-    def __init__(self, store: Store, event_id: int) -> None:
+    Use as a context manager: entering attaches a fresh scratch file under ``scratch_dir``
+    (removing any left by a killed run), leaving detaches and deletes it.
+    """
+
+    def __init__(self, store: Store, event_id: int, scratch_dir: Path) -> None:
         self.store = store
         self.con = store.con
         self.event_id = event_id
+        self.scratch_dir = scratch_dir
+        self.scratch_path = scratch_dir / f"ingest-{os.getpid()}-{event_id}.duckdb"
+        self._append_sql: dict[int, str] = {}
+
+    def __enter__(self) -> Stager:
+        self.scratch_dir.mkdir(parents=True, exist_ok=True)
+        # Only one process can hold the store open for writing, so every scratch file
+        # present now was left by a run that no longer exists.
+        for stale in self.scratch_dir.glob("ingest-*.duckdb*"):
+            stale.unlink()
+        self.con.execute(f"ATTACH {_lit(str(self.scratch_path))} AS {SCRATCH}")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.con.execute(f"DETACH {SCRATCH}")
+        for leftover in self.scratch_dir.glob(self.scratch_path.name + "*"):
+            leftover.unlink()
+
+    # -- phase 1: stage ----------------------------------------------------------------
 
     def open(self, part: Part) -> None:
         cols = ", ".join(f"{_ident(c.name)} VARCHAR" for c in part.columns)
         self.con.execute(
-            f"CREATE OR REPLACE TABLE {STAGE} (_line BIGINT NOT NULL, {cols}, src VARCHAR,"
+            f"CREATE TABLE {part.stage} (_line BIGINT NOT NULL, {cols}, src VARCHAR,"
             " rid_given VARCHAR, rid VARCHAR, has_name BOOLEAN, row_hash VARCHAR)"
         )
-        self._append_sql = _append_sql(part)
+        self.con.execute(
+            f"CREATE TABLE {part.bad} (_line BIGINT, code VARCHAR, reason VARCHAR, raw VARCHAR)"
+        )
+        self._append_sql[part.number] = _append_sql(part)
 
     def append(self, part: Part, batch: pa.Table) -> None:
-        """Append a batch: ``_line`` plus either ``cells`` (a list per row) or ``c0 … cN``.
-
-        The batch goes through a relation, not ``register()``: inside a transaction a
-        registered Arrow table stays referenced until commit, so memory would grow with
-        the file instead of staying bounded by one batch.
-        """
+        """Append a batch: ``_line`` plus either ``cells`` (a list per row) or ``c0 … cN``."""
         if "cells" in batch.column_names:
             picks = ", ".join(
                 f"cells[{i + 1}] AS {_ident(c.name)}" for i, c in enumerate(part.columns)
             )
         else:
             picks = ", ".join(_ident(c.name) for c in part.columns)
-        relation = self.con.from_arrow(batch)
-        relation.query("_ingest_batch", self._append_sql.replace("__PICKS__", picks)).insert_into(
-            STAGE
-        )
+        sql = self._append_sql[part.number].replace("__PICKS__", picks)
+        relation = self.con.from_arrow(batch).query("_ingest_batch", sql)
+        assert relation is not None
+        relation.insert_into(part.stage)
 
-    def reject_raw(self, part: Part, line: int, code: str, reason: str, raw: Any) -> None:
-        """Reject a row the reader could not even stage (bad JSON, too many fields...)."""
-        raw_json = json.dumps(raw, ensure_ascii=False)
+    def append_bad(self, part: Part, rows: list[tuple[int, str, str, Any]]) -> None:
+        """Keep rows the reader could not stage (bad JSON, too many cells) for ``merge``."""
+        if rows:
+            self.con.executemany(
+                f"INSERT INTO {part.bad} VALUES (?, ?, ?, ?)",
+                [
+                    (line, code, reason, json.dumps(raw, ensure_ascii=False))
+                    for line, code, reason, raw in rows
+                ],
+            )
+
+    # -- phase 2: merge, inside the caller's transaction -------------------------------
+
+    def record_file(self, info: dict[str, Any]) -> None:
+        """Store a file's digest and facts (once per content); note a new archive copy."""
         self.con.execute(
-            "INSERT INTO rejects SELECT ?, ?, ?, ?, ?, ?, ?, md5(?), ? WHERE NOT EXISTS ("
-            " SELECT 1 FROM rejects WHERE file_sha256 = ? AND sheet IS NOT DISTINCT FROM ?"
-            " AND line = ? AND reason_code = ?)",
+            "INSERT INTO files SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
+            "(SELECT 1 FROM files WHERE sha256 = ?)",
+            [
+                info["sha256"],
+                info["size"],
+                info["name"],
+                info["format"],
+                info["encoding"],
+                info["archived_as"],
+                self.event_id,
+                info["sha256"],
+            ],
+        )
+        if info["archived_as"]:
+            self.con.execute(
+                "UPDATE files SET archived_as = ? WHERE sha256 = ?",
+                [info["archived_as"], info["sha256"]],
+            )
+
+    def record_part(self, part: Part, counts: dict[str, int]) -> None:
+        """Keep how this table's headers were read, and what became of its rows."""
+        header = [{"header": c.header, "column": c.canonical} for c in part.columns]
+        self.con.execute(
+            "INSERT INTO file_ingests VALUES (?, ?, ?, ?, ?, ?)",
             [
                 self.event_id,
-                part.default_source,
                 part.file_sha256,
+                part.path,
                 part.sheet,
-                line,
-                code,
-                reason,
-                raw_json,
-                raw_json,
-                part.file_sha256,
-                part.sheet,
-                line,
-                code,
+                json.dumps(header, ensure_ascii=False),
+                json.dumps(counts),
             ],
         )
 
     def merge(self, part: Part, meta: SourceMeta) -> dict[str, int]:
-        """Decide every staged row's outcome, write records and rejects, return the counts."""
-        self._ensure_sources(meta)
-        self.con.execute(f"CREATE OR REPLACE TABLE {DECIDED} AS {_decide_sql(self.event_id)}")
-        self._insert_rejects(part)
-        self._insert_records(part)
+        """Decide every staged row's outcome, write records and rejects, return the counts.
+
+        The outcomes are computed three times (counts, rejects, records) rather than
+        materialised, so that merging a huge file needs no table of its size in memory;
+        records are inserted last, so all three see the same store.
+        """
+        self._ensure_sources(part, meta)
+        decide = _decide_sql(part, self.event_id)
         counts = self.con.execute(
-            f"SELECT outcome, count(*) FROM {DECIDED} GROUP BY outcome"
+            f"SELECT outcome, count(*) FROM ({decide}) GROUP BY outcome"
         ).fetchall()
-        for table in (DECIDED, STAGE):
-            self.con.execute(f"DROP TABLE {table}")
+        self._insert_bad(part)
+        self._insert_rejects(part, decide)
+        self._insert_records(part, decide)
         return {str(k): int(v) for k, v in counts if v}
 
-    # -- the steps -------------------------------------------------------------------
-
-    def _ensure_sources(self, meta: SourceMeta) -> None:
-        names = [r[0] for r in self.con.execute(f"SELECT DISTINCT src FROM {STAGE}").fetchall()]
+    def _ensure_sources(self, part: Part, meta: SourceMeta) -> None:
+        names = [
+            r[0]
+            for r in self.con.execute(
+                f"SELECT DISTINCT src FROM {part.stage} UNION "
+                f"SELECT {_lit(part.default_source)} FROM {part.bad} ORDER BY 1"
+            ).fetchall()
+        ]
         for name in names:
             if not self.con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
                 self.con.execute(
@@ -178,15 +256,36 @@ class Stager:
                         f"UPDATE sources SET {column} = ? WHERE name = ?", [value, name]
                     )
 
-    def _insert_records(self, part: Part) -> None:
+    def _insert_bad(self, part: Part) -> None:
+        self.con.execute(
+            f"""INSERT INTO rejects
+            SELECT ?, ?, ?, ?, b._line, b.code, b.reason, md5(b.raw), b.raw::JSON
+            FROM {part.bad} b
+            WHERE NOT EXISTS (
+                SELECT 1 FROM rejects r WHERE r.file_sha256 = ?
+                AND r.sheet IS NOT DISTINCT FROM ? AND r.line = b._line
+                AND r.reason_code = b.code
+            ) ORDER BY b._line""",
+            [
+                self.event_id,
+                part.default_source,
+                part.file_sha256,
+                part.sheet,
+                part.file_sha256,
+                part.sheet,
+            ],
+        )
+
+    def _insert_records(self, part: Part, decide: str) -> None:
         by_canonical = part.by_canonical()
         values = ", ".join(
-            _val(by_canonical[name]) if name in by_canonical else "NULL" for name in VALUE_COLUMNS
+            _val(by_canonical[name], "s.") if name in by_canonical else "NULL"
+            for name in VALUE_COLUMNS
         )
         extras = part.extras()
         if extras:
             entries = ", ".join(
-                f"struct_pack(k := {_lit(c.header)}, v := {_val(c)})" for c in extras
+                f"struct_pack(k := {_lit(c.header)}, v := {_val(c, 's.')})" for c in extras
             )
             extra = (
                 f"nullif(to_json(map_from_entries(list_filter([{entries}], "
@@ -198,12 +297,12 @@ class Stager:
             f"""INSERT INTO records
             SELECT s.src, s.rid, coalesce(d.cur_version, 0) + 1, s.row_hash,
                    s.rid_given IS NULL, ?, ?, ?, s._line, {values}, {extra}
-            FROM {STAGE} s JOIN {DECIDED} d USING (_line)
+            FROM {part.stage} s JOIN ({decide}) d USING (_line)
             WHERE d.outcome IN ('new', 'version')""",
             [self.event_id, part.file_sha256, part.sheet],
         )
 
-    def _insert_rejects(self, part: Part) -> None:
+    def _insert_rejects(self, part: Part, decide: str) -> None:
         raw = (
             "json_object("
             + ", ".join(f"{_lit(c.header)}, s.{_ident(c.name)}" for c in part.columns)
@@ -225,7 +324,7 @@ class Stager:
                           || ' earlier in this ingest (line ' || d.cur_line || ')'
                 END,
                 s.row_hash, {raw}
-            FROM {DECIDED} d JOIN {STAGE} s USING (_line)
+            FROM ({decide}) d JOIN {part.stage} s USING (_line)
             WHERE d.outcome IN ('no_name', 'duplicate', 'conflicting_id')
             AND NOT EXISTS (
                 SELECT 1 FROM rejects r WHERE r.file_sha256 = ?
@@ -272,11 +371,11 @@ def _append_sql(part: Part) -> str:
     )"""
 
 
-def _decide_sql(event_id: int) -> str:
-    """The outcome of every staged row, as a narrow table keyed by ``_line``."""
+def _decide_sql(part: Part, event_id: int) -> str:
+    """The outcome of every staged row, keyed by ``_line``."""
     ev = int(event_id)
     return f"""
-    WITH k AS (SELECT _line, src, rid, row_hash, has_name FROM {STAGE}),
+    WITH k AS (SELECT _line, src, rid, row_hash, has_name FROM {part.stage}),
     dup_keys AS (
         SELECT src, rid FROM k WHERE has_name GROUP BY src, rid HAVING count(*) > 1
     ),
