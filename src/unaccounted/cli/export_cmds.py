@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context
+from unaccounted.cli.app import app, console, get_context, progress_bar
 from unaccounted.errors import InputError
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
 from unaccounted.workspace import Workspace
@@ -47,17 +48,30 @@ def export_records(
             assert out_path is not None
             n = store.write_records_parquet(out_path, source, all_versions)
         else:
+            total = store.count_records(source, all_versions)
             batches = store.record_batches(source, all_versions)
+            with progress_bar("exporting") as update:
 
-            def writer(fh: TextIO) -> int:
-                if fmt == "csv":
-                    return write_csv(batches, fh, safe_cells)
-                return write_jsonl(batches, fh)
+                def on_rows(done: int) -> None:
+                    update(done, total)
 
-            if out_path is None:
-                n = writer(sys.stdout)
-                sys.stdout.flush()
-            else:
-                with out_path.open("w", encoding="utf-8", newline="") as fh:
-                    n = writer(fh)
+                n = _write(batches, fmt, out_path, safe_cells, on_rows)
     console.print(f"exported {n} records" + (f" to {out_path}" if out_path else ""))
+
+
+def _write(
+    batches: Any, fmt: str, out_path: Path | None, safe: bool, progress: Callable[[int], None]
+) -> int:
+    if fmt == "csv":
+        if out_path is None:
+            n = write_csv(batches, sys.stdout.buffer, safe, progress)
+            sys.stdout.buffer.flush()
+            return n
+        with out_path.open("wb") as fh:
+            return write_csv(batches, fh, safe, progress)
+    if out_path is None:
+        n = write_jsonl(batches, sys.stdout, progress)
+        sys.stdout.flush()
+        return n
+    with out_path.open("w", encoding="utf-8") as fh:
+        return write_jsonl(batches, fh, progress)

@@ -236,6 +236,14 @@ class Store:
         rel = self.con.sql(_records_sql(all_versions), params=[source, source])
         return rel.to_arrow_reader(batch_rows)
 
+    def count_records(self, source: str | None = None, all_versions: bool = False) -> int:
+        table = "records" if all_versions else "current_records"
+        return int(
+            self.scalar(
+                f"SELECT count(*) FROM {table} WHERE ? IS NULL OR source_id = ?", [source, source]
+            )
+        )
+
     def write_records_parquet(
         self, path: Path, source: str | None = None, all_versions: bool = False
     ) -> int:
