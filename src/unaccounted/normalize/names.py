@@ -34,6 +34,8 @@ class TokenInfo:
     given_case: str | None = None
     given_sex: str | None = None
     given_rule: str = ""
+    #: every (nominative, case, sex) reading of the form, best first
+    readings: tuple[tuple[str, str, str], ...] = ()
     #: the nominative patronymic, when the token is a patronymic form
     patronymic: str | None = None
     patronymic_case: str | None = None

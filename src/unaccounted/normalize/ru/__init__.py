@@ -61,8 +61,27 @@ class RussianPack(LanguagePack):
         return keys.phonetic_key(text)
 
     @cached_property
-    def _given(self) -> dict[str, tuple[str, str, str]]:
+    def _given(self) -> dict[str, list[tuple[str, str, str]]]:
         return self.lex.given_forms
+
+    def _canonical(self, nominative: str) -> tuple[tuple[str, ...], str | None, bool]:
+        """(canonical names, sex, is a diminutive) of a nominative form; itself first."""
+        entry = self.lex.given_by_key.get(keys.script_key(nominative))
+        if entry is None:
+            return (nominative,), self.lex.sex_of.get(nominative), False
+        names = entry.canonical
+        if nominative in names:  # Даниил and Данил share a key: the written one first
+            names = (nominative, *(n for n in names if n != nominative))
+        return names, entry.sex, entry.diminutive
+
+    def _read_as(self, t: TokenInfo, reading: tuple[str, str, str]) -> None:
+        nominative, case, _ = reading
+        names, entry_sex, diminutive = self._canonical(nominative)
+        # an ambiguous name (Саша, Женя) has no sex of its own: the other parts decide
+        t.given, t.given_case, t.given_sex = names, case, entry_sex
+        t.given_rule = ("diminutive" if diminutive else "given name") + (
+            f", {case}" if case != "nominative" else ""
+        )
 
     # -- tokens ------------------------------------------------------------------------
 
@@ -85,15 +104,10 @@ class RussianPack(LanguagePack):
                 if form:
                     t.patronymic, t.patronymic_sex, t.patronymic_case = form
         else:
-            form = self._given.get(word.lower().replace("ё", "е"))
-            if form:
-                nominative, case, sex = form
-                entry = self.lex.given_by_key.get(keys.script_key(nominative))
-                t.given = entry.canonical if entry else (nominative,)
-                t.given_case, t.given_sex = case, (entry.sex if entry else sex)
-                t.given_rule = ("diminutive" if entry and entry.diminutive else "given name") + (
-                    f", {case}" if case != "nominative" else ""
-                )
+            readings = self._given.get(word.lower().replace("ё", "е"))
+            if readings:
+                t.readings = tuple(readings)
+                self._read_as(t, readings[0])
             p = morph.patronymic_form(word)
             if p:
                 t.patronymic, t.patronymic_sex, t.patronymic_case = p
@@ -111,6 +125,9 @@ class RussianPack(LanguagePack):
         sex: str | None = None,
     ) -> ParsedName:
         out = ParsedName()
+        full_name, surname, given_name, patronymic = (
+            _latin_yo(v) for v in (full_name, surname, given_name, patronymic)
+        )
         written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
         has_latin, has_cyr = bool(_LATIN.search(written)), bool(_CYRILLIC.search(written))
         out.script = "mixed" if has_latin and has_cyr else "latin" if has_latin else "cyrillic"
@@ -176,11 +193,13 @@ class RussianPack(LanguagePack):
                     guess[2],
                     "pymorphy3 first-name lemma",
                 )
+        if g is not None and p is not None and p.patronymic and len(g.readings) > 1:
+            self._agree(g, p)
         # grammatical case: the patronymic's suffix is surest, then the given name's form
         case = (p.patronymic_case if p and p.patronymic else None) or (
             g.given_case if g and g.given else None) or "nominative"  # fmt: skip
         out.case = case
-        out.sex, out.rules["sex"] = self._sex(g, p, s, sex)
+        out.sex, out.rules["sex"] = self._sex(g, p, s, sex, case)
         if g is not None:
             self._finish_given(out, g)
         if p is not None:
@@ -211,10 +230,28 @@ class RussianPack(LanguagePack):
         elif out.patronymic:
             out.patronymic_initial = out.patronymic[0].upper()
 
+    @staticmethod
+    def _same_case(a: str | None, b: str | None, sex: str | None) -> bool:
+        # a man's genitive and accusative forms are the same word
+        return a == b or (sex == "m" and {a, b} == {"genitive", "accusative"})
+
+    def _agree(self, g: TokenInfo, p: TokenInfo) -> None:
+        """Read the given name in the patronymic's sex and case («Александра Андреевича»)."""
+        for reading in g.readings:
+            if reading[2] == p.patronymic_sex and self._same_case(
+                reading[1], p.patronymic_case, reading[2]
+            ):
+                self._read_as(g, reading)
+                g.readings = (reading,)
+                g.given_rule += ", agrees with the patronymic"
+                return
+
     def _finish_given(self, out: ParsedName, g: TokenInfo) -> None:
         if g.given:
             fit = [n for n in g.given if self.lex.sex_of.get(n, out.sex) == out.sex]
             cands = tuple(fit) + tuple(n for n in g.given if n not in fit)
+            for other in g.readings[1:]:  # «Александра Котова»: also Александр (genitive)
+                cands += tuple(n for n in self._canonical(other[0])[0] if n not in cands)
             out.given_candidates = cands
             out.given_name = cands[0]
             out.rules["given_name"] = g.given_rule or "given name"
@@ -262,7 +299,7 @@ class RussianPack(LanguagePack):
         return None
 
     def _sex(self, g: TokenInfo | None, p: TokenInfo | None, s: TokenInfo | None,
-             written: str | None) -> tuple[str | None, str]:  # fmt: skip
+             written: str | None, case: str) -> tuple[str | None, str]:  # fmt: skip
         if p is not None and p.patronymic_sex:
             return p.patronymic_sex, "patronymic ending"
         col = _SEX_WORDS.get((written or "").strip().lower().rstrip("."))
@@ -276,11 +313,23 @@ class RussianPack(LanguagePack):
                 return g.given_sex, "given name form"
         if s is not None:
             k = keys.script_key(s.text)
+            if case != "nominative" and k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi")):
+                return "f", "surname ending (feminine case form)"
             if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia")):
                 return "f", "surname ending"
             if k.endswith(("ov", "ev", "in", "ski", "tki")):
                 return "m", "surname ending"
         return None, "unknown"
+
+
+_YO_IN_LATIN = re.compile(r"(?<=[A-Za-z])[ёЁ]|[ёЁ](?=[A-Za-z])")
+
+
+def _latin_yo(value: str | None) -> str | None:
+    """BGN/PCGN and scientific schemes keep ё in Latin text («Artёm», «FЁDOROV»)."""
+    if not value or not _LATIN.search(value):
+        return value
+    return _YO_IN_LATIN.sub(lambda m: "yo" if m[0] == "ё" else "YO", value)
 
 
 def _merge_turkic(tokens: list[str]) -> list[str]:

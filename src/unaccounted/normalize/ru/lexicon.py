@@ -70,9 +70,13 @@ class Lexicon:
         return out
 
     @cached_property
-    def given_forms(self) -> dict[str, tuple[str, str, str]]:
-        """Lower-case, ё-folded case form → (nominative as written in the data, case, sex)."""
-        forms: dict[str, tuple[str, str, str]] = {}
+    def given_forms(self) -> dict[str, list[tuple[str, str, str]]]:
+        """Lower-case, ё-folded case form → every reading (nominative, case, sex) of it.
+
+        The nominative reading comes first: «Александра» is a woman's name, or a man's
+        in the genitive; the name's other parts decide (``RussianPack._agree``).
+        """
+        forms: dict[str, list[tuple[str, str, str]]] = {}
         words: dict[str, str] = {}
         self.given_by_key  # noqa: B018  (fills sex_of)
         for row in self.data.table("given_names"):
@@ -84,11 +88,15 @@ class Lexicon:
             if _is_cyrillic(row["variant"]):
                 words.setdefault(row["variant"], row["sex"])
         for word, sex in words.items():
-            forms.setdefault(_fold(word), (word, "nominative", sex))
+            forms.setdefault(_fold(word), []).append((word, "nominative", sex))
         for word, sex in words.items():
             for case in CASES:
-                form = _fold(decline(word, "given", sex, case))
-                forms.setdefault(form, (word, case, sex))
+                reading = (word, case, sex)
+                found = forms.setdefault(_fold(decline(word, "given", sex, case)), [])
+                if reading not in found and not any(
+                    r[0] == word and r[2] == sex and r[1] != "nominative" for r in found
+                ):
+                    found.append(reading)
         return forms
 
     @cached_property

@@ -1,0 +1,173 @@
+"""Normalization throughput on 1,000,000 simulated records, on one core.
+
+Three measurements, each in a fresh process (so its peak RSS is its own):
+
+- ``normalizer``: the Russian pack's ``Normalizer`` over every record of the simulated
+  sources, with its caches of repeated tokens and values (the default). Target: at least
+  50,000 records/s.
+- ``baseline_no_cache`` (the named baseline): the same normalizer with every cache
+  cleared after each record, so each name, date, unit and region is parsed afresh, as a
+  normalizer without token caching would. Measured on a sample (``--baseline-records``)
+  because it is slow; its rate is comparable.
+- ``stage``: ``unaccounted normalize`` end to end on a workspace holding the same
+  records (read from the store, normalize, write the typed table, one transaction).
+  Ingest time is reported apart.
+
+    python bench/normalize.py [--records N] [--baseline-records N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from common import machine, run_measured, write_result
+
+ROWS = """
+import csv, itertools, sys
+from pathlib import Path
+import yaml
+from unaccounted.columns import VALUE_COLUMNS
+
+def rows(folder, limit):
+    count = 0
+    for path in sorted(Path(folder, "sources").glob("*.csv")):
+        spec = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8")) or {}
+        rename = spec.get("columns") or {}
+        enc = spec.get("encoding") or "utf-8"
+        with path.open(encoding=enc, errors="replace", newline="") as f:
+            for raw in csv.DictReader(f):
+                row = {c: None for c in VALUE_COLUMNS}
+                for k, v in raw.items():
+                    c = rename.get(k, k)
+                    if c in row and v:
+                        row[c] = v
+                row["source_id"] = path.stem
+                yield row
+                count += 1
+                if count >= limit:
+                    return
+"""
+
+CACHED = (
+    ROWS
+    + """
+def run(folder, limit):
+    import time
+    from unaccounted.normalize.pack import load_pack
+    from unaccounted.normalize.record import Normalizer
+    t_load = time.perf_counter()
+    n = Normalizer(load_pack("ru"))
+    n.normalize({})
+    load = time.perf_counter() - t_load
+    busy = 0.0
+    done = 0
+    for row in rows(folder, int(limit)):
+        t = time.perf_counter()
+        n.normalize(row, "dmy" if row["source_id"] == "latin_list" else None)
+        busy += time.perf_counter() - t
+        done += 1
+    return {"records": done, "normalize_seconds": busy, "records_per_s": done / busy,
+            "pack_load_seconds": load}
+"""
+)
+
+UNCACHED = (
+    ROWS
+    + """
+def clear(n):
+    from unaccounted.normalize.ru import keys, morph, translit
+    for f in (keys.script_key, keys.phonetic_key, morph.patronymic_form,
+              morph.surname_nominative, morph.pymorphy_given, translit.to_cyrillic):
+        f.cache_clear()
+    n.pack._cached_parse.cache_clear()
+    n.dates._cache.clear()
+    for reader in (n.statuses.read, n.units.read, n.regions.read, n.places.settlement,
+                   n.places.event_place):
+        reader.cache_clear()
+
+def run(folder, limit):
+    import time
+    from unaccounted.normalize.pack import load_pack
+    from unaccounted.normalize.record import Normalizer
+    n = Normalizer(load_pack("ru"))
+    n.normalize({})
+    busy = 0.0
+    done = 0
+    for row in rows(folder, int(limit)):
+        clear(n)
+        t = time.perf_counter()
+        n.normalize(row, "dmy" if row["source_id"] == "latin_list" else None)
+        busy += time.perf_counter() - t
+        done += 1
+    return {"records": done, "normalize_seconds": busy, "records_per_s": done / busy}
+"""
+)
+
+STAGE = """
+def run(folder, ws_dir):
+    import time
+    from pathlib import Path
+    from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+    from unaccounted.normalize.stage import run_normalize
+    from unaccounted.workspace import Workspace
+    ws = Workspace.init(Path(ws_dir))
+    t = time.perf_counter()
+    for path in sorted(Path(folder, "sources").glob("*.csv")):
+        ingest_files(ws, [path], IngestOptions(mapping=load_mapping(path.with_suffix(".yaml"))))
+    ingest = time.perf_counter() - t
+    t = time.perf_counter()
+    report = run_normalize(ws)
+    seconds = time.perf_counter() - t
+    return {"records": report.normalized, "ingest_seconds": ingest,
+            "normalize_seconds": seconds, "records_per_s": report.normalized / seconds,
+            "not_understood": report.not_understood}
+"""
+
+
+def simulate_world(folder: Path, records: int) -> int:
+    from unaccounted.simulate.config import load_config
+    from unaccounted.simulate.run import simulate
+
+    persons = max(100, int(records / 1.07) + 1000)  # about 1.07 records per person
+    summary = simulate(load_config(), persons, 11, folder)
+    return summary.total_records
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--records", type=int, default=1_000_000)
+    ap.add_argument("--baseline-records", type=int, default=20_000)
+    ap.add_argument("--no-stage", action="store_true", help="Skip the end-to-end stage run.")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-normalize-"))
+    try:
+        total = simulate_world(tmp / "world", args.records)
+        print(f"simulated {total:,} records")
+        cached = run_measured(CACHED, str(tmp / "world"), str(args.records))
+        print(f"normalizer: {cached['records_per_s']:,.0f} records/s")
+        baseline = run_measured(UNCACHED, str(tmp / "world"), str(args.baseline_records))
+        print(f"baseline_no_cache: {baseline['records_per_s']:,.0f} records/s")
+        result = {
+            "machine": machine(),
+            "simulated_records": total,
+            "target_records_per_s": 50_000,
+            "normalizer": cached,
+            "baseline_no_cache": baseline,
+            "speedup_over_baseline": cached["records_per_s"] / baseline["records_per_s"],
+            "meets_target": cached["records_per_s"] >= 50_000,
+        }
+        if not args.no_stage:
+            stage = run_measured(STAGE, str(tmp / "world"), str(tmp / "ws"))
+            print(f"stage: {stage['records_per_s']:,.0f} records/s end to end")
+            result["stage"] = stage
+        path = write_result("normalize", result)
+        print(f"→ {path}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
