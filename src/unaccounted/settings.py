@@ -16,6 +16,7 @@ import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from unaccounted.errors import WorkspaceError
+from unaccounted.yamlfile import describe_validation_error
 
 
 class _Section(BaseModel):
@@ -93,9 +94,8 @@ def load_settings(path: Path) -> Settings:
     try:
         return Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise WorkspaceError(f"{path}: setting '{where}': {first['msg']}") from exc
+        where, message = describe_validation_error(exc)
+        raise WorkspaceError(f"{path}: setting '{where}': {message}") from exc
 
 
 def dump_settings(settings: Settings) -> str:

@@ -271,7 +271,7 @@ def test_events_log_each_ingest_with_counts(ws: Workspace, tmp_path: Path) -> No
             "'columns': column 'ФИО' maps to 'fio', which is not a canonical",
         ),
         ("kind: blog\n", "'kind': unknown source kind 'blog'"),
-        ("- a\n- b\n", "must be a YAML mapping"),
+        ("- a\n- b\n", "the top level must be a mapping of keys to values"),
         ("columns: [\n", "is not valid YAML"),
     ],
 )

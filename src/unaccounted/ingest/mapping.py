@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from unaccounted.columns import CANONICAL_COLUMNS, SOURCE_KINDS
 from unaccounted.errors import InputError
+from unaccounted.yamlfile import describe_validation_error, read_yaml_mapping
 
 
 class Mapping(BaseModel):
@@ -75,25 +75,12 @@ def check_kind(value: str | None) -> str | None:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file; any problem is a one-line :class:`InputError`."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise InputError(f"mapping file not found: {path}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read mapping {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise InputError(f"mapping {path} is not valid YAML: {str(exc).splitlines()[0]}") from exc
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise InputError(f"mapping {path} must be a YAML mapping of keys to values")
+    data = read_yaml_mapping(path, "mapping")
     try:
         return Mapping.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
+        where, msg = describe_validation_error(exc)
+        if exc.errors()[0]["type"] == "extra_forbidden":
             allowed = ", ".join(Mapping.model_fields)
             msg = f"unknown key (allowed: {allowed})"
         raise InputError(f"mapping {path}: '{where}': {msg}") from exc

@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from unaccounted.errors import InputError
+from unaccounted.yamlfile import describe_validation_error, read_yaml_mapping
 
 Category = Literal["mobilized", "contract", "volunteer", "conscript", "prisoner", "pmc"]
 Style = Literal[
@@ -215,9 +216,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def _describe(error: ValidationError, where: str) -> str:
-    first = error.errors()[0]
-    key = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    message = str(first["msg"]).removeprefix("Value error, ")
+    key, message = describe_validation_error(error)
     return f"{where}: {key}: {message}"
 
 
@@ -227,17 +226,7 @@ def load_config(path: Path | None = None) -> SimulationConfig:
     where = "default simulate config"
     if path is not None:
         where = str(path)
-        try:
-            user = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise InputError(f"cannot read simulate config {path}: {exc.strerror}") from exc
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from exc
-        if user is None:
-            user = {}
-        if not isinstance(user, dict):
-            raise InputError(f"{path}: the top level must be a mapping of sections")
-        data = _merge(data, user)
+        data = _merge(data, read_yaml_mapping(path, "simulate config"))
     try:
         return SimulationConfig.model_validate(data)
     except ValidationError as exc:
