@@ -128,3 +128,35 @@ def test_unknown_record_is_an_error(ws: Workspace) -> None:
 
     with pytest.raises(InputError, match="no record 'zz' in source 'nope'"):
         explain_record(ws, "nope", "zz")
+
+
+def test_the_fast_path_gives_what_explain_gives(world: Path) -> None:
+    """normalize_batch (the stage's path) and explain (explain-record's) agree on every field."""
+    import csv
+
+    import yaml
+
+    from unaccounted.normalize.pack import load_pack
+    from unaccounted.normalize.record import FIELDS, Normalizer
+
+    normalizer = Normalizer(load_pack("ru"))
+    rows = []
+    for path in sorted((world / "sources").glob("*.csv")):
+        spec = yaml.safe_load(path.with_suffix(".yaml").read_text("utf-8")) or {}
+        rename = spec.get("columns") or {}
+        with path.open(encoding=spec.get("encoding") or "utf-8", newline="") as f:
+            for raw in csv.DictReader(f):
+                row: dict[str, Any] = {c: None for c in _RAW}
+                row.update({rename.get(k, k): v or None for k, v in raw.items()
+                            if rename.get(k, k) in row})  # fmt: skip
+                row["source_id"] = path.stem
+                rows.append(row)
+    orders = {"latin_list": "dmy"}
+    fast = normalizer.normalize_batch(rows, orders)
+    for i, row in enumerate(rows):
+        slow = {e.field: e.value for e in normalizer.explain(row, orders.get(row["source_id"]))}
+        assert {f: fast[f][i] for f in FIELDS} == slow, row
+
+
+_RAW = ("full_name", "surname", "given_name", "patronymic", "sex", "birth_date", "age", "status",
+        "event_date", "event_place", "unit", "region", "hometown", "published")  # fmt: skip

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedName:
     """A person's name in canonical parts (nominative, canonical given name).
 
@@ -39,7 +39,7 @@ class ParsedName:
 PRECISIONS: tuple[str, ...] = ("day", "month", "season", "year", "range", "age")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PartialDate:
     """A date as an inclusive interval ``[lo, hi]`` with its precision.
 

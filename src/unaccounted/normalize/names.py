@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 #: Initials: «С.», «С», «Ю.», and a run of them written together («С.И.»).
 _INITIALS_RUN = re.compile(r"^(?:[^\W\d_]\.){2,3}$")
@@ -44,8 +45,14 @@ class TokenInfo:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_PLAIN = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
+
+
 def tokens_of(text: str) -> list[str]:
     """Split a written name into tokens; «С.И.» becomes «С.», «И.»; quotes and brackets go."""
+    text = text.strip()
+    if _PLAIN.match(text):  # the common case: words and spaces only
+        return text.split()
     out: list[str] = []
     for raw in _SPLIT.split(text.strip()):
         tok = _STRIP.sub("", raw)
@@ -65,8 +72,10 @@ def tokens_of(text: str) -> list[str]:
 
 
 def is_initial(token: str) -> bool:
-    bare = token.rstrip(".")
-    return len(bare) == 1 and bare.isalpha()
+    n = len(token)
+    if n == 1:
+        return token.isalpha()
+    return n == 2 and token[1] == "." and token[0].isalpha()
 
 
 #: Orders allowed for a number of word tokens, with a prior (lists write S G P most).
@@ -101,6 +110,19 @@ def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
 
 def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool) -> str:
     """The best order (a string of S/G/P, one letter per word) for the word tokens."""
+    signature = tuple(
+        (bool(w.given), w.given_rule == "weak", bool(w.patronymic), w.surname_like, w.caps)
+        for w in words
+    )
+    return _assign(signature, n_initials, leading_initials)
+
+
+@lru_cache(maxsize=4096)
+def _assign(signature: tuple[tuple[bool, bool, bool, bool, bool], ...], n_initials: int,
+            leading_initials: bool) -> str:  # fmt: skip
+    words = [TokenInfo("", given=("x",) if g else (), given_rule="weak" if weak else "",
+                       patronymic="x" if p else None, surname_like=sl, caps=caps)
+             for g, weak, p, sl, caps in signature]  # fmt: skip
     n = len(words)
     if n == 0:
         return ""

@@ -9,11 +9,13 @@ units, regions, statuses, common names), which is where the speed comes from.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import gc
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from unaccounted.normalize.dates import DateParser, birth_from_age, parse_age
+from unaccounted.normalize.dates import _HAS_YEAR, DateParser, birth_from_age, parse_age
 from unaccounted.normalize.model import PartialDate
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.places import PlaceReader
@@ -37,6 +39,24 @@ FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+_RAW_COLUMNS = (
+    "full_name",
+    "surname",
+    "given_name",
+    "patronymic",
+    "sex",
+    "birth_date",
+    "age",
+    "status",
+    "event_date",
+    "event_place",
+    "unit",
+    "region",
+    "hometown",
+    "published",
+)
+
+
 @dataclass(frozen=True)
 class Explained:
     field: str
@@ -54,13 +74,116 @@ class Normalizer:
         self.regions = RegionReader(pack.data, pack.script_key)
         self.places = PlaceReader(pack.data)
 
+        self._names = lru_cache(maxsize=200_000)(self._name_values)
+        self._date = lru_cache(maxsize=200_000)(self._date_values)
+        self._aged = lru_cache(maxsize=100_000)(self._age_values)
+        self._unit = lru_cache(maxsize=50_000)(self._unit_values)
+        self._rest = lru_cache(maxsize=200_000)(self._rest_values)
+        self._published = lru_cache(maxsize=50_000)(self.dates.parse)
+        self._shape = lru_cache(maxsize=200_000)(_date_shape)
+        self._home = lru_cache(maxsize=50_000)(self._home_values)
+        self._place = lru_cache(maxsize=50_000)(self._place_values)
+
     @property
     def version(self) -> str:
         return f"core{CORE_VERSION}+{self.pack.digest}"
 
     def normalize(self, raw: Mapping[str, Any], date_order: str | None = None) -> dict[str, Any]:
         """The normalized fields (``FIELDS``) of one record's raw values."""
-        return {e.field: e.value for e in self.explain(raw, date_order)}
+        row = {c: raw.get(c) for c in _RAW_COLUMNS}
+        row["source_id"] = ""
+        columns = self.normalize_batch([row], {"": date_order} if date_order else {})
+        return {f: values[0] for f, values in columns.items()}
+
+    def normalize_batch(
+        self, rows: Sequence[Mapping[str, Any]], date_orders: Mapping[str, str]
+    ) -> dict[str, list[Any]]:
+        """``FIELDS`` → one value per row. The fast path: every part is cached by raw value.
+
+        ``date_orders`` maps a row's ``source_id`` to ``dmy``/``mdy`` (``"*"``: any source).
+        Gives exactly what :meth:`explain` gives, without the explanations.
+        """
+        default = date_orders.get("*")
+        parts: list[tuple[Any, ...]] = []
+        append = parts.append
+        names, date, aged, pub = self._names, self._date, self._aged, self._published
+        shape = self._shape
+        gc_was_on = gc.isenabled()
+        gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
+        try:
+            for r in rows:
+                order = date_orders.get(r["source_id"], default)
+                published = pub(r["published"])
+                ref = published.hi if published else None
+                b, e = r["birth_date"], r["event_date"]
+                bs, es = shape(b), shape(e)
+                birth = date(b, ref if bs[0] else None, order if bs[1] else None)
+                event = date(e, ref if es[0] else None, order if es[1] else None)
+                age = parse_age(r["age"])
+                if birth[0] is None and age is not None and (event[0] is not None or ref):
+                    birth = aged(age, event, published)
+                year = birth[0].year if birth[0] and birth[0].year == birth[1].year else None
+                name = names(r["full_name"], r["surname"], r["given_name"], r["patronymic"],
+                             r["sex"])  # fmt: skip
+                rest = self._rest(r["status"], r["unit"], r["region"], r["hometown"],
+                                  r["event_place"])  # fmt: skip
+                append((*name, *birth, year, age, *event, ref, *rest))
+        finally:
+            if gc_was_on:
+                gc.enable()
+        return dict(zip(FIELDS, (list(c) for c in zip(*parts, strict=True)), strict=True))
+
+    def _name_values(self, full: str | None, surname: str | None, given: str | None,
+                     patronymic: str | None, sex: str | None) -> tuple[Any, ...]:  # fmt: skip
+        n = self.pack.parse_name(full, surname, given, patronymic, sex)
+        key = self.pack.script_key
+        phon = self.pack.phonetic_key(n.surname) if n.surname else None
+        return (
+            n.surname, n.given_name, n.patronymic, n.given_initial, n.patronymic_initial,
+            list(n.given_candidates), key(n.surname) if n.surname else None,
+            key(n.given_name) if n.given_name else None,
+            key(n.patronymic) if n.patronymic else None, phon,
+            f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
+            n.sex, n.script, n.case, n.order,
+        )  # fmt: skip
+
+    def _date_values(self, text: str | None, ref: dt.date | None,
+                     order: str | None) -> tuple[Any, ...]:  # fmt: skip
+        d = self.dates.parse(text, ref, order)
+        if d is None:
+            return (None, None, None, None, None)
+        return (d.lo, d.hi, d.precision, d.edtf, list(d.candidates) if d.candidates else None)
+
+    def _age_values(self, age: int, event: tuple[Any, ...],
+                    published: PartialDate | None) -> tuple[Any, ...]:  # fmt: skip
+        if event[0] is not None:
+            anchor = PartialDate(event[0], event[1], event[2], event[3], "")
+        else:
+            assert published is not None
+            anchor = _until(published)
+        b = birth_from_age(age, anchor)
+        return (b.lo, b.hi, b.precision, b.edtf, None)
+
+    def _rest_values(self, status: str | None, unit: str | None, region: str | None,
+                     hometown: str | None, place: str | None) -> tuple[Any, ...]:  # fmt: skip
+        return (
+            self.statuses.read(status)[0], *self._unit(unit), self.regions.read(region).code,
+            *self._home(hometown), *self._place(place),
+        )  # fmt: skip
+
+    def _unit_values(self, text: str | None) -> tuple[Any, ...]:
+        u = self.units.read(text)
+        if u is None:
+            return (None, None, None, None, None, None)
+        return (u.unit_key, u.unit_class_key, u.unit_type, u.unit_number, u.unit_guards,
+                u.unit_vch)  # fmt: skip
+
+    def _home_values(self, text: str | None) -> tuple[Any, ...]:
+        return (self.regions.read(text).code, self.places.settlement(text))
+
+    def _place_values(self, text: str | None) -> tuple[Any, ...]:
+        name, region, _ = self.places.event_place(text)
+        return (name, region)
 
     def explain(self, raw: Mapping[str, Any], date_order: str | None = None) -> list[Explained]:
         """Every normalized field with the raw value it came from and the deciding rule."""
@@ -105,12 +228,12 @@ class Normalizer:
             assert anchor is not None
             birth = birth_from_age(age, anchor if event else _until(anchor))
             birth_rule = birth.rule + ("" if event else " (event no later than publication)")
-        self._date(add, "birth", get("birth_date") or get("age"), birth, birth_rule)
+        self._explain_date(add, "birth", get("birth_date") or get("age"), birth, birth_rule)
         add(Explained("birth_year", get("birth_date"), birth.year if birth else None,
                       "the year, when the interval lies within one"))  # fmt: skip
         add(Explained("age", get("age"), age, "years of age as written"))
         event_rule = event.rule if event else ("unparsed" if get("event_date") else "empty")
-        self._date(add, "event", get("event_date"), event, event_rule)
+        self._explain_date(add, "event", get("event_date"), event, event_rule)
         add(Explained("published_date", get("published"), published.hi if published else None,
                       published.rule if published else "empty or unparsed"))  # fmt: skip
 
@@ -134,13 +257,22 @@ class Normalizer:
         return out
 
     @staticmethod
-    def _date(add: Any, prefix: str, raw: str | None, d: PartialDate | None, rule: str) -> None:
+    def _explain_date(
+        add: Any, prefix: str, raw: str | None, d: PartialDate | None, rule: str
+    ) -> None:
         add(Explained(f"{prefix}_lo", raw, d.lo if d else None, rule))
         add(Explained(f"{prefix}_hi", raw, d.hi if d else None, rule))
         add(Explained(f"{prefix}_precision", raw, d.precision if d else None, rule))
         add(Explained(f"{prefix}_edtf", raw, d.edtf if d else None, rule))
         cands = list(d.candidates) if d and d.candidates else None
         add(Explained(f"{prefix}_candidates", raw, cands, rule))
+
+
+def _date_shape(text: str | None) -> tuple[bool, bool]:
+    """(needs a reference date, may need a day/month order) — to share cache entries."""
+    if not text:
+        return False, False
+    return _HAS_YEAR.search(text) is None, "/" in text
 
 
 def _until(published: PartialDate) -> PartialDate:

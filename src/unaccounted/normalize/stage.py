@@ -116,15 +116,16 @@ def _to_table(
     orders: dict[str, str],
     missed: dict[str, int],
 ) -> pa.Table:
-    cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
-    default = orders.get("*")
-    for row in rows:
-        fields = normalizer.normalize(row, orders.get(row["source_id"], default))
-        for f in FIELDS:
-            cols[f].append(fields[f])
-        for raw, norm in _CHECKS.items():
-            if row[raw] and fields[norm] is None and not (raw == "unit" and fields["unit_key"]):
-                missed[raw] += 1
+    cols = normalizer.normalize_batch(rows, orders)
+    for raw, norm in _CHECKS.items():
+        values = cols[norm]
+        raws = [r[raw] for r in rows]
+        if raw == "unit":
+            keys = cols["unit_key"]
+            missed[raw] += sum(1 for a, b, k in zip(raws, values, keys, strict=True)
+                               if a and b is None and k is None)  # fmt: skip
+        else:
+            missed[raw] += sum(1 for a, b in zip(raws, values, strict=True) if a and b is None)
     n = len(rows)
     arrays: dict[str, pa.Array] = {
         "source_id": pa.array([r["source_id"] for r in rows], pa.string()),

@@ -8,6 +8,7 @@ canonical Cyrillic given names, sex from patronymic, given name or surname endin
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property, lru_cache
 
 from unaccounted.normalize.model import ParsedName
@@ -41,7 +42,8 @@ class RussianPack(LanguagePack):
     def __init__(self, data: PackData) -> None:
         super().__init__(data)
         self.lex = Lexicon(data, keys.script_key)
-        self._cached_parse = lru_cache(maxsize=300_000)(self._parse_name)
+        self._cached_parse = lru_cache(maxsize=200_000)(self._parse_name)
+        self._word_info = lru_cache(maxsize=200_000)(self._word_info_uncached)  # type: ignore[method-assign]
 
     def parse_name(
         self,
@@ -125,15 +127,22 @@ class RussianPack(LanguagePack):
         sex: str | None = None,
     ) -> ParsedName:
         out = ParsedName()
-        full_name, surname, given_name, patronymic = (
-            _latin_yo(v) for v in (full_name, surname, given_name, patronymic)
-        )
-        written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
-        has_latin, has_cyr = bool(_LATIN.search(written)), bool(_CYRILLIC.search(written))
+        split = bool(surname or given_name or patronymic)
+        if split:
+            written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
+        else:
+            written = full_name or ""
+        has_latin = _LATIN.search(written) is not None
+        if has_latin:
+            full_name, surname, given_name, patronymic = (
+                _latin_yo(v) for v in (full_name, surname, given_name, patronymic)
+            )
+            written = _latin_yo(written) or ""
+        has_cyr = _CYRILLIC.search(written) is not None
         out.script = "mixed" if has_latin and has_cyr else "latin" if has_latin else "cyrillic"
         roles: dict[str, str] = {}
         initials: list[str] = []
-        if surname or given_name or patronymic:
+        if split:
             out.order = "columns"
             for role, value in (("S", surname), ("G", given_name), ("P", patronymic)):
                 if not value:
@@ -143,15 +152,16 @@ class RussianPack(LanguagePack):
                     initials.extend(x.rstrip(".") for x in toks)
                 else:
                     roles[role] = " ".join(toks)
-            infos = {r: self.token_info(w) for r, w in roles.items()}
+            infos = {r: self._word_info(w) for r, w in roles.items()}
         else:
             toks = _merge_turkic(tokens_of(full_name or ""))
-            words = [x for x in toks if not is_initial(x)]
-            initials = [x.rstrip(".") for x in toks if is_initial(x)]
+            flags = [is_initial(x) for x in toks]
+            words = [x for x, f in zip(toks, flags, strict=True) if not f]
+            initials = [x.rstrip(".") for x, f in zip(toks, flags, strict=True) if f]
             word_infos = [self._word_info(w) for w in words]
-            leading = bool(toks) and is_initial(toks[0])
-            order = assign_roles(word_infos, len(initials), leading)
-            out.order = _describe(toks, order)
+            order = assign_roles(word_infos, len(initials), bool(flags) and flags[0])
+            roles_iter = iter(order)
+            out.order = " ".join("I" if f else next(roles_iter, "?") for f in flags)
             infos = {}
             for role, info in zip(order, word_infos, strict=True):
                 if role in infos:  # two-word surname in a long name
@@ -162,6 +172,10 @@ class RussianPack(LanguagePack):
         return out
 
     def _word_info(self, word: str) -> TokenInfo:
+        """What the pack knows of one word (cached; the result is shared, never changed)."""
+        return self._word_info_uncached(word)
+
+    def _word_info_uncached(self, word: str) -> TokenInfo:
         low = word.lower()
         for particle, sex in _TURKIC.items():
             if low.endswith(" " + particle):
@@ -175,25 +189,14 @@ class RussianPack(LanguagePack):
         self, out: ParsedName, infos: dict[str, TokenInfo], initials: list[str], sex: str | None
     ) -> None:
         g, p, s = infos.get("G"), infos.get("P"), infos.get("S")
-        if g is not None and not g.given and out.order != "columns":
-            guess = morph.pymorphy_given(g.text) if _CYRILLIC.search(g.text) else None
-            if guess:
-                g.given, g.given_case, g.given_sex, g.given_rule = (
-                    (guess[0],),
-                    guess[1],
-                    guess[2],
-                    "pymorphy3 first-name lemma",
-                )
-        elif g is not None and not g.given and _CYRILLIC.search(g.text):
+        # token infos are cached and shared: copy before changing one
+        if g is not None and not g.given and _CYRILLIC.search(g.text):
             guess = morph.pymorphy_given(g.text)
             if guess:
-                g.given, g.given_case, g.given_sex, g.given_rule = (
-                    (guess[0],),
-                    guess[1],
-                    guess[2],
-                    "pymorphy3 first-name lemma",
-                )
+                g = replace(g, given=(guess[0],), given_case=guess[1], given_sex=guess[2],
+                            given_rule="pymorphy3 first-name lemma")  # fmt: skip
         if g is not None and p is not None and p.patronymic and len(g.readings) > 1:
+            g = replace(g)
             self._agree(g, p)
         # grammatical case: the patronymic's suffix is surest, then the given name's form
         case = (p.patronymic_case if p and p.patronymic else None) or (
@@ -333,6 +336,8 @@ def _latin_yo(value: str | None) -> str | None:
 
 
 def _merge_turkic(tokens: list[str]) -> list[str]:
+    if not any(t.lower() in _TURKIC for t in tokens):
+        return tokens
     out: list[str] = []
     for tok in tokens:
         if tok.lower() in _TURKIC and out:
@@ -340,11 +345,6 @@ def _merge_turkic(tokens: list[str]) -> list[str]:
         else:
             out.append(tok)
     return out
-
-
-def _describe(tokens: list[str], order: str) -> str:
-    roles = iter(order)
-    return " ".join("I" if is_initial(t) else next(roles, "?") for t in tokens)
 
 
 def _initial(letter: str) -> str:
