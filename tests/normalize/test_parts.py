@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from unaccounted.normalize.pack import PackData
@@ -65,3 +67,34 @@ def test_event_places_in_any_case_form() -> None:
     assert places.event_place("в районе Бахмута")[:2] == ("Бахмут", "UA-14")
     assert places.event_place("Bakhmut")[:2] == ("Бахмут", "UA-14")
     assert places.settlement("с. Дубовка, Респ Хакасия") == "Дубовка"
+
+
+def test_a_workspace_registry_names_the_unit_of_a_military_number(tmp_path: Path) -> None:
+    (tmp_path / "units.csv").write_text(
+        "unit_key,type,number,vch,aliases\nomsbr:25,omsbr,25,12345,«Двадцать пятая»\n", "utf-8"
+    )
+    units = UnitReader(PackData("ru", tmp_path))
+    by_number = units.read("в/ч 12345")
+    assert by_number is not None
+    assert (by_number.unit_key, by_number.unit_class_key, by_number.unit_vch) == (
+        "omsbr:25", "brigade:25", "12345")  # fmt: skip
+    alias = units.read("«Двадцать пятая»")
+    assert alias is not None and alias.unit_key == "omsbr:25"
+
+
+def test_pack_additions_change_the_digest(tmp_path: Path) -> None:
+    from unaccounted.normalize.pack import load_pack
+
+    before = load_pack("ru").digest
+    (tmp_path / "diminutives.csv").write_text("name,diminutive\nАлександр,Санчо\n", "utf-8")
+    pack = load_pack("ru", tmp_path)
+    assert pack.digest != before
+    assert pack.parse_name("Санчо Иванов").given_name == "Александр"
+
+
+def test_a_missing_pack_folder_is_a_one_line_error(tmp_path: Path) -> None:
+    from unaccounted.errors import WorkspaceError
+    from unaccounted.normalize.pack import load_pack
+
+    with pytest.raises(WorkspaceError, match="does not exist"):
+        load_pack("ru", tmp_path / "nope")
