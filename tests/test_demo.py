@@ -23,7 +23,9 @@ def test_demo_ingests_every_simulated_row(tmp_path: Path) -> None:
     assert counts["records"] + counts["rejects"] == len(truth)
     assert counts["sources"] == len(sources)
     assert lines[0].startswith("simulated 300 persons")
-    assert lines[-1].startswith(f"ingested {len(sources)} source files: ")
+    assert any(line.startswith(f"ingested {len(sources)} source files: ") for line in lines)
+    # The last step grades persons and ranks units for concealment.
+    assert lines[-1].startswith("graded ") and "concealment" in lines[-1]
 
 
 def test_demo_reruns_into_its_own_folder_but_never_clears_another(tmp_path: Path) -> None:

@@ -77,10 +77,47 @@ class NormalizeSettings(_Section):
     )
 
 
+class ResolveSettings(_Section):
+    rules_file: str = Field(
+        "grading_rules.yaml",
+        description=(
+            "Corroboration grading rules (YAML, relative to the workspace); the default "
+            "is copied there on first use and may be edited (docs/resolve.md)."
+        ),
+    )
+    alias_min_support: int = Field(
+        2,
+        ge=1,
+        description="Persons whose records must name two unit spellings before they are "
+        "inferred to be aliases of one unit.",
+    )
+    alias_min_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Share of a spelling's persons (with another unit spelling) that must "
+        "name the other spelling before the two are inferred to be aliases.",
+    )
+    concealment_min_missing: int = Field(
+        5,
+        ge=1,
+        description="Officially missing persons a unit needs before the concealment report "
+        "ranks it; fewer: listed as too little data.",
+    )
+    concealment_fdr: float = Field(
+        0.05,
+        gt=0,
+        lt=1,
+        description="False discovery rate (Benjamini-Hochberg) at which the concealment "
+        "report flags a unit.",
+    )
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=lambda: StoreSettings())
     ingest: IngestSettings = Field(default_factory=lambda: IngestSettings())
     normalize: NormalizeSettings = Field(default_factory=lambda: NormalizeSettings())
+    resolve: ResolveSettings = Field(default_factory=lambda: ResolveSettings())
 
 
 def load_settings(path: Path) -> Settings:

@@ -1,0 +1,127 @@
+"""SQL of the resolve and analyze stages: reading persons (clusters) with their claims.
+
+Persons are read only from ``person_records`` (schema 1), filled by ``unaccounted link``
+— or, for tests, benchmarks and the demo, by :func:`load_clusters` from any clustering
+(for example a simulator's ``truth/records.csv``). When a record appears in several
+clusterings, the latest event's row counts, so a new clustering may be appended whole or
+in part without deleting anything.
+
+Every query the resolve and analyze stages need is here, so a change to the link stage's
+tables is adapted in this one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+
+from unaccounted.store.duckdb_store import Store
+
+#: The current cluster of each record: its row of the latest event.
+_CURRENT_CLUSTERS = """
+    SELECT person_id, source_id, record_id, event_id FROM person_records
+    QUALIFY row_number() OVER (PARTITION BY source_id, record_id ORDER BY event_id DESC) = 1
+"""
+
+#: The normalized fields of each record's current version (newest normalizer run).
+_CURRENT_NORMALIZED = """
+    SELECT * FROM current_normalized
+    QUALIFY row_number() OVER (PARTITION BY source_id, record_id ORDER BY event_id DESC) = 1
+"""
+
+#: One claim per current record of a person: raw values, source facts, normalized fields.
+_CLAIMS = f"""
+    SELECT c.person_id, r.source_id, r.record_id, r.version,
+           s.kind, s.independence_group, s.publisher, s.url AS source_url,
+           r.full_name, r.surname AS raw_surname, r.given_name AS raw_given_name,
+           r.patronymic AS raw_patronymic, r.sex AS raw_sex, r.birth_date AS raw_birth_date,
+           r.age AS raw_age, r.status AS raw_status, r.event_date AS raw_event_date,
+           r.event_place, r.unit AS raw_unit, r.rank, r.category, r.region AS raw_region,
+           r.hometown, r.url, r.quote, r.published AS raw_published,
+           n.surname, n.given_name, n.patronymic, n.sex,
+           n.birth_lo, n.birth_hi, n.birth_precision, n.birth_edtf, n.age,
+           n.event_lo, n.event_hi, n.event_precision, n.event_edtf, n.published_date,
+           n.status, n.unit_key, n.unit_class_key, n.region_code, n.hometown_region_code,
+           n.event_region_code
+    FROM ({_CURRENT_CLUSTERS}) c
+    JOIN current_records r USING (source_id, record_id)
+    JOIN sources s ON s.name = r.source_id
+    LEFT JOIN ({_CURRENT_NORMALIZED}) n
+           ON n.source_id = r.source_id AND n.record_id = r.record_id
+"""
+
+_ORDER = " ORDER BY c.person_id, r.source_id, r.record_id"
+
+
+def person_count(store: Store) -> int:
+    """How many persons the current clustering has."""
+    return int(store.scalar(f"SELECT count(DISTINCT person_id) FROM ({_CURRENT_CLUSTERS})") or 0)
+
+
+def record_count(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM current_records") or 0)
+
+
+def normalized_count(store: Store) -> int:
+    return int(store.scalar(f"SELECT count(*) FROM ({_CURRENT_NORMALIZED})") or 0)
+
+
+def claims_of(store: Store, person_id: str) -> list[dict[str, Any]]:
+    """Every claim (current record) of one person; empty when the id is unknown."""
+    return store.rows(_CLAIMS + " WHERE c.person_id = ?" + _ORDER, [person_id])
+
+
+def all_claims(store: Store) -> list[dict[str, Any]]:
+    """Every claim of every person, ordered by person."""
+    return store.rows(_CLAIMS + _ORDER)
+
+
+def source_names(store: Store) -> list[str]:
+    return [str(r["name"]) for r in store.rows("SELECT name FROM sources ORDER BY name")]
+
+
+def load_clusters(store: Store, rows: Iterable[tuple[str, str, str]], command: str) -> int:
+    """Store a clustering given as ``(person_id, source_name, record_id)`` rows.
+
+    One event, all or nothing; rows naming a record the store does not hold are skipped
+    (a rejected input row has no record). Returns how many record rows were stored.
+    Real runs cluster with ``unaccounted link``; this is for clusterings made elsewhere.
+    """
+    persons, sources, records = [], [], []
+    for person, source, record in rows:
+        persons.append(person)
+        sources.append(source)
+        records.append(record)
+    table = pa.table(
+        {
+            "person_id": pa.array(persons, pa.string()),
+            "source_id": pa.array(sources, pa.string()),
+            "record_id": pa.array(records, pa.string()),
+        }
+    )
+    with store.transaction():
+        event_id = store.next_event_id()
+        store.con.register("cluster_rows", table)
+        try:
+            store.con.execute(
+                """CREATE OR REPLACE TEMP TABLE cluster_new AS
+                SELECT DISTINCT c.person_id, c.source_id, c.record_id FROM cluster_rows c
+                JOIN current_records r USING (source_id, record_id)"""
+            ).fetchall()
+        finally:
+            store.con.unregister("cluster_rows")
+        stored = int(store.scalar("SELECT count(*) FROM cluster_new") or 0)
+        store.con.execute(
+            """INSERT INTO persons SELECT DISTINCT person_id, ? FROM cluster_new
+            WHERE person_id NOT IN (SELECT person_id FROM persons)""",
+            [event_id],
+        ).fetchall()
+        store.con.execute(
+            "INSERT INTO person_records SELECT person_id, source_id, record_id, ? FROM cluster_new",
+            [event_id],
+        ).fetchall()
+        store.con.execute("DROP TABLE cluster_new").fetchall()
+        store.log_event(event_id, command, {}, {"rows": len(persons), "stored": stored})
+    return stored
