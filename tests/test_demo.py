@@ -26,6 +26,9 @@ def test_demo_ingests_every_simulated_row(tmp_path: Path) -> None:
     assert any(line.startswith(f"ingested {len(sources)} source files: ") for line in lines)
     # The last step grades persons and ranks units for concealment.
     assert lines[-1].startswith("graded ") and "concealment" in lines[-1]
+    # The link step scores the persons against the simulated truth (cluster level).
+    assert any(line.startswith("linked ") and "F1" in line for line in lines)
+    assert run.facts["link_scores"]["pairwise_f1"] > 0.9
 
 
 def test_demo_reruns_into_its_own_folder_but_never_clears_another(tmp_path: Path) -> None:

@@ -85,6 +85,30 @@ def step_ingest(run: DemoRun) -> None:
     run.report(f"ingested {len(files)} source files: {accepted:,} records, {rejected:,} rejects")
 
 
+def step_link(run: DemoRun) -> None:
+    """Normalize (if no step did), link, and score the persons against the simulated truth."""
+    from unaccounted.link.stage import run_link
+    from unaccounted.link.truth import score_workspace
+    from unaccounted.store.linkage import counts
+
+    assert run.workspace is not None
+    with run.workspace.store(read_only=True) as store:
+        done = counts(store)
+    if done["normalized"] < done["records"]:
+        from unaccounted.normalize.stage import run_normalize
+
+        run_normalize(run.workspace)
+    report = run_link(run.workspace)
+    scores = score_workspace(run.workspace, run.simulated)
+    run.facts["link_scores"] = scores.as_dict()
+    run.report(
+        f"linked {report.records:,} records into {report.persons:,} persons "
+        f"(truth: {scores.true_clusters:,}); cluster-level pairwise precision "
+        f"{scores.pairwise_precision:.3f}, recall {scores.pairwise_recall:.3f}, "
+        f"F1 {scores.pairwise_f1:.3f}; B-cubed F1 {scores.bcubed_f1:.3f}"
+    )
+
+
 def step_resolve(run: DemoRun) -> None:
     """Grade persons, build histories and rank units for concealment."""
     from collections import Counter
@@ -127,7 +151,13 @@ def step_resolve(run: DemoRun) -> None:
 
 
 #: The demo's steps, in data-flow order.
-STEPS: list[Callable[[DemoRun], None]] = [step_simulate, step_init, step_ingest, step_resolve]
+STEPS: list[Callable[[DemoRun], None]] = [
+    step_simulate,
+    step_init,
+    step_ingest,
+    step_link,
+    step_resolve,
+]
 
 
 def run_demo(root: Path, persons: int, seed: int, report: Report) -> DemoRun:

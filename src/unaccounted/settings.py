@@ -77,6 +77,66 @@ class NormalizeSettings(_Section):
     )
 
 
+class LinkSettings(_Section):
+    engine: Literal["duckdb", "spark"] = Field(
+        "duckdb",
+        description="Where Splink runs: 'duckdb' (embedded) or 'spark' (pyspark local mode).",
+    )
+    match_threshold: float = Field(
+        0.5,
+        gt=0,
+        lt=1,
+        description=(
+            "Two groups of records join into one person when the average match probability "
+            "of all their scored record pairs reaches this."
+        ),
+    )
+    candidate_threshold: float = Field(
+        0.3,
+        gt=0,
+        lt=1,
+        description=(
+            "Pairs at or above this probability gather records into candidate groups, "
+            "inside which every pair is scored before clustering."
+        ),
+    )
+    review_low: float = Field(
+        0.2, ge=0, le=1, description="Lower bound of the review band (match probability)."
+    )
+    review_high: float = Field(
+        0.8, ge=0, le=1, description="Upper bound of the review band (match probability)."
+    )
+    conflict_kinds: list[str] = Field(
+        default_factory=lambda: ["official", "roster", "court", "memorial_list"],
+        description=(
+            "Source kinds that list a person once: two of their records with different "
+            "exact birth dates are never one person."
+        ),
+    )
+    u_max_pairs: int = Field(
+        3_000_000, ge=1000, description="Random record pairs sampled to estimate u values."
+    )
+    em_max_pairs: int = Field(
+        1_000_000,
+        ge=1000,
+        description="Most blocked pairs one expectation-maximisation session trains on.",
+    )
+    em_min_pairs: int = Field(
+        50,
+        ge=1,
+        description="A training block with fewer pairs than this is not used for training.",
+    )
+    max_group_pairs: int = Field(
+        2_000_000,
+        ge=1,
+        description=(
+            "Candidate groups with more record pairs than this are clustered from their "
+            "strong links alone instead of every pair."
+        ),
+    )
+    seed: int = Field(42, description="Seed of the random sampling in training.")
+
+
 class ResolveSettings(_Section):
     rules_file: str = Field(
         "grading_rules.yaml",
@@ -118,6 +178,7 @@ class Settings(_Section):
     ingest: IngestSettings = Field(default_factory=lambda: IngestSettings())
     normalize: NormalizeSettings = Field(default_factory=lambda: NormalizeSettings())
     resolve: ResolveSettings = Field(default_factory=lambda: ResolveSettings())
+    link: LinkSettings = Field(default_factory=lambda: LinkSettings())
 
 
 def load_settings(path: Path) -> Settings:

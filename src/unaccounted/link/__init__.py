@@ -1,0 +1,1 @@
+"""Linkage: scored record pairs (Splink), clusters that are people, reviewers' judgements."""

@@ -1,0 +1,221 @@
+"""SQL of the link stage: its input table, scored pairs, persons, judgements and id history.
+
+The link input has one row per current record: its normalized matching fields under the
+names the comparisons use (``link/comparisons.py``), a dense integer ``unique_id`` for
+Splink, and the source's kind and independence group for the clustering constraints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from unaccounted.store.duckdb_store import Store
+
+#: The link input's columns, from ``normalized`` (n) and ``sources`` (s).
+_INPUT_COLUMNS = """
+    n.source_id, n.record_id,
+    coalesce(s.independence_group, n.source_id) AS src_group,
+    coalesce(s.kind, 'other') AS src_kind,
+    n.surname, n.surname_key, n.surname_phonetic,
+    n.given_key, n.given_initial, n.given_candidates,
+    n.patronymic_key, n.patronymic_initial, n.name_block, n.sex,
+    n.birth_lo, n.birth_hi, n.birth_precision,
+    CASE WHEN n.birth_precision = 'day' THEN n.birth_lo END AS birth_day,
+    n.birth_year,
+    n.event_lo, n.event_hi,
+    n.unit_key, n.unit_class_key, n.unit_number, n.unit_vch,
+    coalesce(n.region_code, n.hometown_region_code) AS region,
+    n.hometown_settlement AS settlement"""
+
+
+def input_sql(normalized: str, sources: str | None, extra: str = "") -> str:
+    """SELECT of the link input over a ``normalized``-shaped relation (and ``sources``)."""
+    join = (
+        f"LEFT JOIN {sources} s ON s.name = n.source_id"
+        if sources
+        else "LEFT JOIN (SELECT NULL::VARCHAR AS name, NULL::VARCHAR AS kind,"
+        " NULL::VARCHAR AS independence_group) s ON false"
+    )
+    return f"""SELECT (row_number() OVER (ORDER BY n.source_id, n.record_id))::BIGINT
+            AS unique_id, {_INPUT_COLUMNS}{extra}
+        FROM {normalized} n {join}
+        ORDER BY unique_id"""
+
+
+def link_input(store: Store) -> pa.Table:
+    """The link input of every current record that has normalized fields."""
+    return store.con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
+
+
+def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list[str]) -> pa.Table:
+    """The link input over a table on another connection (the one-shot dedupe)."""
+    cols = "".join(f', n."{c}"' for c in extra)
+    return con.sql(input_sql(normalized, None, cols)).to_arrow_table()
+
+
+def counts(store: Store) -> dict[str, int]:
+    def one(query: str) -> int:
+        return int(store.scalar(query) or 0)
+
+    return {
+        "records": one("SELECT count(*) FROM current_records"),
+        "normalized": one("SELECT count(*) FROM current_normalized"),
+        "persons": one("SELECT count(*) FROM persons"),
+    }
+
+
+# -- runs, pairs, persons ----------------------------------------------------------------
+
+
+def write_run(store: Store, row: dict[str, Any]) -> None:
+    names = list(row)
+    store.con.execute(
+        f"INSERT INTO link_runs ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        [row[n] for n in names],
+    ).fetchall()
+
+
+def write_pairs(store: Store, run_id: int, pairs: pa.Table) -> None:
+    """Insert a run's pairs (columns of ``link_pairs`` except ``run_id``)."""
+    store.con.register("link_pairs_batch", pairs)
+    try:
+        store.con.execute(
+            """INSERT INTO link_pairs SELECT ?, source_id_l, record_id_l, source_id_r,
+                record_id_r, match_weight, match_probability, levels FROM link_pairs_batch""",
+            [run_id],
+        ).fetchall()
+    finally:
+        store.con.unregister("link_pairs_batch")
+
+
+def current_assignment(store: Store) -> pa.Table:
+    """``(source_id, record_id, person_id)`` of the current persons."""
+    return store.con.sql(
+        "SELECT source_id, record_id, person_id FROM person_records"
+    ).to_arrow_table()
+
+
+def next_person_numbers(store: Store, n: int) -> list[int]:
+    if n == 0:
+        return []
+    rows = store.con.execute("SELECT nextval('person_seq') FROM range(?)", [n]).fetchall()
+    return sorted(int(r[0]) for r in rows)
+
+
+def replace_persons(store: Store, assignment: pa.Table, event_id: int) -> None:
+    """Make ``assignment`` (source_id, record_id, person_id, created_event) current."""
+    store.con.register("link_assignment", assignment)
+    try:
+        store.con.execute("DELETE FROM person_records").fetchall()
+        store.con.execute("DELETE FROM persons").fetchall()
+        store.con.execute(
+            """INSERT INTO persons SELECT person_id, min(created_event)
+            FROM link_assignment GROUP BY person_id"""
+        ).fetchall()
+        store.con.execute(
+            """INSERT INTO person_records SELECT person_id, source_id, record_id, ?
+            FROM link_assignment""",
+            [event_id],
+        ).fetchall()
+    finally:
+        store.con.unregister("link_assignment")
+
+
+def person_created(store: Store) -> dict[str, int]:
+    return {r[0]: int(r[1]) for r in store.con.execute(
+        "SELECT person_id, created_event FROM persons").fetchall()}  # fmt: skip
+
+
+def write_id_history(store: Store, event_id: int, rows: list[dict[str, Any]]) -> None:
+    for r in rows:
+        store.con.execute(
+            "INSERT INTO link_id_history VALUES (?, ?, ?, ?, ?, ?)",
+            [event_id, r["kind"], r["old"], r["new"], r["records"], r["reason"]],
+        ).fetchall()
+
+
+def id_history(store: Store, person_id: str) -> list[dict[str, Any]]:
+    """Every merge or split that names ``person_id``, oldest first."""
+    return store.rows(
+        """SELECT event_id, kind, old_person_id, new_person_id, records, reason
+        FROM link_id_history WHERE old_person_id = ? OR new_person_id = ?
+        ORDER BY event_id, kind, old_person_id, new_person_id""",
+        [person_id, person_id],
+    )
+
+
+def merged_into(store: Store, person_id: str) -> str | None:
+    """The id ``person_id`` was merged into, if it was retired by a merge."""
+    value = store.scalar(
+        """SELECT new_person_id FROM link_id_history WHERE kind = 'merge'
+        AND old_person_id = ? ORDER BY event_id DESC LIMIT 1""",
+        [person_id],
+    )
+    return str(value) if value is not None else None
+
+
+def person_exists(store: Store, person_id: str) -> bool:
+    return bool(store.scalar("SELECT count(*) FROM persons WHERE person_id = ?", [person_id]))
+
+
+def person_records(store: Store, person_id: str) -> list[dict[str, Any]]:
+    return store.rows(
+        """SELECT r.source_id, r.record_id, r.full_name, r.surname, r.given_name,
+            r.patronymic, r.birth_date, r.age, r.status, r.event_date, r.unit, r.region,
+            r.hometown
+        FROM person_records p JOIN current_records r USING (source_id, record_id)
+        WHERE p.person_id = ? ORDER BY r.source_id, r.record_id""",
+        [person_id],
+    )
+
+
+def last_run(store: Store) -> dict[str, Any] | None:
+    rows = store.rows("SELECT * FROM link_runs ORDER BY run_id DESC LIMIT 1")
+    return rows[0] if rows else None
+
+
+def pairs_of_person(store: Store, run_id: int, person_id: str) -> list[dict[str, Any]]:
+    """The last run's scored pairs between two records of one person, strongest first."""
+    return store.rows(
+        """SELECT q.source_id_l, q.record_id_l, q.source_id_r, q.record_id_r,
+            q.match_weight, q.match_probability, q.levels
+        FROM link_pairs q
+        JOIN person_records a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
+        JOIN person_records b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
+        WHERE q.run_id = ? AND a.person_id = ? AND b.person_id = ?
+        ORDER BY q.match_weight DESC, q.source_id_l, q.record_id_l""",
+        [run_id, person_id, person_id],
+    )
+
+
+def record_exists(store: Store, source: str, record_id: str) -> bool:
+    return bool(
+        store.scalar(
+            "SELECT count(*) FROM current_records WHERE source_id = ? AND record_id = ?",
+            [source, record_id],
+        )
+    )
+
+
+def person_of(store: Store, source: str, record_id: str) -> str | None:
+    value = store.scalar(
+        "SELECT person_id FROM person_records WHERE source_id = ? AND record_id = ?",
+        [source, record_id],
+    )
+    return str(value) if value is not None else None
+
+
+def input_rows(store: Store, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Link-input rows (normalized fields) of the given records, in the given order."""
+    out = []
+    for source, record_id in keys:
+        rows = store.rows(
+            f"""SELECT * FROM ({input_sql("current_normalized", "sources")})
+            WHERE source_id = ? AND record_id = ?""",
+            [source, record_id],
+        )
+        out.extend(rows)
+    return out

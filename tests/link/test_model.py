@@ -1,0 +1,47 @@
+"""The m/u sanity check: what makes a learned model implausible."""
+
+from __future__ import annotations
+
+from unaccounted.link.blocking import PREDICTION_RULES, TRAINING_BLOCKS
+from unaccounted.link.model import plausibility, sanity_checks
+
+
+def test_plausible_values_pass() -> None:
+    # exact 0.9 vs 0.002, near 0.08 vs 0.01, else 0.02 vs 0.988
+    assert plausibility([0.9, 0.08, 0.02], [0.002, 0.01, 0.988]) is None
+
+
+def test_disagreement_held_by_many_matches_is_flagged_as_namesakes() -> None:
+    # the birth-date m values EM learns when its block gathered namesakes
+    problem = plausibility([0.5, 0.05, 0.45], [0.0002, 0.02, 0.98])
+    assert problem is not None and "45% of matches would disagree" in problem
+
+
+def test_a_top_level_that_is_not_evidence_is_flagged() -> None:
+    assert plausibility([0.01, 0.2, 0.79], [0.02, 0.1, 0.88]) == (
+        "the top level is not evidence for a match (m=0.010, u=0.02)"
+    )
+
+
+def test_sanity_checks_name_the_comparison() -> None:
+    settings = {
+        "comparisons": [
+            {
+                "output_column_name": "surname",
+                "comparison_levels": [
+                    {"is_null_level": True, "sql_condition": "x"},
+                    {"m_probability": 0.7, "u_probability": 0.8},
+                    {"m_probability": 0.3, "u_probability": 0.2},
+                ],
+            }
+        ]
+    }
+    assert sanity_checks(settings) == [
+        "surname: the top level is not evidence for a match (m=0.700, u=0.8)"
+    ]
+
+
+def test_training_blocks_start_with_the_least_shared_field() -> None:
+    # birth day first: few strangers share one; the full name last-but-two: namesakes do
+    assert [b.name for b in TRAINING_BLOCKS][:3] == ["birth day", "unit and event day", "full name"]
+    assert PREDICTION_RULES[0] == "l.name_block = r.name_block"
