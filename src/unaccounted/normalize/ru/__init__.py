@@ -24,6 +24,11 @@ _CYRILLIC = re.compile(r"[а-яА-ЯёЁіїєґІЇЄҐ]")
 _SURNAME_ENDINGS = ("ov", "ev", "in", "ini", "ski", "tki", "enko", "ko", "uk", "ih", "ian",
                     "an", "ova", "eva", "ina", "ska", "tka", "dze", "wvili", "ovic", "evic",
                     "of", "off", "ef")  # fmt: skip
+#: Surname endings that show a case by themselves (a man's; -ова/-ову are ambiguous).
+_SURNAME_CASE_ENDINGS = (("овым", "instrumental"), ("евым", "instrumental"),
+                         ("иным", "instrumental"), ("ским", "instrumental"),
+                         ("цким", "instrumental"), ("ского", "genitive"), ("цкого", "genitive"),
+                         ("скому", "dative"), ("цкому", "dative"))  # fmt: skip
 _TURKIC = {"оглы": "m", "оглу": "m", "улы": "m", "угли": "m", "кызы": "f", "гызы": "f",
            "ogly": "m", "oglu": "m", "kyzy": "f", "gyzy": "f"}  # fmt: skip
 _SEX_WORDS = {"м": "m", "m": "m", "муж": "m", "мужской": "m", "male": "m", "man": "m",
@@ -154,8 +159,10 @@ class RussianPack(LanguagePack):
                     roles[role] = " ".join(toks)
             infos = {r: self._word_info(w) for r, w in roles.items()}
         else:
-            toks = _merge_turkic(tokens_of(full_name or ""))
-            flags = [is_initial(x) for x in toks]
+            toks = tokens_of(full_name or "")
+            if _TURKIC_RE.search(written):
+                toks = _merge_turkic(toks)
+            flags = [len(x) <= 2 and is_initial(x) for x in toks]
             words = [x for x, f in zip(toks, flags, strict=True) if not f]
             initials = [x.rstrip(".") for x, f in zip(toks, flags, strict=True) if f]
             word_infos = [self._word_info(w) for w in words]
@@ -201,6 +208,18 @@ class RussianPack(LanguagePack):
         # grammatical case: the patronymic's suffix is surest, then the given name's form
         case = (p.patronymic_case if p and p.patronymic else None) or (
             g.given_case if g and g.given else None) or "nominative"  # fmt: skip
+        if (
+            case == "nominative"
+            and s is not None
+            and not (g and g.given)
+            and _CYRILLIC.search(s.text)
+        ):
+            # «Чупиковым А. Ю.»: only the surname shows the case, when its ending is unambiguous
+            low = s.text.lower()
+            for ending, shown in _SURNAME_CASE_ENDINGS:
+                if low.endswith(ending):
+                    case = shown
+                    break
         out.case = case
         out.sex, out.rules["sex"] = self._sex(g, p, s, sex, case)
         if g is not None:
@@ -282,10 +301,10 @@ class RussianPack(LanguagePack):
         if case == "nominative":
             out.surname, out.rules["surname"] = _title(text), "as written (nominative)"
             return
-        head, _, last = text.rpartition("-")
-        nominative, rule = morph.surname_nominative(last, out.sex or "m", case)
-        out.surname = _title(f"{head}-{nominative}" if head else nominative)
-        out.rules["surname"] = rule
+        # each part of a double surname declines: Римского-Корсакова → Римский-Корсаков
+        parts = [morph.surname_nominative(part, out.sex or "m", case) for part in text.split("-")]
+        out.surname = _title("-".join(nominative for nominative, _ in parts))
+        out.rules["surname"] = parts[-1][1]
 
     def _latin_surname(self, text: str, sex: str | None) -> str | None:
         k = keys.script_key(text)
@@ -335,9 +354,10 @@ def _latin_yo(value: str | None) -> str | None:
     return _YO_IN_LATIN.sub(lambda m: "yo" if m[0] == "ё" else "YO", value)
 
 
+_TURKIC_RE = re.compile(r"(?i)(?<!\w)(?:" + "|".join(_TURKIC) + r")(?!\w)")
+
+
 def _merge_turkic(tokens: list[str]) -> list[str]:
-    if not any(t.lower() in _TURKIC for t in tokens):
-        return tokens
     out: list[str] = []
     for tok in tokens:
         if tok.lower() in _TURKIC and out:
