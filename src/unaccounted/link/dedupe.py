@@ -82,12 +82,9 @@ def read_records(path: Path) -> tuple[list[dict[str, str | None]], list[str]]:
 
 def _normalized_table(rows: list[dict[str, Any]], extra: list[str]) -> pa.Table:
     normalizer = Normalizer(load_pack("ru"))
-    cols: dict[str, list[Any]] = {f: [] for f in FIELDS}
-    for row in rows:
-        raw = {c: row.get(c) for c in VALUE_COLUMNS}
-        fields = normalizer.normalize(raw)
-        for f in FIELDS:
-            cols[f].append(fields[f])
+    raw = [{"source_id": r.get("source") or "input", **{c: r.get(c) for c in VALUE_COLUMNS}}
+           for r in rows]  # fmt: skip
+    cols = normalizer.normalize_batch(raw, {})
     arrays: dict[str, pa.Array] = {
         "source_id": pa.array([r.get("source") or "input" for r in rows], pa.string()),
         "record_id": pa.array([r["record_id"] for r in rows], pa.string()),

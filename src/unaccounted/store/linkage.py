@@ -219,3 +219,14 @@ def input_rows(store: Store, keys: list[tuple[str, str]]) -> list[dict[str, Any]
         )
         out.extend(rows)
     return out
+
+
+def raw_input(store: Store) -> pa.Table:
+    """The raw strings of every current record, for the plain-Splink baseline benchmark."""
+    return store.con.sql(
+        """SELECT (row_number() OVER (ORDER BY source_id, record_id))::BIGINT AS unique_id,
+            source_id, record_id,
+            coalesce(full_name, concat_ws(' ', surname, given_name, patronymic)) AS full_name,
+            birth_date, region, unit
+        FROM current_records ORDER BY unique_id"""
+    ).to_arrow_table()

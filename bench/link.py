@@ -1,0 +1,198 @@
+"""Linkage accuracy and scale against plain Splink on the raw strings, in one run.
+
+Two worlds from the simulator's default (hard) config: namesakes, brothers, fathers and
+sons, declined names, transliterations, typos. Each is ingested and normalized into a
+workspace; then, each in a fresh process (so its peak RSS is its own):
+
+- ``unaccounted``: the link stage's core (``link_records``: training with automatic
+  blocks, two scoring passes, constrained average-linkage clustering) on the normalized
+  link input;
+- ``plain_splink`` (the named baseline): Splink on the raw strings — full_name
+  Jaro-Winkler, birth_date, region, unit; u by sampling, EM blocked on birth_date then on
+  full_name; blocking on full_name, on birth_date, or on region + unit + the name's first
+  letter; connected components at p ≥ 0.95.
+
+Both are scored at cluster level (pairwise and B-cubed F1) against the simulator's truth.
+``accuracy`` uses ``--persons`` persons; ``scale`` about ``--scale-records`` records.
+Normalize time is reported apart (it is the normalize stage's, not linkage's).
+
+    python bench/link.py [--quick] [--persons N] [--scale-records N] [--no-scale]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import machine, run_measured, write_result
+
+OURS = """
+def run(folder):
+    import pyarrow.parquet as pq
+    from unaccounted.evaluate import score_clusters
+    from unaccounted.link.core import link_records
+    from unaccounted.settings import LinkSettings
+    table = pq.read_table(folder + "/link_input.parquet")
+    truth = pq.read_table(folder + "/truth.parquet").to_pylist()
+    res = link_records(table, LinkSettings())
+    keys = zip(table.column("source_id").to_pylist(), table.column("record_id").to_pylist())
+    pred = {k: int(v) for k, v in zip(keys, res.labels.tolist())}
+    true = {(r["source_id"], r["record_id"]): r["person_id"] for r in truth}
+    scores = score_clusters(true, pred).as_dict()
+    return {"records": table.num_rows, "scores": scores, "phases": res.seconds,
+            "facts": res.facts, "checks": res.model.checks,
+            "training": res.model.training}
+"""
+
+PLAIN = """
+def run(folder):
+    import logging
+    import duckdb
+    import pyarrow.parquet as pq
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    from unaccounted.evaluate import score_clusters
+    logging.getLogger("splink").setLevel(logging.ERROR)
+    table = pq.read_table(folder + "/raw.parquet")
+    truth = pq.read_table(folder + "/truth.parquet").to_pylist()
+    con = duckdb.connect(config={"threads": 2})
+    con.register("raw_arrow", table)
+    con.execute("CREATE TABLE raw AS SELECT * FROM raw_arrow")
+    db = DuckDBAPI(con)
+    df = db.register("raw")
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.JaroWinklerAtThresholds("full_name", [0.92, 0.8]),
+            cl.LevenshteinAtThresholds("birth_date", [1, 2]),
+            cl.ExactMatch("region"),
+            cl.ExactMatch("unit"),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("full_name"),
+            block_on("birth_date"),
+            block_on("region", "unit", "substr(full_name, 1, 1)"),
+        ],
+        retain_matching_columns=False,
+    )
+    linker = Linker(df, settings, log_level=logging.ERROR)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("full_name", "birth_date")], recall=0.5)
+    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=42)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("birth_date"), max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("full_name"), max_pairs=1e6)
+    pred = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pred, 0.95)
+    rows = con.sql(
+        f"SELECT unique_id, cluster_id FROM {clusters.physical_name}").fetchall()
+    ids = dict(zip(table.column("unique_id").to_pylist(),
+                   zip(table.column("source_id").to_pylist(),
+                       table.column("record_id").to_pylist())))
+    predicted = {ids[u]: c for u, c in rows}
+    true = {(r["source_id"], r["record_id"]): r["person_id"] for r in truth}
+    return {"records": table.num_rows, "scores": score_clusters(true, predicted).as_dict()}
+"""
+
+
+def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
+    """Simulate, ingest, normalize; write link_input / raw / truth parquet files."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+    from unaccounted.link.truth import truth_persons
+    from unaccounted.normalize.stage import run_normalize
+    from unaccounted.simulate.config import load_config
+    from unaccounted.simulate.run import simulate
+    from unaccounted.store import linkage as sql
+    from unaccounted.workspace import Workspace
+
+    facts: dict[str, Any] = {"persons": persons, "seed": seed}
+    t = time.perf_counter()
+    simulate(load_config(None), persons, seed, root / "simulated")
+    facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
+    ws = Workspace.init(root / "ws")
+    t = time.perf_counter()
+    for path in sorted((root / "simulated" / "sources").glob("*.csv")):
+        mapping = load_mapping(path.with_suffix(".yaml"))
+        ingest_files(ws, [path], IngestOptions(mapping=mapping))
+    facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    report = run_normalize(ws)
+    facts["normalize_seconds"] = round(time.perf_counter() - t, 1)
+    facts["records"] = report.records
+    with ws.store(read_only=True) as store:
+        pq.write_table(sql.link_input(store), root / "link_input.parquet")
+        pq.write_table(sql.raw_input(store), root / "raw.parquet")
+    truth = truth_persons(root / "simulated")
+    pq.write_table(
+        pa.table({
+            "source_id": [k[0] for k in truth], "record_id": [k[1] for k in truth],  # type: ignore[index]
+            "person_id": list(truth.values()),
+        }),
+        root / "truth.parquet",
+    )  # fmt: skip
+    shutil.rmtree(root / "simulated")
+    return facts
+
+
+def compare(root: Path) -> dict[str, Any]:
+    ours = run_measured(OURS, str(root))
+    plain = run_measured(PLAIN, str(root))
+    return {
+        "unaccounted": ours,
+        "plain_splink": plain,
+        "f1_gain": round(ours["scores"]["pairwise_f1"] - plain["scores"]["pairwise_f1"], 4),
+        "seconds_ratio": round(ours["seconds"] / plain["seconds"], 2),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
+    parser.add_argument("--persons", type=int, default=20_000)
+    parser.add_argument("--scale-records", type=int, default=1_000_000)
+    parser.add_argument("--no-scale", action="store_true", help="Skip the scale run.")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    persons = 2_000 if args.quick else args.persons
+    scale_records = 20_000 if args.quick else args.scale_records
+    result: dict[str, Any] = {"benchmark": "link", "machine": machine(), "quick": args.quick}
+    with tempfile.TemporaryDirectory(prefix="bench-link-") as tmp:
+        root = Path(tmp) / "accuracy"
+        result["accuracy"] = {"data": prepare(root, persons, args.seed), **compare(root)}
+        print("accuracy:", {k: result["accuracy"][k] for k in ("f1_gain", "seconds_ratio")})
+        if not args.no_scale:
+            root = Path(tmp) / "scale"
+            # the default config writes about 1.07 records per simulated person
+            data = prepare(root, int(scale_records / 1.07), args.seed + 1)
+            result["scale"] = {"data": data, **compare(root)}
+    acc = result["accuracy"]
+    result["acceptance"] = {
+        "accuracy_f1_at_least_0.97": acc["unaccounted"]["scores"]["pairwise_f1"] >= 0.97,
+        "accuracy_f1_gain_at_least_0.15": acc["f1_gain"] >= 0.15,
+    }
+    if "scale" in result:
+        sc = result["scale"]
+        link_s = sc["unaccounted"]["seconds"]
+        result["acceptance"].update({
+            "scale_link_cluster_within_1.5x_plain": sc["seconds_ratio"] <= 1.5,
+            "scale_peak_rss_at_most_4gib": sc["unaccounted"]["peak_rss_mib"] <= 4096,
+            "scale_end_to_end_seconds": round(sc["data"]["normalize_seconds"] + link_s, 1),
+            "scale_end_to_end_within_60s":
+                sc["data"]["normalize_seconds"] + link_s <= 60,
+        })  # fmt: skip
+    path = write_result("link", result)
+    print(f"wrote {path}")
+    print(result["acceptance"])
+
+
+if __name__ == "__main__":
+    main()
