@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import cached_property, lru_cache
+from typing import Any
 
 from unaccounted.normalize.model import ParsedName
 from unaccounted.normalize.names import TokenInfo, assign_roles, is_initial, tokens_of
@@ -48,6 +49,7 @@ class RussianPack(LanguagePack):
         super().__init__(data)
         self.lex = Lexicon(data, keys.script_key)
         self._cached_parse = lru_cache(maxsize=200_000)(self._parse_name)
+        self._parts_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._word_info = lru_cache(maxsize=200_000)(self._word_info_uncached)  # type: ignore[method-assign]
 
     def parse_name(
@@ -196,6 +198,45 @@ class RussianPack(LanguagePack):
         self, out: ParsedName, infos: dict[str, TokenInfo], initials: list[str], sex: str | None
     ) -> None:
         g, p, s = infos.get("G"), infos.get("P"), infos.get("S")
+        hints = _surname_hints(s.text) if s is not None else None
+        # everything but the surname depends on a few small vocabularies: cached
+        part = self._given_part(g.text if g else None, p.text if p else None, hints, sex,
+                                tuple(initials))  # fmt: skip
+        (out.case, out.sex, out.given_name, out.given_candidates, out.patronymic,
+         out.given_initial, out.patronymic_initial, rules) = part  # fmt: skip
+        out.rules.update(rules)
+        if s is not None:
+            self._finish_surname(out, s, out.case or "nominative")
+
+    def _given_part(
+        self,
+        g_text: str | None,
+        p_text: str | None,
+        hints: tuple[str | None, str | None, bool] | None,
+        sex: str | None,
+        initials: tuple[str, ...],
+    ) -> tuple[Any, ...]:
+        """Case, sex, given name, patronymic and initials: all but the surname (cached)."""
+        key = (g_text, p_text, hints, sex, initials)
+        found = self._parts_cache.get(key)
+        if found is None:
+            found = self._given_part_uncached(*key)
+            if len(self._parts_cache) > 100_000:
+                self._parts_cache.clear()
+            self._parts_cache[key] = found
+        return found
+
+    def _given_part_uncached(
+        self,
+        g_text: str | None,
+        p_text: str | None,
+        hints: tuple[str | None, str | None, bool] | None,
+        sex: str | None,
+        initials: tuple[str, ...],
+    ) -> tuple[Any, ...]:
+        out = ParsedName()
+        g = self._word_info(g_text) if g_text is not None else None
+        p = self._word_info(p_text) if p_text is not None else None
         # token infos are cached and shared: copy before changing one
         if g is not None and not g.given and _CYRILLIC.search(g.text):
             guess = morph.pymorphy_given(g.text)
@@ -208,20 +249,9 @@ class RussianPack(LanguagePack):
         # grammatical case: the patronymic's suffix is surest, then the given name's form
         case = (p.patronymic_case if p and p.patronymic else None) or (
             g.given_case if g and g.given else None) or "nominative"  # fmt: skip
-        if (
-            case == "nominative"
-            and s is not None
-            and not (g and g.given)
-            and _CYRILLIC.search(s.text)
-        ):
-            # «Чупиковым А. Ю.»: only the surname shows the case, when its ending is unambiguous
-            low = s.text.lower()
-            for ending, shown in _SURNAME_CASE_ENDINGS:
-                if low.endswith(ending):
-                    case = shown
-                    break
-        out.case = case
-        out.sex, out.rules["sex"] = self._sex(g, p, s, sex, case)
+        if case == "nominative" and hints and hints[0] and not (g and g.given):
+            case = hints[0]  # «Чупиковым А. Ю.»: only the surname shows the case
+        out.sex, out.rules["sex"] = self._sex(g, p, hints, sex, case)
         if g is not None:
             self._finish_given(out, g)
         if p is not None:
@@ -238,8 +268,6 @@ class RussianPack(LanguagePack):
             else:
                 out.patronymic = _title(p.text)
                 out.rules["patronymic"] = "as written"
-        if s is not None:
-            self._finish_surname(out, s, case)
         rest = list(initials)
         if out.given_name is None and rest:
             out.given_initial = _initial(rest.pop(0))
@@ -251,6 +279,8 @@ class RussianPack(LanguagePack):
             out.rules["patronymic_initial"] = "initial"
         elif out.patronymic:
             out.patronymic_initial = out.patronymic[0].upper()
+        return (case, out.sex, out.given_name, out.given_candidates, out.patronymic,
+                out.given_initial, out.patronymic_initial, out.rules)  # fmt: skip
 
     @staticmethod
     def _same_case(a: str | None, b: str | None, sex: str | None) -> bool:
@@ -320,8 +350,9 @@ class RussianPack(LanguagePack):
             return masc[:-2] + "ая" if masc.endswith("ий") else None
         return None
 
-    def _sex(self, g: TokenInfo | None, p: TokenInfo | None, s: TokenInfo | None,
-             written: str | None, case: str) -> tuple[str | None, str]:  # fmt: skip
+    def _sex(self, g: TokenInfo | None, p: TokenInfo | None,
+             hints: tuple[str | None, str | None, bool] | None, written: str | None,
+             case: str) -> tuple[str | None, str]:  # fmt: skip
         if p is not None and p.patronymic_sex:
             return p.patronymic_sex, "patronymic ending"
         col = _SEX_WORDS.get((written or "").strip().lower().rstrip("."))
@@ -333,15 +364,25 @@ class RussianPack(LanguagePack):
                 return sexes.pop(), "given name"
             if g.given_sex:
                 return g.given_sex, "given name form"
-        if s is not None:
-            k = keys.script_key(s.text)
-            if case != "nominative" and k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi")):
+        if hints is not None:
+            if case != "nominative" and hints[2]:
                 return "f", "surname ending (feminine case form)"
-            if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia")):
-                return "f", "surname ending"
-            if k.endswith(("ov", "ev", "in", "ski", "tki")):
-                return "m", "surname ending"
+            if hints[1]:
+                return hints[1], "surname ending"
         return None, "unknown"
+
+
+@lru_cache(maxsize=200_000)
+def _surname_hints(text: str) -> tuple[str | None, str | None, bool]:
+    """(case its ending shows, sex its nominative ending shows, a feminine case form?)."""
+    shown = None
+    if _CYRILLIC.search(text):
+        low = text.lower()
+        shown = next((c for e, c in _SURNAME_CASE_ENDINGS if low.endswith(e)), None)
+    k = keys.script_key(text)
+    sex = ("f" if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia"))
+           else "m" if k.endswith(("ov", "ev", "in", "ski", "tki")) else None)  # fmt: skip
+    return shown, sex, k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi"))
 
 
 _YO_IN_LATIN = re.compile(r"(?<=[A-Za-z])[ёЁ]|[ёЁ](?=[A-Za-z])")
