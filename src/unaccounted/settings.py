@@ -75,6 +75,14 @@ class NormalizeSettings(_Section):
     batch_rows: int = Field(
         50_000, ge=1, description="Records normalized and written at a time; bounds memory."
     )
+    workers: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Processes that normalize in parallel: 0 uses every core (up to 4) for runs of "
+            "100,000 records or more and one process below that; 1 never starts workers."
+        ),
+    )
 
 
 class LinkSettings(_Section):

@@ -160,3 +160,17 @@ def test_the_fast_path_gives_what_explain_gives(world: Path) -> None:
 
 _RAW = ("full_name", "surname", "given_name", "patronymic", "sex", "birth_date", "age", "status",
         "event_date", "event_place", "unit", "region", "hometown", "published")  # fmt: skip
+
+
+@pytest.mark.slow
+def test_worker_processes_give_the_same_fields(world: Path, tmp_path: Path) -> None:
+    one = _workspace(tmp_path / "one", world)
+    run_normalize(one)
+    settings = Settings()
+    settings.normalize.workers = 2
+    two = _workspace(tmp_path / "two", world, settings)
+    report = run_normalize(two)
+    assert report.normalized == report.records
+    query = "SELECT * EXCLUDE (event_id) FROM normalized ORDER BY source_id, record_id"
+    with one.store() as a, two.store() as b:
+        assert a.rows(query) == b.rows(query)

@@ -74,13 +74,13 @@ class Normalizer:
         self.regions = RegionReader(pack.data, pack.script_key)
         self.places = PlaceReader(pack.data)
 
-        self._names = lru_cache(maxsize=200_000)(self._name_values)
-        self._date = lru_cache(maxsize=200_000)(self._date_values)
+        self._names = lru_cache(maxsize=50_000)(self._name_values)
+        self._date = lru_cache(maxsize=100_000)(self._date_values)
         self._aged = lru_cache(maxsize=100_000)(self._age_values)
         self._unit = lru_cache(maxsize=50_000)(self._unit_values)
-        self._rest = lru_cache(maxsize=200_000)(self._rest_values)
+        self._rest = lru_cache(maxsize=100_000)(self._rest_values)
         self._published = lru_cache(maxsize=50_000)(self.dates.parse)
-        self._shape = lru_cache(maxsize=200_000)(_date_shape)
+        self._shape = lru_cache(maxsize=50_000)(_date_shape)
         self._home = lru_cache(maxsize=50_000)(self._home_values)
         self._place = lru_cache(maxsize=50_000)(self._place_values)
 

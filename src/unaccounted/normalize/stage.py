@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import pyarrow as pa
 from unaccounted.errors import InputError
 from unaccounted.normalize.pack import load_pack
 from unaccounted.normalize.record import FIELDS, Normalizer
+from unaccounted.normalize.workers import WorkerPool
 from unaccounted.store import normalized as sql
 from unaccounted.workspace import Workspace
 
@@ -39,6 +42,8 @@ _TYPES: dict[str, pa.DataType] = {
     **{f: pa.date32() for f in ("birth_lo", "birth_hi", "event_lo", "event_hi",
                                 "published_date")},
 }  # fmt: skip
+#: Runs with at least this many records to do use worker processes (setting workers = 0).
+_PARALLEL_FROM = 100_000
 #: Raw column → normalized column whose emptiness shows the raw value was not understood.
 _CHECKS = {"birth_date": "birth_lo", "event_date": "event_lo", "status": "status",
            "unit": "unit_class_key", "region": "region_code"}  # fmt: skip
@@ -72,7 +77,8 @@ def run_normalize(
     normalizer = normalizer_for(ws)
     version = normalizer.version
     batch = ws.settings.normalize.batch_rows
-    with ws.store() as store:
+    with ExitStack() as stack:
+        store = stack.enter_context(ws.store())
         try:
             with store.transaction():
                 event_id = store.next_event_id()
@@ -80,9 +86,15 @@ def run_normalize(
                 orders = _date_orders(ws, sql.slash_date_orders(store) if total else {})
                 missed = dict.fromkeys(_CHECKS, 0)
                 tick(0, total)
+                engine: Normalizer | WorkerPool = normalizer
+                workers = _workers(ws, total)
+                if workers > 1:
+                    cfg = ws.settings.normalize
+                    extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
+                    engine = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
                 for first in range(1, total + 1, batch):
                     rows = sql.pending_batch(store, first, first + batch - 1)
-                    table = _to_table(normalizer, rows, version, event_id, orders, missed)
+                    table = _to_table(engine, rows, version, event_id, orders, missed)
                     sql.write_batch(store, table)
                     tick(min(first + batch - 1, total), total)
                 sql.drop_pending(store)
@@ -99,6 +111,14 @@ def run_normalize(
     return NormalizeReport(event_id, version, records, total, seconds, missed, orders)
 
 
+def _workers(ws: Workspace, pending: int) -> int:
+    """Worker processes for this run: the setting, or (0: auto) both cores for big runs."""
+    setting = ws.settings.normalize.workers
+    if setting:
+        return setting
+    return min(os.cpu_count() or 1, 4) if pending >= _PARALLEL_FROM else 1
+
+
 def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
     setting = ws.settings.normalize.date_order
     if setting == "auto":
@@ -109,7 +129,7 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
 
 
 def _to_table(
-    normalizer: Normalizer,
+    normalizer: Normalizer | WorkerPool,
     rows: list[dict[str, Any]],
     version: str,
     event_id: int,

@@ -48,9 +48,9 @@ class RussianPack(LanguagePack):
     def __init__(self, data: PackData) -> None:
         super().__init__(data)
         self.lex = Lexicon(data, keys.script_key)
-        self._cached_parse = lru_cache(maxsize=200_000)(self._parse_name)
+        self._cached_parse = lru_cache(maxsize=20_000)(self._parse_name)
         self._parts_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
-        self._word_info = lru_cache(maxsize=200_000)(self._word_info_uncached)  # type: ignore[method-assign]
+        self._word_info = lru_cache(maxsize=100_000)(self._word_info_uncached)  # type: ignore[method-assign]
 
     def parse_name(
         self,

@@ -1,0 +1,58 @@
+"""Normalizing batches in worker processes, to use more than one core.
+
+The workers are *spawned* (not forked: the parent holds a DuckDB connection whose threads
+must not be copied), each builds its own normalizer from the same pack and additions, and
+each batch is split between them. Results are exactly those of one process: the
+normalizer is a pure function of the raw values.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from unaccounted.normalize.pack import load_pack
+from unaccounted.normalize.record import FIELDS, Normalizer
+
+_COLUMNS = ("source_id", "full_name", "surname", "given_name", "patronymic", "sex",
+            "birth_date", "age", "status", "event_date", "event_place", "unit", "region",
+            "hometown", "published")  # fmt: skip
+_worker: Normalizer | None = None
+
+
+def _start(locale: str, extra_dir: str | None) -> None:
+    global _worker
+    _worker = Normalizer(load_pack(locale, Path(extra_dir) if extra_dir else None))
+
+
+def _work(rows: list[tuple[Any, ...]], orders: dict[str, str]) -> dict[str, list[Any]]:
+    assert _worker is not None
+    return _worker.normalize_batch([dict(zip(_COLUMNS, r, strict=True)) for r in rows], orders)
+
+
+class WorkerPool:
+    """``normalize_batch`` spread over ``workers`` processes. Use as a context manager."""
+
+    def __init__(self, locale: str, extra_dir: Path | None, workers: int) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.workers = workers
+        self.pool = ctx.Pool(workers, initializer=_start,
+                             initargs=(locale, str(extra_dir) if extra_dir else None))  # fmt: skip
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+    def normalize_batch(
+        self, rows: Sequence[Mapping[str, Any]], orders: Mapping[str, str]
+    ) -> dict[str, list[Any]]:
+        tuples = [tuple(r[c] for c in _COLUMNS) for r in rows]
+        size = -(-len(tuples) // self.workers)
+        chunks = [tuples[i : i + size] for i in range(0, len(tuples), size)]
+        parts = self.pool.starmap(_work, [(chunk, dict(orders)) for chunk in chunks])
+        return {f: [v for part in parts for v in part[f]] for f in FIELDS}
