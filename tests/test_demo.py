@@ -24,8 +24,12 @@ def test_demo_ingests_every_simulated_row(tmp_path: Path) -> None:
     assert counts["sources"] == len(sources)
     assert lines[0].startswith("simulated 300 persons")
     assert any(line.startswith(f"ingested {len(sources)} source files: ") for line in lines)
-    # The last step grades persons and ranks units for concealment.
-    assert lines[-1].startswith("graded ") and "concealment" in lines[-1]
+    # The resolve step grades persons and ranks units for concealment.
+    assert any(line.startswith("graded ") and "concealment" in line for line in lines)
+    # The last step writes the HTML report and prints its path.
+    report = run.root / "report" / "index.html"
+    assert lines[-1] == f"wrote the HTML report: open {report} in a browser"
+    assert report.is_file() and run.facts["report"] == report
     # The link step scores the persons against the simulated truth (cluster level).
     assert any(line.startswith("linked ") and "F1" in line for line in lines)
     assert run.facts["link_scores"]["pairwise_f1"] > 0.9

@@ -150,6 +150,16 @@ def step_resolve(run: DemoRun) -> None:
     )
 
 
+def step_report(run: DemoRun) -> None:
+    """Write the static HTML report of the workspace and say where it is."""
+    from unaccounted.report.html import write_report
+
+    assert run.workspace is not None
+    index = write_report(run.workspace, run.root / "report")
+    run.facts["report"] = index
+    run.report(f"wrote the HTML report: open {index} in a browser")
+
+
 #: The demo's steps, in data-flow order.
 STEPS: list[Callable[[DemoRun], None]] = [
     step_simulate,
@@ -157,6 +167,7 @@ STEPS: list[Callable[[DemoRun], None]] = [
     step_ingest,
     step_link,
     step_resolve,
+    step_report,
 ]
 
 

@@ -46,3 +46,5 @@ def demo(
         f"  unaccounted estimate {run.simulated / 'truth' / 'histories.csv'} --method loglinear",
         markup=False,
     )
+    if "report" in run.facts:
+        out.print(f"HTML report (open it in a browser): {run.facts['report']}", markup=False)

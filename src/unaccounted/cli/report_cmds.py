@@ -1,0 +1,30 @@
+"""The report command: the static HTML report of a workspace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from unaccounted.cli.app import app, console, get_context, out
+from unaccounted.report.html import DEFAULT_TITLE, write_report
+from unaccounted.workspace import Workspace
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the report into.")],
+    title: Annotated[
+        str, typer.Option("--title", help="Title shown on every page of the report.")
+    ] = DEFAULT_TITLE,
+) -> None:
+    """Write the static HTML report (overview, units, regions, concealment) into a folder.
+
+    Open index.html in any browser; it needs no network."""
+    ws = Workspace.open(get_context(ctx).workspace)
+    with console.status("analyzing the workspace and writing the report"):
+        index = write_report(ws, out_dir, title=title)
+    console.print(f"wrote the report to {index.parent}", markup=False)
+    out.print(str(index), markup=False)

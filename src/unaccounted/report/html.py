@@ -1,0 +1,182 @@
+"""The static HTML report: plain files a journalist opens in a browser, with no network.
+
+``write_report(ws, out)`` writes into the folder ``out``:
+
+- ``index.html`` — the overview: dead and missing by month and category, grades;
+- ``concealment.html`` — the concealment ranking;
+- ``units.html`` and ``units/<unit>.html``, ``regions.html`` and ``regions/<code>.html``
+  — tables and one page per unit and region with the persons behind every count;
+- ``sources.html`` — every source with its kind, independence group and counts;
+- ``method.html`` — what an outcome, a grade and the concealment ranking mean;
+- ``data/persons.csv`` — one row per person counted, with the sources behind him.
+
+Templates are Jinja2 with autoescaping on: names, units and sources come from untrusted
+sources and are always escaped. Charts are inline SVG (:mod:`unaccounted.report.charts`).
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from unaccounted.errors import InputError
+from unaccounted.report import charts
+from unaccounted.report.data import OUTCOMES, GroupPage, ReportData, report_data
+from unaccounted.report.export import safe_cell
+from unaccounted.resolve.rules import GRADES
+from unaccounted.workspace import Workspace
+
+MARKER = ".unaccounted-report"
+DEFAULT_TITLE = "The documented dead and missing"
+DEAD_COLOR, MISSING_COLOR = "#8b1a1a", "#d08c2b"
+GRADE_COLOR = "#1f4e79"
+
+OUTCOME_LABELS = {
+    "dead": "dead",
+    "missing": "missing",
+    "captured": "captured",
+    "alive": "alive (not a casualty)",
+    "none": "no status stated",
+}
+PERSON_COLUMNS = (
+    "person_id",
+    "name",
+    "outcome",
+    "grade",
+    "rule",
+    "status",
+    "event_date",
+    "unit",
+    "region",
+    "category",
+    "sources",
+)
+
+
+def _num(value: int | float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0%}"
+
+
+def _p(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "< 0.0001" if value < 1e-4 else f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("unaccounted.report", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get)
+    env.globals.update(OUTCOMES=OUTCOMES, GRADES=GRADES, OUTCOME_LABELS=OUTCOME_LABELS)
+    return env
+
+
+def _charts(data: ReportData) -> dict[str, Markup]:
+    months = [m for m, _, _ in data.months]
+    return {
+        "months": charts.stacked_columns(
+            months,
+            [
+                charts.Series("Dead", DEAD_COLOR, [d for _, d, _ in data.months]),
+                charts.Series("Missing", MISSING_COLOR, [m for _, _, m in data.months]),
+            ],
+            "Documented dead and missing persons by month of death or disappearance",
+        ),
+        "grades": charts.horizontal_bars(
+            [(g, data.total.grades[g]) for g in GRADES],
+            GRADE_COLOR,
+            "Persons by corroboration grade",
+        ),
+        "categories": charts.horizontal_bars(
+            [(c or "(not stated)", dead) for c, _, dead, _ in data.categories[:12]],
+            DEAD_COLOR,
+            "Dead persons by category as written in the sources",
+        ),
+        "concealment": charts.share_bars(
+            [
+                charts.ShareBar(
+                    data.unit_name(e.unit),
+                    len(e.shown_dead),
+                    len(e.officially_missing),
+                    e.flagged,
+                )
+                for e in data.ranked[:25]
+            ],
+            data.reference_share,
+            "Share of each unit's officially missing shown dead by independent sources",
+        ),
+    }
+
+
+def _prepare(out: Path) -> None:
+    """Make ``out`` ready; refuse a non-empty folder a report did not make."""
+    if out.exists():
+        if not out.is_dir():
+            raise InputError(f"{out} exists and is not a folder; choose another --out")
+        if any(out.iterdir()) and not (out / MARKER).exists():
+            raise InputError(
+                f"{out} is not empty and holds no earlier report; choose another --out"
+            )
+        for sub in ("units", "regions", "data"):
+            shutil.rmtree(out / sub, ignore_errors=True)
+    for sub in ("units", "regions", "data"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("made by 'unaccounted report'; rewritten on every run\n", "utf-8")
+
+
+def _write_persons_csv(data: ReportData, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(PERSON_COLUMNS)
+        for p in data.people:
+            row: dict[str, Any] = {**p.__dict__, "sources": "; ".join(p.sources)}
+            w.writerow([safe_cell(row[c]) for c in PERSON_COLUMNS])
+
+
+def write_report(ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE) -> Path:
+    """Write the report into ``out``; return the path of its ``index.html``."""
+    data = report_data(ws, title)
+    _prepare(out)
+    env = environment()
+    common: dict[str, Any] = {
+        "data": data,
+        "charts": _charts(data),
+        "source_slug": {s.name: s.slug for s in data.sources},
+    }
+
+    def page(template: str, path: str, **extra: Any) -> None:
+        root = "../" * path.count("/")
+        html = env.get_template(template).render(root=root, page=path, **common, **extra)
+        (out / path).write_text(html, "utf-8")
+
+    for name in ("index", "concealment", "units", "regions", "sources", "method"):
+        page(f"{name}.html.j2", f"{name}.html")
+    for kind, groups in (("unit", data.units), ("region", data.regions)):
+        for g in groups:
+            page("group.html.j2", f"{kind}s/{g.slug}.html", kind=kind, g=g, **_marks(g))
+    _write_persons_csv(data, out / "data" / "persons.csv")
+    return out / "index.html"
+
+
+def _marks(g: GroupPage) -> dict[str, Any]:
+    """For a unit page: which persons the concealment counts name."""
+    e = g.evidence
+    return {
+        "missing_ids": set(e.officially_missing) if e else set(),
+        "dead_ids": set(e.shown_dead) if e else set(),
+        "before_ids": set(e.dead_before_notice) if e else set(),
+    }
