@@ -45,12 +45,13 @@ class TokenInfo:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+_GLUED = re.compile(r"(?<=[а-яё])(?=[А-ЯЁ][а-яё])")
 _PLAIN = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 
 
 def tokens_of(text: str) -> list[str]:
     """Split a written name into tokens; «С.И.» becomes «С.», «И.»; quotes and brackets go."""
-    text = text.strip()
+    text = _GLUED.sub(" ", text.strip())  # «МаксимовМихаил»: a lost space
     if _PLAIN.match(text):  # the common case: words and spaces only
         return text.split()
     out: list[str] = []

@@ -24,7 +24,10 @@ _CYRILLIC = re.compile(r"[а-яА-ЯёЁіїєґІЇЄҐ]")
 #: Script-key endings of surnames (-ов, -ев, -ин, -ский, -енко, -ук, -их, -ян, -дзе …).
 _SURNAME_ENDINGS = ("ov", "ev", "in", "ini", "ski", "tki", "enko", "ko", "uk", "ih", "ian",
                     "an", "ova", "eva", "ina", "ska", "tka", "dze", "wvili", "ovic", "evic",
-                    "of", "off", "ef")  # fmt: skip
+                    "of", "off", "ef",
+                    # case forms: -овой, -ову, -овым, -ского, -скому, -ским, -ской
+                    "ovoi", "evoi", "inoi", "ovu", "evu", "inu", "ovim", "evim", "inim",
+                    "skogo", "skomu", "skim", "skoi", "tkogo", "tkomu", "tkim", "tkoi")  # fmt: skip
 #: Surname endings that show a case by themselves (a man's; -ова/-ову are ambiguous).
 _SURNAME_CASE_ENDINGS = (("овым", "instrumental"), ("евым", "instrumental"),
                          ("иным", "instrumental"), ("ским", "instrumental"),
@@ -332,9 +335,15 @@ class RussianPack(LanguagePack):
             out.surname, out.rules["surname"] = _title(text), "as written (nominative)"
             return
         # each part of a double surname declines: Римского-Корсакова → Римский-Корсаков
-        parts = [morph.surname_nominative(part, out.sex or "m", case) for part in text.split("-")]
-        out.surname = _title("-".join(nominative for nominative, _ in parts))
-        out.rules["surname"] = parts[-1][1]
+        *heads, last = text.split("-")
+        nominative, rule = morph.surname_nominative(last, out.sex or "m", case)
+        done = []
+        for head in heads:  # a Russian head declines (Римского-); a Tuvan one does not (Кара-)
+            undone = morph.surname_nominative(head, out.sex or "m", case)[0]
+            looks = keys.script_key(undone).endswith(_SURNAME_ENDINGS)
+            done.append(undone if looks else head)
+        out.surname = _title("-".join([*done, nominative]))
+        out.rules["surname"] = rule
 
     def _latin_surname(self, text: str, sex: str | None) -> str | None:
         k = keys.script_key(text)
