@@ -174,3 +174,21 @@ def test_worker_processes_give_the_same_fields(world: Path, tmp_path: Path) -> N
     query = "SELECT * EXCLUDE (event_id) FROM normalized ORDER BY source_id, record_id"
     with one.store() as a, two.store() as b:
         assert a.rows(query) == b.rows(query)
+
+
+def test_rows_normalize_without_a_workspace() -> None:
+    from unaccounted.normalize.api import detect_date_orders, normalize_rows
+
+    rows = [
+        {"source_id": "a", "full_name": "SAVCHENKO Sergey", "birth_date": "25/03/1990"},
+        {"source_id": "a", "full_name": "Savtchenko Sergei", "birth_date": "04/03/1990"},
+        {"source_id": "b", "full_name": "Савченко Серёжа", "age": "33", "event_date": "2023"},
+    ]
+    assert detect_date_orders(rows) == {"a": "dmy"}
+    cols = normalize_rows(rows)
+    assert cols["surname_key"] == ["savcenko"] * 3
+    assert cols["given_name"] == ["Сергей"] * 3
+    # source a writes day first (25/03), so 04/03/1990 is 4 March
+    assert [str(d) for d in cols["birth_lo"][:2]] == ["1990-03-25", "1990-03-04"]
+    assert (str(cols["birth_lo"][2]), str(cols["birth_hi"][2])) == ("1989-01-02", "1990-12-31")
+    assert normalize_rows([])["surname"] == []
