@@ -39,7 +39,8 @@ FIELDS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-_RAW_COLUMNS = (
+#: The raw record columns the normalizer reads.
+RAW_COLUMNS = (
     "full_name",
     "surname",
     "given_name",
@@ -90,7 +91,7 @@ class Normalizer:
 
     def normalize(self, raw: Mapping[str, Any], date_order: str | None = None) -> dict[str, Any]:
         """The normalized fields (``FIELDS``) of one record's raw values."""
-        row = {c: raw.get(c) for c in _RAW_COLUMNS}
+        row = {c: raw.get(c) for c in RAW_COLUMNS}
         row["source_id"] = ""
         columns = self.normalize_batch([row], {"": date_order} if date_order else {})
         return {f: values[0] for f, values in columns.items()}
@@ -98,40 +99,70 @@ class Normalizer:
     def normalize_batch(
         self, rows: Sequence[Mapping[str, Any]], date_orders: Mapping[str, str]
     ) -> dict[str, list[Any]]:
-        """``FIELDS`` → one value per row. The fast path: every part is cached by raw value.
+        """``FIELDS`` → one value per row (rows are dicts with ``source_id`` and raw columns)."""
+        columns = {c: [r.get(c) for r in rows] for c in ("source_id", *RAW_COLUMNS)}
+        return self.normalize_columns(columns, date_orders)
 
-        ``date_orders`` maps a row's ``source_id`` to ``dmy``/``mdy`` (``"*"``: any source).
+    def normalize_columns(
+        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str]
+    ) -> dict[str, list[Any]]:
+        """``FIELDS`` → one value per row, from raw columns (``source_id`` and ``RAW_COLUMNS``).
+
+        The fast path: each part of the record (name, each date, the rest) is computed once
+        per distinct raw value and spread back by lookup; parts are cached across batches
+        too. ``date_orders`` maps a ``source_id`` to ``dmy``/``mdy`` (``"*"``: any source).
         Gives exactly what :meth:`explain` gives, without the explanations.
         """
-        default = date_orders.get("*")
-        parts: list[tuple[Any, ...]] = []
-        append = parts.append
-        names, date, aged, pub = self._names, self._date, self._aged, self._published
-        shape = self._shape
+        n = len(cols["source_id"])
+        if n == 0:
+            return {f: [] for f in FIELDS}
         gc_was_on = gc.isenabled()
         gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
         try:
-            for r in rows:
-                order = date_orders.get(r["source_id"], default)
-                published = pub(r["published"])
-                ref = published.hi if published else None
-                b, e = r["birth_date"], r["event_date"]
-                bs, es = shape(b), shape(e)
-                birth = date(b, ref if bs[0] else None, order if bs[1] else None)
-                event = date(e, ref if es[0] else None, order if es[1] else None)
-                age = parse_age(r["age"])
-                if birth[0] is None and age is not None and (event[0] is not None or ref):
-                    birth = aged(age, event, published)
-                year = birth[0].year if birth[0] and birth[0].year == birth[1].year else None
-                name = names(r["full_name"], r["surname"], r["given_name"], r["patronymic"],
-                             r["sex"])  # fmt: skip
-                rest = self._rest(r["status"], r["unit"], r["region"], r["hometown"],
-                                  r["event_place"])  # fmt: skip
-                append((*name, *birth, year, age, *event, ref, *rest))
+            return self._columns(cols, date_orders, n)
         finally:
             if gc_was_on:
                 gc.enable()
-        return dict(zip(FIELDS, (list(c) for c in zip(*parts, strict=True)), strict=True))
+
+    def _columns(
+        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str], n: int
+    ) -> dict[str, list[Any]]:
+        default = date_orders.get("*")
+        orders = [date_orders.get(s, default) for s in cols["source_id"]] if date_orders else [
+            None] * n  # fmt: skip
+        published = _spread(self._published, cols["published"])
+        refs = [p.hi if p is not None else None for p in published]
+        dates = []
+        for col in ("birth_date", "event_date"):
+            texts = cols[col]
+            shapes = _spread(self._shape, texts)
+            keys = [(t, r if sh[0] else None, o if sh[1] else None)
+                    for t, r, o, sh in zip(texts, refs, orders, shapes, strict=True)]  # fmt: skip
+            dates.append(_spread_keys(lambda k: self._date(*k), keys))
+        birth, event = dates
+        ages = _spread(parse_age, cols["age"])
+        for i in range(n):
+            if (
+                birth[i][0] is None
+                and ages[i] is not None
+                and (event[i][0] is not None or refs[i] is not None)
+            ):
+                birth[i] = self._aged(ages[i], event[i], published[i])
+        years = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
+                 for b in birth]  # fmt: skip
+        name_keys = list(zip(cols["full_name"], cols["surname"], cols["given_name"],
+                             cols["patronymic"], cols["sex"], strict=True))  # fmt: skip
+        names = _spread_keys(lambda k: self._names(*k), name_keys)
+        rest_keys = list(zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
+                             cols["event_place"], strict=True))  # fmt: skip
+        rest = _spread_keys(lambda k: self._rest(*k), rest_keys)
+        out: list[list[Any]] = [list(c) for c in zip(*names, strict=True)]
+        out += [list(c) for c in zip(*birth, strict=True)]
+        out += [years, ages]
+        out += [list(c) for c in zip(*event, strict=True)]
+        out.append(refs)
+        out += [list(c) for c in zip(*rest, strict=True)]
+        return dict(zip(FIELDS, out, strict=True))
 
     def _name_values(self, full: str | None, surname: str | None, given: str | None,
                      patronymic: str | None, sex: str | None) -> tuple[Any, ...]:  # fmt: skip
@@ -266,6 +297,17 @@ class Normalizer:
         add(Explained(f"{prefix}_edtf", raw, d.edtf if d else None, rule))
         cands = list(d.candidates) if d and d.candidates else None
         add(Explained(f"{prefix}_candidates", raw, cands, rule))
+
+
+def _spread(fn: Any, values: Sequence[Any]) -> list[Any]:
+    """``fn`` of every value, computed once per distinct value."""
+    memo = {v: fn(v) for v in dict.fromkeys(values)}
+    return [memo[v] for v in values]
+
+
+def _spread_keys(fn: Any, keys: list[Any]) -> list[Any]:
+    memo = {k: fn(k) for k in dict.fromkeys(keys)}
+    return [memo[k] for k in keys]
 
 
 def _date_shape(text: str | None) -> tuple[bool, bool]:

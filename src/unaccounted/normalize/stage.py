@@ -93,8 +93,8 @@ def run_normalize(
                     extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
                     engine = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
                 for first in range(1, total + 1, batch):
-                    rows = sql.pending_batch(store, first, first + batch - 1)
-                    table = _to_table(engine, rows, version, event_id, orders, missed)
+                    columns = sql.pending_columns(store, first, first + batch - 1)
+                    table = _to_table(engine, columns, version, event_id, orders, missed)
                     sql.write_batch(store, table)
                     tick(min(first + batch - 1, total), total)
                 sql.drop_pending(store)
@@ -130,27 +130,28 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
 
 def _to_table(
     normalizer: Normalizer | WorkerPool,
-    rows: list[dict[str, Any]],
+    raw: dict[str, list[Any]],
     version: str,
     event_id: int,
     orders: dict[str, str],
     missed: dict[str, int],
 ) -> pa.Table:
-    cols = normalizer.normalize_batch(rows, orders)
-    for raw, norm in _CHECKS.items():
+    cols = normalizer.normalize_columns(raw, orders)
+    for column, norm in _CHECKS.items():
         values = cols[norm]
-        raws = [r[raw] for r in rows]
-        if raw == "unit":
+        if column == "unit":
             keys = cols["unit_key"]
-            missed[raw] += sum(1 for a, b, k in zip(raws, values, keys, strict=True)
-                               if a and b is None and k is None)  # fmt: skip
+            missed[column] += sum(1 for a, b, k in zip(raw[column], values, keys, strict=True)
+                                  if a and b is None and k is None)  # fmt: skip
         else:
-            missed[raw] += sum(1 for a, b in zip(raws, values, strict=True) if a and b is None)
-    n = len(rows)
+            missed[column] += sum(
+                1 for a, b in zip(raw[column], values, strict=True) if a and b is None
+            )
+    n = len(raw["source_id"])
     arrays: dict[str, pa.Array] = {
-        "source_id": pa.array([r["source_id"] for r in rows], pa.string()),
-        "record_id": pa.array([r["record_id"] for r in rows], pa.string()),
-        "version": pa.array([r["version"] for r in rows], pa.int32()),
+        "source_id": pa.array(raw["source_id"], pa.string()),
+        "record_id": pa.array(raw["record_id"], pa.string()),
+        "version": pa.array(raw["version"], pa.int32()),
         "norm_version": pa.array([version] * n, pa.string()),
         "event_id": pa.array([event_id] * n, pa.int64()),
     }

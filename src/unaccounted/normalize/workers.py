@@ -14,11 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.normalize.pack import load_pack
-from unaccounted.normalize.record import FIELDS, Normalizer
+from unaccounted.normalize.record import FIELDS, RAW_COLUMNS, Normalizer
 
-_COLUMNS = ("source_id", "full_name", "surname", "given_name", "patronymic", "sex",
-            "birth_date", "age", "status", "event_date", "event_place", "unit", "region",
-            "hometown", "published")  # fmt: skip
 _worker: Normalizer | None = None
 
 
@@ -27,9 +24,9 @@ def _start(locale: str, extra_dir: str | None) -> None:
     _worker = Normalizer(load_pack(locale, Path(extra_dir) if extra_dir else None))
 
 
-def _work(rows: list[tuple[Any, ...]], orders: dict[str, str]) -> dict[str, list[Any]]:
+def _work(columns: dict[str, list[Any]], orders: dict[str, str]) -> dict[str, list[Any]]:
     assert _worker is not None
-    return _worker.normalize_batch([dict(zip(_COLUMNS, r, strict=True)) for r in rows], orders)
+    return _worker.normalize_columns(columns, orders)
 
 
 class WorkerPool:
@@ -48,11 +45,13 @@ class WorkerPool:
         self.pool.terminate()
         self.pool.join()
 
-    def normalize_batch(
-        self, rows: Sequence[Mapping[str, Any]], orders: Mapping[str, str]
+    def normalize_columns(
+        self, cols: Mapping[str, Sequence[Any]], orders: Mapping[str, str]
     ) -> dict[str, list[Any]]:
-        tuples = [tuple(r[c] for c in _COLUMNS) for r in rows]
-        size = -(-len(tuples) // self.workers)
-        chunks = [tuples[i : i + size] for i in range(0, len(tuples), size)]
+        """As :meth:`Normalizer.normalize_columns`, the rows split between the workers."""
+        names = ("source_id", *RAW_COLUMNS)
+        n = len(cols["source_id"])
+        size = max(1, -(-n // self.workers))
+        chunks = [{c: list(cols[c][i : i + size]) for c in names} for i in range(0, n, size)]
         parts = self.pool.starmap(_work, [(chunk, dict(orders)) for chunk in chunks])
         return {f: [v for part in parts for v in part[f]] for f in FIELDS}
