@@ -57,3 +57,12 @@ def test_one_listing_source_with_two_birth_days_is_two_people() -> None:
         [True, True, False, True],
     )
     assert found == {(0, 1)}
+
+
+def test_a_group_too_large_to_score_is_split_at_stronger_links() -> None:
+    # a chain 0-1-2-3 at 0.4 (above the 0.3 candidate threshold) with 0-1 and 2-3 strong
+    scored = pairs((0, 1, 0.99), (1, 2, 0.4), (2, 3, 0.96))
+    assert candidate_groups(4, scored, 0.3, []).tolist() == [0, 0, 0, 0]
+    # 4 records are 6 pairs, more than 3: split at 0.5 into {0,1} and {2,3}
+    split = candidate_groups(4, scored, 0.3, [], max_pairs=3).tolist()
+    assert split[0] == split[1] != split[2] == split[3]

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Scored pairs: any one of these holds.
+#: Scored pairs: any one of these holds. The surname sound + given initial (``name_block``)
+#: alone would compare every Иванов С. with every other (211 million pairs in a million
+#: records), so it is always paired with one more field; the birth-day rules catch a
+#: mangled surname.
 PREDICTION_RULES: tuple[str, ...] = (
-    # surname sound (sex endings, transliteration folded) + given initial
-    "l.name_block = r.name_block",
-    # a mangled surname is caught by the exact birth day and given name
+    "l.name_block = r.name_block AND l.birth_year_lo = r.birth_year_lo",
+    "l.name_block = r.name_block AND l.birth_year_hi = r.birth_year_hi",
+    "l.name_block = r.name_block AND l.event_lo = r.event_lo",
+    "l.name_block = r.name_block AND l.unit_number = r.unit_number",
+    "l.name_block = r.name_block AND l.settlement = r.settlement",
     "l.birth_day = r.birth_day AND l.given_initial = r.given_initial",
-    # a surname and birth year with a different given-name reading (Ю/Yu, initials)
-    "l.surname_key = r.surname_key AND l.birth_year = r.birth_year",
-    # records with no birth date: the unit and day of death, and given name
+    "l.surname_phonetic = r.surname_phonetic AND l.birth_day = r.birth_day",
     "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial",
 )
 

@@ -60,15 +60,42 @@ def components(n: int, left: IntArray, right: IntArray) -> IntArray:
     return result
 
 
+#: Thresholds at which a candidate group too large to score every pair is split again.
+SPLIT_THRESHOLDS = (0.5, 0.8, 0.95, 0.99, 0.999)
+
+
 def candidate_groups(
-    n: int, pairs: Pairs, threshold: float, must: Iterable[tuple[int, int]]
+    n: int,
+    pairs: Pairs,
+    threshold: float,
+    must: Iterable[tuple[int, int]],
+    max_pairs: int | None = None,
 ) -> IntArray:
-    """Components over pairs at or above ``threshold`` and must-link judgements."""
-    keep = pairs.probability >= threshold
+    """Components over pairs at or above ``threshold`` and must-link judgements.
+
+    A component with more than ``max_pairs`` record pairs (a chain through namesakes) is
+    split into the components of its stronger pairs, threshold by threshold
+    (``SPLIT_THRESHOLDS``), until every group is small enough to score all its pairs.
+    """
     extra = np.array(list(must), np.int64).reshape(-1, 2)
-    left = np.concatenate([pairs.left[keep], extra[:, 0]])
-    right = np.concatenate([pairs.right[keep], extra[:, 1]])
-    return components(n, left, right)
+    left = np.concatenate([pairs.left, extra[:, 0]])
+    right = np.concatenate([pairs.right, extra[:, 1]])
+    prob = np.concatenate([pairs.probability, np.ones(len(extra))])
+    keep = prob >= threshold
+    labels = components(n, left[keep], right[keep])
+    if max_pairs is None or n == 0:
+        return labels
+    for t in SPLIT_THRESHOLDS:
+        sizes = np.bincount(labels)
+        big = sizes * (sizes - 1) // 2 > max_pairs
+        if not big.any():
+            break
+        in_big = big[labels]
+        edge = in_big[left] & (labels[left] == labels[right]) & (prob >= t)
+        sub = components(n, left[edge], right[edge])
+        labels = np.where(in_big, labels.max() + 1 + sub, labels)
+        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+    return labels
 
 
 def average_linkage(

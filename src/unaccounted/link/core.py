@@ -72,7 +72,7 @@ def link_records(
     comparisons = standard_comparisons(extra_columns)
     n = table.num_rows
     seconds: dict[str, float] = {}
-    con = duckdb.connect(config={"threads": 2})
+    con = duckdb.connect(config={"threads": cfg.threads, "memory_limit": cfg.memory_limit})
     _quiet_splink()
     try:
         t = time.perf_counter()
@@ -87,7 +87,9 @@ def link_records(
         tick(2, 4)
         t = time.perf_counter()
         pairs1 = _pairs(first)
-        groups = cl.candidate_groups(n, pairs1, cfg.candidate_threshold, judged.same)
+        groups = cl.candidate_groups(
+            n, pairs1, cfg.candidate_threshold, judged.same, cfg.max_group_pairs
+        )
         second = _score_groups(con, model.settings, groups, cfg.max_group_pairs)
         seconds["predict_groups"] = time.perf_counter() - t
         tick(3, 4)

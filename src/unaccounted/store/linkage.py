@@ -24,7 +24,7 @@ _INPUT_COLUMNS = """
     n.patronymic_key, n.patronymic_initial, n.name_block, n.sex,
     n.birth_lo, n.birth_hi, n.birth_precision,
     CASE WHEN n.birth_precision = 'day' THEN n.birth_lo END AS birth_day,
-    n.birth_year,
+    n.birth_year, year(n.birth_lo) AS birth_year_lo, year(n.birth_hi) AS birth_year_hi,
     n.event_lo, n.event_hi,
     n.unit_key, n.unit_class_key, n.unit_number, n.unit_vch,
     coalesce(n.region_code, n.hometown_region_code) AS region,
