@@ -76,11 +76,12 @@ class NormalizeSettings(_Section):
         50_000, ge=1, description="Records normalized and written at a time; bounds memory."
     )
     workers: int = Field(
-        0,
+        1,
         ge=0,
         description=(
-            "Processes that normalize in parallel: 0 uses every core (up to 4) for runs of "
-            "100,000 records or more and one process below that; 1 never starts workers."
+            "Processes that normalize in parallel, for runs of 100,000 records or more: 1 "
+            "(one process), N, or 0 for one per core (up to 4). Workers pay for starting "
+            "and for copying records, so they help only with idle cores to spare."
         ),
     )
 
@@ -135,7 +136,7 @@ class LinkSettings(_Section):
         description="A training block with fewer pairs than this is not used for training.",
     )
     max_group_pairs: int = Field(
-        5_000,
+        2_000_000,
         ge=1,
         description=(
             "Candidate groups with more record pairs than this are clustered from their "
@@ -143,11 +144,6 @@ class LinkSettings(_Section):
         ),
     )
     seed: int = Field(42, description="Seed of the random sampling in training.")
-    memory_limit: str = Field(
-        "3GB",
-        description="Most memory Splink's own DuckDB may use before spilling to disk.",
-    )
-    threads: int = Field(2, ge=1, description="Worker threads Splink's DuckDB may use.")
 
 
 class ResolveSettings(_Section):

@@ -163,13 +163,27 @@ _RAW = ("full_name", "surname", "given_name", "patronymic", "sex", "birth_date",
 
 
 @pytest.mark.slow
-def test_worker_processes_give_the_same_fields(world: Path, tmp_path: Path) -> None:
+def test_worker_processes_give_the_same_fields(
+    world: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from unaccounted.normalize import stage
+
+    monkeypatch.setattr(stage, "_PARALLEL_FROM", 0)  # workers even for a small run
     one = _workspace(tmp_path / "one", world)
     run_normalize(one)
     settings = Settings()
     settings.normalize.workers = 2
     two = _workspace(tmp_path / "two", world, settings)
+    started = []
+    real_pool = stage.WorkerPool
+
+    def counting_pool(*args: Any) -> Any:
+        started.append(args[-1])
+        return real_pool(*args)
+
+    monkeypatch.setattr(stage, "WorkerPool", counting_pool)
     report = run_normalize(two)
+    assert started == [2]
     assert report.normalized == report.records
     query = "SELECT * EXCLUDE (event_id) FROM normalized ORDER BY source_id, record_id"
     with one.store() as a, two.store() as b:

@@ -42,7 +42,7 @@ _TYPES: dict[str, pa.DataType] = {
     **{f: pa.date32() for f in ("birth_lo", "birth_hi", "event_lo", "event_hi",
                                 "published_date")},
 }  # fmt: skip
-#: Runs with at least this many records to do use worker processes (setting workers = 0).
+#: Runs with fewer records to do than this never start worker processes.
 _PARALLEL_FROM = 100_000
 #: Raw column → normalized column whose emptiness shows the raw value was not understood.
 _CHECKS = {"birth_date": "birth_lo", "event_date": "event_lo", "status": "status",
@@ -112,11 +112,9 @@ def run_normalize(
 
 
 def _workers(ws: Workspace, pending: int) -> int:
-    """Worker processes for this run: the setting, or (0: auto) both cores for big runs."""
-    setting = ws.settings.normalize.workers
-    if setting:
-        return setting
-    return min(os.cpu_count() or 1, 4) if pending >= _PARALLEL_FROM else 1
+    """Worker processes for this run (setting ``normalize.workers``; 0: one per core)."""
+    setting = ws.settings.normalize.workers or min(os.cpu_count() or 1, 4)
+    return setting if pending >= _PARALLEL_FROM else 1
 
 
 def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
