@@ -136,7 +136,7 @@ class LinkSettings(_Section):
         description="A training block with fewer pairs than this is not used for training.",
     )
     max_group_pairs: int = Field(
-        2_000_000,
+        5_000,
         ge=1,
         description=(
             "Candidate groups with more record pairs than this are clustered from their "
@@ -144,6 +144,11 @@ class LinkSettings(_Section):
         ),
     )
     seed: int = Field(42, description="Seed of the random sampling in training.")
+    memory_limit: str = Field(
+        "3GB",
+        description="Most memory Splink's own DuckDB may use before spilling to disk.",
+    )
+    threads: int = Field(2, ge=1, description="Worker threads Splink's DuckDB may use.")
 
 
 class ResolveSettings(_Section):
