@@ -111,11 +111,12 @@ def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
 
 def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool) -> str:
     """The best order (a string of S/G/P, one letter per word) for the word tokens."""
-    signature = tuple(
-        (bool(w.given), w.given_rule == "weak", bool(w.patronymic), w.surname_like, w.caps)
-        for w in words
-    )
-    return _assign(signature, n_initials, leading_initials)
+    return _assign(tuple([signature(w) for w in words]), n_initials, leading_initials)
+
+
+def signature(w: TokenInfo) -> tuple[bool, bool, bool, bool, bool]:
+    """What role assignment looks at in a token."""
+    return (bool(w.given), w.given_rule == "weak", bool(w.patronymic), w.surname_like, w.caps)
 
 
 @lru_cache(maxsize=4096)

@@ -46,7 +46,7 @@ class RussianPack(LanguagePack):
     tables = ("given_names", "given_name_variants", "given_names_latin", "diminutives",
               "patronymic_exceptions", "surnames", "months", "date_words", "statuses",
               "unit_types", "unit_words", "units", "honorifics", "regions", "region_aliases",
-              "cities")  # fmt: skip
+              "cities", "name_stopwords")  # fmt: skip
 
     def __init__(self, data: PackData) -> None:
         super().__init__(data)
@@ -137,6 +137,8 @@ class RussianPack(LanguagePack):
         sex: str | None = None,
     ) -> ParsedName:
         out = ParsedName()
+        if full_name and _DIRT.search(full_name):
+            full_name = self._clean_full_name(full_name)
         split = bool(surname or given_name or patronymic)
         if split:
             written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
@@ -182,6 +184,22 @@ class RussianPack(LanguagePack):
                     infos[role] = info
         self._finish(out, infos, initials, sex)
         return out
+
+    @cached_property
+    def _stopwords(self) -> frozenset[str]:
+        return frozenset(r["word"].lower() for r in self.data.table("name_stopwords"))
+
+    def _clean_full_name(self, text: str) -> str:
+        """Drop what is not a name: brackets, call signs, ranks, years, «г.р.», symbols."""
+        text = _BRACKETS.sub(" ", text)
+        text = _CALLSIGN.sub(" ", text)
+        text = _BORN.sub(" ", text)
+        kept = [
+            t for t in text.replace(",", " ").split()
+            if not any(c.isdigit() for c in t) and t.lower().strip(".") not in self._stopwords
+            and t.lower().rstrip(".") not in self._stopwords and t.strip("†*+✝✞-") != ""
+        ]  # fmt: skip
+        return " ".join(t.strip("†*+✝✞") for t in kept)
 
     def _word_info(self, word: str) -> TokenInfo:
         """What the pack knows of one word (cached; the result is shared, never changed)."""
@@ -394,6 +412,15 @@ def _surname_hints(text: str) -> tuple[str | None, str | None, bool]:
     return shown, sex, k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi"))
 
 
+#: A full name that needs cleaning first: brackets, digits, symbols, commas, or a rank word.
+_DIRT = re.compile(
+    r"[()\[\]«»\"\d†*+✝✞,]|(?i:рядов|ефрейт|сержант|лейтенант|капитан|майор|прапорщ|полковн"
+    r"|генерал|матрос|гвардии|позывн|private|corporal|sergeant|lieutenant|captain|major|colonel"
+    r"|\b(?:мл|ст|гв|ряд|ефр|sgt|pvt|cpl|lt|capt|col)\.)"
+)
+_BORN = re.compile(r"(?i)(?<!\w)г\.?\s?р\.?(?=[\s,;]|$)|года рождения")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_CALLSIGN = re.compile(r"(?i)(?:позывной|call\s*sign|callsign)\s*[«\"']?[^»\"',]*[»\"']?")
 _YO_IN_LATIN = re.compile(r"(?<=[A-Za-z])[ёЁ]|[ёЁ](?=[A-Za-z])")
 
 
