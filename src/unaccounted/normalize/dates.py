@@ -43,6 +43,11 @@ _MONTH_YEAR = re.compile(r"^(\d{1,2})[./](\d{4})$")
 _YEAR_MONTH = re.compile(r"^(\d{4})[-./](\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[-–—/]\s*(\d{2}|\d{4})$")
+_REMARK = re.compile(r"\(([^)]*)\)")
+_DOUBT = re.compile(r"предполож|возможно|примерно|около|приблизит|не точно|uncertain|approx|maybe")
+_TIME = re.compile(
+    r"(?<=\d)(?:[ t]|,\s*)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?$"
+)
 _HAS_YEAR = re.compile(r"(?<!\d)(?:1[89]|20)\d\d(?!\d)")
 _TOKEN = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)
 _SPLIT_RANGE = re.compile(r"\s*(?:\s[-–—]\s|[–—]|\.\.\.|…)\s*")
@@ -76,7 +81,8 @@ def span(a: PartialDate, b: PartialDate, rule: str) -> PartialDate | None:
     """From the start of ``a`` to the end of ``b`` (None if ``b`` ends before ``a`` starts)."""
     if b.hi < a.lo:
         return None
-    return PartialDate(a.lo, b.hi, "range", f"{a.edtf}/{b.edtf}", rule)
+    left, right = a.edtf.split("/")[0], b.edtf.split("/")[-1]
+    return PartialDate(a.lo, b.hi, "range", f"{left}/{right}", rule)
 
 
 @dataclass
@@ -150,7 +156,13 @@ class DateParser:
 
     def _parse(self, text: str, ref: dt.date | None, order: str | None) -> PartialDate | None:
         s = " ".join(text.lower().replace("ё", "е").split()).strip(" ,;")
-        uncertain = s.endswith("?")
+        uncertain = False
+        if "(" in s:  # «12 марта 2023 (предположительно)»: a remark, perhaps of doubt
+            remark = " ".join(_REMARK.findall(s))
+            uncertain = bool(_DOUBT.search(remark))
+            s = _REMARK.sub(" ", s).strip(" ,;")
+        s = _TIME.sub("", s)
+        uncertain = uncertain or s.endswith("?")
         s = s.rstrip("?").strip()
         approx = s.startswith("~")
         s = s.lstrip("~").strip()
