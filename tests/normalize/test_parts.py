@@ -40,10 +40,21 @@ def test_status_words(text: str, status: str | None) -> None:
      ("ШО-278", "sho:278", "detachment:278"),
      ("11 ШО ЧВК", "pmc:11", "detachment:11"),
      ("27-й штурмовой отряд частной военной компании", "pmc:27", "detachment:27"),
-     ("в составе 25-й отдельной мотострелковой бригады", "omsbr:25", "brigade:25")],
+     ("в составе 25-й отдельной мотострелковой бригады", "omsbr:25", "brigade:25"),
+     ("25th Separate Motorized Rifle Brigade", "omsbr:25", "brigade:25"),
+     ("25 OMSBr", "omsbr:25", "brigade:25"),
+     ("ОМСБр №25", "omsbr:25", "brigade:25"),
+     # the larger formation of a nested unit
+     ("1-й батальон 25-й бригады", None, "brigade:25"),
+     ("2-й мотострелковый батальон 25-й отдельной мотострелковой бригады", "omsbr:25",
+      "brigade:25"),
+     # a military unit number next to a name: both kept
+     ("в/ч 12345 (25 ОМСБр)", "omsbr:25", "brigade:25"),
+     ("вч12345", "vch:12345", None),
+     ("войсковая часть 12345", "vch:12345", None)],
 )  # fmt: skip
 def test_units_without_a_registry(text: str, key: str | None, cls: str | None) -> None:
-    unit = UnitReader(DATA).read(text)
+    unit = UnitReader(DATA, script_key).read(text)
     assert unit is not None
     assert (unit.unit_key, unit.unit_class_key) == (key, cls)
 

@@ -71,7 +71,7 @@ class Normalizer:
         self.pack = pack
         self.dates = DateParser(pack.data)
         self.statuses = StatusReader(pack.data)
-        self.units = UnitReader(pack.data)
+        self.units = UnitReader(pack.data, pack.script_key)
         self.regions = RegionReader(pack.data, pack.script_key)
         self.places = PlaceReader(pack.data)
 

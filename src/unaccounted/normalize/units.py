@@ -19,6 +19,7 @@ optional; a workspace adds its own rows (setting ``normalize.pack_dir``).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,16 +42,34 @@ class UnitValue:
 
 
 def _stem(word: str) -> str:
-    return word[:6]
+    return word[:5]  # «мотострелковой» = «мотострелковая»; "Motorized" = "Motor"
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.lower().replace("ё", "е").replace("№", " ").split())
+    text = text.lower().replace("ё", "е").replace("№", " ").replace("\\", "/")
+    return " ".join(text.split())
+
+
+#: Formation sizes, to pick the larger of «1-й батальон 25-й бригады».
+_RANK = {"company": 1, "battalion": 2, "detachment": 2, "regiment": 3, "brigade": 4,
+         "division": 5, "corps": 6, "army": 7}  # fmt: skip
+_CHUNK = re.compile(r"(?:^|(?<=\s))(?=\d)")
+
+
+def _chunks(clean: str) -> list[str]:
+    """Pieces that each start with a number: «1-й батальон», «25-й бригады»."""
+    pieces = [p.strip() for p in _CHUNK.split(clean) if p.strip()]
+    if len(pieces) > 1 and not any(ch.isdigit() for ch in pieces[0]):
+        pieces[1] = pieces[0] + " " + pieces[1]  # «ОМСБр №25»: words before the number
+        pieces = pieces[1:]
+    return pieces or [clean]
 
 
 class UnitReader:
-    def __init__(self, data: PackData) -> None:
+    def __init__(self, data: PackData, key: Callable[[str], str] = str.lower) -> None:
+        self.key = key
         self.abbrev: dict[tuple[str, ...], str] = {}
+        self.abbrev_keys: dict[tuple[str, ...], str] = {}
         self.signature: dict[frozenset[str], str] = {}
         self.noun_of_type: dict[str, str] = {}
         self.nouns: dict[str, str] = {}
@@ -66,7 +85,9 @@ class UnitReader:
                 self.vch_words.append(word)
         for row in data.table("unit_types"):
             key = row["key"]
-            self.abbrev[tuple(_WORD.findall(row["abbreviation"].lower()))] = key
+            abbrev = tuple(_WORD.findall(row["abbreviation"].lower()))
+            self.abbrev[abbrev] = key
+            self.abbrev_keys[tuple(map(self.key, abbrev))] = key  # «25 OMSBr»
             self.noun_of_type[key] = self.nouns.get(row["noun"].lower(), row["noun"].lower())
             for name in (row["full_name"], row["english"]):
                 words = _WORD.findall(name.replace("{gv}", "").lower())
@@ -89,37 +110,63 @@ class UnitReader:
         clean = _clean(text)
         if clean in self.registry:
             return self._registered(self.registry[clean], None, "registry alias")
-        if any(clean.startswith(w) or f" {w} " in f" {clean} " for w in self.vch_words):
+        vch = None
+        if any(clean.startswith(w) or f" {w}" in clean for w in self.vch_words):
             m = _VCH_NUMBER.search(clean)
             if m:
                 vch = m[1]
                 known = self.registry.get("vch:" + vch)
                 if known:
                     return self._registered(known, vch, "military unit number in the registry")
+                clean = (clean[: m.start()] + " " + clean[m.end() :]).strip()
+                for w in self.vch_words:
+                    clean = clean.replace(w, " ")
+        best = self._formation(clean)
+        if best is None:
+            if vch:
                 return UnitValue(f"vch:{vch}", None, None, None, False, vch,
                                  "military unit number (not in the registry)")  # fmt: skip
-        words = _WORD.findall(clean)
-        guards = any(w in self.guards for w in words)
-        content = [w for w in words if w not in self.guards]
-        m = _NUMBER.search(clean)
-        number = int(m[1]) if m else None
-        utype, rule = self._type(content)
-        noun = self.noun_of_type.get(utype or "") or next(
-            (self.nouns[w] for w in content if w in self.nouns), None
-        )
-        if utype is None and noun is None:
-            return UnitValue(None, None, None, number, guards, None, "no unit type or noun found")
+            number = _NUMBER.search(clean)
+            return UnitValue(None, None, None, int(number[1]) if number else None, False, None,
+                             "no unit type or noun found")  # fmt: skip
+        utype, noun, number, guards, rule = best
         key = f"{utype}:{number}" if utype and number is not None else None
         cls = f"{noun}:{number}" if noun and number is not None else None
-        if utype is None:
-            rule = f"noun «{noun}» only"
-        return UnitValue(key, cls, utype, number, guards, None, rule)
+        if vch and key is None:
+            key = f"vch:{vch}"
+        return UnitValue(key, cls, utype, number, guards, vch, rule)
+
+    def _formation(self, clean: str) -> tuple[str | None, str, int | None, bool, str] | None:
+        """The largest formation named: «1-й батальон 25-й бригады» → the brigade."""
+        found = []
+        for chunk in _chunks(clean):
+            words = _WORD.findall(chunk)
+            guards = any(w in self.guards for w in words)
+            content = [w for w in words if w not in self.guards]
+            m = _NUMBER.search(chunk)
+            number = int(m[1]) if m else None
+            utype, rule = self._type(content)
+            noun = self.noun_of_type.get(utype or "") or next(
+                (self.nouns[w] for w in content if w in self.nouns), None
+            )
+            if utype is None and noun is None:
+                continue
+            if utype is None:
+                rule = f"noun «{noun}» only"
+            found.append((utype, noun or "", number, guards, rule))
+        if not found:
+            return None
+        best = max(found, key=lambda f: (_RANK.get(f[1], 0), f[0] is not None))
+        if len(found) > 1:
+            best = (*best[:4], best[4] + "; the largest formation named")
+        return best
 
     def _type(self, content: list[str]) -> tuple[str | None, str]:
         # abbreviations: the longest run of words that is one («шо чвк» before «шо»)
         for size in (3, 2, 1):
             for i in range(len(content) - size + 1):
-                key = self.abbrev.get(tuple(content[i : i + size]))
+                run = tuple(content[i : i + size])
+                key = self.abbrev.get(run) or self.abbrev_keys.get(tuple(map(self.key, run)))
                 if key:
                     return key, f"abbreviation «{' '.join(content[i : i + size])}»"
         stems = frozenset(_stem(w) for w in content)
