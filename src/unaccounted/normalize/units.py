@@ -84,14 +84,14 @@ class UnitReader:
             elif row["kind"] == "vch":
                 self.vch_words.append(word)
         for row in data.table("unit_types"):
-            key = row["key"]
+            utype = row["key"]
             abbrev = tuple(_WORD.findall(row["abbreviation"].lower()))
-            self.abbrev[abbrev] = key
-            self.abbrev_keys[tuple(map(self.key, abbrev))] = key  # «25 OMSBr»
-            self.noun_of_type[key] = self.nouns.get(row["noun"].lower(), row["noun"].lower())
+            self.abbrev[abbrev] = utype
+            self.abbrev_keys[tuple(map(self.key, abbrev))] = utype  # «25 OMSBr»
+            self.noun_of_type[utype] = self.nouns.get(row["noun"].lower(), row["noun"].lower())
             for name in (row["full_name"], row["english"]):
                 words = _WORD.findall(name.replace("{gv}", "").lower())
-                self.signature.setdefault(frozenset(_stem(w) for w in words), key)
+                self.signature.setdefault(frozenset(_stem(w) for w in words), utype)
         self.registry: dict[str, str] = {}
         self.registry_type: dict[str, tuple[str, int | None]] = {}
         for row in data.table("units"):
@@ -126,8 +126,8 @@ class UnitReader:
             if vch:
                 return UnitValue(f"vch:{vch}", None, None, None, False, vch,
                                  "military unit number (not in the registry)")  # fmt: skip
-            number = _NUMBER.search(clean)
-            return UnitValue(None, None, None, int(number[1]) if number else None, False, None,
+            found = _NUMBER.search(clean)
+            return UnitValue(None, None, None, int(found[1]) if found else None, False, None,
                              "no unit type or noun found")  # fmt: skip
         utype, noun, number, guards, rule = best
         key = f"{utype}:{number}" if utype and number is not None else None
