@@ -17,7 +17,13 @@ missed by every list. Everyone with the same capture history shares the same cla
 probabilities, so class memberships are drawn as multinomial counts per distinct history
 rather than one person at a time — exact, and it makes the cost of an iteration independent
 of N. All chains advance together as one batch of arrays. There is no cap on the unseen
-count.
+count. The conditionals are those of the R package's C++ sampler (``NPLCM_CR_Basic_Freq``);
+``tests/estimate/test_lcmcr.py`` checks them against the exact one-class posterior and an
+independent per-person sampler.
+
+N mixes slowly (given lambda of the hardest class, n0 is pinned), so an optional
+Metropolis move (``collapsed_move``) changes the unseen count of one class with lambda and
+pi integrated out, then redraws both exactly.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import gammaln
 
 from unaccounted.estimate.histories import CaptureHistories
 from unaccounted.estimate.mcmc import effective_size, split_rhat
@@ -51,6 +58,7 @@ class LCMCRSettings:
     alpha_shape: float = 0.25
     alpha_rate: float = 0.25
     seed: int = 0
+    collapsed_move: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ def sample(hist: CaptureHistories, settings: LCMCRSettings = LCMCRSettings()) ->
     lam = rng.beta(1.0, 1.0, size=(c, j, k))
     log_pi = np.full((c, k), -math.log(k))
     alpha = np.ones(c)
+    log_step = np.full(c, math.log(max(1.0, 0.5 * math.sqrt(n))))
     kept = (s.iterations - s.burn_in + s.thin - 1) // s.thin
     out_n = np.empty((c, kept))
     out_alpha = np.empty((c, kept))
@@ -104,6 +113,13 @@ def sample(hist: CaptureHistories, settings: LCMCRSettings = LCMCRSettings()) ->
         m0 = rng.multinomial(n0.astype(np.int64), q0).astype(np.float64)  # (C, K)
         seen_k = m.sum(axis=1)
         caught = np.matmul(xt, m)  # (C, J, K) captures per list and class
+        # a joint move of the unseen with lambda and pi integrated out; both are redrawn
+        # from their full conditionals right below, so the pair of steps is exact
+        if s.collapsed_move:
+            acc = _collapsed_unseen_move(rng, m0, seen_k, caught, alpha, n, log_step, k == 1)
+            if it < s.burn_in:  # adapt the step towards 30% acceptance, then freeze it
+                log_step += min(0.05, 1.0 / math.sqrt(it + 1)) * (acc - 0.3)
+            n0 = m0.sum(axis=1)
         nk = seen_k + m0
         lam = rng.beta(1.0 + caught, 1.0 + nk[:, None, :] - caught)
         np.clip(lam, 1e-12, 1 - 1e-12, out=lam)
@@ -136,6 +152,74 @@ def _negative_binomial(rng: np.random.Generator, n: float, log_p0: FloatArray) -
     rate = rng.gamma(n, odds)
     small = rate < 1e15
     out = np.where(small, rng.poisson(np.where(small, rate, 0.0)), np.round(rate))
+    return np.asarray(out, dtype=np.float64)
+
+
+def _collapsed_unseen_move(
+    rng: np.random.Generator,
+    m0: FloatArray,
+    seen_k: FloatArray,
+    caught: FloatArray,
+    alpha: FloatArray,
+    n: float,
+    log_step: FloatArray,
+    one_class: bool,
+) -> FloatArray:
+    """Metropolis step on the unseen count of one class per chain, in place; 1 if accepted.
+
+    The target is p(m0 | observed classes, alpha) with lambda and the stick-breaking weights
+    integrated out in closed form (Beta-binomial and Beta integrals). Given lambda and pi
+    the unseen are pinned near n * p0 / (1 - p0), so the Gibbs draw alone moves N only as
+    fast as lambda of the hardest-to-record class drifts; this move changes N by about its
+    posterior spread in one step. The class is chosen with probability proportional to
+    ``m0_k + 1`` (the Hastings ratio corrects for it); the step is a rounded normal.
+    """
+    c, kk = m0.shape
+    weight = m0 + 1.0
+    total = weight.sum(axis=1)
+    pick = (np.cumsum(weight, axis=1) < (rng.random(c) * total)[:, None]).sum(axis=1)
+    pick = np.minimum(pick, kk - 1)
+    rows = np.arange(c)
+    old = m0[rows, pick]
+    new = old + np.rint(rng.normal(0.0, np.exp(log_step)))
+    ok = new >= 0
+    new = np.where(ok, new, old)
+    both = np.stack([m0, m0])
+    both[1, rows, pick] = new
+    log_target = _collapsed_log_target(both, seen_k, caught, alpha, n, one_class)
+    # Hastings ratio of the class choice: q(k | m0') / q(k | m0)
+    log_q = np.log(new + 1.0) - np.log(total + new - old) - np.log(old + 1.0) + np.log(total)
+    log_ratio = log_target[1] - log_target[0] + log_q
+    accept = ok & (np.log(rng.random(c)) < log_ratio)
+    m0[rows, pick] = np.where(accept, new, old)
+    return np.asarray(accept, dtype=np.float64)
+
+
+def _collapsed_log_target(
+    m0: FloatArray,
+    seen_k: FloatArray,
+    caught: FloatArray,
+    alpha: FloatArray,
+    n: float,
+    one_class: bool,
+) -> FloatArray:
+    """log p(m0 | observed class counts, alpha) up to a constant, for m0 shaped (..., C, K).
+
+    p(N) ∝ 1/N times the multinomial coefficient gives Γ(N) / Π_k m0_k!; the capture
+    probabilities contribute Π_jk B(1 + c_jk, 1 + n_k − c_jk) and the truncated
+    stick-breaking weights Π_{k<K} B(1 + n_k, α + Σ_{l>k} n_l).
+    """
+    nk = seen_k + m0
+    j = caught.shape[-2]
+    out = gammaln(n + m0.sum(axis=-1)) - gammaln(m0 + 1.0).sum(axis=-1)
+    out += gammaln(1.0 + nk[..., None, :] - caught).sum(axis=(-2, -1))
+    out -= j * gammaln(2.0 + nk).sum(axis=-1)
+    if not one_class:
+        tail = np.cumsum(nk[..., ::-1], axis=-1)[..., ::-1]
+        a = alpha[:, None]
+        stick = gammaln(1.0 + nk[..., :-1]) + gammaln(a + tail[..., 1:])
+        stick -= gammaln(1.0 + a + tail[..., :-1])
+        out += stick.sum(axis=-1)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -179,6 +263,7 @@ def lcmcr(hist: CaptureHistories, settings: LCMCRSettings = LCMCRSettings()) -> 
             "burn_in": settings.burn_in,
             "thin": settings.thin,
             "classes": settings.classes,
+            "collapsed_move": settings.collapsed_move,
             "mean_occupied_classes": occ,
             "alpha_mean": float(draws.alpha.mean()),
             "seed": settings.seed,
