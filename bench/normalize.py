@@ -77,7 +77,7 @@ def run(folder, limit):
             break
         columns = {c: [r[c] for r in batch] for c in names}  # as the stage reads them
         t, c = time.perf_counter(), time.process_time()
-        n.normalize_columns(columns, orders)
+        n.normalize_arrow(columns, orders)  # the stage's path: Arrow columns out
         busy += time.perf_counter() - t
         cpu += time.process_time() - c
         done += len(batch)
@@ -122,7 +122,7 @@ def run(folder, limit):
         clear(n)
         columns = {k: [v] for k, v in row.items()}
         t, c = time.perf_counter(), time.process_time()
-        n.normalize_columns(columns, orders)
+        n.normalize_arrow(columns, orders)
         busy += time.perf_counter() - t
         cpu += time.process_time() - c
         done += 1

@@ -156,6 +156,10 @@ def test_the_fast_path_gives_what_explain_gives(world: Path) -> None:
     for i, row in enumerate(rows):
         slow = {e.field: e.value for e in normalizer.explain(row, orders.get(row["source_id"]))}
         assert {f: fast[f][i] for f in FIELDS} == slow, row
+    # the stage's Arrow path gives the same values
+    columns = {c: [r[c] for r in rows] for c in ("source_id", *_RAW)}
+    arrow = normalizer.normalize_arrow(columns, orders)
+    assert {f: arrow[f].to_pylist() for f in FIELDS} == fast
 
 
 _RAW = ("full_name", "surname", "given_name", "patronymic", "sex", "birth_date", "age", "status",

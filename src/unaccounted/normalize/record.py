@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pyarrow as pa
+
 from unaccounted.normalize.dates import _HAS_YEAR, DateParser, birth_from_age, parse_age
 from unaccounted.normalize.model import PartialDate
 from unaccounted.normalize.pack import LanguagePack
@@ -56,6 +58,24 @@ RAW_COLUMNS = (
     "hometown",
     "published",
 )
+
+
+_NAME_FIELDS = FIELDS[:15]
+_BIRTH_FIELDS = FIELDS[15:20]
+_EVENT_FIELDS = FIELDS[22:27]
+_REST_FIELDS = FIELDS[28:]
+_LIST_FIELDS = frozenset({"given_candidates", "birth_candidates", "event_candidates"})
+assert _BIRTH_FIELDS[0] == "birth_lo" and _EVENT_FIELDS[0] == "event_lo"
+assert FIELDS[20:22] == ("birth_year", "age") and FIELDS[27] == "published_date"
+
+#: The Arrow type of each normalized field (strings unless listed).
+ARROW_TYPES: dict[str, pa.DataType] = {
+    "given_candidates": pa.list_(pa.string()), "birth_candidates": pa.list_(pa.date32()),
+    "event_candidates": pa.list_(pa.date32()), "birth_year": pa.int32(), "age": pa.int32(),
+    "unit_number": pa.int32(), "unit_guards": pa.bool_(),
+    **{f: pa.date32() for f in ("birth_lo", "birth_hi", "event_lo", "event_hi",
+                                "published_date")},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -119,14 +139,23 @@ class Normalizer:
         gc_was_on = gc.isenabled()
         gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
         try:
-            return self._columns(cols, date_orders, n)
+            out: dict[str, list[Any]] = {}
+            for fields, values in self._columns(cols, date_orders, n):
+                if len(fields) == 1:
+                    out[fields[0]] = list(values)
+                    continue
+                for f, column in zip(fields, zip(*values, strict=True), strict=True):
+                    out[f] = [list(v) if v is not None else None for v in column] if (
+                        f in _LIST_FIELDS) else list(column)  # fmt: skip
+            return {f: out[f] for f in FIELDS}
         finally:
             if gc_was_on:
                 gc.enable()
 
     def _columns(
         self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str], n: int
-    ) -> dict[str, list[Any]]:
+    ) -> list[tuple[tuple[str, ...], list[Any]]]:
+        """(fields, one value or tuple of values per row) for each part of the record."""
         default = date_orders.get("*")
         orders = [date_orders.get(s, default) for s in cols["source_id"]] if date_orders else [
             None] * n  # fmt: skip
@@ -156,13 +185,36 @@ class Normalizer:
         rest_keys = list(zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
                              cols["event_place"], strict=True))  # fmt: skip
         rest = _spread_keys(lambda k: self._rest(*k), rest_keys)
-        out: list[list[Any]] = [list(c) for c in zip(*names, strict=True)]
-        out += [list(c) for c in zip(*birth, strict=True)]
-        out += [years, ages]
-        out += [list(c) for c in zip(*event, strict=True)]
-        out.append(refs)
-        out += [list(c) for c in zip(*rest, strict=True)]
-        return dict(zip(FIELDS, out, strict=True))
+        return [
+            (_NAME_FIELDS, names), (_BIRTH_FIELDS, birth), (("birth_year",), years),
+            (("age",), ages), (_EVENT_FIELDS, event), (("published_date",), refs),
+            (_REST_FIELDS, rest),
+        ]  # fmt: skip
+
+    def normalize_arrow(
+        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str]
+    ) -> dict[str, pa.Array]:
+        """As :meth:`normalize_columns`, as Arrow arrays; each distinct value converted once."""
+        n = len(cols["source_id"])
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            groups = self._columns(cols, date_orders, n) if n else []
+            out: dict[str, pa.Array] = {}
+            for fields, values in groups:
+                if len(fields) == 1:
+                    out[fields[0]] = pa.array(values, ARROW_TYPES.get(fields[0], pa.string()))
+                    continue
+                uniq = list(dict.fromkeys(values))
+                position = {v: i for i, v in enumerate(uniq)}
+                take = pa.array([position[v] for v in values], pa.int32())
+                for j, f in enumerate(fields):
+                    column = pa.array([u[j] for u in uniq], ARROW_TYPES.get(f, pa.string()))
+                    out[f] = column.take(take)
+        finally:
+            if gc_was_on:
+                gc.enable()
+        return out if n else {f: pa.array([], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
 
     def _name_values(self, full: str | None, surname: str | None, given: str | None,
                      patronymic: str | None, sex: str | None) -> tuple[Any, ...]:  # fmt: skip
@@ -171,7 +223,7 @@ class Normalizer:
         phon = self.pack.phonetic_key(n.surname) if n.surname else None
         return (
             n.surname, n.given_name, n.patronymic, n.given_initial, n.patronymic_initial,
-            list(n.given_candidates), key(n.surname) if n.surname else None,
+            tuple(n.given_candidates), key(n.surname) if n.surname else None,
             key(n.given_name) if n.given_name else None,
             key(n.patronymic) if n.patronymic else None, phon,
             f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
@@ -183,7 +235,7 @@ class Normalizer:
         d = self.dates.parse(text, ref, order)
         if d is None:
             return (None, None, None, None, None)
-        return (d.lo, d.hi, d.precision, d.edtf, list(d.candidates) if d.candidates else None)
+        return (d.lo, d.hi, d.precision, d.edtf, tuple(d.candidates) if d.candidates else None)
 
     def _age_values(self, age: int, event: tuple[Any, ...],
                     published: PartialDate | None) -> tuple[Any, ...]:  # fmt: skip

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
 from unaccounted.normalize.pack import load_pack
-from unaccounted.normalize.record import FIELDS, Normalizer
+from unaccounted.normalize.record import ARROW_TYPES, FIELDS, RAW_COLUMNS, Normalizer
 from unaccounted.normalize.workers import WorkerPool
 from unaccounted.store import normalized as sql
 from unaccounted.workspace import Workspace
@@ -33,15 +34,6 @@ log = logging.getLogger(__name__)
 #: Called with (records done, records to do).
 Progress = Callable[[float, float], None]
 
-_LIST_OF_STR = pa.list_(pa.string())
-_LIST_OF_DATE = pa.list_(pa.date32())
-_TYPES: dict[str, pa.DataType] = {
-    "given_candidates": _LIST_OF_STR, "birth_candidates": _LIST_OF_DATE,
-    "event_candidates": _LIST_OF_DATE, "birth_year": pa.int32(), "age": pa.int32(),
-    "unit_number": pa.int32(), "unit_guards": pa.bool_(),
-    **{f: pa.date32() for f in ("birth_lo", "birth_hi", "event_lo", "event_hi",
-                                "published_date")},
-}  # fmt: skip
 #: Runs with fewer records to do than this never start worker processes.
 _PARALLEL_FROM = 100_000
 #: Raw column → normalized column whose emptiness shows the raw value was not understood.
@@ -93,8 +85,8 @@ def run_normalize(
                     extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
                     engine = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
                 for first in range(1, total + 1, batch):
-                    columns = sql.pending_columns(store, first, first + batch - 1)
-                    table = _to_table(engine, columns, version, event_id, orders, missed)
+                    raw = sql.pending_table(store, first, first + batch - 1)
+                    table = _to_table(engine, raw, version, event_id, orders, missed)
                     sql.write_batch(store, table)
                     tick(min(first + batch - 1, total), total)
                 sql.drop_pending(store)
@@ -128,34 +120,34 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
 
 def _to_table(
     normalizer: Normalizer | WorkerPool,
-    raw: dict[str, list[Any]],
+    raw: pa.Table,
     version: str,
     event_id: int,
     orders: dict[str, str],
     missed: dict[str, int],
 ) -> pa.Table:
-    cols = normalizer.normalize_columns(raw, orders)
+    columns = {c: raw.column(c).to_pylist() for c in ("source_id", *RAW_COLUMNS)}
+    if isinstance(normalizer, Normalizer):
+        arrays = normalizer.normalize_arrow(columns, orders)
+    else:
+        lists = normalizer.normalize_columns(columns, orders)
+        arrays = {f: pa.array(lists[f], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
     for column, norm in _CHECKS.items():
-        values = cols[norm]
-        if column == "unit":
-            keys = cols["unit_key"]
-            missed[column] += sum(1 for a, b, k in zip(raw[column], values, keys, strict=True)
-                                  if a and b is None and k is None)  # fmt: skip
-        else:
-            missed[column] += sum(
-                1 for a, b in zip(raw[column], values, strict=True) if a and b is None
-            )
-    n = len(raw["source_id"])
-    arrays: dict[str, pa.Array] = {
-        "source_id": pa.array(raw["source_id"], pa.string()),
-        "record_id": pa.array(raw["record_id"], pa.string()),
-        "version": pa.array(raw["version"], pa.int32()),
+        unread = pc.and_(pc.is_valid(raw.column(column)), pc.is_null(arrays[norm]))
+        if column == "unit":  # «в/ч 12345» has a unit key and no class
+            unread = pc.and_(unread, pc.is_null(arrays["unit_key"]))
+        missed[column] += int(pc.sum(unread.cast(pa.int64())).as_py() or 0)
+    n = raw.num_rows
+    out: dict[str, Any] = {
+        "source_id": raw.column("source_id"),
+        "record_id": raw.column("record_id"),
+        "version": raw.column("version").cast(pa.int32()),
         "norm_version": pa.array([version] * n, pa.string()),
         "event_id": pa.array([event_id] * n, pa.int64()),
     }
     for f in FIELDS:
-        arrays[f] = pa.array(cols[f], _TYPES.get(f, pa.string()))
-    return pa.table(arrays)
+        out[f] = arrays[f]
+    return pa.table(out)
 
 
 def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]:

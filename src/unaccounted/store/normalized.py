@@ -42,15 +42,15 @@ def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -
     return int(store.scalar("SELECT count(*) FROM norm_pending") or 0)
 
 
-def pending_columns(store: Store, first: int, last: int) -> dict[str, list[Any]]:
-    """Rows ``first..last`` of ``norm_pending`` as columns (the fast path)."""
+def pending_table(store: Store, first: int, last: int) -> pa.Table:
+    """Rows ``first..last`` (1-based, inclusive) of ``norm_pending`` as an Arrow table."""
     table = store.con.sql(
         f"""SELECT source_id, record_id, version, {", ".join(VALUE_COLUMNS)}
         FROM norm_pending WHERE n BETWEEN $1 AND $2 ORDER BY n""",
         params=[first, last],
     ).to_arrow_table()
     assert table is not None
-    return {name: table.column(name).to_pylist() for name in table.column_names}
+    return table
 
 
 def write_batch(store: Store, table: pa.Table) -> None:
