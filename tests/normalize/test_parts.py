@@ -109,3 +109,19 @@ def test_a_missing_pack_folder_is_a_one_line_error(tmp_path: Path) -> None:
 
     with pytest.raises(WorkspaceError, match="does not exist"):
         load_pack("ru", tmp_path / "nope")
+
+
+def test_a_bad_status_in_an_addition_is_a_one_line_error(tmp_path: Path) -> None:
+    from unaccounted.errors import InputError
+
+    (tmp_path / "statuses.csv").write_text("word,status\nсгинул,vanished\n", "utf-8")
+    with pytest.raises(InputError, match="unknown status 'vanished' for 'сгинул'; use one of"):
+        StatusReader(PackData("ru", tmp_path))
+
+
+def test_a_ragged_addition_is_a_one_line_error(tmp_path: Path) -> None:
+    from unaccounted.errors import InputError
+
+    (tmp_path / "cities.csv").write_text("city,iso_code\nЖуковка,RU-BRY,extra\n", "utf-8")
+    with pytest.raises(InputError, match="cities.csv .added.: a row has too many cells"):
+        PackData("ru", tmp_path).table("cities")

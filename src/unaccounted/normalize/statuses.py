@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from unaccounted.errors import InputError
 from unaccounted.normalize.pack import PackData
 
 STATUSES: tuple[str, ...] = (
@@ -30,7 +31,10 @@ class StatusReader:
         self.words: dict[str, str] = {}
         for row in data.table("statuses"):
             if row["status"] not in STATUSES:
-                raise ValueError(f"statuses.csv: unknown status {row['status']!r}")
+                raise InputError(
+                    f"statuses.csv: unknown status {row['status']!r} for {row['word']!r}; "
+                    f"use one of {', '.join(STATUSES)}"
+                )
             self.words.setdefault(_clean(row["word"]), row["status"])
         phrases = sorted(self.words, key=len, reverse=True)
         self._search = re.compile(
