@@ -18,7 +18,7 @@ from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
 from unaccounted.workspace import Workspace
 
-from ..conftest import write_csv
+from ..conftest import run_subprocess, write_csv
 
 
 @pytest.fixture(scope="module")
@@ -109,14 +109,29 @@ def test_explain_record_names_the_rules(ws: Workspace, tmp_path: Path) -> None:
     assert json.loads(res.stdout)["record_id"] == "a"
 
 
+@pytest.mark.slow
 def test_unknown_locale_is_one_line_error(tmp_path: Path) -> None:
     ws = Workspace.init(tmp_path / "w")
     text = ws.config_path.read_text("utf-8").replace('locale = "ru"', 'locale = "xx"')
     ws.config_path.write_text(text, "utf-8")
     with pytest.raises(WorkspaceError, match="unknown language pack 'xx'"):
         run_normalize(Workspace.open(ws.root))
-    res = _cli(ws.root, "normalize")
-    assert res.exit_code != 0
+    proc = run_subprocess("--workspace", str(ws.root), "normalize")
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "error: unknown language pack 'xx' (setting normalize.locale); known: ru\n"
+    )
+
+
+def test_normalize_command_summary(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", ["full_name", "unit", "status"],
+                     [["Иванов Иван", "где-то", "погиб"]])  # fmt: skip
+    ingest_files(ws, [path], IngestOptions(source="l"))
+    res = _cli(ws.root, "normalize", "--json")
+    assert res.exit_code == 0
+    summary = json.loads(res.stdout)
+    assert (summary["records"], summary["normalized"]) == (1, 1)
+    assert summary["not_understood"]["unit"] == 1  # «где-то» names no unit
 
 
 def _cli(root: Path, *args: str) -> Any:
