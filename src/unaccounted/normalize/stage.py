@@ -10,6 +10,7 @@ adding a unit alias to the pack changes the digest, so every record is redone.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 import time
@@ -84,6 +85,10 @@ def run_normalize(
                     cfg = ws.settings.normalize
                     extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
                     engine = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
+                # the normalizer's caches hold millions of objects: a garbage collection
+                # between batches would walk them all, again and again
+                stack.callback(gc.enable if gc.isenabled() else lambda: None)
+                gc.disable()
                 for first in range(1, total + 1, batch):
                     raw = sql.pending_table(store, first, first + batch - 1)
                     table = _to_table(engine, raw, version, event_id, orders, missed)
