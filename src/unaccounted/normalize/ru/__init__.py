@@ -150,7 +150,7 @@ class RussianPack(LanguagePack):
                 _latin_yo(v) for v in (full_name, surname, given_name, patronymic)
             )
             written = _latin_yo(written) or ""
-        has_cyr = _CYRILLIC.search(written) is not None
+        has_cyr = not written.isascii() and _CYRILLIC.search(written) is not None
         out.script = "mixed" if has_latin and has_cyr else "latin" if has_latin else "cyrillic"
         roles: dict[str, str] = {}
         initials: list[str] = []
@@ -341,7 +341,7 @@ class RussianPack(LanguagePack):
 
     def _finish_surname(self, out: ParsedName, s: TokenInfo, case: str) -> None:
         text = s.text
-        if _LATIN.search(text) and not _CYRILLIC.search(text):
+        if out.script != "cyrillic" and _LATIN.search(text) and not _CYRILLIC.search(text):
             found = self._latin_surname(text, out.sex)
             if found:
                 out.surname, out.rules["surname"] = found, "Latin spelling of a listed surname"
