@@ -32,9 +32,6 @@ ProgressCallback = Callable[[float, float], None]
 
 OUTCOMES = ("new", "version", "unchanged")
 
-#: Folder, inside the workspace, of the scratch database that stages an ingest.
-SCRATCH_DIR = ".scratch"
-
 
 @dataclass(frozen=True)
 class IngestOptions:
@@ -173,7 +170,7 @@ def ingest_files(
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
         try:
-            with Stager(store, event_id, ws.root / SCRATCH_DIR) as stager:
+            with Stager(store, event_id) as stager:
                 # Phase 1: read and stage every file (the store itself is not touched).
                 staged: list[tuple[Part, PartReport]] = []
                 done = 0.0

@@ -1,10 +1,11 @@
 """Set-based ingest in two phases: stage rows in a scratch database, then merge in one go.
 
 **Stage** (no transaction on the store): each table of each file is appended in batches to
-a table of a scratch DuckDB file beside the store, committed batch by batch, so memory stays
-bounded by one batch however large the file. Staged rows carry their raw cells (one
-VARCHAR column per input column) and their keys — source, record id, whether they name
-anyone, and a content hash — computed as each batch arrives.
+a table of an in-memory scratch database attached to the store's connection, committed batch
+by batch, so memory stays bounded — past ``store.memory_limit`` the engine spills the
+scratch data to its temporary folder — however large the file. Staged rows carry their
+raw cells (one VARCHAR column per input column) and their keys — source, record id,
+whether they name anyone, and a content hash — computed as each batch arrives.
 
 **Merge** (inside the caller's one transaction on the store) gives every staged row exactly
 one outcome:
@@ -15,8 +16,8 @@ one outcome:
 * a reject: ``no_name``, ``duplicate`` (the same row twice in this ingest) or
   ``conflicting_id`` (one ``record_id`` with two different contents in this ingest).
 
-A crash in either phase leaves the store as it was; the scratch file is removed when the
-ingest ends and any left by a killed run is removed by the next ingest.
+A crash in either phase leaves the store as it was; the scratch database is detached (and
+gone) when the ingest ends.
 
 The content hash covers every non-blank value under its canonical (or, for extra columns,
 original) name, so the same row read from another file, in another column order, is the
@@ -27,9 +28,7 @@ The hash is MD5: a fingerprint for change detection, not a security boundary.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -103,25 +102,19 @@ def _val(col: StageColumn, prefix: str = "") -> str:
 class Stager:
     """Stages the parts of one ingest in a scratch database and merges them into the store.
 
-    Use as a context manager: entering attaches a fresh scratch file under ``scratch_dir``
-    (removing any left by a killed run), leaving detaches and deletes it.
+    Use as a context manager: entering attaches an empty in-memory scratch database,
+    leaving detaches it. (A scratch *file* would be slower: every batch would be written
+    twice, to its log and its blocks, for data that lives a few seconds.)
     """
 
-    def __init__(self, store: Store, event_id: int, scratch_dir: Path) -> None:
+    def __init__(self, store: Store, event_id: int) -> None:
         self.store = store
         self.con = store.con
         self.event_id = event_id
-        self.scratch_dir = scratch_dir
-        self.scratch_path = scratch_dir / f"ingest-{os.getpid()}-{event_id}.duckdb"
         self._append_sql: dict[int, str] = {}
 
     def __enter__(self) -> Stager:
-        self.scratch_dir.mkdir(parents=True, exist_ok=True)
-        # Only one process can hold the store open for writing, so every scratch file
-        # present now was left by a run that no longer exists.
-        for stale in self.scratch_dir.glob("ingest-*.duckdb*"):
-            stale.unlink()
-        self.con.execute(f"ATTACH {_lit(str(self.scratch_path))} AS {SCRATCH}")
+        self.con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
         return self
 
     def __exit__(
@@ -131,8 +124,6 @@ class Stager:
         tb: TracebackType | None,
     ) -> None:
         self.con.execute(f"DETACH {SCRATCH}")
-        for leftover in self.scratch_dir.glob(self.scratch_path.name + "*"):
-            leftover.unlink()
 
     # -- phase 1: stage ----------------------------------------------------------------
 
