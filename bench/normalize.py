@@ -97,8 +97,8 @@ def clear(n):
         f.cache_clear()
     n.pack._cached_parse.cache_clear()
     n.pack._parts_cache.clear()
-    from unaccounted.normalize.ru import _surname_hints
-    _surname_hints.cache_clear()
+    from unaccounted.normalize.ru.text import surname_hints
+    surname_hints.cache_clear()
     n.pack._word_info.cache_clear()
     for memo in (n._names, n._date, n._aged, n._unit, n._home, n._place, n._rest,
                  n._published, n._shape):

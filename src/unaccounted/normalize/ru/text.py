@@ -1,0 +1,88 @@
+"""Text helpers of the Russian pack: scripts, endings, cleaning a written name.
+
+Module-level and cached, shared by the adapter (``ru/__init__.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from unaccounted.normalize.ru import keys
+from unaccounted.normalize.ru.translit import initial_to_cyrillic
+
+LATIN = re.compile(r"[a-zA-Z]")
+CYRILLIC = re.compile(r"[а-яА-ЯёЁіїєґІЇЄҐ]")
+#: Script-key endings of surnames (-ов, -ев, -ин, -ский, -енко, -ук, -их, -ян, -дзе …).
+SURNAME_ENDINGS = ("ov", "ev", "in", "ini", "ski", "tki", "enko", "ko", "uk", "ih", "ian",
+                    "an", "ova", "eva", "ina", "ska", "tka", "dze", "wvili", "ovic", "evic",
+                    "of", "off", "ef",
+                    # case forms: -овой, -ову, -овым, -ского, -скому, -ским, -ской
+                    "ovoi", "evoi", "inoi", "ovu", "evu", "inu", "ovim", "evim", "inim",
+                    "skogo", "skomu", "skim", "skoi", "tkogo", "tkomu", "tkim", "tkoi")  # fmt: skip
+#: Surname endings that show a case by themselves (a man's; -ова/-ову are ambiguous).
+SURNAME_CASE_ENDINGS = (("овым", "instrumental"), ("евым", "instrumental"),
+                         ("иным", "instrumental"), ("ским", "instrumental"),
+                         ("цким", "instrumental"), ("ского", "genitive"), ("цкого", "genitive"),
+                         ("скому", "dative"), ("цкому", "dative"))  # fmt: skip
+TURKIC = {"оглы": "m", "оглу": "m", "улы": "m", "угли": "m", "кызы": "f", "гызы": "f",
+           "ogly": "m", "oglu": "m", "kyzy": "f", "gyzy": "f"}  # fmt: skip
+SEX_WORDS = {"м": "m", "m": "m", "муж": "m", "мужской": "m", "male": "m", "man": "m",
+              "ж": "f", "f": "f", "жен": "f", "женский": "f", "female": "f", "woman": "f",
+              "w": "f"}  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def surname_hints(text: str) -> tuple[str | None, str | None, bool]:
+    """(case its ending shows, sex its nominative ending shows, a feminine case form?)."""
+    shown = None
+    if CYRILLIC.search(text):
+        low = text.lower()
+        shown = next((c for e, c in SURNAME_CASE_ENDINGS if low.endswith(e)), None)
+    k = keys.script_key(text)
+    sex = ("f" if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia"))
+           else "m" if k.endswith(("ov", "ev", "in", "ski", "tki")) else None)  # fmt: skip
+    return shown, sex, k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi"))
+
+
+#: A full name that needs cleaning first: brackets, digits, symbols, commas, or a rank word.
+DIRT = re.compile(
+    r"[()\[\]«»\"\d†*+✝✞,]|(?i:рядов|ефрейт|сержант|лейтенант|капитан|майор|прапорщ|полковн"
+    r"|генерал|матрос|гвардии|позывн|private|corporal|sergeant|lieutenant|captain|major|colonel"
+    r"|\b(?:мл|ст|гв|ряд|ефр|sgt|pvt|cpl|lt|capt|col)\.)"
+)
+BORN = re.compile(r"(?i)(?<!\w)г\.?\s?р\.?(?=[\s,;]|$)|года рождения")
+BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+CALLSIGN = re.compile(r"(?i)(?:позывной|call\s*sign|callsign)\s*[«\"']?[^»\"',]*[»\"']?")
+YO_IN_LATIN = re.compile(r"(?<=[A-Za-z])[ёЁ]|[ёЁ](?=[A-Za-z])")
+
+
+def latin_yo(value: str | None) -> str | None:
+    """BGN/PCGN and scientific schemes keep ё in Latin text («Artёm», «FЁDOROV»)."""
+    if not value or not LATIN.search(value):
+        return value
+    return YO_IN_LATIN.sub(lambda m: "yo" if m[0] == "ё" else "YO", value)
+
+
+TURKIC_RE = re.compile(r"(?i)(?<!\w)(?:" + "|".join(TURKIC) + r")(?!\w)")
+
+
+def merge_turkic(tokens: list[str]) -> list[str]:
+    out: list[str] = []
+    for tok in tokens:
+        if tok.lower() in TURKIC and out:
+            out[-1] = f"{out[-1]} {tok.lower()}"
+        else:
+            out.append(tok)
+    return out
+
+
+def initial(letter: str) -> str:
+    return initial_to_cyrillic(letter) if LATIN.match(letter) else letter.upper()
+
+
+def title(word: str) -> str:
+    """Capitalise a name written all in capitals or all in lower case; else keep it."""
+    if word.isupper() or word.islower():
+        return "-".join(p[:1].upper() + p[1:].lower() for p in word.split("-"))
+    return word
