@@ -85,7 +85,7 @@ def run(folder):
     linker = Linker(df, settings, log_level=logging.ERROR)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("full_name", "birth_date")], recall=0.5)
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e6, seed=42)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6, seed=42)
     linker.training.estimate_parameters_using_expectation_maximisation(
         "l.birth_date = r.birth_date AND length(l.birth_date) >= 8", max_pairs=1e6)
     linker.training.estimate_parameters_using_expectation_maximisation(

@@ -123,7 +123,7 @@ class LinkSettings(_Section):
         ),
     )
     u_max_pairs: int = Field(
-        3_000_000, ge=1000, description="Random record pairs sampled to estimate u values."
+        1_000_000, ge=1000, description="Random record pairs sampled to estimate u values."
     )
     em_max_pairs: int = Field(
         1_000_000,
