@@ -17,7 +17,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from unaccounted.normalize.dates import _HAS_YEAR, DateParser, birth_from_age, parse_age
+from unaccounted.normalize.ages import birth_from_age, parse_age
+from unaccounted.normalize.dates import _HAS_YEAR, DateParser
 from unaccounted.normalize.model import PartialDate
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.places import PlaceReader
