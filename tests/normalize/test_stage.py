@@ -167,13 +167,20 @@ def test_the_fast_path_gives_what_explain_gives(world: Path) -> None:
                 row["source_id"] = path.stem
                 rows.append(row)
     orders = {"latin_list": "dmy"}
-    fast = normalizer.normalize_batch(rows, orders)
+    samples: dict[str, list[str]] = {}
+    for row in rows:
+        samples.setdefault(row["source_id"], []).append(row["full_name"])
+    hints = normalizer.detect_name_hints(samples)
+    assert hints == {"obituaries": "oblique"}  # the one source that declines names
+    fast = normalizer.normalize_batch(rows, orders, hints)
     for i, row in enumerate(rows):
-        slow = {e.field: e.value for e in normalizer.explain(row, orders.get(row["source_id"]))}
+        source = row["source_id"]
+        slow = {e.field: e.value for e in normalizer.explain(row, orders.get(source),
+                                                                hints.get(source))}  # fmt: skip
         assert {f: fast[f][i] for f in FIELDS} == slow, row
     # the stage's Arrow path gives the same values
     columns = {c: [r[c] for r in rows] for c in ("source_id", *_RAW)}
-    arrow = normalizer.normalize_arrow(columns, orders)
+    arrow = normalizer.normalize_arrow(columns, orders, hints)
     assert {f: arrow[f].to_pylist() for f in FIELDS} == fast
 
 
@@ -225,3 +232,20 @@ def test_rows_normalize_without_a_workspace() -> None:
     assert [str(d) for d in cols["birth_lo"][:2]] == ["1990-03-25", "1990-03-04"]
     assert (str(cols["birth_lo"][2]), str(cols["birth_hi"][2])) == ("1989-01-02", "1990-12-31")
     assert normalize_rows([])["surname"] == []
+
+
+def test_a_source_that_declines_names_reads_ambiguous_forms_declined() -> None:
+    from unaccounted.normalize.api import normalize_rows
+
+    declined = [{"source_id": "obits", "full_name": f"{g} {s}"} for g, s in
+                [("Сергеем", "Ивановым"), ("Алексея", "Петрова"), ("Андрею", "Смирнову"),
+                 ("Дмитрием", "Козловым"), ("Ивана", "Попова"), ("Олегу", "Волкову"),
+                 ("Павлом", "Зайцевым"), ("Юрия", "Соловьёва"), ("Игорю", "Лебедеву"),
+                 ("Михаилом", "Новиковым")]]  # fmt: skip
+    ambiguous = {"source_id": "obits", "full_name": "Александра Котова"}
+    cols = normalize_rows([*declined, ambiguous])
+    # most of this source's names are declined: «Александра Котова» is Александр Котов
+    assert (cols["surname"][-1], cols["given_name"][-1], cols["sex"][-1]) == (
+        "Котов", "Александр", "m")  # fmt: skip
+    alone = normalize_rows([ambiguous])  # no such evidence: the nominative reading
+    assert (alone["surname"][0], alone["given_name"][0]) == ("Котова", "Александра")

@@ -33,6 +33,7 @@ def normalize(
         "seconds": round(report.seconds, 2),
         "not_understood": report.not_understood,
         "date_orders": report.date_orders,
+        "name_hints": report.name_hints,
     }
     if as_json:
         out.print_json(json.dumps(summary, ensure_ascii=False))

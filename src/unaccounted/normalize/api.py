@@ -62,4 +62,9 @@ def normalize_rows(
         orders = {}
     if not clean:
         return {f: [] for f in FIELDS}
-    return normalizer.normalize_batch(clean, orders)
+    samples: dict[str, list[str]] = {}
+    for row in clean:
+        names = samples.setdefault(str(row["source_id"]), [])
+        if row["full_name"] and len(names) < 500:
+            names.append(row["full_name"])
+    return normalizer.normalize_batch(clean, orders, normalizer.detect_name_hints(samples))

@@ -104,8 +104,14 @@ class LanguagePack(ABC):
         given_name: str | None = None,
         patronymic: str | None = None,
         sex: str | None = None,
+        hint: str | None = None,
     ) -> ParsedName:
-        """Name parts, canonical forms and keys from whatever name fields a record has."""
+        """Name parts, canonical forms and keys from whatever name fields a record has.
+
+        ``hint`` says how the record's source usually writes names: ``"oblique"`` when
+        most of its names are in a case other than the nominative (obituaries), so an
+        ambiguous form («Александра Котова») is read in that case.
+        """
 
     @abstractmethod
     def script_key(self, text: str) -> str:

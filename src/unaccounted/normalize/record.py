@@ -29,6 +29,9 @@ from unaccounted.normalize.units import UnitReader
 #: Bumped when the core's rules change; with the pack's digest it makes ``norm_version``.
 CORE_VERSION = 1
 
+#: Names a source must show before its usual case is trusted (``detect_name_hints``).
+_MIN_HINT_SAMPLE = 10
+
 #: The normalized columns, in the store's order (see store/migrations/0002_normalized.sql).
 FIELDS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "given_initial", "patronymic_initial",
@@ -118,20 +121,27 @@ class Normalizer:
         return {f: values[0] for f, values in columns.items()}
 
     def normalize_batch(
-        self, rows: Sequence[Mapping[str, Any]], date_orders: Mapping[str, str]
+        self,
+        rows: Sequence[Mapping[str, Any]],
+        date_orders: Mapping[str, str],
+        name_hints: Mapping[str, str] | None = None,
     ) -> dict[str, list[Any]]:
         """``FIELDS`` → one value per row (rows are dicts with ``source_id`` and raw columns)."""
         columns = {c: [r.get(c) for r in rows] for c in ("source_id", *RAW_COLUMNS)}
-        return self.normalize_columns(columns, date_orders)
+        return self.normalize_columns(columns, date_orders, name_hints)
 
     def normalize_columns(
-        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str]
+        self,
+        cols: Mapping[str, Sequence[Any]],
+        date_orders: Mapping[str, str],
+        name_hints: Mapping[str, str] | None = None,
     ) -> dict[str, list[Any]]:
         """``FIELDS`` → one value per row, from raw columns (``source_id`` and ``RAW_COLUMNS``).
 
         The fast path: each part of the record (name, each date, the rest) is computed once
         per distinct raw value and spread back by lookup; parts are cached across batches
-        too. ``date_orders`` maps a ``source_id`` to ``dmy``/``mdy`` (``"*"``: any source).
+        too. ``date_orders`` maps a ``source_id`` to ``dmy``/``mdy`` (``"*"``: any source),
+        ``name_hints`` to the pack's name hint (see :meth:`detect_name_hints`).
         Gives exactly what :meth:`explain` gives, without the explanations.
         """
         n = len(cols["source_id"])
@@ -141,7 +151,7 @@ class Normalizer:
         gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
         try:
             out: dict[str, list[Any]] = {}
-            for fields, values in self._columns(cols, date_orders, n):
+            for fields, values in self._columns(cols, date_orders, n, name_hints):
                 if len(fields) == 1:
                     out[fields[0]] = list(values)
                     continue
@@ -154,7 +164,11 @@ class Normalizer:
                 gc.enable()
 
     def _columns(
-        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str], n: int
+        self,
+        cols: Mapping[str, Sequence[Any]],
+        date_orders: Mapping[str, str],
+        n: int,
+        name_hints: Mapping[str, str] | None = None,
     ) -> list[tuple[tuple[str, ...], list[Any]]]:
         """(fields, one value or tuple of values per row) for each part of the record."""
         default = date_orders.get("*")
@@ -180,8 +194,9 @@ class Normalizer:
                 birth[i] = self._aged(ages[i], event[i], published[i])
         years = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
                  for b in birth]  # fmt: skip
+        hints = [name_hints.get(x) for x in cols["source_id"]] if name_hints else [None] * n
         name_keys = list(zip(cols["full_name"], cols["surname"], cols["given_name"],
-                             cols["patronymic"], cols["sex"], strict=True))  # fmt: skip
+                             cols["patronymic"], cols["sex"], hints, strict=True))  # fmt: skip
         names = _spread_keys(lambda k: self._names(*k), name_keys)
         rest_keys = list(zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
                              cols["event_place"], strict=True))  # fmt: skip
@@ -193,14 +208,17 @@ class Normalizer:
         ]  # fmt: skip
 
     def normalize_arrow(
-        self, cols: Mapping[str, Sequence[Any]], date_orders: Mapping[str, str]
+        self,
+        cols: Mapping[str, Sequence[Any]],
+        date_orders: Mapping[str, str],
+        name_hints: Mapping[str, str] | None = None,
     ) -> dict[str, pa.Array]:
         """As :meth:`normalize_columns`, as Arrow arrays; each distinct value converted once."""
         n = len(cols["source_id"])
         gc_was_on = gc.isenabled()
         gc.disable()
         try:
-            groups = self._columns(cols, date_orders, n) if n else []
+            groups = self._columns(cols, date_orders, n, name_hints) if n else []
             out: dict[str, pa.Array] = {}
             for fields, values in groups:
                 if len(fields) == 1:
@@ -218,8 +236,9 @@ class Normalizer:
         return out if n else {f: pa.array([], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
 
     def _name_values(self, full: str | None, surname: str | None, given: str | None,
-                     patronymic: str | None, sex: str | None) -> tuple[Any, ...]:  # fmt: skip
-        n = self.pack.parse_name(full, surname, given, patronymic, sex)
+                     patronymic: str | None, sex: str | None,
+                     hint: str | None = None) -> tuple[Any, ...]:  # fmt: skip
+        n = self.pack.parse_name(full, surname, given, patronymic, sex, hint)
         key = self.pack.script_key
         phon = self.pack.phonetic_key(n.surname) if n.surname else None
         return (
@@ -269,13 +288,34 @@ class Normalizer:
         name, region, _ = self.places.event_place(text)
         return (name, region)
 
-    def explain(self, raw: Mapping[str, Any], date_order: str | None = None) -> list[Explained]:
+    def detect_name_hints(self, names: Mapping[str, Sequence[str | None]]) -> dict[str, str]:
+        """Per source, ``"oblique"`` when most of its sampled names are not in the nominative.
+
+        Obituaries write «простились с Алексеем Юрьевичем Чупиковым»; in such a source an
+        ambiguous «Александра Котова» is a man in the genitive, not a woman.
+        """
+        found: dict[str, str] = {}
+        for source, sample in names.items():
+            cases = [self.pack.parse_name(x).case for x in sample if x]
+            decided = [c for c in cases if c]
+            if len(decided) >= _MIN_HINT_SAMPLE:
+                oblique = sum(1 for c in decided if c != "nominative")
+                if oblique * 2 > len(decided):
+                    found[source] = "oblique"
+        return found
+
+    def explain(
+        self,
+        raw: Mapping[str, Any],
+        date_order: str | None = None,
+        name_hint: str | None = None,
+    ) -> list[Explained]:
         """Every normalized field with the raw value it came from and the deciding rule."""
         out: list[Explained] = []
         add = out.append
         get = raw.get
         name = self.pack.parse_name(get("full_name"), get("surname"), get("given_name"),
-                                    get("patronymic"), get("sex"))  # fmt: skip
+                                    get("patronymic"), get("sex"), name_hint)  # fmt: skip
         written = " / ".join(str(get(c)) for c in ("full_name", "surname", "given_name",
                                                     "patronymic") if get(c))  # fmt: skip
         key = self.pack.script_key

@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 #: Called with (records done, records to do).
 Progress = Callable[[float, float], None]
 
+#: Full names sampled per source to learn how it writes names (``detect_name_hints``).
+_NAME_SAMPLE = 500
 #: Runs with fewer records to do than this never start worker processes.
 _PARALLEL_FROM = 100_000
 #: Raw column → normalized column whose emptiness shows the raw value was not understood.
@@ -52,6 +54,8 @@ class NormalizeReport:
     #: raw values present but not understood, by raw column
     not_understood: dict[str, int] = field(default_factory=dict)
     date_orders: dict[str, str] = field(default_factory=dict)
+    #: sources whose names are mostly declined («oblique»): ambiguous forms read so
+    name_hints: dict[str, str] = field(default_factory=dict)
 
 
 def normalizer_for(ws: Workspace) -> Normalizer:
@@ -77,6 +81,9 @@ def run_normalize(
                 event_id = store.next_event_id()
                 total = sql.prepare_pending(store, version, rebuild=rebuild)
                 orders = _date_orders(ws, sql.slash_date_orders(store) if total else {})
+                hints = normalizer.detect_name_hints(
+                    sql.name_samples(store, _NAME_SAMPLE) if total else {}
+                )
                 missed = dict.fromkeys(_CHECKS, 0)
                 tick(0, total)
                 engine: Normalizer | WorkerPool = normalizer
@@ -91,7 +98,7 @@ def run_normalize(
                 gc.disable()
                 for first in range(1, total + 1, batch):
                     raw = sql.pending_table(store, first, first + batch - 1)
-                    table = _to_table(engine, raw, version, event_id, orders, missed)
+                    table = _to_table(engine, raw, version, event_id, orders, hints, missed)
                     sql.write_batch(store, table)
                     tick(min(first + batch - 1, total), total)
                 sql.drop_pending(store)
@@ -105,7 +112,7 @@ def run_normalize(
             store.log_failure("normalize", {"rebuild": rebuild}, str(exc))
             raise
     log.info("normalized %d of %d records in %.1f s", total, records, seconds)
-    return NormalizeReport(event_id, version, records, total, seconds, missed, orders)
+    return NormalizeReport(event_id, version, records, total, seconds, missed, orders, hints)
 
 
 def _workers(ws: Workspace, pending: int) -> int:
@@ -129,13 +136,14 @@ def _to_table(
     version: str,
     event_id: int,
     orders: dict[str, str],
+    hints: dict[str, str],
     missed: dict[str, int],
 ) -> pa.Table:
     columns = {c: raw.column(c).to_pylist() for c in ("source_id", *RAW_COLUMNS)}
     if isinstance(normalizer, Normalizer):
-        arrays = normalizer.normalize_arrow(columns, orders)
+        arrays = normalizer.normalize_arrow(columns, orders, hints)
     else:
-        lists = normalizer.normalize_columns(columns, orders)
+        lists = normalizer.normalize_columns(columns, orders, hints)
         arrays = {f: pa.array(lists[f], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
     for column, norm in _CHECKS.items():
         unread = pc.and_(pc.is_valid(raw.column(column)), pc.is_null(arrays[norm]))
@@ -161,12 +169,14 @@ def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]
     with ws.store(read_only=True) as store:
         raw, stored = sql.record_with_fields(store, source, record_id)
         orders = _date_orders(ws, sql.slash_date_orders(store)) if raw else {}
+        samples = sql.name_samples(store, _NAME_SAMPLE, source) if raw else {}
+    hint = normalizer.detect_name_hints(samples).get(source)
     if raw is None:
         raise InputError(f"no record '{record_id}' in source '{source}'")
     order = orders.get(source, orders.get("*"))
     fields = [
         {"field": e.field, "raw": e.raw, "value": _plain(e.value), "rule": e.rule}
-        for e in normalizer.explain(raw, order)
+        for e in normalizer.explain(raw, order, hint)
     ]
     return {
         "source": source,
@@ -175,6 +185,7 @@ def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]
         "norm_version": normalizer.version,
         "stored": stored is not None and stored["norm_version"] == normalizer.version,
         "date_order": order,
+        "name_hint": hint,
         "fields": fields,
     }
 

@@ -24,9 +24,11 @@ def _start(locale: str, extra_dir: str | None) -> None:
     _worker = Normalizer(load_pack(locale, Path(extra_dir) if extra_dir else None))
 
 
-def _work(columns: dict[str, list[Any]], orders: dict[str, str]) -> dict[str, list[Any]]:
+def _work(
+    columns: dict[str, list[Any]], orders: dict[str, str], hints: dict[str, str]
+) -> dict[str, list[Any]]:
     assert _worker is not None
-    return _worker.normalize_columns(columns, orders)
+    return _worker.normalize_columns(columns, orders, hints)
 
 
 class WorkerPool:
@@ -46,12 +48,16 @@ class WorkerPool:
         self.pool.join()
 
     def normalize_columns(
-        self, cols: Mapping[str, Sequence[Any]], orders: Mapping[str, str]
+        self,
+        cols: Mapping[str, Sequence[Any]],
+        orders: Mapping[str, str],
+        hints: Mapping[str, str] | None = None,
     ) -> dict[str, list[Any]]:
         """As :meth:`Normalizer.normalize_columns`, the rows split between the workers."""
         names = ("source_id", *RAW_COLUMNS)
         n = len(cols["source_id"])
         size = max(1, -(-n // self.workers))
         chunks = [{c: list(cols[c][i : i + size]) for c in names} for i in range(0, n, size)]
-        parts = self.pool.starmap(_work, [(chunk, dict(orders)) for chunk in chunks])
+        jobs = [(chunk, dict(orders), dict(hints or {})) for chunk in chunks]
+        parts = self.pool.starmap(_work, jobs)
         return {f: [v for part in parts for v in part[f]] for f in FIELDS}

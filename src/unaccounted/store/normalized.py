@@ -97,6 +97,20 @@ def slash_date_orders(store: Store) -> dict[str, str]:
     return orders
 
 
+def name_samples(store: Store, per_source: int, source: str | None = None) -> dict[str, list[str]]:
+    """Up to ``per_source`` full names of each source (all sources, or one), in id order."""
+    rows = store.rows(
+        """SELECT source_id, full_name FROM current_records
+        WHERE full_name IS NOT NULL AND (? IS NULL OR source_id = ?)
+        QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY record_id) <= ?""",
+        [source, source, per_source],
+    )
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        found.setdefault(row["source_id"], []).append(row["full_name"])
+    return found
+
+
 def counts(store: Store, norm_version: str) -> dict[str, int]:
     """Current records, and how many have fields from ``norm_version``."""
     return {

@@ -43,9 +43,10 @@ class RussianPack(GivenPart, LanguagePack):
         given_name: str | None = None,
         patronymic: str | None = None,
         sex: str | None = None,
+        hint: str | None = None,
     ) -> ParsedName:
-        """Parse a name (cached: one record in a thousand has a new name at scale)."""
-        return self._cached_parse(full_name, surname, given_name, patronymic, sex)
+        """Parse a name (cached)."""
+        return self._cached_parse(full_name, surname, given_name, patronymic, sex, hint)
 
     def script_key(self, text: str) -> str:
         return keys.script_key(text)
@@ -97,6 +98,7 @@ class RussianPack(GivenPart, LanguagePack):
         given_name: str | None = None,
         patronymic: str | None = None,
         sex: str | None = None,
+        hint: str | None = None,
     ) -> ParsedName:
         out = ParsedName()
         if full_name and tx.DIRT.search(full_name):
@@ -144,7 +146,7 @@ class RussianPack(GivenPart, LanguagePack):
                     infos[role] = TokenInfo(infos[role].text + " " + info.text)
                 else:
                     infos[role] = info
-        self._finish(out, infos, initials, sex)
+        self._finish(out, infos, initials, sex, hint)
         return out
 
     @cached_property
@@ -178,13 +180,18 @@ class RussianPack(GivenPart, LanguagePack):
         return self.token_info(word)
 
     def _finish(
-        self, out: ParsedName, infos: dict[str, TokenInfo], initials: list[str], sex: str | None
+        self,
+        out: ParsedName,
+        infos: dict[str, TokenInfo],
+        initials: list[str],
+        sex: str | None,
+        hint: str | None = None,
     ) -> None:
         g, p, s = infos.get("G"), infos.get("P"), infos.get("S")
         hints = tx.surname_hints(s.text) if s is not None else None
         # everything but the surname depends on a few small vocabularies: cached
         part = self._given_part(g.text if g else None, p.text if p else None, hints, sex,
-                                tuple(initials))  # fmt: skip
+                                tuple(initials), hint)  # fmt: skip
         (out.case, out.sex, out.given_name, out.given_candidates, out.patronymic,
          out.given_initial, out.patronymic_initial, rules) = part  # fmt: skip
         out.rules.update(rules)

@@ -56,9 +56,10 @@ class GivenPart:
         hints: tuple[str | None, str | None, bool] | None,
         sex: str | None,
         initials: tuple[str, ...],
+        hint: str | None = None,
     ) -> tuple[Any, ...]:
         """Case, sex, given name, patronymic and initials: all but the surname (cached)."""
-        key = (g_text, p_text, hints, sex, initials)
+        key = (g_text, p_text, hints, sex, initials, hint)
         found = self._parts_cache.get(key)
         if found is None:
             found = self._given_part_uncached(*key)
@@ -74,6 +75,7 @@ class GivenPart:
         hints: tuple[str | None, str | None, bool] | None,
         sex: str | None,
         initials: tuple[str, ...],
+        hint: str | None = None,
     ) -> tuple[Any, ...]:
         out = ParsedName()
         g = self._word_info(g_text) if g_text is not None else None
@@ -87,6 +89,14 @@ class GivenPart:
         if g is not None and p is not None and p.patronymic and len(g.readings) > 1:
             g = replace(g)
             self._agree(g, p)
+        elif g is not None and hint == "oblique" and len(g.readings) > 1:
+            # «Александра Котова» in a source that writes names declined: the man's genitive
+            oblique = next((r for r in g.readings if r[1] != "nominative"), None)
+            if oblique is not None:
+                g = replace(g)
+                self._read_as(g, oblique)
+                g.readings = (oblique, *(r for r in g.readings if r != oblique))
+                g.given_rule += ", read in the case the source writes names in"
         # grammatical case: the patronymic's suffix is surest, then the given name's form
         case = (p.patronymic_case if p and p.patronymic else None) or (
             g.given_case if g and g.given else None) or "nominative"  # fmt: skip
@@ -130,14 +140,19 @@ class GivenPart:
 
     def _agree(self, g: TokenInfo, p: TokenInfo) -> None:
         """Read the given name in the patronymic's sex and case («Александра Андреевича»)."""
-        for reading in g.readings:
-            if reading[2] == p.patronymic_sex and self._same_case(
-                reading[1], p.patronymic_case, reading[2]
-            ):
-                self._read_as(g, reading)
-                g.readings = (reading,)
-                g.given_rule += ", agrees with the patronymic"
-                return
+        same_sex = [r for r in g.readings if r[2] == p.patronymic_sex]
+        exact = [r for r in same_sex if self._same_case(r[1], p.patronymic_case, r[2])]
+        # the lexicon keeps one oblique reading per form and sex («Евгении»: gen/dat/prep)
+        oblique = [r for r in same_sex if (r[1] == "nominative") == (
+            p.patronymic_case == "nominative")]  # fmt: skip
+        candidates = exact or oblique
+        if candidates:
+            chosen = candidates[0]
+            self._read_as(g, chosen)
+            g.given_case = p.patronymic_case
+            g.readings = (chosen,)
+            shown = f", {p.patronymic_case}" if p.patronymic_case != "nominative" else ""
+            g.given_rule = g.given_rule.split(",")[0] + shown + ", agrees with the patronymic"
 
     def _finish_given(self, out: ParsedName, g: TokenInfo) -> None:
         if g.given:
