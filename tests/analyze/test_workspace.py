@@ -66,7 +66,7 @@ def test_person_grades_history_and_dossiers(world: Path) -> None:
     grades = json.loads(stdout)
     assert (ws / "grading_rules.yaml").exists()  # the default was copied into the workspace
     assert {g["grade"] for g in grades["grades"]} >= {"confirmed", "probable", "unverified"}
-    code, stdout, _ = invoke(ws, "person-view", "P0000001", "--json")
+    code, stdout, _ = invoke(ws, "person", "P0000001", "--json")
     assert code == 0 and json.loads(stdout)["person_id"] == "P0000001"
     code, stdout, _ = invoke(ws, "history", "--delays", "--json")
     assert code == 0 and all("km_median_days" in r for r in json.loads(stdout))
@@ -82,7 +82,7 @@ def test_person_grades_history_and_dossiers(world: Path) -> None:
 
 def test_one_line_errors(tmp_path: Path) -> None:
     ws = Workspace.init(tmp_path / "ws").root
-    code, _, err = invoke(ws, "person-view", "P1")
+    code, _, err = invoke(ws, "person", "P1")
     assert code != 0
     assert err == "error: the workspace has no records; ingest sources first ('unaccounted ingest')"
     code, _, err = invoke(ws, "concealment")

@@ -51,4 +51,4 @@ def test_person_shows_records_links_and_follows_no_unknown_id(linked_ws: Workspa
     code, output = invoke(linked_ws, "person", "P-000001", "--json")
     assert code == 0, output
     view = json.loads(output)
-    assert view["person_id"] == "P-000001" and view["records"]
+    assert view["person_id"] == "P-000001" and view["linkage"]["records"]

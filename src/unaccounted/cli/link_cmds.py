@@ -108,38 +108,6 @@ def explain_pair_cmd(
 
 
 @app.command()
-def person(
-    ctx: typer.Context,
-    person_id: Annotated[str, typer.Argument(help="Person id (an old id is followed).")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-) -> None:
-    """Show a person: their records, the scored links that formed the cluster, and the
-    merges and splits of the id."""
-    from unaccounted.link.explain import person_view
-
-    view = person_view(Workspace.open(get_context(ctx).workspace), person_id)
-    if as_json:
-        _print_json(view)
-        return
-    if view["followed"]:
-        console.print(f"{person_id} was merged; following it to {view['person_id']}",
-                      markup=False)  # fmt: skip
-    out.print(f"{view['person_id']}: {len(view['records'])} records", markup=False)
-    for r in view["records"]:
-        shown = ", ".join(f"{k}={v}" for k, v in r.items() if k not in ("source_id", "record_id"))
-        out.print(f"  {r['source_id']}:{r['record_id']}  {shown}", markup=False)
-    if view["links"]:
-        out.print("links:", markup=False)
-        for q in view["links"]:
-            out.print(f"  p={q['match_probability']:.3f}  {q['source_id_l']}:{q['record_id_l']}"
-                      f" — {q['source_id_r']}:{q['record_id_r']}", markup=False)  # fmt: skip
-    for h in view["history"]:
-        out.print(f"  event {h['event_id']}: {h['kind']} {h['old_person_id']} → "
-                  f"{h['new_person_id']} ({h['records']} records): {h['reason']}",
-                  markup=False)  # fmt: skip
-
-
-@app.command()
 def review(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option("--limit", help="Most pairs to show.")] = 20,

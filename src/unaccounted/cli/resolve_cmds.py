@@ -52,21 +52,33 @@ def load_clusters_cmd(
     console.print(f"stored {stored:,} record-to-person rows from {clusters}", markup=False)
 
 
-@app.command("person-view")
-def person_view_cmd(
+@app.command("person")
+def person_cmd(
     ctx: typer.Context,
-    person_id: Annotated[str, typer.Argument(help="Person id.")],
+    person_id: Annotated[str, typer.Argument(help="Person id (an old, merged id is followed).")],
     as_json: JsonFlag = False,
 ) -> None:
-    """One person: best values and their rules, grade, status history, every claim."""
+    """One person: best values and their rules, grade, status history, every claim, and
+    the scored links and id history of the cluster."""
+    from unaccounted.link.explain import person_view as cluster_view
+
     ws = _ws(ctx)
+    try:
+        linkage: dict[str, Any] | None = cluster_view(ws, person_id)
+    except InputError:
+        linkage = None  # not a linked person: the person view below says why
+    current = linkage["person_id"] if linkage else person_id
     rules = workspace_rules(ws)
     with ws.store(read_only=True) as store:
-        view = person_view(store, person_id, rules)
+        view = person_view(store, current, rules)
     d = view.as_dict()
+    if linkage:
+        d["linkage"] = {k: linkage[k] for k in ("asked", "followed", "records", "links", "history")}
     if as_json:
         _json(d)
         return
+    if linkage and linkage["followed"]:
+        console.print(f"{person_id} was merged; following it to {current}", markup=False)
     g = d["grade"]
     out.print(f"{d['person_id']}  {d['name']}  status {d['status']}", markup=False)
     out.print(
@@ -98,6 +110,25 @@ def person_view_cmd(
             f"  {c['source']} / {c['record_id']} [{c['kind']}, group "
             f"{c['independence_group']}] {c.get('raw_status') or ''} "
             f"{c.get('url') or ''}",
+            markup=False,
+        )
+    if linkage:
+        _print_linkage(linkage)
+
+
+def _print_linkage(linkage: dict[str, Any]) -> None:
+    if linkage["links"]:
+        out.print("links that formed the cluster:", markup=False)
+        for q in linkage["links"]:
+            out.print(
+                f"  p={q['match_probability']:.3f}  {q['source_id_l']}:{q['record_id_l']}"
+                f" — {q['source_id_r']}:{q['record_id_r']}",
+                markup=False,
+            )
+    for h in linkage["history"]:
+        out.print(
+            f"  event {h['event_id']}: {h['kind']} {h['old_person_id']} → "
+            f"{h['new_person_id']} ({h['records']} records): {h['reason']}",
             markup=False,
         )
 
