@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
+#: Set by ``run.py --quick``: results go to ``results/quick/``.
+QUICK_ENV = "UNACCOUNTED_BENCH_QUICK"
 
 
 def machine() -> dict[str, Any]:
@@ -48,7 +50,10 @@ def run_measured(code: str, *args: str) -> dict[str, Any]:
 
 
 def write_result(name: str, data: dict[str, Any]) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"{name}.json"
+    """Write ``bench/results/<name>.json`` (``results/quick/`` for smoke runs, so that a
+    quick run never replaces the figures of a full one)."""
+    folder = RESULTS / "quick" if os.environ.get(QUICK_ENV) else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

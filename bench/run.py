@@ -1,18 +1,32 @@
 """Run every benchmark under bench/ in turn; each writes bench/results/<name>.json.
 
 python bench/run.py [--quick] [NAME ...]
+
+``--quick`` runs small sizes as a smoke test and writes to ``bench/results/quick/``, so the
+figures of full runs in ``bench/results/`` are never replaced by a smoke run.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUICK_ARGS = {"ingest": ["--rows", "200000"], "estimate": ["--quick"]}
+sys.path.insert(0, str(HERE))
+from common import QUICK_ENV  # noqa: E402
+
+QUICK_ARGS = {
+    "ingest": ["--rows", "200000"],
+    "estimate": ["--quick"],
+    "link": ["--quick"],
+    "concealment": ["--quick"],
+    "normalize": ["--records", "100000", "--baseline-records", "2000"],
+    "simulate": [],
+}
 
 
 def main() -> int:
@@ -34,7 +48,10 @@ def main() -> int:
         extra = QUICK_ARGS.get(name, []) if args.quick else []
         print(f"== {name} {' '.join(extra)}", flush=True)
         start = time.perf_counter()
-        done = subprocess.run([sys.executable, str(HERE / f"{name}.py"), *extra], check=False)
+        env = {**os.environ, QUICK_ENV: "1"} if args.quick else None
+        done = subprocess.run(
+            [sys.executable, str(HERE / f"{name}.py"), *extra], check=False, env=env
+        )
         print(
             f"== {name}: exit {done.returncode} in {time.perf_counter() - start:.0f} s", flush=True
         )
