@@ -43,6 +43,9 @@ def demo(
         f"  unaccounted -w {ws} sources\n"
         f"  unaccounted -w {ws} rejects\n"
         f"  unaccounted -w {ws} export records --format csv --out records.csv\n"
+        f"  unaccounted -w {ws} grades\n"
+        f"  unaccounted -w {ws} concealment\n"
+        f"  unaccounted -w {ws} person P-000001\n"
         f"  unaccounted estimate {run.simulated / 'truth' / 'histories.csv'} --method loglinear",
         markup=False,
     )
