@@ -28,7 +28,7 @@ from typing import Any
 from common import machine, write_result
 from unaccounted.analyze import analyze
 from unaccounted.analyze.concealment import naive_ranking
-from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.resolve.clusters import read_clusters
 from unaccounted.simulate.config import load_config
@@ -59,9 +59,7 @@ def build(folder: Path, persons: int, seed: int) -> Workspace:
     sim = folder / "sim"
     simulate(world_config(), persons, seed, sim)
     ws = Workspace.init(folder / "ws")
-    for path in sorted((sim / "sources").glob("*.csv")):
-        mapping = path.with_suffix(".yaml")
-        ingest_files(ws, [path], IngestOptions(mapping=load_mapping(mapping)))
+    ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
         load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")

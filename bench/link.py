@@ -108,7 +108,7 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+    from unaccounted.ingest.folders import ingest_folder
     from unaccounted.link.truth import truth_persons
     from unaccounted.normalize.stage import run_normalize
     from unaccounted.simulate.config import load_config
@@ -122,9 +122,7 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
     ws = Workspace.init(root / "ws")
     t = time.perf_counter()
-    for path in sorted((root / "simulated" / "sources").glob("*.csv")):
-        mapping = load_mapping(path.with_suffix(".yaml"))
-        ingest_files(ws, [path], IngestOptions(mapping=mapping))
+    ingest_folder(ws, root / "simulated" / "sources")
     facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
     t = time.perf_counter()
     report = run_normalize(ws)

@@ -135,13 +135,12 @@ STAGE = """
 def run(folder, ws_dir):
     import time
     from pathlib import Path
-    from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+    from unaccounted.ingest.folders import ingest_folder
     from unaccounted.normalize.stage import run_normalize
     from unaccounted.workspace import Workspace
     ws = Workspace.init(Path(ws_dir))
     t = time.perf_counter()
-    for path in sorted(Path(folder, "sources").glob("*.csv")):
-        ingest_files(ws, [path], IngestOptions(mapping=load_mapping(path.with_suffix(".yaml"))))
+    ingest_folder(ws, Path(folder, "sources"))
     ingest = time.perf_counter() - t
     t, c = time.perf_counter(), time.process_time()
     report = run_normalize(ws)

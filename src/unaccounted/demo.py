@@ -71,18 +71,13 @@ def step_init(run: DemoRun) -> None:
 
 
 def step_ingest(run: DemoRun) -> None:
-    from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+    from unaccounted.ingest.folders import ingest_folder
 
     assert run.workspace is not None
-    accepted = rejected = 0
-    files = sorted((run.simulated / "sources").glob("*.csv"))
-    for path in files:
-        mapping_path = path.with_suffix(".yaml")
-        mapping = load_mapping(mapping_path) if mapping_path.exists() else None
-        report = ingest_files(run.workspace, [path], IngestOptions(mapping=mapping))
-        accepted += report.accepted
-        rejected += report.rejected
-    run.report(f"ingested {len(files)} source files: {accepted:,} records, {rejected:,} rejects")
+    reports = ingest_folder(run.workspace, run.simulated / "sources")
+    accepted = sum(r.accepted for r in reports)
+    rejected = sum(r.rejected for r in reports)
+    run.report(f"ingested {len(reports)} source files: {accepted:,} records, {rejected:,} rejects")
 
 
 def step_link(run: DemoRun) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
@@ -20,11 +20,7 @@ FIRST_SOURCES = ("graves", "memorial_book", "mod_notices", "regional_officials")
 def ingest(
     ws: Workspace, simulated: Path, only: tuple[str, ...] | None = None, skip: tuple[str, ...] = ()
 ) -> None:
-    for path in sorted((simulated / "sources").glob("*.csv")):
-        if (only is not None and path.stem not in only) or path.stem in skip:
-            continue
-        mapping = load_mapping(path.with_suffix(".yaml"))
-        ingest_files(ws, [path], IngestOptions(mapping=mapping))
+    ingest_folder(ws, simulated / "sources", only=only, skip=skip)
 
 
 @pytest.fixture(scope="session")

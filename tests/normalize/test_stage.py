@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from unaccounted.cli import app
 from unaccounted.errors import WorkspaceError
-from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+from unaccounted.ingest import IngestOptions, ingest_files
+from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import explain_record, run_normalize
 from unaccounted.settings import Settings
 from unaccounted.simulate.config import load_config
@@ -30,9 +31,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _workspace(root: Path, world: Path, settings: Settings | None = None) -> Workspace:
     ws = Workspace.init(root, settings)
-    for csv_path in sorted((world / "sources").glob("*.csv")):
-        mapping = load_mapping(csv_path.with_suffix(".yaml"))
-        ingest_files(ws, [csv_path], IngestOptions(mapping=mapping))
+    ingest_folder(ws, world / "sources")
     return ws
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
+from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.report.html import write_report
 from unaccounted.resolve.clusters import read_clusters
@@ -52,9 +52,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     sim = folder / "sim"
     simulate(concealing_config(), PERSONS, SEED, sim)
     ws = Workspace.init(folder / "ws")
-    for path in sorted((sim / "sources").glob("*.csv")):
-        mapping = path.with_suffix(".yaml")
-        ingest_files(ws, [path], IngestOptions(mapping=load_mapping(mapping)))
+    ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
         load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "test")

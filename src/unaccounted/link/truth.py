@@ -11,24 +11,14 @@ from collections.abc import Hashable
 from pathlib import Path
 
 from unaccounted.evaluate import ClusterScores, score_clusters
-from unaccounted.ingest import load_mapping
+from unaccounted.ingest.folders import source_names
 from unaccounted.store import linkage as sql
 from unaccounted.workspace import Workspace
 
 
-def source_names(simulated: Path) -> dict[str, str]:
-    """Source slug → the source name it is ingested under."""
-    names = {}
-    for path in sorted((simulated / "sources").glob("*.csv")):
-        mapping_path = path.with_suffix(".yaml")
-        mapping = load_mapping(mapping_path) if mapping_path.exists() else None
-        names[path.stem] = (mapping.source if mapping and mapping.source else None) or path.stem
-    return names
-
-
 def truth_persons(simulated: Path) -> dict[Hashable, Hashable]:
     """(source name, record_id) → true person id."""
-    names = source_names(simulated)
+    names = source_names(simulated / "sources")
     with (simulated / "truth" / "records.csv").open(encoding="utf-8", newline="") as fh:
         return {(names[r["source"]], r["record_id"]): r["person_id"] for r in csv.DictReader(fh)}
 

@@ -14,23 +14,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from unaccounted.errors import InputError
-from unaccounted.yamlfile import read_yaml_mapping
+from unaccounted.ingest.folders import source_names
 
 REQUIRED = ("source", "record_id", "person_id")
 
 
-def source_names_by_slug(sources_dir: Path) -> dict[str, str]:
-    """``{file slug: source name}`` from the mapping YAML files of a source folder."""
-    names: dict[str, str] = {}
-    for path in sorted(sources_dir.glob("*.yaml")):
-        mapping = read_yaml_mapping(path, "mapping")
-        names[path.stem] = str(mapping.get("source") or path.stem)
-    return names
-
-
 def read_clusters(path: Path, sources_dir: Path | None = None) -> Iterator[tuple[str, str, str]]:
     """Yield ``(person_id, source name, record_id)`` from a clusters CSV file."""
-    slugs = source_names_by_slug(sources_dir) if sources_dir is not None else {}
+    slugs = source_names(sources_dir) if sources_dir is not None else {}
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             reader = csv.DictReader(fh)
