@@ -56,7 +56,7 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
                     (i, [cell_text(v) for v in row])
                     for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
                 )
-                header_line, header = _first_nonblank(rows)
+                header = _first_nonblank(rows)
                 if header is None:
                     continue
                 while header and header[-1] is None:
@@ -70,7 +70,6 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
                         opts.batch_rows,
                     ),
                 )
-                del header_line
             progress(1.0)
         finally:
             book.close()
@@ -78,13 +77,12 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
     return tables()
 
 
-def _first_nonblank(
-    rows: Iterator[tuple[int, list[str | None]]],
-) -> tuple[int, list[str | None] | None]:
-    for line, cells in rows:
+def _first_nonblank(rows: Iterator[tuple[int, list[str | None]]]) -> list[str | None] | None:
+    """The first row with any content (the header); None for an empty sheet."""
+    for _, cells in rows:
         if any(c is not None and c.strip() for c in cells):
-            return line, cells
-    return 0, None
+            return cells
+    return None
 
 
 def _with_progress(

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from unaccounted.errors import InputError
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_PATTERN = r"^[=+\-@\t\r]"
 
@@ -100,8 +102,7 @@ def _rows(batch: Any) -> Iterator[tuple[Any, ...]]:
 
 
 def export_path_check(path: Path | None, fmt: str) -> None:
-    from unaccounted.errors import InputError
-
+    """Refuse an unknown format, Parquet to the terminal, or a missing output folder."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format '{fmt}' (formats: {', '.join(EXPORT_FORMATS)})")
     if fmt == "parquet" and path is None:
