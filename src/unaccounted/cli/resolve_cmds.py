@@ -17,6 +17,7 @@ from unaccounted.analyze.tables import BY, missing_to_dead, transitions
 from unaccounted.cli.app import app, console, get_context, out
 from unaccounted.cli.export_cmds import export_app
 from unaccounted.errors import InputError
+from unaccounted.report.export import safe_cell
 from unaccounted.resolve import all_views, person_view, workspace_rules
 from unaccounted.resolve.clusters import read_clusters
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
@@ -161,21 +162,22 @@ def export_persons(
             w.writeheader()
             for v in all_views(store, rules):
                 best = {k: b.shown for k, b in v.best.items()}
-                w.writerow(
-                    {
-                        "person_id": v.person_id,
-                        "name": v.name,
-                        "grade": v.grade.grade,
-                        "rule": v.grade.rule,
-                        "outcome": v.grade.fate,
-                        "status": v.history.current,
-                        "birth_date": best.get("birth_date"),
-                        "event_date": best.get("event_date"),
-                        "unit": best.get("unit"),
-                        "region": best.get("region"),
-                        "sources": "; ".join(sorted({c.source for c in v.claims})),
-                    }
-                )
+                row = {
+                    "person_id": v.person_id,
+                    "name": v.name,
+                    "grade": v.grade.grade,
+                    "rule": v.grade.rule,
+                    "outcome": v.grade.fate,
+                    "status": v.history.current,
+                    "birth_date": best.get("birth_date"),
+                    "event_date": best.get("event_date"),
+                    "unit": best.get("unit"),
+                    "region": best.get("region"),
+                    "sources": "; ".join(sorted({c.source for c in v.claims})),
+                }
+                # Names and units come from untrusted sources: cells that a spreadsheet
+                # would run as a formula are written as text, as in 'export records'.
+                w.writerow({k: safe_cell(value) for k, value in row.items()})
                 n += 1
         else:
             for v in all_views(store, rules):

@@ -10,6 +10,7 @@ the only change; ``--no-safe-cells`` turns it off for programs that read the CSV
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -17,7 +18,8 @@ from typing import IO, Any
 from unaccounted.errors import InputError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-FORMULA_PATTERN = r"^[=+\-@\t\r]"
+#: The same rule as a regular expression, for whole Arrow columns at once.
+FORMULA_PATTERN = "^[" + re.escape("".join(FORMULA_PREFIXES)) + "]"
 
 #: ``progress(rows_written)``.
 Progress = Callable[[int], None]
