@@ -108,4 +108,3 @@ def test_from_a_workspace_counts_deaths_per_record_before_linking(tmp_path: Path
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert [(d["period"], d["observed"]) for d in data] == [("2024-03-04", 2)]
-

@@ -13,7 +13,15 @@ from unaccounted.nowcast.delays import known_share, ratio_draws, window_rows
 D = dt.date
 
 
-def _triangle(eventual: list[int], shares: list[float], start: D = D(2024, 1, 1)) -> list[Report]:
+START = D(2024, 1, 1)
+
+
+def _report(period: dt.date, delay: int, count: float) -> Report:
+    """``count`` known at the end of the ``delay``-th week after ``period`` began."""
+    return Report(period, period + dt.timedelta(days=7 * delay + 6), round(count))
+
+
+def _triangle(eventual: list[int], shares: list[float], start: D = START) -> list[Report]:
     """Weekly periods whose cumulative counts reach ``round(eventual * share[d])`` at delay d,
     observed up to the last period's first report."""
     rows = []
@@ -21,7 +29,7 @@ def _triangle(eventual: list[int], shares: list[float], start: D = D(2024, 1, 1)
     for i, total in enumerate(eventual):
         period = start + dt.timedelta(days=7 * i)
         for d in range(min(len(shares), n - i)):
-            rows.append(Report(period, period + dt.timedelta(days=7 * d + 6), round(total * shares[d])))
+            rows.append(_report(period, d, total * shares[d]))
     return rows
 
 
@@ -64,7 +72,7 @@ def test_moving_window_follows_a_delay_that_drifts() -> None:
         period = D(2024, 1, 1) + dt.timedelta(days=7 * i)
         shares = [1.0, 1.0] if i < 6 else [0.5, 1.0]
         for d in range(min(2, 12 - i)):
-            rows.append(Report(period, period + dt.timedelta(days=7 * d + 6), round(total * shares[d])))
+            rows.append(_report(period, d, total * shares[d]))
     tri = layout(rows)
     fixed = nowcast(tri, NowcastSettings(method="chain-ladder")).rows[-1]
     moving = nowcast(tri, NowcastSettings(window=3, min_count=0)).rows[-1]

@@ -69,7 +69,8 @@ def test_headers_are_case_insensitive_and_a_missing_period_counts_zero(tmp_path:
         ("period,as_of,count\n", "no rows"),
         ("period,count\n2024-01-01,3\n", "missing column(s) as_of"),
         ("period,as_of,count\n2024-01-01,2024-01-14,5\n2024-01-01,2024-01-21,4\n",
-         "period 2024-01-01: the cumulative count decreases from 5 at 2024-01-14 to 4 at 2024-01-21"),
+         "period 2024-01-01: the cumulative count decreases from 5 at 2024-01-14 to 4 at "
+         "2024-01-21"),
         ("period,as_of,count\n1/1/2024,2024-01-14,5\n", "line 2: period '1/1/2024' is not a date"),
         ("period,as_of,count\n2024-01-01,soon,5\n", "line 2: as_of 'soon' is not a date"),
         ("period,as_of,count\n2024-01-08,2024-01-01,5\n",

@@ -26,9 +26,10 @@ def _read(path: Path) -> list[dict[str, str]]:
 
 def test_no_drift_keeps_the_fixed_median() -> None:
     events = np.array([START, START + 100, START + 700])
-    assert np.exp(log_median_lag(LagConfig(median_days=30), events, START)).tolist() == [
-        pytest.approx(30.0)
-    ] * 3
+    assert (
+        np.exp(log_median_lag(LagConfig(median_days=30), events, START)).tolist()
+        == [pytest.approx(30.0)] * 3
+    )
 
 
 def test_trend_and_waves_move_the_median() -> None:

@@ -39,8 +39,8 @@ def nowcast_cmd(
     ] = None,
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Use only what was known on this date (YYYY-MM-DD).")
-    ] = None,  # fmt: skip
+        typer.Option("--as-of", help="Use only what was known on this date (YYYY-MM-DD)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
     method: Annotated[str, typer.Option(help=f"One of: {', '.join(METHODS)}.")] = "nb",
     window: Annotated[

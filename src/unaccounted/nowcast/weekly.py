@@ -40,11 +40,11 @@ def weekly_reports(deaths: Iterable[tuple[dt.date, dt.date]], as_of: dt.date | N
     rows: list[Report] = []
     week, last = min(known_by_week), max(known_by_week)
     while week <= last:
-        known = sorted(known_by_week.get(week, []))
+        days = sorted(known_by_week.get(week, []))
         day = week + dt.timedelta(days=6)
         while True:
             report = min(day, cut)
-            rows.append(Report(week, report, bisect_right(known, report)))
+            rows.append(Report(week, report, bisect_right(days, report)))
             if report == cut:
                 break
             day += dt.timedelta(days=7)
