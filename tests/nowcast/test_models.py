@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from unaccounted.nowcast import NowcastSettings, Report, layout, nowcast
-from unaccounted.nowcast.delays import known_share, ratio_draws, window_rows
+from unaccounted.nowcast.delays import drift_sd, known_share, ratio_draws, window_rows
 
 D = dt.date
 
@@ -99,3 +99,21 @@ def test_same_seed_same_answer_and_unknown_method() -> None:
     assert nowcast(tri, NowcastSettings(seed=3)) == nowcast(tri, NowcastSettings(seed=3))
     with pytest.raises(ValueError, match="unknown nowcast method 'bogus'"):
         nowcast(tri, NowcastSettings(method="bogus"))
+
+
+def test_drift_sd_counts_only_change_beyond_sampling_noise() -> None:
+    # Steady delays: every window has the same ratio, so no drift at all.
+    steady = layout(_triangle([1000] * 8, [0.5, 1.0]))
+    assert drift_sd(steady, 0, 1, 0) == 0.0
+    # The newest period observed at delay 1 reported half at delay 0; the older ones all.
+    rows = []
+    for i in range(6):
+        period = START + dt.timedelta(days=7 * i)
+        share = 0.5 if i == 4 else 1.0
+        rows += [_report(period, 0, 1000 * share)] + ([_report(period, 1, 1000)] if i < 5 else [])
+    tri = layout(rows)
+    # Windows of one period, newest first: log ratios [log 0.5, 0, 0, 0]; binomial noise of
+    # the first is (1 - 0.5) / 500. Mean of (change² - noise): (log² 2 - 0.001) / 3; the newest
+    # period is (0 + 1) / 1 + 0.5 windows away: scaled by sqrt(1.5).
+    expected = np.sqrt((np.log(2) ** 2 - 0.001) / 3) * np.sqrt(1.5)
+    assert drift_sd(tri, 0, 1, 0) == pytest.approx(expected)

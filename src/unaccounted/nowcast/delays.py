@@ -41,6 +41,7 @@ def ratio_draws(
     min_count: int,
     draws: int,
     rng: np.random.Generator,
+    drift: bool = False,
 ) -> tuple[Floats, Floats]:
     """The point ratios ``g`` (one per delay) and ``draws`` bootstrap draws of them."""
     n_delays = tri.counts.shape[1] - 1
@@ -55,7 +56,39 @@ def ratio_draws(
         weights = rng.standard_gamma(1.0, size=(draws, rows.size))
         top, bottom = weights @ now, weights @ nxt
         sample[:, d] = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), point[d])
+    if window is not None and drift:
+        # One shared draw moves every delay's ratio the same way: a backlog slows them all.
+        shift = rng.standard_normal(draws)
+        sd = np.array([drift_sd(tri, d, window, min_count) for d in range(n_delays)])
+        sample = np.minimum(sample * np.exp(shift[:, None] * sd[None, :]), 1.0)
     return point, sample
+
+
+def drift_sd(tri: Triangle, delay: int, window: int, min_count: int, blocks: int = 4) -> float:
+    """How far the log ratio at ``delay`` may have moved since the window's periods.
+
+    The eligible periods are cut into consecutive windows, newest first; the root mean
+    square change of the log ratio from one window to the next measures the drift per
+    window, and the newest periods lie about ``(delay + 1) / window + 1/2`` windows past
+    the newest window's middle, so the drift is scaled by the square root of that distance
+    (a random walk). Zero when fewer than two windows hold events.
+    """
+    eligible = np.flatnonzero(tri.observed_delay >= delay + 1)[::-1]
+    logs, noise = [], []
+    for b in range(blocks):
+        rows = eligible[b * window : (b + 1) * window]
+        now, nxt = tri.counts[rows, delay].sum(), tri.counts[rows, delay + 1].sum()
+        if rows.size < window or now == 0 or nxt < min_count:
+            break
+        share = now / nxt
+        logs.append(float(np.log(share)))
+        noise.append(float((1 - share) / now))  # binomial variance of log(share)
+    if len(logs) < 2:
+        return 0.0
+    # The sampling noise of the two windows is in the bootstrap already: count only the rest.
+    pair_noise = np.array(noise[:-1]) + np.array(noise[1:])
+    step = float(np.sqrt(max(0.0, float(np.mean(np.diff(logs) ** 2 - pair_noise)))))
+    return step * float(np.sqrt((delay + 1) / window + 0.5))
 
 
 def known_share(ratios: Floats, observed_delay: Ints) -> Floats:

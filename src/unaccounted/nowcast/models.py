@@ -49,6 +49,8 @@ class NowcastSettings:
     min_count: int = 20
     draws: int = 2000
     seed: int = 0
+    #: nb: widen the interval by how much the delay distribution drifted lately.
+    drift_uncertainty: bool = True
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,8 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     rng = np.random.default_rng(s.seed)
     n = tri.latest.astype(float)
     window = s.window if s.method == "nb" else None
-    point, sample = ratio_draws(tri, window, s.min_count, s.draws, rng)
+    drift = s.drift_uncertainty and s.method == "nb"
+    point, sample = ratio_draws(tri, window, s.min_count, s.draws, rng, drift)
     q, q_draws = known_share(point, tri.observed_delay), known_share(sample, tri.observed_delay)
     if s.method == "chain-ladder":
         rest = n * (1 / np.maximum(q_draws, 1e-9) - 1)
