@@ -108,3 +108,52 @@ def test_from_a_workspace_counts_deaths_per_record_before_linking(tmp_path: Path
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert [(d["period"], d["observed"]) for d in data] == [("2024-03-04", 2)]
+    # Without --as-of: cut at the latest publication (2024-03-30), so all three are known.
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [(d["period"], d["observed"]) for d in json.loads(res.stdout)] == [
+        ("2024-03-04", 2), ("2024-03-11", 1)
+    ]  # fmt: skip
+    # Once the two Фомин records are one person, his death counts once, known on 5 March.
+    from unaccounted.store import resolve as resolve_sql
+
+    with ws.store() as store:
+        ids = store.rows("SELECT source_id, record_id, full_name FROM current_records")
+        resolve_sql.load_clusters(
+            store, [(f"p-{r['full_name']}", r["source_id"], r["record_id"]) for r in ids], "test"
+        )
+    with ws.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    assert deaths.unit == "person"
+    assert deaths.latest_published == D(2024, 3, 30)
+    assert sorted(deaths.rows, key=str) == sorted(
+        [(D(2024, 3, 4), D(2024, 3, 5)), (D(2024, 3, 12), D(2024, 3, 30)),
+         (None, D(2024, 3, 13))], key=str
+    )  # fmt: skip
+
+
+def test_a_record_without_publication_date_is_known_from_its_ingest_day(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    dated = write_csv(tmp_path / "notices.csv", ["full_name", "status", "event_date", "published"],
+                      [["Фомин Фёдор Ильич", "погиб", "2024-03-04", "2024-03-05"]])  # fmt: skip
+    undated = write_csv(tmp_path / "posts.csv", ["full_name", "status", "event_date"],
+                        [["Лаптев Олег Ильич", "погиб", "2024-03-05"]])  # fmt: skip
+    from unaccounted.ingest import IngestOptions, ingest_files
+    from unaccounted.normalize.stage import run_normalize
+    from unaccounted.store.nowcast import documented_deaths
+
+    ingest_files(ws, [dated, undated], IngestOptions())
+    run_normalize(ws)
+    with ws.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    assert deaths.ingest_dated == 1
+    first, ingested = sorted(k for _, k in deaths.rows)
+    assert first == D(2024, 3, 5)
+    assert abs((ingested - dt.date.today()).days) <= 1  # the ingest day (store time zone)
+    # By default the cut is the latest publication: the ingest-dated death is not known yet.
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json"])
+    assert [d["observed"] for d in json.loads(res.stdout)] == [1]
+    later = dt.date.today() + dt.timedelta(days=1)
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json", "--as-of",
+                              later.isoformat()])  # fmt: skip
+    assert [d["observed"] for d in json.loads(res.stdout)] == [2]

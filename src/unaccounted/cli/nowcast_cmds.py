@@ -68,6 +68,8 @@ def nowcast_cmd(
         with ws.store(read_only=True) as store:
             deaths = documented_deaths(store)
         dated = [(e, k) for e, k in deaths.rows if e is not None]
+        # Ingest days are not publication days: by default, cut at the latest publication.
+        cut = cut or deaths.latest_published
         rows = weekly_reports(dated, cut)
         counted = (
             f"deaths counted once per {deaths.unit}; {len(deaths.rows) - len(dated):,} "

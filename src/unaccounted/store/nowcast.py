@@ -27,6 +27,8 @@ class Deaths:
     rows: list[tuple[dt.date | None, dt.date]]
     #: How many of the deaths' records had no publication date (their ingest day was used).
     ingest_dated: int
+    #: The latest publication date of any death's record (None: no record has one).
+    latest_published: dt.date | None = None
 
 
 def documented_deaths(store: Store) -> Deaths:
@@ -40,7 +42,7 @@ def documented_deaths(store: Store) -> Deaths:
             SELECT {unit} AS unit,
                    CASE WHEN n.event_hi - n.event_lo < 7 THEN n.event_lo END AS event_day,
                    coalesce(n.published_date, CAST(e.logged_at AS DATE)) AS known_on,
-                   n.published_date IS NULL AS from_ingest
+                   n.published_date IS NULL AS from_ingest, n.published_date
             FROM current_records r
             JOIN ({_CURRENT_NORMALIZED}) n USING (source_id, record_id)
             JOIN events e ON e.event_id = r.event_id
@@ -48,7 +50,8 @@ def documented_deaths(store: Store) -> Deaths:
             WHERE n.status IN ({marks})
         )
         SELECT min(event_day) AS event_day, min(known_on) AS known_on,
-               sum(CAST(from_ingest AS INTEGER)) AS from_ingest
+               sum(CAST(from_ingest AS INTEGER)) AS from_ingest,
+               max(published_date) AS published
         FROM deaths GROUP BY unit ORDER BY unit
     """
     found = store.rows(sql, list(DEATH_STATUSES))
@@ -56,4 +59,5 @@ def documented_deaths(store: Store) -> Deaths:
         unit="person" if by_person else "record",
         rows=[(r["event_day"], r["known_on"]) for r in found],
         ingest_dated=int(sum(r["from_ingest"] or 0 for r in found)),
+        latest_published=max((r["published"] for r in found if r["published"]), default=None),
     )
