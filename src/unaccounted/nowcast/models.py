@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from scipy.linalg import cholesky_banded, solve_banded, solveh_banded
 from scipy.special import gammaln
 
 from unaccounted.nowcast.delays import known_share, ratio_draws
@@ -80,43 +81,66 @@ class Nowcast:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def _prior_times(eta: Floats, tau: float) -> Floats:
+    """The random-walk prior precision (plus a tiny ridge) times ``eta``."""
+    out = 1e-6 * eta
+    if eta.size > 1:
+        d = np.diff(eta) / tau**2
+        out[:-1] -= d
+        out[1:] += d
+    return out
+
+
+def _hessian(weights: Floats, tau: float) -> Floats:
+    """The tridiagonal Hessian (prior + ``diag(weights)``) in upper banded form."""
+    k = weights.size
+    band = np.zeros((2, k))
+    band[1] = weights + 1e-6
+    if k > 1:
+        band[1, :-1] += 1 / tau**2
+        band[1, 1:] += 1 / tau**2
+        band[0, 1:] = -1 / tau**2
+    return band
+
+
 def _nb_fit(n: Floats, q: Floats, tau: float, size: float) -> tuple[Floats, Floats, float]:
-    """Posterior mode of log λ, its Hessian, and the Laplace log marginal likelihood."""
+    """Posterior mode of log λ, the banded Cholesky factor of its Hessian, and the Laplace
+    log marginal likelihood. The Hessian is tridiagonal: every step is linear in the
+    number of periods."""
     k = n.size
-    diff = np.diff(np.eye(k), axis=0)
-    prior = diff.T @ diff / tau**2 + np.eye(k) * 1e-6
     qq = np.maximum(q, 1e-9)
     eta = np.log((n + 0.5) / np.maximum(qq, 0.05))
 
     def objective(e: Floats) -> float:
         mu = qq * np.exp(e)
         ll = size * np.log(size / (size + mu)) + n * np.log(mu / (size + mu))
-        return float(-ll.sum() + 0.5 * e @ prior @ e)
+        return float(-ll.sum() + 0.5 * e @ _prior_times(e, tau))
 
     value = objective(eta)
-    hess = prior
     for _ in range(100):
         mu = qq * np.exp(eta)
-        grad = -size * (n - mu) / (size + mu) + prior @ eta
-        hess = prior + np.diag((n + size) * size * mu / (size + mu) ** 2)
-        step = np.linalg.solve(hess, grad)
-        t = 1.0
+        grad = -size * (n - mu) / (size + mu) + _prior_times(eta, tau)
+        step = solveh_banded(_hessian((n + size) * size * mu / (size + mu) ** 2, tau), grad)
+        t, improved = 1.0, False
         while t > 1e-6:
             trial = eta - t * step
             new = objective(trial)
             if new <= value:
+                improved = True
                 break
             t /= 2
-        eta, done = trial, value - new < 1e-9
-        value = new
+        if not improved:
+            break
+        eta, done, value = trial, value - new < 1e-9, new
         if done:
             break
     mu = qq * np.exp(eta)
-    hess = prior + np.diag((n + size) * size * mu / (size + mu) ** 2)
+    factor = cholesky_banded(_hessian((n + size) * size * mu / (size + mu) ** 2, tau))
     const = gammaln(n + size) - gammaln(size) - gammaln(n + 1)
     log_prior_det = -(k - 1) * 2 * math.log(tau)
-    marginal = -value + const.sum() + 0.5 * log_prior_det - 0.5 * np.linalg.slogdet(hess)[1]
-    return eta, hess, float(marginal)
+    log_det = 2 * float(np.log(factor[1]).sum())
+    marginal = -value + const.sum() + 0.5 * log_prior_det - 0.5 * log_det
+    return eta, factor, float(marginal)
 
 
 def _summarise(tri: Triangle, samples: npt.NDArray[Any]) -> list[PeriodNowcast]:
@@ -146,14 +170,14 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     best: tuple[float, float, float, Floats, Floats] | None = None
     for tau in TAU_GRID:
         for size in SIZE_GRID:
-            eta, hess, marginal = _nb_fit(n, q, tau, size)
+            eta, factor, marginal = _nb_fit(n, q, tau, size)
             if best is None or marginal > best[0]:
-                best = (marginal, tau, size, eta, hess)
+                best = (marginal, tau, size, eta, factor)
     assert best is not None
-    _, tau, size, eta, hess = best
-    chol = np.linalg.cholesky(hess)
+    _, tau, size, eta, factor = best
+    # factor is U with Uᵀ U = H: eta + U⁻¹ z has covariance H⁻¹.
     z = rng.standard_normal((s.draws, n.size))
-    eta_draws = eta + np.linalg.solve(chol.T, z.T).T
+    eta_draws = eta + solve_banded((0, 1), factor, z.T).T
     lam = np.exp(np.minimum(eta_draws, 50))
     qd = np.clip(q_draws, 1e-9, 1.0)
     gamma = rng.gamma(size + n, 1 / (size / lam + qd))
