@@ -117,3 +117,17 @@ def test_drift_sd_counts_only_change_beyond_sampling_noise() -> None:
     # period is (0 + 1) / 1 + 0.5 windows away: scaled by sqrt(1.5).
     expected = np.sqrt((np.log(2) ** 2 - 0.001) / 3) * np.sqrt(1.5)
     assert drift_sd(tri, 0, 1, 0) == pytest.approx(expected)
+
+
+def test_a_report_earlier_than_any_seen_before_stays_bounded() -> None:
+    # The older period's first report came at delay 4 (5 events); the newer one already has 3
+    # at delay 3. Nothing was known at delay 3 before, so the ratio is floored at ½ / 5.
+    rows = [Report(D(2024, 1, 1), D(2024, 1, 30), 5), Report(D(2024, 1, 8), D(2024, 1, 30), 3)]
+    tri = layout(rows)
+    point, _ = ratio_draws(tri, None, 0, 10, np.random.default_rng(0))
+    # Delays 0-1: nothing known at either end; delay 2: none known, 3 at delay 3 (½ / 3).
+    assert point.tolist() == [1.0, 1.0, pytest.approx(1 / 6), 0.1]
+    result = nowcast(tri, NowcastSettings(method="chain-ladder"))
+    assert result.rows[1].observed == 3
+    # 3 / 0.1 with Poisson noise on the rest: bounded, where a zero ratio gave ~10⁹.
+    assert abs(result.rows[1].estimate - 30) <= 1

@@ -1,6 +1,6 @@
 """The reporting-delay distribution of a triangle: how much of a period is known after d steps.
 
-Both nowcast methods use chain-ladder ratios ``g_d = Σ N[i, d] / Σ N[i, d+1]`` over
+Both nowcast methods use chain-ladder ratios ``g_d = max(Σ N[i, d], ½) / Σ N[i, d+1]`` over
 periods ``i`` observed to delay ``d + 1`` — the share of what is known at delay ``d + 1``
 that was already known at delay ``d``. The share of a period's eventual count known at
 delay ``D`` is then ``q(D) = Π_{d ≥ D} g_d``.
@@ -18,6 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from unaccounted.nowcast.triangle import Triangle
+
+#: The least count a window is taken to know at delay ``d``: with none known yet (but some
+#: at ``d + 1``) the ratio would claim that nothing is ever known at ``d``, and a single
+#: early report of a later period would give an unbounded estimate.
+FLOOR = 0.5
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -52,10 +57,12 @@ def ratio_draws(
         now, nxt = tri.counts[rows, d].astype(float), tri.counts[rows, d + 1].astype(float)
         if nxt.sum() == 0:
             continue
-        point[d] = now.sum() / nxt.sum()
+        point[d] = min(max(now.sum(), FLOOR) / nxt.sum(), 1.0)
         weights = rng.standard_gamma(1.0, size=(draws, rows.size))
-        top, bottom = weights @ now, weights @ nxt
-        sample[:, d] = np.where(bottom > 0, top / np.where(bottom > 0, bottom, 1), point[d])
+        floor = FLOOR * weights.mean(axis=1)  # scaled like the weighted sums
+        top, bottom = np.maximum(weights @ now, floor), weights @ nxt
+        ratio = top / np.where(bottom > 0, bottom, 1)
+        sample[:, d] = np.where(bottom > 0, np.minimum(ratio, 1.0), point[d])
     if window is not None and drift:
         # One shared draw moves every delay's ratio the same way: a backlog slows them all.
         shift = rng.standard_normal(draws)

@@ -94,12 +94,13 @@ def _prior_times(eta: Floats, tau: float) -> Floats:
 def _hessian(weights: Floats, tau: float) -> Floats:
     """The tridiagonal Hessian (prior + ``diag(weights)``) in upper banded form."""
     k = weights.size
+    if k == 1:  # a single period: no random walk, the diagonal alone
+        return np.asarray(weights[None, :] + 1e-6, dtype=np.float64)
     band = np.zeros((2, k))
     band[1] = weights + 1e-6
-    if k > 1:
-        band[1, :-1] += 1 / tau**2
-        band[1, 1:] += 1 / tau**2
-        band[0, 1:] = -1 / tau**2
+    band[1, :-1] += 1 / tau**2
+    band[1, 1:] += 1 / tau**2
+    band[0, 1:] = -1 / tau**2
     return band
 
 
@@ -138,7 +139,7 @@ def _nb_fit(n: Floats, q: Floats, tau: float, size: float) -> tuple[Floats, Floa
     factor = cholesky_banded(_hessian((n + size) * size * mu / (size + mu) ** 2, tau))
     const = gammaln(n + size) - gammaln(size) - gammaln(n + 1)
     log_prior_det = -(k - 1) * 2 * math.log(tau)
-    log_det = 2 * float(np.log(factor[1]).sum())
+    log_det = 2 * float(np.log(factor[-1]).sum())
     marginal = -value + const.sum() + 0.5 * log_prior_det - 0.5 * log_det
     return eta, factor, float(marginal)
 
@@ -177,7 +178,7 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     _, tau, size, eta, factor = best
     # factor is U with Uᵀ U = H: eta + U⁻¹ z has covariance H⁻¹.
     z = rng.standard_normal((s.draws, n.size))
-    eta_draws = eta + solve_banded((0, 1), factor, z.T).T
+    eta_draws = eta + solve_banded((0, factor.shape[0] - 1), factor, z.T).T
     lam = np.exp(np.minimum(eta_draws, 50))
     qd = np.clip(q_draws, 1e-9, 1.0)
     gamma = rng.gamma(size + n, 1 / (size / lam + qd))
