@@ -145,6 +145,45 @@ def step_resolve(run: DemoRun) -> None:
     )
 
 
+def step_nowcast(run: DemoRun, weeks: int = 6) -> None:
+    """Nowcast the documented deaths of the last weeks and set them against the truth."""
+    import csv
+    import datetime as dt
+    import json
+
+    from unaccounted.nowcast import layout, nowcast
+    from unaccounted.nowcast.weekly import weekly_reports
+    from unaccounted.store.nowcast import documented_deaths
+
+    assert run.workspace is not None
+    truth = run.simulated / "truth"
+    war = json.loads((truth / "world.json").read_text("utf-8"))["war"]
+    as_of = dt.date.fromisoformat(war["as_of"])
+    with run.workspace.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    try:
+        rows = weekly_reports([(e, k) for e, k in deaths.rows if e is not None], as_of)
+    except InputError as exc:
+        run.report(f"nowcast: nothing to nowcast ({exc})")
+        return
+    result = nowcast(layout(rows, as_of))
+    with (truth / "documented_by_week.csv").open(encoding="utf-8", newline="") as fh:
+        eventual = {r["week"]: r["eventual"] for r in csv.DictReader(fh)}
+    last = result.rows[-weeks:]
+    run.facts["nowcast"] = [r.to_dict() | {"truth": eventual.get(r.period.isoformat())}
+                            for r in last]  # fmt: skip
+    run.report(
+        f"nowcast of documented deaths (per {deaths.unit}) as of {as_of}, last {len(last)} "
+        "weeks — known / nowcast (95%) / eventually documented (truth): "
+        + "; ".join(
+            f"{r.period:%d %b}: {r.observed} / {r.estimate} ({r.lower}–{r.upper}) / "
+            f"{eventual.get(r.period.isoformat(), '?')}"
+            for r in last
+        )
+        + "; see 'unaccounted nowcast'"
+    )
+
+
 def step_report(run: DemoRun) -> None:
     """Write the static HTML report of the workspace and say where it is."""
     from unaccounted.report.html import write_report
@@ -162,6 +201,7 @@ STEPS: list[Callable[[DemoRun], None]] = [
     step_ingest,
     step_link,
     step_resolve,
+    step_nowcast,
     step_report,
 ]
 

@@ -38,7 +38,8 @@ def test_layout(world_dir: Path, summary: Summary) -> None:
     truth = sorted(p.name for p in (world_dir / "truth").iterdir())
     assert truth == sorted(
         ["records.csv", "persons.csv", "units.csv", "dead_by_unit.csv", "dead_by_region.csv",
-         "dead_by_period.csv", "dead.json", "histories.csv", "world.json"]
+         "dead_by_period.csv", "dead.json", "histories.csv", "world.json",
+         "documented_by_week.csv", "triangle.csv"]
     )  # fmt: skip
 
 

@@ -134,6 +134,16 @@ class UnitsConfig(_Strict):
 class LagConfig(_Strict):
     median_days: float = Field(default=30.0, gt=0)
     sigma: float = Field(default=0.8, ge=0)
+    #: Drift of the median with the event's calendar time (a backlog that grows and shrinks):
+    #: the median is multiplied by ``exp(trend · years since war.start)`` …
+    trend: float = Field(default=0.0, ge=-5, le=5)
+    #: … and by ``1 + wave_amplitude · sin(2π · days since war.start / wave_days)``.
+    wave_amplitude: float = Field(default=0.0, ge=0, lt=1)
+    wave_days: float = Field(default=180.0, gt=0)
+
+    @property
+    def drifts(self) -> bool:
+        return self.trend != 0 or self.wave_amplitude != 0
 
 
 class CoverageConfig(_Strict):

@@ -96,6 +96,7 @@ def _write_truth(world: World, folder: Path, pairs: list[tuple[Records, list[str
     truth.write_units(folder, world, conceal)
     totals = truth.write_totals(folder, world)
     hist = truth.write_histories(folder, world, pairs)
+    truth.write_delays(folder, world, [recs for recs, _ in pairs])
     records = {recs.source.slug: recs.size for recs, _ in pairs}
     write_json(
         folder / "world.json",

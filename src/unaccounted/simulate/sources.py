@@ -8,17 +8,20 @@ with one latent visibility ``z`` per person shared by all sources, so sources ar
 positively dependent through the people (as real lists are). A source may also copy a
 share of another's records (list dependence), post some records twice (reposts), and
 publishes each record after a log-normal lag; reports later than ``war.as_of`` are not
-seen. The status a record carries is the one known on its publication day.
+seen (they are kept aside as ``later_*`` so the truth knows the eventual counts). The lag's
+median may drift with the event's calendar time (``lag.trend``, ``lag.wave_amplitude``): a
+backlog that grows and shrinks. The status a record carries is the one known on its
+publication day.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from unaccounted.simulate.config import SourceConfig
+from unaccounted.simulate.config import LagConfig, SourceConfig
 from unaccounted.simulate.names import GROUPS
 from unaccounted.simulate.world import FATE_CODES, World, day, stream
 
@@ -40,6 +43,10 @@ class Records:
     status: Ints  # index into STATUS_CODES
     copied: npt.NDArray[np.bool_]
     duplicate: npt.NDArray[np.bool_]
+    #: Reports the source makes after ``war.as_of`` (not in its file): person, day, status.
+    later_person: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    later_published: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    later_status: Ints = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def size(self) -> int:
@@ -90,14 +97,23 @@ def status_on(world: World, person: Ints, published: Ints, src: SourceConfig) ->
     return status
 
 
+def log_median_lag(lag: LagConfig, event: Ints, start: int) -> npt.NDArray[np.float64]:
+    """log of the lag's median for events on ``event`` days (``start``: war.start's day)."""
+    base = np.full(event.shape[0], np.log(lag.median_days))
+    if not lag.drifts:
+        return base
+    since = (event - start).astype(np.float64)
+    wave = 1 + lag.wave_amplitude * np.sin(2 * np.pi * since / lag.wave_days)
+    return np.asarray(base + lag.trend * since / 365.25 + np.log(wave), dtype=np.float64)
+
+
 def select_records(world: World, src: SourceConfig, earlier: dict[str, Records]) -> Records:
     """The rows of one source, ordered by publication day."""
     rng = stream(world.seed, f"source:{src.slug}")
     p = _odds(world, src, rng)
     chosen = rng.random(world.n) < p
-    lag = np.ceil(
-        np.exp(np.log(src.lag.median_days) + src.lag.sigma * rng.standard_normal(world.n))
-    )
+    log_median = log_median_lag(src.lag, world.event, day(world.config.war.start))
+    lag = np.ceil(np.exp(log_median + src.lag.sigma * rng.standard_normal(world.n)))
     published = world.event + lag.astype(np.int64)
     # Confirmed deaths are published after the confirmation when the source waits for it.
     copied = np.zeros(world.n, dtype=bool)
@@ -109,7 +125,10 @@ def select_records(world: World, src: SourceConfig, earlier: dict[str, Records])
         first = np.full(world.n, -1, dtype=np.int64)
         first[base.person[::-1]] = base.published[::-1]
         published[take] = first[take] + rng.integers(0, 15, take.size)
-    person = np.flatnonzero(chosen & (published <= day(world.config.war.as_of)))
+    as_of = day(world.config.war.as_of)
+    late = np.flatnonzero(chosen & (published > as_of))
+    late_published = published[late]
+    person = np.flatnonzero(chosen & (published <= as_of))
     published = published[person]
     copied = copied[person]
     status = status_on(world, person, published, src)
@@ -135,6 +154,11 @@ def select_records(world: World, src: SourceConfig, earlier: dict[str, Records])
         status = np.concatenate([status, status[again]])
         duplicate = np.concatenate([duplicate, np.ones(again.size, dtype=bool)])
     order = np.lexsort((duplicate, person, published))
+    late_status = status_on(world, late, late_published, src)
+    if src.style == "court":  # drawn last, so the visible rows do not depend on them
+        keep = late_status == 1
+        late, late_published = late[keep], late_published[keep]
+        late_status = np.where(rng.random(late.size) < 0.75, 5, 6)
     return Records(
         source=src,
         person=person[order],
@@ -142,4 +166,7 @@ def select_records(world: World, src: SourceConfig, earlier: dict[str, Records])
         status=status[order],
         copied=copied[order],
         duplicate=duplicate[order],
+        later_person=late,
+        later_published=late_published,
+        later_status=late_status,
     )

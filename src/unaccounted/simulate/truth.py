@@ -7,6 +7,10 @@
   (the same numbers as one ``stratum → dead`` mapping for ``evaluate estimate``);
 - ``histories.csv``: the true capture histories of the dead over independence groups
   (``in_<group>`` columns and ``count``), i.e. what perfect linkage would feed MSE;
+- ``documented_by_week.csv``: per event week, the true deaths, the deaths documented by
+  ``war.as_of`` and the deaths sources document eventually (what a nowcast should find);
+- ``triangle.csv``: the reporting triangle of documented deaths (``period,as_of,count``),
+  the input of ``unaccounted nowcast``;
 - ``world.json``: seed, config hash, sizes, the number of dead no source reported.
 """
 
@@ -18,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from unaccounted.simulate import forms
+from unaccounted.simulate import delays, forms
 from unaccounted.simulate.names import GROUPS
 from unaccounted.simulate.sources import Records
 from unaccounted.simulate.world import FATE_CODES, RANKS, World
@@ -139,3 +143,17 @@ def write_histories(
         "dead_observed": int((dead_bits > 0).sum()),
         "dead_unobserved": int((dead_bits == 0).sum()),
     }
+
+
+def write_delays(folder: Path, world: World, records: list[Records]) -> None:
+    """``documented_by_week.csv`` and ``triangle.csv`` (see :mod:`unaccounted.simulate.delays`)."""
+    write_csv(
+        folder / "documented_by_week.csv",
+        ["week", "dead", "documented", "eventual"],
+        delays.weekly_truth(world, records),
+    )
+    write_csv(
+        folder / "triangle.csv",
+        ["period", "as_of", "count"],
+        delays.weekly_triangle(world, records),
+    )

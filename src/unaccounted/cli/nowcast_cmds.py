@@ -1,0 +1,104 @@
+"""``unaccounted nowcast``: the eventual count of recent periods, from a reporting triangle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from unaccounted.cli.app import app, console, fail, get_context, out
+from unaccounted.errors import InputError
+from unaccounted.nowcast import METHODS, Nowcast, NowcastSettings, layout, nowcast, read_triangle
+from unaccounted.nowcast.weekly import weekly_reports
+from unaccounted.workspace import Workspace
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--as-of {text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+@app.command("nowcast")
+def nowcast_cmd(
+    ctx: typer.Context,
+    triangle: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Reporting triangle CSV (period,as_of,count); without it, the workspace's "
+            "documented deaths by event week.",
+            show_default=False,
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Use only what was known on this date (YYYY-MM-DD)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    method: Annotated[str, typer.Option(help=f"One of: {', '.join(METHODS)}.")] = "nb",
+    window: Annotated[
+        int,
+        typer.Option(
+            help="nb: recent periods per delay that estimate the delay distribution (0: all)."
+        ),
+    ] = NowcastSettings.window or 0,
+    seed: Annotated[int, typer.Option(help="Seed for the posterior and bootstrap draws.")] = 0,
+    last: Annotated[int, typer.Option(help="Periods shown in the table (JSON has all).")] = 26,
+) -> None:
+    """Estimate each period's eventual count, with a 95% interval, from reports so far."""
+    if method not in METHODS:
+        raise fail(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if window < 0:
+        raise fail(f"--window must be 0 (all periods) or more (got {window})")
+    cut = _as_of(as_of)
+    if triangle is not None:
+        rows = read_triangle(triangle)
+        counted = f"{triangle.name}"
+    else:
+        from unaccounted.store.nowcast import documented_deaths
+
+        ws = Workspace.open(get_context(ctx).workspace)
+        with ws.store(read_only=True) as store:
+            deaths = documented_deaths(store)
+        dated = [(e, k) for e, k in deaths.rows if e is not None]
+        # Ingest days are not publication days: by default, cut at the latest publication.
+        cut = cut or deaths.latest_published
+        rows = weekly_reports(dated, cut)
+        counted = (
+            f"deaths counted once per {deaths.unit}; {len(deaths.rows) - len(dated):,} "
+            f"without an event date to the week left out; {deaths.ingest_dated:,} records "
+            "dated by ingest (no publication date)"
+        )
+    tri = layout(rows, cut)
+    settings = NowcastSettings(method=method, window=window or None, seed=seed)
+    with console.status(f"nowcasting ({method})"):
+        result = nowcast(tri, settings)
+    if as_json:
+        out.print_json(json.dumps([r.to_dict() for r in result.rows]))
+        return
+    _table(result, counted, last)
+
+
+def _table(result: Nowcast, counted: str, last: int) -> None:
+    shown = result.rows[-last:] if last > 0 else result.rows
+    table = Table(title=f"Nowcast as of {result.as_of} ({result.method})")
+    for col in ("period", "observed", "estimate", "95% interval", "not yet reported"):
+        table.add_column(col, justify="left" if col == "period" else "right")
+    for r in shown:
+        table.add_row(
+            r.period.isoformat(),
+            f"{r.observed:,}",
+            f"{r.estimate:,}",
+            f"{r.lower:,} – {r.upper:,}",
+            f"{r.estimate - r.observed:,}",
+        )
+    out.print(table)
+    details = ", ".join(f"{k} {v}" for k, v in result.details.items())
+    console.print(f"{counted}; model: {details}", markup=False)

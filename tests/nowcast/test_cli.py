@@ -1,0 +1,159 @@
+"""``unaccounted nowcast`` on a file and on a workspace, and its one-line errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from unaccounted.cli import app
+from unaccounted.errors import InputError
+from unaccounted.workspace import Workspace
+
+from ..conftest import run_subprocess, write_csv
+
+runner = CliRunner()
+D = dt.date
+
+
+def _triangle(tmp_path: Path) -> Path:
+    # Four weekly periods of 40 events each, reported 50% in the first week and all by the second.
+    rows = []
+    for i, period in enumerate(["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"]):
+        day = 7 + 7 * i
+        rows.append([period, f"2024-01-{day:02d}", "20"])
+        if i < 3:
+            rows.append([period, f"2024-01-{day + 7:02d}", "40"])
+    return write_csv(tmp_path / "t.csv", ["period", "as_of", "count"], rows)
+
+
+def test_json_contract(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["nowcast", str(_triangle(tmp_path)), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [sorted(d) for d in data] == [["estimate", "lower", "observed", "period", "upper"]] * 4
+    assert [d["period"] for d in data] == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"]
+    assert [d["observed"] for d in data] == [40, 40, 40, 20]
+    assert data[0] == {"period": "2024-01-01", "observed": 40, "estimate": 40, "lower": 40,
+                       "upper": 40}  # fmt: skip
+    assert data[3]["lower"] <= 40 <= data[3]["upper"]
+
+
+def test_as_of_and_table(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["nowcast", str(_triangle(tmp_path)), "--as-of", "2024-01-14",
+                              "--json", "--method", "chain-ladder"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    # On 2024-01-14 only the first two periods had reports; the second was half known.
+    assert [d["observed"] for d in data] == [40, 20]
+    assert data[1]["estimate"] == 40  # 20 known + the median of Poisson(20) not yet reported
+    res = runner.invoke(app, ["nowcast", str(_triangle(tmp_path)), "--last", "2"])
+    assert res.exit_code == 0, res.output
+    assert "Nowcast as of 2024-01-28 (nb)" in res.stdout
+    assert "2024-01-22" in res.stdout and "2024-01-08" not in res.stdout
+
+
+def test_errors_are_one_line(tmp_path: Path) -> None:
+    bad = write_csv(tmp_path / "bad.csv", ["period", "count"], [["2024-01-01", "3"]])
+    done = run_subprocess("nowcast", str(bad))
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: {bad}: missing column(s) as_of; a triangle needs period,as_of,count\n"
+    )
+    good = str(_triangle(tmp_path))
+    res = runner.invoke(app, ["nowcast", good, "--as-of", "14.01.2024"])
+    assert isinstance(res.exception, InputError)
+    assert str(res.exception) == "--as-of '14.01.2024' is not a date (use YYYY-MM-DD)"
+    for args, message in [
+        (["nowcast", good, "--method", "magic"], "error: unknown method 'magic'"),
+        (["nowcast", good, "--window", "-1"], "error: --window must be 0 (all periods) or more"),
+    ]:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2, (args, res.output)
+        assert message in res.output
+
+
+def test_from_a_workspace_counts_deaths_per_record_before_linking(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    src = write_csv(
+        tmp_path / "notices.csv",
+        ["full_name", "status", "event_date", "published"],
+        [
+            ["Фомин Фёдор Ильич", "погиб", "2024-03-04", "2024-03-05"],
+            ["Фомин Фёдор Ильич", "погиб", "2024-03-04", "2024-03-20"],
+            ["Лаптев Олег Ильич", "погиб", "2024-03-12", "2024-03-30"],
+            ["Сомов Пётр Ильич", "ранен", "2024-03-12", "2024-03-13"],
+            ["Ершов Иван Ильич", "погиб", "2024", "2024-03-13"],
+        ],
+    )
+    from unaccounted.ingest import IngestOptions, ingest_files
+    from unaccounted.normalize.stage import run_normalize
+    from unaccounted.store.nowcast import documented_deaths
+
+    ingest_files(ws, [src], IngestOptions())
+    run_normalize(ws)
+    with ws.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    assert deaths.unit == "record"
+    assert deaths.ingest_dated == 0
+    # The wounded man is not a death; the death dated only to a year has no event day.
+    assert sorted(deaths.rows, key=str) == sorted(
+        [(D(2024, 3, 4), D(2024, 3, 5)), (D(2024, 3, 4), D(2024, 3, 20)),
+         (D(2024, 3, 12), D(2024, 3, 30)), (None, D(2024, 3, 13))], key=str
+    )  # fmt: skip
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json", "--as-of",
+                              "2024-03-25"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(d["period"], d["observed"]) for d in data] == [("2024-03-04", 2)]
+    # Without --as-of: cut at the latest publication (2024-03-30), so all three are known.
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [(d["period"], d["observed"]) for d in json.loads(res.stdout)] == [
+        ("2024-03-04", 2), ("2024-03-11", 1)
+    ]  # fmt: skip
+    # Once the two Фомин records are one person, his death counts once, known on 5 March.
+    from unaccounted.store import resolve as resolve_sql
+
+    with ws.store() as store:
+        ids = store.rows("SELECT source_id, record_id, full_name FROM current_records")
+        resolve_sql.load_clusters(
+            store, [(f"p-{r['full_name']}", r["source_id"], r["record_id"]) for r in ids], "test"
+        )
+    with ws.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    assert deaths.unit == "person"
+    assert deaths.latest_published == D(2024, 3, 30)
+    assert sorted(deaths.rows, key=str) == sorted(
+        [(D(2024, 3, 4), D(2024, 3, 5)), (D(2024, 3, 12), D(2024, 3, 30)),
+         (None, D(2024, 3, 13))], key=str
+    )  # fmt: skip
+
+
+def test_a_record_without_publication_date_is_known_from_its_ingest_day(tmp_path: Path) -> None:
+    ws = Workspace.init(tmp_path / "ws")
+    dated = write_csv(tmp_path / "notices.csv", ["full_name", "status", "event_date", "published"],
+                      [["Фомин Фёдор Ильич", "погиб", "2024-03-04", "2024-03-05"]])  # fmt: skip
+    undated = write_csv(tmp_path / "posts.csv", ["full_name", "status", "event_date"],
+                        [["Лаптев Олег Ильич", "погиб", "2024-03-05"]])  # fmt: skip
+    from unaccounted.ingest import IngestOptions, ingest_files
+    from unaccounted.normalize.stage import run_normalize
+    from unaccounted.store.nowcast import documented_deaths
+
+    ingest_files(ws, [dated, undated], IngestOptions())
+    run_normalize(ws)
+    with ws.store(read_only=True) as store:
+        deaths = documented_deaths(store)
+    assert deaths.ingest_dated == 1
+    first, ingested = sorted(k for _, k in deaths.rows)
+    assert first == D(2024, 3, 5)
+    assert abs((ingested - dt.date.today()).days) <= 1  # the ingest day (store time zone)
+    # By default the cut is the latest publication: the ingest-dated death is not known yet.
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json"])
+    assert [d["observed"] for d in json.loads(res.stdout)] == [1]
+    later = dt.date.today() + dt.timedelta(days=1)
+    res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json", "--as-of",
+                              later.isoformat()])  # fmt: skip
+    assert [d["observed"] for d in json.loads(res.stdout)] == [2]
