@@ -74,8 +74,10 @@ def run(folder):
         link_type="dedupe_only",
         unique_id_column_name="rec_id",
         comparisons=[
-            cl.JaroWinklerAtThresholds("given_name", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("surname", [0.9, 0.8]),
+            cl.JaroWinklerAtThresholds("given_name", [0.9, 0.8]).configure(
+                term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("surname", [0.9, 0.8]).configure(
+                term_frequency_adjustments=True),
             cl.LevenshteinAtThresholds("date_of_birth", [1, 2]),
             cl.LevenshteinAtThresholds("soc_sec_id", [1, 2]),
             cl.ExactMatch("street_number"),

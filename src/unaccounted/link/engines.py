@@ -18,7 +18,9 @@ import logging
 import os
 import re
 import shutil
+import sys
 import tempfile
+import uuid
 from typing import Any, Protocol
 
 import duckdb
@@ -106,8 +108,13 @@ class SparkEngine:
         self.views: list[str] = []
 
     def load(self, table: pa.Table, name: str) -> None:
-        df = self.spark.createDataFrame(table)
-        df.createOrReplaceTempView(name)
+        # Through a Parquet file, not the py4j socket: Spark reads it in parallel and the
+        # table is never copied into the JVM's heap at once.
+        import pyarrow.parquet as pq
+
+        path = os.path.join(_scratch or tempfile.gettempdir(), f"{name}-{uuid.uuid4().hex}")
+        pq.write_table(table, path)
+        self.spark.read.parquet(path).createOrReplaceTempView(name)
         self.views.append(name)
 
     def linker(self, settings: dict[str, Any], table: str) -> Any:
@@ -242,6 +249,7 @@ def spark_session(cfg: LinkSettings) -> Any:
             f"link engine 'spark' needs Java, which is not on the PATH: {JAVA_INSTALL}"
         )
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode: no network needed
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # Spark's Python workers: ours
     _scratch = tempfile.mkdtemp(prefix="unaccounted-spark-")
     atexit.register(shutil.rmtree, _scratch, True)
     builder = (
