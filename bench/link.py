@@ -14,10 +14,11 @@ workspace; then, each in a fresh process (so its peak RSS is its own):
   connected components at p ≥ 0.95.
 
 Both are scored at cluster level (pairwise and B-cubed F1) against the simulator's truth.
+``febrl4``: the same comparison on FEBRL4's 10,000 English-language records (``febrl.py``).
 ``accuracy`` uses ``--persons`` persons; ``scale`` about ``--scale-records`` records.
 Normalize time is reported apart (it is the normalize stage's, not linkage's).
 
-    python bench/link.py [--quick] [--persons N] [--scale-records N] [--no-scale]
+    python bench/link.py [--quick] [--persons N] [--scale-records N] [--no-scale] [--no-febrl4]
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import febrl
 from common import machine, run_measured, write_result
 
 OURS = """
@@ -171,6 +173,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=20_000)
     parser.add_argument("--scale-records", type=int, default=1_000_000)
     parser.add_argument("--no-scale", action="store_true", help="Skip the scale run.")
+    parser.add_argument("--no-febrl4", action="store_true", help="Skip the FEBRL4 run.")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--data", type=Path, help="Keep the prepared worlds here and reuse them when present."
@@ -184,6 +187,9 @@ def main() -> None:
         root = base / "accuracy"
         result["accuracy"] = {"data": prepared(root, persons, args.seed), **compare(root)}
         print("accuracy:", {k: result["accuracy"][k] for k in ("f1_gain", "seconds_ratio")})
+        if not args.no_febrl4:
+            result["febrl4"] = febrl.compare(base / "febrl4")
+            print("febrl4:", result["febrl4"]["unaccounted"]["scores"]["pairwise_f1"])
         if not args.no_scale:
             root = base / "scale"
             # the default config writes about 1.07 records per simulated person
@@ -194,6 +200,9 @@ def main() -> None:
         "accuracy_f1_at_least_0.97": acc["unaccounted"]["scores"]["pairwise_f1"] >= 0.97,
         "accuracy_f1_gain_at_least_0.15": acc["f1_gain"] >= 0.15,
     }
+    if "febrl4" in result:
+        f1 = result["febrl4"]["unaccounted"]["scores"]["pairwise_f1"]
+        result["acceptance"]["febrl4_f1_at_least_0.999"] = f1 >= 0.999
     if "scale" in result:
         sc = result["scale"]
         link_s = sc["unaccounted"]["seconds"]

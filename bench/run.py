@@ -35,7 +35,9 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="Only these benchmarks (default: all).")
     parser.add_argument("--quick", action="store_true", help="Smaller runs, for a smoke test.")
     args = parser.parse_args()
-    found = sorted(p.stem for p in HERE.glob("*.py") if p.stem not in ("run", "common"))
+    # febrl.py is a part of link.py, not a benchmark of its own
+    helpers = ("run", "common", "febrl")
+    found = sorted(p.stem for p in HERE.glob("*.py") if p.stem not in helpers)
     names = args.names or found
     unknown = sorted(set(names) - set(found))
     if unknown:

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # System packages the tests need that pip cannot give: a headless browser (Chromium, for
-# the HTML report's screenshot test) and a font for it. Idempotent: does nothing when
-# chromium is already on the PATH. Needs root (CI runs as root) and Debian's apt.
+# the HTML report's screenshot test) with a font, and a Java runtime (for pyspark, the
+# Spark linkage engine). Idempotent: installs only what is missing from the PATH. Needs
+# root (CI runs as root) and Debian's apt.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+packages=()
+if ! command -v chromium >/dev/null 2>&1; then
+    packages+=(chromium fonts-dejavu-core)
+fi
+if ! command -v java >/dev/null 2>&1 && [ -z "${JAVA_HOME:-}" ]; then
+    packages+=(openjdk-17-jre-headless)
+fi
+if [ ${#packages[@]} -eq 0 ]; then
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "system-deps: chromium is missing and there is no apt-get; install Chromium" \
-         "with your system's package manager" >&2
+    echo "system-deps: missing ${packages[*]} and there is no apt-get; install Chromium" \
+         "and a Java runtime 17+ with your system's package manager" >&2
     exit 1
 fi
 SUDO=""
@@ -17,4 +25,4 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+$SUDO apt-get install -y --no-install-recommends "${packages[@]}"

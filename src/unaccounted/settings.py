@@ -146,9 +146,14 @@ class LinkSettings(_Section):
     seed: int = Field(42, description="Seed of the random sampling in training.")
     memory_limit: str = Field(
         "3GB",
-        description="Most memory Splink's own DuckDB may use before spilling to disk.",
+        description=(
+            "Most memory Splink's own DuckDB may use before spilling to disk (on Spark: "
+            "the driver's memory)."
+        ),
     )
-    threads: int = Field(2, ge=1, description="Worker threads Splink's DuckDB may use.")
+    threads: int = Field(
+        2, ge=1, description="Worker threads Splink's DuckDB may use (on Spark: local cores)."
+    )
 
 
 class ResolveSettings(_Section):

@@ -56,7 +56,12 @@ def link(
 def dedupe(
     records: Annotated[Path, typer.Argument(help="CSV with canonical columns.")],
     out_path: Annotated[Path, typer.Option("--out", help="CSV to write record_id,person_id to.")],
-    engine: Annotated[str, typer.Option("--engine", help="duckdb (default) or spark.")] = "duckdb",
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine", help="duckdb (default) or spark (needs the [spark] extra and Java)."
+        ),
+    ] = "duckdb",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """One-shot: normalize, link and cluster a CSV of records; write record_id,person_id.

@@ -1,8 +1,9 @@
 """Link one table of records: train (or reuse) the model, score pairs, cluster.
 
 The input is the link input as an Arrow table (``store/linkage.py``), rows numbered by a
-dense ``unique_id`` 1..n. Splink runs on its own in-memory DuckDB connection, so its
-scratch tables never touch the workspace store. Two scoring passes:
+dense ``unique_id`` 1..n. Splink runs on the engine ``cfg.engine`` names (``engines.py``):
+its own in-memory DuckDB, so its scratch tables never touch the workspace store, or
+pyspark in local mode. Two scoring passes:
 
 1. the prediction blocking rules score candidate pairs; pairs at or above
    ``candidate_threshold`` (and reviewers' "same person" pairs) gather records into
@@ -27,7 +28,8 @@ import pyarrow.compute as pc
 
 from unaccounted.link import cluster as cl
 from unaccounted.link.comparisons import Comparison, standard_comparisons
-from unaccounted.link.model import INPUT_TABLE, TrainedModel, load_input, new_linker, train
+from unaccounted.link.engines import Engine, open_engine
+from unaccounted.link.model import TrainedModel, load_input, new_linker, train
 from unaccounted.settings import LinkSettings
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, float], None]
 
 GROUP_COLUMN = "link_group"
+GROUPED_TABLE = "link_input_grouped"
 
 
 @dataclass
@@ -72,8 +75,8 @@ def link_records(
     comparisons = standard_comparisons(extra_columns)
     n = table.num_rows
     seconds: dict[str, float] = {}
-    con = duckdb.connect(config={"threads": cfg.threads, "memory_limit": cfg.memory_limit})
     _quiet_splink()
+    con = open_engine(cfg)
     try:
         t = time.perf_counter()
         load_input(con, table)
@@ -90,7 +93,7 @@ def link_records(
         groups = cl.candidate_groups(
             n, pairs1, cfg.candidate_threshold, judged.same, cfg.max_group_pairs
         )
-        second = _score_groups(con, model.settings, groups, cfg.max_group_pairs)
+        second = _score_groups(con, table, model.settings, groups, cfg.max_group_pairs)
         seconds["predict_groups"] = time.perf_counter() - t
         tick(3, 4)
         t = time.perf_counter()
@@ -126,27 +129,35 @@ def _quiet_splink() -> None:
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
-def _select(con: duckdb.DuckDBPyConnection, sdf: Any, settings: dict[str, Any]) -> pa.Table:
+def _select(con: Engine, sdf: Any, settings: dict[str, Any]) -> pa.Table:
     """The pairs of a Splink prediction with their comparison levels as one list."""
+    comparisons = settings.get("comparisons", [])
+    names = [f"gamma_{c['output_column_name']}" for c in comparisons]
+    fetched = con.pairs(
+        sdf, ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *names]
+    )
     # Splink numbers levels -1 (null), then 0 (else) upwards to the top level; the store
     # keeps them in the comparison's own order: 0 = missing, 1 = top, ..., last = else.
     gammas = ", ".join(
         f"CASE WHEN gamma_{c['output_column_name']} = -1 THEN 0"
         f" ELSE {len(c['comparison_levels']) - 1} - gamma_{c['output_column_name']} END"
-        for c in settings.get("comparisons", [])
+        for c in comparisons
     )
     sql = (
         "SELECT unique_id_l::BIGINT AS unique_id_l, unique_id_r::BIGINT AS unique_id_r,"
         " match_weight::DOUBLE AS match_weight, match_probability::DOUBLE AS"
-        f" match_probability, [{gammas}]::TINYINT[] AS levels FROM {sdf.physical_name}"
+        f" match_probability, [{gammas}]::TINYINT[] AS levels FROM fetched"
     )
-    result: pa.Table = con.sql(sql).to_arrow_table()
+    local = duckdb.connect()
+    try:
+        local.register("fetched", fetched)
+        result: pa.Table = local.sql(sql).to_arrow_table()
+    finally:
+        local.close()
     return result
 
 
-def _predict(
-    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], threshold: float
-) -> pa.Table:
+def _predict(con: Engine, settings: dict[str, Any], threshold: float) -> pa.Table:
     if not settings:
         return _empty_pairs()
     settings = copy.deepcopy(settings)
@@ -159,7 +170,8 @@ def _predict(
 
 
 def _score_groups(
-    con: duckdb.DuckDBPyConnection,
+    con: Engine,
+    table: pa.Table,
     settings: dict[str, Any],
     groups: np.ndarray[Any, np.dtype[np.int64]],
     max_group_pairs: int,
@@ -173,23 +185,15 @@ def _score_groups(
     member = eligible[groups]
     if not member.any():
         return None
-    labels = np.where(member, groups, -1)
-    con.register("link_group_arrow", pa.table({GROUP_COLUMN: labels}))
-    try:
-        con.execute(
-            f"""CREATE OR REPLACE TABLE link_input_grouped AS
-            SELECT i.*, CASE WHEN g.{GROUP_COLUMN} >= 0 THEN g.{GROUP_COLUMN} END
-                AS {GROUP_COLUMN}
-            FROM {INPUT_TABLE} i POSITIONAL JOIN link_group_arrow g"""
-        )
-    finally:
-        con.unregister("link_group_arrow")
+    # The group column is attached in Arrow (row i is record i), so no engine SQL is needed.
+    labels = pa.array(groups, pa.int64(), mask=~member)
+    con.load(table.append_column(GROUP_COLUMN, labels), GROUPED_TABLE)
     settings = copy.deepcopy(settings)
     settings["blocking_rules_to_generate_predictions"] = [
         {"blocking_rule": f"l.{GROUP_COLUMN} = r.{GROUP_COLUMN}", "sql_dialect": "duckdb"}
     ]
     settings["retain_matching_columns"] = True
-    linker = new_linker(con, settings, table="link_input_grouped")
+    linker = new_linker(con, settings, table=GROUPED_TABLE)
     sdf = linker.inference.predict(warning_mode="never")
     out = _select(con, sdf, settings)
     sdf.drop_table_from_database_and_remove_from_cache()

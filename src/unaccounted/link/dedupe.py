@@ -108,8 +108,6 @@ def dedupe(
 ) -> DedupeReport:
     """Cluster the records of ``path`` into persons; write ``record_id,person_id``."""
     cfg = cfg or LinkSettings()
-    if cfg.engine != "duckdb":
-        raise InputError("--engine spark is not available yet in this version; use duckdb")
     rows, extra = read_records(path)
     if not rows:
         raise InputError(f"{path} has a header but no records")

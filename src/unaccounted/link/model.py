@@ -16,11 +16,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 
 from unaccounted.link.blocking import PREDICTION_RULES, TRAINING_BLOCKS, TrainingBlock
 from unaccounted.link.comparisons import Comparison
+from unaccounted.link.engines import Engine
 from unaccounted.settings import LinkSettings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ M_FLOOR = 1e-3
 TOP_LEVEL_TOLERANCE = 4.0
 #: Prior probability that two records match, before it is estimated.
 DEFAULT_LAMBDA = 1e-4
+#: An extra column (an identifier, an address) also blocks on its own when exact
+#: agreement on it gives at most this many pairs per record: an identifier gives under
+#: one, a postcode a few, a yes/no column thousands (and is left out).
+EXTRA_BLOCK_PAIRS_PER_RECORD = 10
 
 
 @dataclass
@@ -70,39 +74,46 @@ def splink_settings(comparisons: list[Comparison]) -> dict[str, Any]:
 INPUT_TABLE = "link_input"
 
 
-def load_input(con: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
-    """Copy the link input into ``con`` as the table every linker reads."""
-    con.register("link_input_arrow", table)
-    try:
-        con.execute(f"CREATE OR REPLACE TABLE {INPUT_TABLE} AS SELECT * FROM link_input_arrow")
-    finally:
-        con.unregister("link_input_arrow")
+def load_input(con: Engine, table: pa.Table) -> None:
+    """Load the link input into the engine ``con`` as the table every linker reads."""
+    con.load(table, INPUT_TABLE)
 
 
-def new_linker(
-    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], table: str = INPUT_TABLE
-) -> Any:
+def new_linker(con: Engine, settings: dict[str, Any], table: str = INPUT_TABLE) -> Any:
     """A Splink linker over ``table`` in ``con`` (by default ``link_input``: :func:`load_input`)."""
-    from splink import DuckDBAPI, Linker
-
-    db_api = DuckDBAPI(con)
-    df = db_api.register(table)
-    return Linker(df, copy.deepcopy(settings), log_level=logging.WARNING)
+    return con.linker(settings, table)
 
 
-def block_pair_count(con: duckdb.DuckDBPyConnection, block: TrainingBlock) -> int:
+def block_pair_count(con: Engine, block: TrainingBlock) -> int:
     """Pairs a training block would compare: Σ n(n-1)/2 over its keys."""
     keys = ", ".join(block.columns)
     nonnull = " AND ".join(f"{c} IS NOT NULL" for c in block.columns)
-    row = con.execute(
+    value = con.scalar(
         f"""SELECT coalesce(sum(n * (n - 1) / 2), 0) FROM (
-            SELECT count(*) AS n FROM {INPUT_TABLE} WHERE {nonnull} GROUP BY {keys})"""
-    ).fetchall()
-    return int(row[0][0])
+            SELECT count(*) AS n FROM {INPUT_TABLE} WHERE {nonnull} GROUP BY {keys}) counts"""
+    )
+    return int(value)
+
+
+def extra_blocking_rules(con: Engine, n: int, comparisons: list[Comparison]) -> list[str]:
+    """Exact-agreement blocking rules on the extra columns selective enough to block on.
+
+    The prediction rules block on names and dates; a record whose name and birth date
+    are both mistyped still shares an identifier or an address with its match.
+    """
+    rules = []
+    for comp in comparisons:
+        if comp.name in CORE_COMPARISONS:
+            continue
+        block = TrainingBlock(comp.name, f"l.{comp.name} = r.{comp.name}", (comp.name,),
+                              frozenset({comp.name}))  # fmt: skip
+        if block_pair_count(con, block) <= EXTRA_BLOCK_PAIRS_PER_RECORD * n:
+            rules.append(block.rule)
+    return rules
 
 
 def train(
-    con: duckdb.DuckDBPyConnection,
+    con: Engine,
     n: int,
     comparisons: list[Comparison],
     cfg: LinkSettings,
@@ -112,9 +123,14 @@ def train(
     ``link_input`` must be loaded in ``con`` (:func:`load_input`); ``n`` is its row count.
     """
     base = splink_settings(comparisons)
-    linker = new_linker(con, base)
     training: dict[str, Any] = {"records": n, "sessions": []}
     checks: list[str] = []
+    extra_rules = extra_blocking_rules(con, n, comparisons)
+    training["extra_blocking_rules"] = extra_rules
+    base["blocking_rules_to_generate_predictions"] += [
+        {"blocking_rule": r, "sql_dialect": "duckdb"} for r in extra_rules
+    ]
+    linker = new_linker(con, base)
     lam = _estimate_lambda(linker, n, checks)
     base["probability_two_random_records_match"] = lam
     training["probability_two_random_records_match"] = lam
@@ -122,7 +138,7 @@ def train(
     linker.training.estimate_u_using_random_sampling(
         max_pairs=min(cfg.u_max_pairs, max(1000, n * (n - 1) // 2)), seed=cfg.seed
     )
-    with_u = linker.misc.save_model_to_json()
+    with_u = con.saved(linker)
     names = [c.name for c in comparisons]
     estimates: dict[str, list[list[float]]] = {name: [] for name in names}
     for block in TRAINING_BLOCKS:
@@ -141,7 +157,7 @@ def train(
             block.rule,
             max_pairs=float(cfg.em_max_pairs) if pairs > cfg.em_max_pairs else None,
         )
-        learned = _levels_m(em.misc.save_model_to_json(), names)
+        learned = _levels_m(con.saved(em), names)
         session["used"] = True
         session["kept"], session["rejected"] = [], {}
         for c in trains:

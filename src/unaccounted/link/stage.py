@@ -48,8 +48,6 @@ class LinkReport:
 def run_link(ws: Workspace, progress: Progress | None = None) -> LinkReport:
     """Link every current record; see the module doc."""
     cfg = ws.settings.link
-    if cfg.engine != "duckdb":
-        raise InputError("link.engine = 'spark' is not available yet in this version; use 'duckdb'")
     t0 = time.perf_counter()
     with ws.store() as store:
         try:
