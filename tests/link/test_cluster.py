@@ -50,12 +50,9 @@ def test_merge_order_is_best_average_first() -> None:
 
 def test_one_listing_source_with_two_birth_days_is_two_people() -> None:
     groups = np.array([0, 0, 0, 1])
-    found = conflicts_by_source(
-        groups,
-        ["mod", "mod", "obits", "mod"],
-        ["1990-01-01", "1985-05-05", "1985-05-05", None],
-        [True, True, False, True],
-    )
+    # sources: 0 = a ministry list, 1 = obituaries; birth days: 0 = 1990-01-01,
+    # 1 = 1985-05-05, -1 = unknown
+    found = conflicts_by_source(groups, [0, 0, 1, 0], [0, 1, 1, -1], [True, True, False, True])
     assert found == {(0, 1)}
 
 

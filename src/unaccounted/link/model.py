@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -140,6 +141,7 @@ def train(
         em.training.estimate_parameters_using_expectation_maximisation(
             block.rule,
             max_pairs=float(cfg.em_max_pairs) if pairs > cfg.em_max_pairs else None,
+            estimate_without_term_frequencies=True,
         )
         learned = _levels_m(em.misc.save_model_to_json(), names)
         session["used"] = True
@@ -181,14 +183,29 @@ def train(
     return model
 
 
+#: Near-certain matches: same surname, given name, patronymic and birth day.
+LAMBDA_RULE = (
+    "l.surname_key = r.surname_key AND l.given_key = r.given_key"
+    " AND l.patronymic_key = r.patronymic_key AND l.birth_day = r.birth_day"
+)
+
+
+def input_columns(comparisons: list[Comparison]) -> list[str]:
+    """The link input columns Splink reads: the unique id, every column a comparison,
+    a prediction rule, a training block or the λ rule names. Other columns (record ids,
+    source kinds) need not be copied into Splink's tables."""
+    rules = " ".join([*PREDICTION_RULES, *(b.rule for b in TRAINING_BLOCKS), LAMBDA_RULE])
+    named = dict.fromkeys(["unique_id", *(c for comp in comparisons for c in comp.columns)])
+    named.update(dict.fromkeys(re.findall(r"\b[lr]\.(\w+)", rules)))
+    return list(named)
+
+
 def _estimate_lambda(linker: Any, n: int, checks: list[str]) -> float:
     """λ from near-certain rules (same surname, given name, patronymic and birth day)."""
-    rule = (
-        "l.surname_key = r.surname_key AND l.given_key = r.given_key"
-        " AND l.patronymic_key = r.patronymic_key AND l.birth_day = r.birth_day"
-    )
     try:
-        linker.training.estimate_probability_two_random_records_match([rule], recall=0.3)
+        linker.training.estimate_probability_two_random_records_match(
+            [LAMBDA_RULE], recall=0.3
+        )
         lam = float(linker._settings_obj._probability_two_random_records_match)
     except Exception as exc:  # too few records for the rule to find anything
         checks.append(f"λ could not be estimated ({exc}); using {DEFAULT_LAMBDA}")
