@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -237,19 +238,27 @@ def cluster(
     first = order[np.minimum(starts, n - 1)]
     take = whole[groups]
     labels[take] = first[groups[take]]
-    # Mixed groups: constrained average linkage, one group at a time.
+    # Mixed groups: constrained average linkage, one group at a time; SciPy's when every
+    # pair of the group is scored and no reviewer joined two of its records.
     todo = messy & (sizes >= 2)
     if not todo.any():
         return labels
+    for a, _ in constraints.must:
+        todo[groups[a]] = False
+    done = _average_linkage_scored(
+        groups, order, starts, sizes, todo, (pl, pr, pp), cannot, threshold, labels
+    )
+    todo &= ~done
+    must_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for a, b in constraints.must:
+        must_by[int(groups[a])].append((a, b))
+        todo[groups[a]] = messy[groups[a]]
     sel = todo[pg]
     grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
     for g, a, b, p in zip(
         pg[sel].tolist(), pl[sel].tolist(), pr[sel].tolist(), pp[sel].tolist(), strict=True
     ):
         grouped[g].append((a, b, p))
-    must_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for a, b in constraints.must:
-        must_by[int(groups[a])].append((a, b))
     cannot_by: dict[int, set[tuple[int, int]]] = defaultdict(set)
     for a, b in cannot.tolist():
         cannot_by[int(groups[a])].add((a, b))
@@ -260,6 +269,76 @@ def cluster(
         for m, r in chosen.items():
             labels[m] = r
     return labels
+
+
+#: Distance of a cannot-link pair: any average over a group's pairs that includes it
+#: stays far above every merge threshold (distances are 1 - probability, at most 1).
+_APART = 1e9
+
+
+def _average_linkage_scored(
+    groups: IntArray,
+    order: IntArray,
+    starts: IntArray,
+    sizes: IntArray,
+    todo: npt.NDArray[np.bool_],
+    scored: tuple[IntArray, IntArray, FloatArray],
+    cannot: IntArray,
+    threshold: float,
+    labels: IntArray,
+) -> npt.NDArray[np.bool_]:
+    """Average linkage (UPGMA, ``scipy.cluster.hierarchy``) of the ``todo`` groups whose
+    every pair is scored, cut where the best average probability falls below
+    ``threshold``; a cannot-link pair is kept apart by a huge distance. Writes ``labels``
+    (each cluster's smallest record) and returns which groups it clustered."""
+    n_groups = len(sizes)
+    left, right, prob = scored
+    sel = todo[groups[left]]
+    left, right, prob = left[sel], right[sel], prob[sel]
+    position = np.empty(len(groups), np.int64)
+    position[order] = np.arange(len(groups)) - starts[groups[order]]
+    # offset of each todo group's condensed distance vector in one long vector
+    length = np.where(todo, sizes * (sizes - 1) // 2, 0)
+    offset = np.concatenate([[0], np.cumsum(length)])
+
+    def index(a: IntArray, b: IntArray) -> IntArray:
+        i, j = np.minimum(position[a], position[b]), np.maximum(position[a], position[b])
+        k = sizes[groups[a]]
+        found: IntArray = offset[groups[a]] + k * i - i * (i + 1) // 2 + (j - i - 1)
+        return found
+
+    distance = np.full(int(offset[-1]), np.nan)
+    distance[index(left, right)] = 1.0 - prob
+    apart = cannot[todo[groups[cannot[:, 0]]]]
+    distance[index(apart[:, 0], apart[:, 1])] = _APART
+    gaps: list[int] = (
+        np.add.reduceat(np.isnan(distance), offset[:-1][todo]).tolist() if offset[-1] else []
+    )
+    done = np.zeros(n_groups, bool)
+    cut = 1.0 - threshold + 1e-12
+    for g, gap in zip(np.flatnonzero(todo).tolist(), gaps, strict=True):
+        if gap:
+            continue  # a pair was not scored: the general average linkage handles it
+        done[g] = True
+        members = order[starts[g] : starts[g] + sizes[g]]
+        tree = linkage(distance[offset[g] : offset[g + 1]], method="average")
+        labels[members] = members[_cut(tree, len(members), cut)]
+    return done
+
+
+def _cut(tree: FloatArray, k: int, cut: float) -> IntArray:
+    """For each of ``k`` leaves, the position of the first leaf of its cluster once the
+    merges of ``tree`` (a SciPy linkage, by rising distance) up to ``cut`` are made."""
+    merges = int(np.searchsorted(tree[:, 2], cut, side="right"))
+    up = np.arange(2 * k - 1)
+    joined = tree[:merges, :2].astype(np.int64)
+    up[joined[:, 0]] = up[joined[:, 1]] = k + np.arange(merges)
+    for _ in range(max(merges, 1).bit_length()):
+        up = up[up]  # pointer jumping: every node to its top merge
+    root = up[:k]
+    _, first, which = np.unique(root, return_index=True, return_inverse=True)
+    found: IntArray = first[which]
+    return found
 
 
 def conflicts_by_source(

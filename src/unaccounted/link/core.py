@@ -28,7 +28,6 @@ import pyarrow.compute as pc
 from unaccounted.link import cluster as cl
 from unaccounted.link.comparisons import Comparison, standard_comparisons
 from unaccounted.link.model import (
-    INPUT_TABLE,
     TrainedModel,
     input_columns,
     load_input,

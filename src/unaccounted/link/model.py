@@ -203,9 +203,7 @@ def input_columns(comparisons: list[Comparison]) -> list[str]:
 def _estimate_lambda(linker: Any, n: int, checks: list[str]) -> float:
     """λ from near-certain rules (same surname, given name, patronymic and birth day)."""
     try:
-        linker.training.estimate_probability_two_random_records_match(
-            [LAMBDA_RULE], recall=0.3
-        )
+        linker.training.estimate_probability_two_random_records_match([LAMBDA_RULE], recall=0.3)
         lam = float(linker._settings_obj._probability_two_random_records_match)
     except Exception as exc:  # too few records for the rule to find anything
         checks.append(f"λ could not be estimated ({exc}); using {DEFAULT_LAMBDA}")
