@@ -114,6 +114,7 @@ def run(folder):
 NORMALIZE = """
 def run(root):
     from pathlib import Path
+    from unaccounted.normalize.stage import run_normalize
     from unaccounted.workspace import Workspace
     return {"records": run_normalize(Workspace.open(Path(root))).records}
 """
