@@ -87,6 +87,10 @@ def link_records(
         model = train(con, n, comparisons, cfg) if n >= 2 else TrainedModel({}, {}, [])
         clock.lap("train")
         tick(1, 4)
+        # Scored pairs need no row order (they are sorted when the passes are merged), and
+        # without it DuckDB writes large results with less memory. Training keeps the
+        # order: Splink's seeded sampling depends on it.
+        con.execute("SET preserve_insertion_order = false")
         first = _predict(con, model.settings, min(cfg.candidate_threshold, cfg.review_low))
         clock.lap("predict")
         tick(2, 4)
