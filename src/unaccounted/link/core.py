@@ -32,6 +32,7 @@ from unaccounted.link.model import (
     input_columns,
     load_input,
     new_linker,
+    release,
     train,
 )
 from unaccounted.settings import LinkSettings
@@ -175,7 +176,7 @@ def _predict(
     linker = new_linker(con, settings)
     sdf = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     out = _select(con, sdf, settings)
-    sdf.drop_table_from_database_and_remove_from_cache()
+    release(linker)
     return out
 
 
@@ -226,7 +227,7 @@ def _score_groups(
     )
     sdf = linker.inference.predict(warning_mode="never")
     out = _select(con, sdf, settings)
-    sdf.drop_table_from_database_and_remove_from_cache()
+    release(linker)
     con.execute("DROP TABLE link_group_pairs")
     return out
 

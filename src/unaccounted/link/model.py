@@ -91,6 +91,11 @@ def new_linker(
     return Linker(df, copy.deepcopy(settings), log_level=logging.WARNING)
 
 
+def release(linker: Any) -> None:
+    """Drop the scratch tables ``linker`` made (term frequencies, pairs), freeing memory."""
+    linker.table_management.delete_tables_created_by_splink_from_db()
+
+
 def block_pair_count(con: duckdb.DuckDBPyConnection, block: TrainingBlock) -> int:
     """Pairs a training block would compare: Σ n(n-1)/2 over its keys."""
     keys = ", ".join(block.columns)
@@ -117,6 +122,7 @@ def train(
     training: dict[str, Any] = {"records": n, "sessions": []}
     checks: list[str] = []
     lam = _estimate_lambda(linker, n, checks)
+    release(linker)
     base["probability_two_random_records_match"] = lam
     training["probability_two_random_records_match"] = lam
     linker = new_linker(con, base)
@@ -124,6 +130,7 @@ def train(
         max_pairs=min(cfg.u_max_pairs, max(1000, n * (n - 1) // 2)), seed=cfg.seed
     )
     with_u = linker.misc.save_model_to_json()
+    release(linker)
     names = [c.name for c in comparisons]
     estimates: dict[str, list[list[float]]] = {name: [] for name in names}
     for block in TRAINING_BLOCKS:
@@ -144,6 +151,7 @@ def train(
             estimate_without_term_frequencies=True,
         )
         learned = _levels_m(em.misc.save_model_to_json(), names)
+        release(em)
         session["used"] = True
         session["kept"], session["rejected"] = [], {}
         for c in trains:
