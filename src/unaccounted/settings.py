@@ -126,7 +126,7 @@ class LinkSettings(_Section):
         1_000_000, ge=1000, description="Random record pairs sampled to estimate u values."
     )
     em_max_pairs: int = Field(
-        1_000_000,
+        250_000,
         ge=1000,
         description="Most blocked pairs one expectation-maximisation session trains on.",
     )

@@ -11,6 +11,7 @@ from unaccounted.link.cluster import (
     candidate_groups,
     cluster,
     conflicts_by_source,
+    pairs_within,
 )
 
 
@@ -50,12 +51,9 @@ def test_merge_order_is_best_average_first() -> None:
 
 def test_one_listing_source_with_two_birth_days_is_two_people() -> None:
     groups = np.array([0, 0, 0, 1])
-    found = conflicts_by_source(
-        groups,
-        ["mod", "mod", "obits", "mod"],
-        ["1990-01-01", "1985-05-05", "1985-05-05", None],
-        [True, True, False, True],
-    )
+    # sources: 0 = a ministry list, 1 = obituaries; birth days: 0 = 1990-01-01,
+    # 1 = 1985-05-05, -1 = unknown
+    found = conflicts_by_source(groups, [0, 0, 1, 0], [0, 1, 1, -1], [True, True, False, True])
     assert found == {(0, 1)}
 
 
@@ -66,3 +64,55 @@ def test_a_group_too_large_to_score_is_split_at_stronger_links() -> None:
     # 4 records are 6 pairs, more than 3: split at 0.5 into {0,1} and {2,3}
     split = candidate_groups(4, scored, 0.3, [], max_pairs=3).tolist()
     assert split[0] == split[1] != split[2] == split[3]
+
+
+def test_pairs_within_lists_every_pair_of_the_chosen_groups_once() -> None:
+    groups = np.array([2, 0, 2, 1, 2, 0])
+    left, right = pairs_within(groups, np.array([True, False, True]))
+    assert sorted(zip(left.tolist(), right.tolist(), strict=True)) == [
+        (0, 2), (0, 4), (1, 5), (2, 4),
+    ]  # fmt: skip
+    empty = pairs_within(groups, np.zeros(3, bool))
+    assert len(empty[0]) == len(empty[1]) == 0
+
+
+def test_a_group_whose_pairs_all_reach_the_threshold_is_one_person() -> None:
+    # group 0 = records 0, 2, 3 (all pairs ≥ 0.5); group 1 = records 1, 4 (one pair 0.4)
+    groups = np.array([0, 1, 0, 0, 1])
+    scored = pairs((0, 2, 0.9), (2, 3, 0.6), (0, 3, 0.5), (1, 4, 0.4))
+    assert cluster(5, groups, scored, 0.5, Constraints()).tolist() == [0, 1, 0, 0, 4]
+    # a cannot-link inside the group sends it through average linkage instead
+    split = Constraints()
+    split.add_cannot(3, 0)
+    assert cluster(5, groups, scored, 0.5, split).tolist() == [0, 1, 0, 3, 4]
+
+
+def test_clusters_are_those_of_average_linkage_on_every_group() -> None:
+    rng = np.random.default_rng(7)
+    n = 400
+    groups = rng.integers(0, 90, n)
+    left, right = pairs_within(groups, np.ones(90, bool))
+    # most groups have only strong pairs (one person), some a weak pair or a conflict
+    prob = np.where(rng.random(len(left)) < 0.97, 0.6 + 0.4 * rng.random(len(left)), 0.05)
+    constraints = Constraints()
+    for a, b in zip(left[::41].tolist(), right[::41].tolist(), strict=True):
+        constraints.add_cannot(a, b)
+    labels = cluster(n, groups, Pairs(left, right, prob), 0.5, constraints)
+    expected: dict[int, int] = {}
+    for g in np.unique(groups).tolist():
+        members = np.flatnonzero(groups == g).tolist()
+        inside = groups[left] == g
+        triples = list(zip(left[inside].tolist(), right[inside].tolist(),
+                           prob[inside].tolist(), strict=True))  # fmt: skip
+        cannot = {c for c in constraints.cannot if groups[c[0]] == g}
+        expected.update(average_linkage(members, triples, 0.5, [], cannot))
+    assert partition(labels.tolist()) == partition([expected[i] for i in range(n)])
+    whole = [g for g in np.unique(groups).tolist() if len(set(labels[groups == g])) == 1]
+    assert 0 < len(whole) < 90  # both kinds of group occur
+
+
+def partition(labels: list[int]) -> set[frozenset[int]]:
+    members: dict[int, set[int]] = {}
+    for i, label in enumerate(labels):
+        members.setdefault(label, set()).add(i)
+    return {frozenset(m) for m in members.values()}

@@ -47,3 +47,19 @@ def test_training_blocks_start_with_the_least_shared_field() -> None:
     # the surname sound + initial alone makes 211 million pairs in a million records: every
     # rule on it adds one more field
     assert all("AND" in rule for rule in PREDICTION_RULES if rule.startswith("l.name_block"))
+
+
+def test_only_the_columns_splink_reads_are_copied_into_it() -> None:
+    from unaccounted.link.comparisons import standard_comparisons
+    from unaccounted.link.model import input_columns
+
+    columns = input_columns(standard_comparisons(("email",)))
+    assert columns[0] == "unique_id"
+    assert set(columns) == {
+        "unique_id", "surname_key", "surname_phonetic", "given_key", "given_candidates",
+        "given_initial", "patronymic_key", "patronymic_initial", "birth_lo", "birth_hi",
+        "birth_precision", "event_lo", "event_hi", "unit_key", "unit_class_key",
+        "unit_number", "unit_vch", "region", "settlement", "email", "name_block",
+        "birth_year_lo", "birth_year_hi", "birth_day", "birth_year",
+    }  # fmt: skip
+    assert len(columns) == len(set(columns))

@@ -78,7 +78,11 @@ def test_spark_scores_the_same_pairs_at_the_same_levels(both: dict[str, LinkResu
     # Same blocking, same comparison levels for every pair (the SQL is transpiled, not
     # rewritten by hand): the two engines agree on every comparison of every pair.
     assert keyed(both["spark"]) == keyed(both["duckdb"])
-    assert both["spark"].facts == both["duckdb"].facts
+
+    def counts(r: LinkResult) -> dict[str, object]:
+        return {k: v for k, v in r.facts.items() if k != "cpu_seconds"}  # timings differ
+
+    assert counts(both["spark"]) == counts(both["duckdb"])
 
 
 def test_spark_learns_the_same_m_values_and_prior(both: dict[str, LinkResult]) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -94,8 +95,31 @@ def candidate_groups(
         edge = in_big[left] & (labels[left] == labels[right]) & (prob >= t)
         sub = components(n, left[edge], right[edge])
         labels = np.where(in_big, labels.max() + 1 + sub, labels)
-        labels = np.unique(labels, return_inverse=True)[1].astype(np.int64)
+        labels = (np.cumsum(np.bincount(labels) > 0) - 1)[labels]  # dense again
     return labels
+
+
+def pairs_within(groups: IntArray, chosen: npt.NDArray[np.bool_]) -> tuple[IntArray, IntArray]:
+    """Every pair ``(a, b)``, ``a < b``, of records in one group that ``chosen`` selects."""
+    rows = np.flatnonzero(chosen[groups]) if len(chosen) else np.zeros(0, np.int64)
+    rows = rows[np.argsort(groups[rows], kind="stable")]
+    return _pairs_in_runs(rows, groups[rows])
+
+
+def _pairs_in_runs(rows: IntArray, run: IntArray) -> tuple[IntArray, IntArray]:
+    """Pairs of ``rows`` in one run of equal ``run`` values (``run`` is sorted)."""
+    left: list[IntArray] = [np.zeros(0, np.int64)]
+    right: list[IntArray] = [np.zeros(0, np.int64)]
+    step = 1
+    while step < len(rows):
+        same = run[:-step] == run[step:]
+        if not same.any():
+            break
+        left.append(rows[:-step][same])
+        right.append(rows[step:][same])
+        step += 1
+    a, b = np.concatenate(left), np.concatenate(right)
+    return np.minimum(a, b), np.maximum(a, b)
 
 
 def average_linkage(
@@ -187,34 +211,59 @@ def cluster(
     threshold: float,
     constraints: Constraints,
 ) -> IntArray:
-    """A cluster label (a record index) for each of ``n`` records."""
+    """A cluster label (a record index) for each of ``n`` records.
+
+    A group whose scored pairs all reach ``threshold`` and that holds no cannot-link
+    constraint becomes one cluster whatever the merge order (every average of its pairs
+    reaches the threshold), so such groups are labelled at once, with NumPy; only the
+    other groups run :func:`average_linkage`.
+    """
     labels = np.arange(n, dtype=np.int64)
     if n == 0:
         return labels
+    n_groups = int(groups.max()) + 1
+    sizes = np.bincount(groups, minlength=n_groups)
+    inside = groups[pairs.left] == groups[pairs.right]
+    pl, pr, pp = pairs.left[inside], pairs.right[inside], pairs.probability[inside]
+    pg = groups[pl]
+    messy = np.zeros(n_groups, bool)
+    messy[pg[pp < threshold]] = True
+    cannot = np.array(sorted(constraints.cannot), np.int64).reshape(-1, 2)
+    cannot = cannot[groups[cannot[:, 0]] == groups[cannot[:, 1]]]
+    messy[groups[cannot[:, 0]]] = True
+    # Whole groups: every member takes the group's first (smallest) record index.
+    whole = ~messy & (sizes >= 2)
     order = np.argsort(groups, kind="stable")
-    bounds = np.flatnonzero(np.diff(groups[order])) + 1
-    by_group = {int(groups[g[0]]): g.tolist() for g in np.split(order, bounds)}
-    pair_group = groups[pairs.left]
-    same = pair_group == groups[pairs.right]
-    grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
-    for g, a, b, p in zip(
-        pair_group[same].tolist(),
-        pairs.left[same].tolist(),
-        pairs.right[same].tolist(),
-        pairs.probability[same].tolist(),
-        strict=True,
-    ):
-        grouped[g].append((a, b, p))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    first = order[np.minimum(starts, n - 1)]
+    take = whole[groups]
+    labels[take] = first[groups[take]]
+    # Mixed groups: constrained average linkage, one group at a time; SciPy's when every
+    # pair of the group is scored and no reviewer joined two of its records.
+    todo = messy & (sizes >= 2)
+    if not todo.any():
+        return labels
+    for a, _ in constraints.must:
+        todo[groups[a]] = False
+    done = _average_linkage_scored(
+        groups, order, starts, sizes, todo, (pl, pr, pp), cannot, threshold, labels
+    )
+    todo &= ~done
     must_by: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for a, b in constraints.must:
         must_by[int(groups[a])].append((a, b))
+        todo[groups[a]] = messy[groups[a]]
+    sel = todo[pg]
+    grouped: dict[int, list[tuple[int, int, float]]] = defaultdict(list)
+    for g, a, b, p in zip(
+        pg[sel].tolist(), pl[sel].tolist(), pr[sel].tolist(), pp[sel].tolist(), strict=True
+    ):
+        grouped[g].append((a, b, p))
     cannot_by: dict[int, set[tuple[int, int]]] = defaultdict(set)
-    for a, b in constraints.cannot:
-        if groups[a] == groups[b]:
-            cannot_by[int(groups[a])].add((a, b))
-    for g, members in by_group.items():
-        if len(members) < 2:
-            continue
+    for a, b in cannot.tolist():
+        cannot_by[int(groups[a])].add((a, b))
+    for g in np.flatnonzero(todo).tolist():
+        members = order[starts[g] : starts[g] + sizes[g]].tolist()
         chosen = average_linkage(members, grouped.get(g, []), threshold,
                                  must_by.get(g, []), cannot_by.get(g, set()))  # fmt: skip
         for m, r in chosen.items():
@@ -222,21 +271,97 @@ def cluster(
     return labels
 
 
+#: Distance of a cannot-link pair: any average over a group's pairs that includes it
+#: stays far above every merge threshold (distances are 1 - probability, at most 1).
+_APART = 1e9
+
+
+def _average_linkage_scored(
+    groups: IntArray,
+    order: IntArray,
+    starts: IntArray,
+    sizes: IntArray,
+    todo: npt.NDArray[np.bool_],
+    scored: tuple[IntArray, IntArray, FloatArray],
+    cannot: IntArray,
+    threshold: float,
+    labels: IntArray,
+) -> npt.NDArray[np.bool_]:
+    """Average linkage (UPGMA, ``scipy.cluster.hierarchy``) of the ``todo`` groups whose
+    every pair is scored, cut where the best average probability falls below
+    ``threshold``; a cannot-link pair is kept apart by a huge distance. Writes ``labels``
+    (each cluster's smallest record) and returns which groups it clustered."""
+    n_groups = len(sizes)
+    left, right, prob = scored
+    sel = todo[groups[left]]
+    left, right, prob = left[sel], right[sel], prob[sel]
+    position = np.empty(len(groups), np.int64)
+    position[order] = np.arange(len(groups)) - starts[groups[order]]
+    # offset of each todo group's condensed distance vector in one long vector
+    length = np.where(todo, sizes * (sizes - 1) // 2, 0)
+    offset = np.concatenate([[0], np.cumsum(length)])
+
+    def index(a: IntArray, b: IntArray) -> IntArray:
+        i, j = np.minimum(position[a], position[b]), np.maximum(position[a], position[b])
+        k = sizes[groups[a]]
+        found: IntArray = offset[groups[a]] + k * i - i * (i + 1) // 2 + (j - i - 1)
+        return found
+
+    distance = np.full(int(offset[-1]), np.nan)
+    distance[index(left, right)] = 1.0 - prob
+    apart = cannot[todo[groups[cannot[:, 0]]]]
+    distance[index(apart[:, 0], apart[:, 1])] = _APART
+    gaps: list[int] = (
+        np.add.reduceat(np.isnan(distance), offset[:-1][todo]).tolist() if offset[-1] else []
+    )
+    done = np.zeros(n_groups, bool)
+    cut = 1.0 - threshold + 1e-12
+    for g, gap in zip(np.flatnonzero(todo).tolist(), gaps, strict=True):
+        if gap:
+            continue  # a pair was not scored: the general average linkage handles it
+        done[g] = True
+        members = order[starts[g] : starts[g] + sizes[g]]
+        tree = linkage(distance[offset[g] : offset[g + 1]], method="average")
+        labels[members] = members[_cut(tree, len(members), cut)]
+    return done
+
+
+def _cut(tree: FloatArray, k: int, cut: float) -> IntArray:
+    """For each of ``k`` leaves, the position of the first leaf of its cluster once the
+    merges of ``tree`` (a SciPy linkage, by rising distance) up to ``cut`` are made."""
+    merges = int(np.searchsorted(tree[:, 2], cut, side="right"))
+    up = np.arange(2 * k - 1)
+    joined = tree[:merges, :2].astype(np.int64)
+    up[joined[:, 0]] = up[joined[:, 1]] = k + np.arange(merges)
+    for _ in range(max(merges, 1).bit_length()):
+        up = up[up]  # pointer jumping: every node to its top merge
+    root = up[:k]
+    _, first, which = np.unique(root, return_index=True, return_inverse=True)
+    found: IntArray = first[which]
+    return found
+
+
 def conflicts_by_source(
-    groups: IntArray, source: list[str], birth_day: list[object], kinds_ok: list[bool]
+    groups: IntArray, source: npt.ArrayLike, birth_day: npt.ArrayLike, listing: npt.ArrayLike
 ) -> set[tuple[int, int]]:
-    """Cannot-link pairs: in one group, one listing source, different exact birth days."""
-    by: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for i, (g, s, ok) in enumerate(zip(groups.tolist(), source, kinds_ok, strict=True)):
-        if ok and birth_day[i] is not None:
-            by[(g, s)].append(i)
-    out: set[tuple[int, int]] = set()
-    for idx in by.values():
-        if len(idx) < 2 or len(idx) > 200:
-            continue
-        for x in range(len(idx)):
-            for y in range(x + 1, len(idx)):
-                a, b = idx[x], idx[y]
-                if birth_day[a] != birth_day[b]:
-                    out.add((min(a, b), max(a, b)))
-    return out
+    """Cannot-link pairs: in one group, one listing source, different exact birth days.
+
+    ``source`` and ``birth_day`` are integer codes per record (equal code, equal value;
+    a birth day code below 0 means the day is unknown); ``listing`` says whether the
+    record's source lists each person once. Buckets of one group and one source with
+    more than 200 such records are left alone (a source that repeats people).
+    """
+    src = np.asarray(source, np.int64)
+    day = np.asarray(birth_day, np.int64)
+    rows = np.flatnonzero(np.asarray(listing, bool) & (day >= 0))
+    if len(rows) < 2:
+        return set()
+    rows = rows[np.lexsort((rows, src[rows], groups[rows]))]
+    g, s = groups[rows], src[rows]
+    new = np.concatenate([[True], (g[1:] != g[:-1]) | (s[1:] != s[:-1])])
+    bucket = np.cumsum(new) - 1
+    size = np.bincount(bucket)
+    keep = (size[bucket] >= 2) & (size[bucket] <= 200)
+    a, b = _pairs_in_runs(rows[keep], bucket[keep])
+    differ = day[a] != day[b]
+    return set(zip(a[differ].tolist(), b[differ].tolist(), strict=True))

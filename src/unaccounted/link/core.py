@@ -29,7 +29,14 @@ import pyarrow.compute as pc
 from unaccounted.link import cluster as cl
 from unaccounted.link.comparisons import Comparison, standard_comparisons
 from unaccounted.link.engines import Engine, open_engine
-from unaccounted.link.model import TrainedModel, load_input, new_linker, train
+from unaccounted.link.model import (
+    TrainedModel,
+    input_columns,
+    load_input,
+    new_linker,
+    release,
+    train,
+)
 from unaccounted.settings import LinkSettings
 
 log = logging.getLogger(__name__)
@@ -37,8 +44,8 @@ log = logging.getLogger(__name__)
 #: Called with (step done, steps).
 Progress = Callable[[float, float], None]
 
-GROUP_COLUMN = "link_group"
-GROUPED_TABLE = "link_input_grouped"
+#: The second pass's pairs, handed to Splink as its blocked pairs.
+GROUP_PAIRS_TABLE = "link_group_pairs"
 
 
 @dataclass
@@ -75,41 +82,44 @@ def link_records(
     comparisons = standard_comparisons(extra_columns)
     n = table.num_rows
     seconds: dict[str, float] = {}
+    cpu: dict[str, float] = {}
     _quiet_splink()
     con = open_engine(cfg)
     try:
-        t = time.perf_counter()
-        load_input(con, table)
+        clock = _Clock(seconds, cpu)
+        wanted = set(input_columns(comparisons))
+        load_input(con, table.select([c for c in table.column_names if c in wanted]))
         tick(0, 4)
         model = train(con, n, comparisons, cfg) if n >= 2 else TrainedModel({}, {}, [])
-        seconds["train"] = time.perf_counter() - t
+        clock.lap("train")
         tick(1, 4)
-        t = time.perf_counter()
+        # Scored pairs need no row order (they are sorted when the passes are merged), and
+        # without it DuckDB writes large results with less memory. Training keeps the
+        # order: Splink's seeded sampling depends on it.
+        con.unordered()
         first = _predict(con, model.settings, min(cfg.candidate_threshold, cfg.review_low))
-        seconds["predict"] = time.perf_counter() - t
+        clock.lap("predict")
         tick(2, 4)
-        t = time.perf_counter()
         pairs1 = _pairs(first)
         groups = cl.candidate_groups(
             n, pairs1, cfg.candidate_threshold, judged.same, cfg.max_group_pairs
         )
-        second = _score_groups(con, table, model.settings, groups, cfg.max_group_pairs)
-        seconds["predict_groups"] = time.perf_counter() - t
+        second = _score_groups(con, model.settings, groups, cfg.max_group_pairs, scored=pairs1)
+        clock.lap("predict_groups")
         tick(3, 4)
-        t = time.perf_counter()
         scored = _union(first, second)
         pairs = _pairs(scored)
         constraints = cl.Constraints(must=list(judged.same))
         for a, b in judged.different:
             constraints.add_cannot(a, b)
-        kinds_ok = [k in cfg.conflict_kinds for k in table.column("src_kind").to_pylist()]
+        listing = pc.is_in(table.column("src_kind"), pa.array(cfg.conflict_kinds, pa.string()))
         conflicts = cl.conflicts_by_source(
-            groups, table.column("source_id").to_pylist(),
-            table.column("birth_day").to_pylist(), kinds_ok,
+            groups, _codes(table.column("source_id")), _codes(table.column("birth_day")),
+            pc.fill_null(listing, False).to_numpy(zero_copy_only=False),
         )  # fmt: skip
         constraints.cannot |= conflicts
         labels = cl.cluster(n, groups, pairs, cfg.match_threshold, constraints)
-        seconds["cluster"] = time.perf_counter() - t
+        clock.lap("cluster")
         tick(4, 4)
     finally:
         con.close()
@@ -117,11 +127,25 @@ def link_records(
         "records": n,
         "pairs_first_pass": first.num_rows,
         "pairs_in_groups": second.num_rows if second is not None else 0,
-        "candidate_groups": len(np.unique(groups)) if n else 0,
+        "candidate_groups": int(np.count_nonzero(np.bincount(groups))) if n else 0,
         "source_conflicts": len(conflicts) if n >= 2 else 0,
-        "clusters": len(np.unique(labels)) if n else 0,
+        "clusters": int(np.count_nonzero(labels == np.arange(n))),
+        "cpu_seconds": cpu,
     }
     return LinkResult(labels, scored, model, comparisons, seconds, facts)
+
+
+class _Clock:
+    """Wall-clock and CPU seconds (all threads of the process) of consecutive phases."""
+
+    def __init__(self, wall: dict[str, float], cpu: dict[str, float]) -> None:
+        self.wall, self.cpu = wall, cpu
+        self.t, self.c = time.perf_counter(), time.process_time()
+
+    def lap(self, phase: str) -> None:
+        t, c = time.perf_counter(), time.process_time()
+        self.wall[phase], self.cpu[phase] = t - self.t, c - self.c
+        self.t, self.c = t, c
 
 
 def _quiet_splink() -> None:
@@ -165,39 +189,61 @@ def _predict(con: Engine, settings: dict[str, Any], threshold: float) -> pa.Tabl
     linker = new_linker(con, settings)
     sdf = linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
     out = _select(con, sdf, settings)
-    sdf.drop_table_from_database_and_remove_from_cache()
+    release(linker)
     return out
 
 
 def _score_groups(
     con: Engine,
-    table: pa.Table,
     settings: dict[str, Any],
     groups: np.ndarray[Any, np.dtype[np.int64]],
     max_group_pairs: int,
+    *,
+    scored: cl.Pairs | None = None,
 ) -> pa.Table | None:
-    """Every pair inside candidate groups of ≥ 3 records (and ≤ ``max_group_pairs`` pairs)."""
+    """Every pair inside candidate groups of ≥ 3 records (and ≤ ``max_group_pairs`` pairs)
+    that is not among the ``scored`` pairs already.
+
+    The pairs are handed to Splink as its blocked pairs, so it compares just these and
+    reads only their records (term frequencies still come from the whole input).
+    """
     if not settings or len(groups) == 0:
         return None
     sizes = np.bincount(groups)
     pair_counts = sizes * (sizes - 1) // 2
     eligible = (sizes >= 3) & (pair_counts <= max_group_pairs)
-    member = eligible[groups]
-    if not member.any():
+    left, right = cl.pairs_within(groups, eligible)
+    if scored is not None and len(scored) and len(left):
+        known = np.sort(_row_key(scored.left, scored.right))
+        key = _row_key(left, right)
+        at = np.minimum(np.searchsorted(known, key), len(known) - 1)
+        new = known[at] != key
+        left, right = left[new], right[new]
+    if len(left) == 0:
         return None
-    # The group column is attached in Arrow (row i is record i), so no engine SQL is needed.
-    labels = pa.array(groups, pa.int64(), mask=~member)
-    con.load(table.append_column(GROUP_COLUMN, labels), GROUPED_TABLE)
+    blocked = pa.table({
+        "match_key": pa.array(np.zeros(len(left), dtype=np.int64)).cast(pa.string()),
+        "join_key_l": pa.array(left + 1), "join_key_r": pa.array(right + 1),
+    })  # fmt: skip
     settings = copy.deepcopy(settings)
-    settings["blocking_rules_to_generate_predictions"] = [
-        {"blocking_rule": f"l.{GROUP_COLUMN} = r.{GROUP_COLUMN}", "sql_dialect": "duckdb"}
-    ]
     settings["retain_matching_columns"] = True
-    linker = new_linker(con, settings, table=GROUPED_TABLE)
+    linker = new_linker(con, settings)
+    con.blocked_pairs(linker, blocked, GROUP_PAIRS_TABLE)
     sdf = linker.inference.predict(warning_mode="never")
     out = _select(con, sdf, settings)
-    sdf.drop_table_from_database_and_remove_from_cache()
+    release(linker)
+    con.drop(GROUP_PAIRS_TABLE)
     return out
+
+
+def _row_key(
+    left: np.ndarray[Any, np.dtype[np.int64]], right: np.ndarray[Any, np.dtype[np.int64]]
+) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """One int64 per unordered pair of row indices (below 2³¹)."""
+    key: np.ndarray[Any, np.dtype[np.int64]] = (np.minimum(left, right) << 32) | np.maximum(
+        left, right
+    )
+    return key
 
 
 def _empty_pairs() -> pa.Table:
@@ -210,21 +256,31 @@ def _empty_pairs() -> pa.Table:
 
 
 def _union(first: pa.Table, second: pa.Table | None) -> pa.Table:
-    """Both passes' pairs, each pair once."""
+    """Both passes' pairs, each pair once (the first pass's score), ordered by pair."""
     if second is None or second.num_rows == 0:
         return first
-    con = duckdb.connect()
-    try:
-        con.register("a", first)
-        con.register("b", second.cast(first.schema))
-        result: pa.Table = con.sql(
-            """SELECT * FROM a UNION ALL
-            SELECT b.* FROM b ANTI JOIN a USING (unique_id_l, unique_id_r)
-            ORDER BY unique_id_l, unique_id_r"""
-        ).to_arrow_table()
-        return result
-    finally:
-        con.close()
+    second = second.cast(first.schema)
+    key1, key2 = _pair_key(first), _pair_key(second)
+    known = np.sort(key1)
+    at = np.minimum(np.searchsorted(known, key2), len(known) - 1)
+    new = known[at] != key2
+    both = pa.concat_tables([first, second.filter(pa.array(new))])
+    keys = np.concatenate([key1, key2[new]])
+    return both.take(pa.array(np.argsort(keys, kind="stable")))
+
+
+def _pair_key(table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
+    left = table.column("unique_id_l").to_numpy().astype(np.int64)
+    return _row_key(left, table.column("unique_id_r").to_numpy().astype(np.int64))
+
+
+def _codes(column: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """An integer code per value (equal values, equal codes; missing values -1)."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    codes: np.ndarray[Any, np.dtype[np.int64]] = (
+        pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
+    )
+    return codes
 
 
 def _pairs(table: pa.Table) -> cl.Pairs:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,6 +85,11 @@ def new_linker(con: Engine, settings: dict[str, Any], table: str = INPUT_TABLE) 
     return con.linker(settings, table)
 
 
+def release(linker: Any) -> None:
+    """Drop the scratch tables ``linker`` made (term frequencies, pairs), freeing memory."""
+    linker.table_management.delete_tables_created_by_splink_from_db()
+
+
 def block_pair_count(con: Engine, block: TrainingBlock) -> int:
     """Pairs a training block would compare: Σ n(n-1)/2 over its keys."""
     keys = ", ".join(block.columns)
@@ -132,6 +138,7 @@ def train(
     ]
     linker = new_linker(con, base)
     lam = _estimate_lambda(linker, n, checks)
+    release(linker)
     base["probability_two_random_records_match"] = lam
     training["probability_two_random_records_match"] = lam
     linker = new_linker(con, base)
@@ -139,6 +146,7 @@ def train(
         max_pairs=min(cfg.u_max_pairs, max(1000, n * (n - 1) // 2)), seed=cfg.seed
     )
     with_u = con.saved(linker)
+    release(linker)
     names = [c.name for c in comparisons]
     estimates: dict[str, list[list[float]]] = {name: [] for name in names}
     for block in TRAINING_BLOCKS:
@@ -156,8 +164,10 @@ def train(
         em.training.estimate_parameters_using_expectation_maximisation(
             block.rule,
             max_pairs=float(cfg.em_max_pairs) if pairs > cfg.em_max_pairs else None,
+            estimate_without_term_frequencies=True,
         )
         learned = _levels_m(con.saved(em), names)
+        release(em)
         session["used"] = True
         session["kept"], session["rejected"] = [], {}
         for c in trains:
@@ -197,14 +207,27 @@ def train(
     return model
 
 
+#: Near-certain matches: same surname, given name, patronymic and birth day.
+LAMBDA_RULE = (
+    "l.surname_key = r.surname_key AND l.given_key = r.given_key"
+    " AND l.patronymic_key = r.patronymic_key AND l.birth_day = r.birth_day"
+)
+
+
+def input_columns(comparisons: list[Comparison]) -> list[str]:
+    """The link input columns Splink reads: the unique id, every column a comparison,
+    a prediction rule, a training block or the λ rule names. Other columns (record ids,
+    source kinds) need not be copied into Splink's tables."""
+    rules = " ".join([*PREDICTION_RULES, *(b.rule for b in TRAINING_BLOCKS), LAMBDA_RULE])
+    named = dict.fromkeys(["unique_id", *(c for comp in comparisons for c in comp.columns)])
+    named.update(dict.fromkeys(re.findall(r"\b[lr]\.(\w+)", rules)))
+    return list(named)
+
+
 def _estimate_lambda(linker: Any, n: int, checks: list[str]) -> float:
     """λ from near-certain rules (same surname, given name, patronymic and birth day)."""
-    rule = (
-        "l.surname_key = r.surname_key AND l.given_key = r.given_key"
-        " AND l.patronymic_key = r.patronymic_key AND l.birth_day = r.birth_day"
-    )
     try:
-        linker.training.estimate_probability_two_random_records_match([rule], recall=0.3)
+        linker.training.estimate_probability_two_random_records_match([LAMBDA_RULE], recall=0.3)
         lam = float(linker._settings_obj._probability_two_random_records_match)
     except Exception as exc:  # too few records for the rule to find anything
         checks.append(f"λ could not be estimated ({exc}); using {DEFAULT_LAMBDA}")
