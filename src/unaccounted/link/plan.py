@@ -76,9 +76,9 @@ def plan_run(
     if retrain:
         return Plan("full", True, "--retrain given")
     before = settings_that_matter(json.loads(last["link_settings"]))
-    if before != settings_that_matter(cfg.model_dump()):
-        changed = sorted(k for k in before.keys() | cfg.model_dump().keys()
-                         if before.get(k) != cfg.model_dump().get(k))  # fmt: skip
+    now = settings_that_matter(cfg.model_dump())
+    if before != now:
+        changed = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
         return Plan("full", True, "[link] settings changed since the last run: "
                     + ", ".join(changed))  # fmt: skip
     trained_on = int(json.loads(last["training"]).get("records", 0))

@@ -99,7 +99,7 @@ def kept_pairs(store: Store, run_id: int, keys: pa.Table) -> pa.Table:
     """
     store.con.register("link_keys", keys)
     try:
-        return store.con.execute(
+        return store.con.sql(
             """SELECT least(a.unique_id, b.unique_id) AS unique_id_l,
                 greatest(a.unique_id, b.unique_id) AS unique_id_r,
                 q.match_weight, q.match_probability, q.levels
@@ -108,7 +108,7 @@ def kept_pairs(store: Store, run_id: int, keys: pa.Table) -> pa.Table:
             JOIN link_keys b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
             WHERE q.run_id = ? AND NOT a.link_new AND NOT b.link_new
             ORDER BY unique_id_l, unique_id_r""",
-            [run_id],
+            params=[run_id],
         ).to_arrow_table()
     finally:
         store.con.unregister("link_keys")
