@@ -10,6 +10,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
@@ -17,7 +18,7 @@ from unaccounted.cli import app
 from unaccounted.ingest.folders import source_names
 from unaccounted.link import cluster as cl
 from unaccounted.link.core import _predict
-from unaccounted.link.incremental import only_new_rules, touched_groups
+from unaccounted.link.incremental import first_pass_mask, only_new_rules, touched_groups
 from unaccounted.link.judgements import judge, withdraw
 from unaccounted.link.model import load_input
 from unaccounted.link.plan import Changes, Plan, plan_run
@@ -336,3 +337,13 @@ def test_prediction_rules_are_limited_to_pairs_with_a_new_record() -> None:
         {"blocking_rule": "(l.a = r.a OR l.b = r.b) AND (l.link_new OR r.link_new)",
          "sql_dialect": "duckdb"}
     ]  # fmt: skip
+
+
+def test_kept_pairs_are_group_edges_only_when_a_prediction_rule_finds_them() -> None:
+    con = duckdb.connect()
+    load_input(con, pa.table({"unique_id": [1, 2, 3, 4], "a": ["x", "x", "y", None]}))
+    pairs = pa.table({"unique_id_l": [1, 1, 3], "unique_id_r": [2, 3, 4]})
+    settings = {"blocking_rules_to_generate_predictions": [{"blocking_rule": "l.a = r.a"}]}
+    # 1–2 share a; 1–3 differ; 3–4 compare with a missing value: not found
+    assert first_pass_mask(con, pairs, settings).to_pylist() == [True, False, False]
+    con.close()

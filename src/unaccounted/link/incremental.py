@@ -8,8 +8,8 @@ and the saved model. Then:
 1. pass 1 scores only candidate pairs that involve a new record (the prediction
    blocking rules, each with ``l.link_new OR r.link_new`` added): new × existing and
    new × new;
-2. candidate groups are formed from the kept and the new pairs (and "same person"
-   judgements) exactly as a full run forms them;
+2. candidate groups are formed exactly as a full run forms them: from the pass-1 pairs
+   (new, and kept ones that a prediction rule finds) and "same person" judgements;
 3. pass 2 scores every pair inside each group (of three or more, up to
    ``link.max_group_pairs`` pairs) that has a pair not yet scored — the groups new
    records (or new judgements) touched; the other groups' pairs are all kept;
@@ -42,7 +42,7 @@ from unaccounted.link.core import (
     _score_groups,
     _union,
 )
-from unaccounted.link.model import TrainedModel, load_input
+from unaccounted.link.model import INPUT_TABLE, TrainedModel, load_input
 from unaccounted.settings import LinkSettings
 
 #: Column of the link input that marks new or changed records inside Splink's database.
@@ -57,6 +57,32 @@ def only_new_rules(settings: dict[str, Any]) -> dict[str, Any]:
         for r in settings["blocking_rules_to_generate_predictions"]
     ]
     return out
+
+
+def first_pass_mask(
+    con: duckdb.DuckDBPyConnection, pairs: pa.Table, settings: dict[str, Any]
+) -> pa.Array:
+    """Which of ``pairs`` a prediction blocking rule of ``settings`` finds (pass 1), over
+    the link input loaded in ``con``."""
+    rules = " OR ".join(
+        f"({r['blocking_rule']})" for r in settings["blocking_rules_to_generate_predictions"]
+    )
+    ids = pa.table({
+        "i": pa.array(np.arange(pairs.num_rows, dtype=np.int64)),
+        "unique_id_l": pairs.column("unique_id_l"), "unique_id_r": pairs.column("unique_id_r"),
+    })  # fmt: skip
+    con.register("link_pairs_ids", ids)
+    try:
+        hit = con.sql(
+            f"""SELECT coalesce({rules}, false) AS hit FROM link_pairs_ids k
+            JOIN {INPUT_TABLE} l ON l.unique_id = k.unique_id_l
+            JOIN {INPUT_TABLE} r ON r.unique_id = k.unique_id_r
+            ORDER BY k.i"""
+        ).to_arrow_table()
+    finally:
+        con.unregister("link_pairs_ids")
+    mask: pa.Array = hit.column("hit").combine_chunks()
+    return mask
 
 
 def touched_groups(
@@ -121,8 +147,15 @@ def link_incremental(
         t = time.perf_counter()
         known = _union(first, kept.cast(first.schema))
         pairs = _pairs(known)
+        # candidate groups come from pass-1 pairs only, as in a full run: a kept pass-2
+        # pair (scored only because its records shared a group then) is no edge
+        edges = pairs
+        if kept.num_rows and model.settings:
+            ensure_loaded()
+            edges = _pairs(_union(first, kept.filter(first_pass_mask(con, kept, model.settings))
+                                  .cast(first.schema)))  # fmt: skip
         groups = cl.candidate_groups(
-            n, pairs, cfg.candidate_threshold, judged.same, cfg.max_group_pairs
+            n, edges, cfg.candidate_threshold, judged.same, cfg.max_group_pairs
         )
         touched, n_touched = touched_groups(groups, pairs, cfg.max_group_pairs)
         second = None
