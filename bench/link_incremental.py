@@ -162,7 +162,7 @@ def main() -> None:
                 [("incremental", "incremental"), ("full_retrained", "retrain"),
                  ("full_saved_model", "full")]}  # fmt: skip
     inc = runs["incremental"]["clusters"]
-    for name, run in runs.items():
+    for run in runs.values():
         clusters = run.pop("clusters")
         run["clusters_differing_from_incremental"] = len(clusters - inc)
     result["runs"] = runs
