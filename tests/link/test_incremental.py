@@ -148,6 +148,29 @@ def test_an_incremental_run_scores_only_pairs_with_new_records(
 
 
 @pytest.mark.slow
+def test_judgements_made_before_new_records_arrive_are_honoured(grown_ws: Workspace) -> None:
+    # the records of the first run are linked; judge some of them, then link the new ones
+    ws = grown_ws
+    before = persons(ws)
+    by: dict[str, list[Key]] = {}
+    for key, pid in sorted(before.items()):
+        by.setdefault(pid, []).append(key)
+    a, b = next(keys for keys in by.values() if len(keys) == 2)
+    c, d = [keys[0] for keys in by.values() if len(keys) == 1][:2]
+    judge(ws, f"{a[0]}:{a[1]}", f"{b[0]}:{b[1]}", "different")
+    judge(ws, f"{c[0]}:{c[1]}", f"{d[0]}:{d[1]}", "same")
+
+    report = run_link(ws)
+
+    assert report.mode == "incremental"  # new records arrived; judgements changed too
+    assert report.judgements == 2
+    now = persons(ws)
+    assert now[a] != now[b]
+    assert now[c] == now[d]
+    assert (report.merges, report.splits) == (1, 1)
+
+
+@pytest.mark.slow
 def test_incremental_clusters_equal_a_full_rerun(grown: Path, tmp_path: Path) -> None:
     runs = {}
     for name, kwargs in [("incremental", {}), ("full", {"full": True}),

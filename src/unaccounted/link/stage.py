@@ -20,13 +20,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from unaccounted.errors import InputError
 from unaccounted.link.core import Judged, LinkResult, _empty_pairs, link_records
 from unaccounted.link.incremental import link_incremental
 from unaccounted.link.model import TrainedModel
-from unaccounted.link.plan import Changes, plan_run
+from unaccounted.link.plan import Changes, Plan, plan_run
 from unaccounted.link.stable_ids import IdAssignment, assign_ids, format_person_id
 from unaccounted.settings import LinkSettings
 from unaccounted.store import judgements as jsql
@@ -119,18 +120,8 @@ def _run(
         model_run = event_id
     else:
         assert last is not None
-        model = TrainedModel(json.loads(last["model"]), json.loads(last["training"]),
-                             json.loads(last["checks"]))  # fmt: skip
+        result = _with_saved_model(store, last, plan, table, new, cfg, judged, progress)
         model_run = int(last["model_run"] or last["run_id"])
-        if plan.mode == "full":
-            new[:] = True
-            kept = _empty_pairs()
-        else:
-            kept = sql.kept_pairs(store, int(last["run_id"]), pa.table({
-                "source_id": table.column("source_id"), "record_id": table.column("record_id"),
-                "unique_id": table.column("unique_id"), "link_new": pa.array(new, pa.bool_()),
-            }))  # fmt: skip
-        result = link_incremental(table, new, kept, model, cfg, judged, progress=progress)
     previous: dict[Hashable, str] = {
         (r["source_id"], r["record_id"]): r["person_id"]
         for r in sql.current_assignment(store).to_pylist()
@@ -163,6 +154,26 @@ def _run(
         "checks": len(report.checks), "seconds": round(seconds, 2),
     })  # fmt: skip
     return report
+
+
+def _with_saved_model(
+    store: Any, last: dict[str, Any], plan: Plan, table: pa.Table,
+    new: np.ndarray[Any, np.dtype[np.bool_]], cfg: LinkSettings, judged: Judged,
+    progress: Progress | None,
+) -> LinkResult:  # fmt: skip
+    """Score with the last run's model: every pair (full), or only pairs with a ``new``
+    record, keeping the last run's pairs between the other records."""
+    model = TrainedModel(json.loads(last["model"]), json.loads(last["training"]),
+                         json.loads(last["checks"]))  # fmt: skip
+    if plan.mode == "full":
+        new = np.ones(table.num_rows, dtype=bool)
+        kept = _empty_pairs()
+    else:
+        kept = sql.kept_pairs(store, int(last["run_id"]), pa.table({
+            "source_id": table.column("source_id"), "record_id": table.column("record_id"),
+            "unique_id": table.column("unique_id"), "link_new": pa.array(new, pa.bool_()),
+        }))  # fmt: skip
+    return link_incremental(table, new, kept, model, cfg, judged, progress=progress)
 
 
 def _judged(
