@@ -170,19 +170,34 @@ def next_person_numbers(store: Store, n: int) -> list[int]:
 
 
 def replace_persons(store: Store, assignment: pa.Table, event_id: int) -> None:
-    """Make ``assignment`` (source_id, record_id, person_id, created_event) current."""
+    """Make ``assignment`` (source_id, record_id, person_id, created_event) current.
+
+    Only what changed is written: a record whose person changed (or that is new) gets a
+    row of ``event_id``, an unchanged record keeps the row of the run that assigned it,
+    and ids no record holds any more leave ``persons``. Rewriting every row would cost
+    far more at commit than linking the few new records (the index of ``persons``).
+    """
     store.con.register("link_assignment", assignment)
     try:
-        store.con.execute("DELETE FROM person_records").fetchall()
-        store.con.execute("DELETE FROM persons").fetchall()
         store.con.execute(
-            """INSERT INTO persons SELECT person_id, min(created_event)
-            FROM link_assignment GROUP BY person_id"""
+            """DELETE FROM person_records p WHERE NOT EXISTS (
+                SELECT 1 FROM link_assignment a WHERE a.source_id = p.source_id
+                AND a.record_id = p.record_id AND a.person_id = p.person_id)"""
         ).fetchall()
         store.con.execute(
-            """INSERT INTO person_records SELECT person_id, source_id, record_id, ?
-            FROM link_assignment""",
+            """INSERT INTO person_records SELECT a.person_id, a.source_id, a.record_id, ?
+            FROM link_assignment a WHERE NOT EXISTS (
+                SELECT 1 FROM person_records p WHERE a.source_id = p.source_id
+                AND a.record_id = p.record_id)""",
             [event_id],
+        ).fetchall()
+        store.con.execute(
+            """DELETE FROM persons WHERE person_id NOT IN (
+                SELECT DISTINCT person_id FROM link_assignment)"""
+        ).fetchall()
+        store.con.execute(
+            """INSERT INTO persons SELECT person_id, min(created_event) FROM link_assignment
+            WHERE person_id NOT IN (SELECT person_id FROM persons) GROUP BY person_id"""
         ).fetchall()
     finally:
         store.con.unregister("link_assignment")
