@@ -21,7 +21,7 @@ from unaccounted.link.core import _predict
 from unaccounted.link.incremental import first_pass_mask, only_new_rules, touched_groups
 from unaccounted.link.judgements import judge, withdraw
 from unaccounted.link.model import load_input
-from unaccounted.link.plan import Changes, Plan, plan_run
+from unaccounted.link.plan import Changes, Plan, cause, plan_run
 from unaccounted.link.stage import run_link
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.settings import LinkSettings
@@ -247,9 +247,11 @@ def test_judgement_changes_recluster_and_record_merges_and_splits(grown_ws: Work
         history = sql.id_history(store, pid)
     assert [(h["kind"], h["old_person_id"], h["new_person_id"], h["reason"]) for h in history] == [
         ("split", pid, moved,
-         f"1 of its records were clustered apart from the rest in link run {split.event_id}"),
+         f"1 of its records were clustered apart from the rest in link run {split.event_id}"
+         f" (judgements {jid} in force)"),
         ("merge", moved, pid,
-         f"its records were clustered with {pid}'s in link run {merged.event_id}"),
+         f"its records were clustered with {pid}'s in link run {merged.event_id}"
+         f" (judgements {jid} no longer in force)"),
     ]  # fmt: skip
 
     # nothing changed since: the run does nothing and writes no run
@@ -370,3 +372,21 @@ def test_kept_pairs_are_group_edges_only_when_a_prediction_rule_finds_them() -> 
     # 1–2 share a; 1–3 differ; 3–4 compare with a missing value: not found
     assert first_pass_mask(con, pairs, settings).to_pylist() == [True, False, False]
     con.close()
+
+
+@pytest.mark.parametrize(
+    ("plan", "changes", "now", "before", "expected"),
+    [
+        (Plan("incremental", False, ""), Changes(new=27), [3], [3],
+         "27 new, 0 changed, 0 gone records"),
+        (Plan("recluster", False, ""), Changes(), [3, 5], [3, 4],
+         "judgements 5 in force; judgements 4 no longer in force"),
+        (Plan("full", True, ""), Changes(changed=2, gone=1), [], [],
+         "full run, new model; 0 new, 2 changed, 1 gone records"),
+        (Plan("full", False, ""), Changes(), [], [], "full run"),
+    ],
+)  # fmt: skip
+def test_merges_and_splits_name_what_made_the_run(
+    plan: Plan, changes: Changes, now: list[int], before: list[int], expected: str
+) -> None:
+    assert cause(plan, changes, now, before) == expected

@@ -100,3 +100,22 @@ def plan_run(
         return Plan("recluster", False, f"only the judgements changed; {reuse}", since)
     return Plan("incremental", False, f"{changes.new:,} new, {changes.changed:,} changed, "
                 f"{changes.gone:,} gone records; {reuse}", since)  # fmt: skip
+
+
+def cause(
+    plan: Plan, changes: Changes, judgement_ids: list[int], last_judgement_ids: list[int]
+) -> str:
+    """What made a run's clusters differ, in a few words, for the reasons of merges and
+    splits: the records that arrived or changed, and the judgements added or withdrawn."""
+    parts = []
+    if plan.mode == "full":
+        parts.append("full run, new model" if plan.retrain else "full run")
+    if changes.total:
+        parts.append(f"{changes.new} new, {changes.changed} changed, {changes.gone} gone records")
+    added = sorted(set(judgement_ids) - set(last_judgement_ids))
+    withdrawn = sorted(set(last_judgement_ids) - set(judgement_ids))
+    if added:
+        parts.append("judgements " + ", ".join(map(str, added)) + " in force")
+    if withdrawn:
+        parts.append("judgements " + ", ".join(map(str, withdrawn)) + " no longer in force")
+    return "; ".join(parts)

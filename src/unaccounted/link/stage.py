@@ -27,7 +27,7 @@ from unaccounted.errors import InputError
 from unaccounted.link.core import Judged, LinkResult, _empty_pairs, link_records
 from unaccounted.link.incremental import link_incremental
 from unaccounted.link.model import TrainedModel
-from unaccounted.link.plan import Changes, Plan, plan_run
+from unaccounted.link.plan import Changes, Plan, cause, plan_run
 from unaccounted.link.stable_ids import IdAssignment, assign_ids, format_person_id
 from unaccounted.settings import LinkSettings
 from unaccounted.store import judgements as jsql
@@ -126,10 +126,11 @@ def _run(
         (r["source_id"], r["record_id"]): r["person_id"]
         for r in sql.current_assignment(store).to_pylist()
     }
+    before = json.loads(last["judgement_ids"] or "[]") if last else []
     ids = assign_ids(
         keys, result.labels.tolist(), previous, sql.person_created(store),
         lambda n: [format_person_id(x) for x in sql.next_person_numbers(store, n)],
-        event_id,
+        event_id, cause(plan, changes, judgement_ids, before),
     )  # fmt: skip
     _write(store, event_id, table, result, ids)
     sql.write_state(store, event_id, full_table.select(["source_id", "record_id", "fingerprint"]))
