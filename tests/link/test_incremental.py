@@ -18,7 +18,12 @@ from unaccounted.cli import app
 from unaccounted.ingest.folders import source_names
 from unaccounted.link import cluster as cl
 from unaccounted.link.core import _predict
-from unaccounted.link.incremental import first_pass_mask, only_new_rules, touched_groups
+from unaccounted.link.incremental import (
+    first_pass_mask,
+    lacking_pairs,
+    only_new_rules,
+    touched_groups,
+)
 from unaccounted.link.judgements import judge, withdraw
 from unaccounted.link.model import load_input
 from unaccounted.link.plan import Changes, Plan, cause, plan_run
@@ -390,3 +395,11 @@ def test_merges_and_splits_name_what_made_the_run(
     plan: Plan, changes: Changes, now: list[int], before: list[int], expected: str
 ) -> None:
     assert cause(plan, changes, now, before) == expected
+
+
+def test_pass_2_scores_only_the_pairs_of_records_that_lack_one() -> None:
+    # one group of 4: the old records 0, 1, 2 have all their pairs; 3 is new and has
+    # only its pair with 0, so 3 lacks pairs and 1, 2 each lack theirs with 3
+    groups = np.array([0, 0, 0, 0, 5], np.int64)
+    pairs = cl.Pairs(np.array([0, 0, 1, 0]), np.array([1, 2, 2, 3]), np.ones(4))
+    assert lacking_pairs(groups, pairs).tolist() == [False, True, True, True, False]

@@ -10,9 +10,9 @@ and the saved model. Then:
    new × new;
 2. candidate groups are formed exactly as a full run forms them: from the pass-1 pairs
    (new, and kept ones that a prediction rule finds) and "same person" judgements;
-3. pass 2 scores every pair inside each group (of three or more, up to
-   ``link.max_group_pairs`` pairs) that has a pair not yet scored — the groups new
-   records (or new judgements) touched; the other groups' pairs are all kept;
+3. pass 2 scores, inside each group (of three or more, up to ``link.max_group_pairs``
+   pairs) that has a pair not yet scored — the groups new records (or new judgements)
+   touched — the pairs of the records that lack one; all other pairs are kept;
 4. every record is clustered over the kept and new pairs with the constraints.
 
 With every record marked new and no kept pairs this is a full scoring with the saved
@@ -32,6 +32,7 @@ import pyarrow as pa
 from unaccounted.link import cluster as cl
 from unaccounted.link.comparisons import standard_comparisons
 from unaccounted.link.core import (
+    GROUP_COLUMN,
     Judged,
     LinkResult,
     Progress,
@@ -39,10 +40,10 @@ from unaccounted.link.core import (
     _pairs,
     _predict,
     _quiet_splink,
-    _score_groups,
+    _select,
     _union,
 )
-from unaccounted.link.model import INPUT_TABLE, TrainedModel, load_input
+from unaccounted.link.model import INPUT_TABLE, TrainedModel, load_input, new_linker
 from unaccounted.settings import LinkSettings
 
 #: Column of the link input that marks new or changed records inside Splink's database.
@@ -107,6 +108,60 @@ def touched_groups(
     return labels.astype(np.int64), int(touched.sum())
 
 
+def lacking_pairs(groups: cl.IntArray, pairs: cl.Pairs) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Records of ``groups`` with a pair inside their group that ``pairs`` lack.
+
+    Every missing pair joins two such records, so scoring the pairs with at least one of
+    them covers all missing pairs (a new record joining a big old group costs its own
+    pairs, not the whole group's again).
+    """
+    n = len(groups)
+    sizes = np.bincount(groups)
+    inside = groups[pairs.left] == groups[pairs.right]
+    known = np.bincount(pairs.left[inside], minlength=n) + np.bincount(
+        pairs.right[inside], minlength=n
+    )
+    result: np.ndarray[Any, np.dtype[np.bool_]] = known < sizes[groups] - 1
+    return result
+
+
+def _score_missing(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    groups: cl.IntArray,
+    lacking: np.ndarray[Any, np.dtype[np.bool_]],
+) -> pa.Table | None:
+    """Pass 2 over touched groups: every pair inside a group of three or more with a
+    ``lacking`` record (``core._score_groups`` scores every pair of every group)."""
+    sizes = np.bincount(groups)
+    member = sizes[groups] >= 3
+    if not member.any():
+        return None
+    con.register("link_group_arrow", pa.table({
+        GROUP_COLUMN: np.where(member, groups, -1), "link_lacking": lacking & member,
+    }))  # fmt: skip
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TABLE link_input_grouped AS
+            SELECT i.*, CASE WHEN g.{GROUP_COLUMN} >= 0 THEN g.{GROUP_COLUMN} END
+                AS {GROUP_COLUMN}, g.link_lacking
+            FROM {INPUT_TABLE} i POSITIONAL JOIN link_group_arrow g"""
+        )
+    finally:
+        con.unregister("link_group_arrow")
+    settings = copy.deepcopy(settings)
+    rule = f"l.{GROUP_COLUMN} = r.{GROUP_COLUMN} AND (l.link_lacking OR r.link_lacking)"
+    settings["blocking_rules_to_generate_predictions"] = [
+        {"blocking_rule": rule, "sql_dialect": "duckdb"}
+    ]
+    settings["retain_matching_columns"] = True
+    linker = new_linker(con, settings, table="link_input_grouped")
+    sdf = linker.inference.predict(warning_mode="never")
+    out = _select(con, sdf, settings)
+    sdf.drop_table_from_database_and_remove_from_cache()
+    return out
+
+
 def link_incremental(
     table: pa.Table,
     new: np.ndarray[Any, np.dtype[np.bool_]],
@@ -161,7 +216,8 @@ def link_incremental(
         second = None
         if n_touched and model.settings:
             ensure_loaded()
-            second = _score_groups(con, model.settings, touched, cfg.max_group_pairs)
+            lacking = lacking_pairs(touched, pairs)
+            second = _score_missing(con, model.settings, touched, lacking)
         seconds["predict_groups"] = time.perf_counter() - t
         tick(2, 3)
         t = time.perf_counter()
