@@ -23,6 +23,7 @@ QUICK_ARGS = {
     "ingest": ["--rows", "200000"],
     "estimate": ["--quick"],
     "link": ["--quick"],
+    "link_incremental": ["--quick"],
     "concealment": ["--quick"],
     "normalize": ["--records", "100000", "--baseline-records", "2000"],
     "simulate": [],

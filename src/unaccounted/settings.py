@@ -144,6 +144,15 @@ class LinkSettings(_Section):
         ),
     )
     seed: int = Field(42, description="Seed of the random sampling in training.")
+    retrain_share: float = Field(
+        0.2,
+        gt=0,
+        description=(
+            "An incremental link run trains a new model (and scores every pair again) once "
+            "the records new, changed or gone since the saved model was trained exceed "
+            "this share of the records it was trained on."
+        ),
+    )
     memory_limit: str = Field(
         "3GB",
         description=(

@@ -28,6 +28,10 @@ def test_both_passes_pairs_are_kept_once_in_pair_order() -> None:
     assert pairs == [(1, 2), (1, 3), (2, 4), (3, 4)]
     assert merged.column("match_probability").to_pylist() == [0.8, 0.1, 0.05, 0.9]
     assert _union(first, None) is first
+    # with no pairs in the first pass, the second pass's pairs, ordered by pair
+    alone = _union(first.slice(0, 0), second)
+    assert alone.column("unique_id_l").to_pylist() == [1, 1, 2]
+    assert alone.column("unique_id_r").to_pylist() == [2, 3, 4]
 
 
 def test_codes_are_equal_for_equal_values_and_minus_one_for_missing() -> None:

@@ -26,21 +26,37 @@ def _print_json(data: Any) -> None:
 @app.command()
 def link(
     ctx: typer.Context,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Score every pair again (stored pairs are not reused)."),
+    ] = False,
+    retrain: Annotated[
+        bool,
+        typer.Option("--retrain", help="Train a new model first (implies --full)."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Link every current record into persons (Splink model, constrained clustering),
-    honouring reviewers' judgements and keeping person ids stable."""
+    """Link what is new against what exists (saved model, stored pairs), or everything
+    when asked or needed; honour reviewers' judgements and keep person ids stable."""
     from unaccounted.link.stage import run_link
 
     ws = Workspace.open(get_context(ctx).workspace)
     with progress_bar("linking") as on_progress:
-        r = run_link(ws, on_progress)
-    summary = {"event": r.event_id, "records": r.records, "pairs": r.pairs,
+        r = run_link(ws, on_progress, full=full, retrain=retrain)
+    changes = {"new": r.changes.new, "changed": r.changes.changed, "gone": r.changes.gone}
+    summary = {"event": r.event_id, "mode": r.mode, "retrained": r.retrained, "why": r.why,
+               "changes": changes, "records": r.records, "pairs": r.pairs,
                "persons": r.persons, "kept_ids": r.kept_ids, "new_ids": r.new_ids,
                "merges": r.merges, "splits": r.splits, "judgements": r.judgements,
                "seconds": round(r.seconds, 2), "checks": r.checks}  # fmt: skip
     if as_json:
         _print_json(summary)
+    if r.mode == "nothing":
+        console.print(f"nothing to link: {r.why} (run {r.event_id}); "
+                      "--full scores every pair again", markup=False)  # fmt: skip
+        return
+    console.print(f"{r.mode} run ({'new model' if r.retrained else 'saved model'}): {r.why}",
+                  markup=False)  # fmt: skip
     console.print(
         f"linked {r.records:,} records into {r.persons:,} persons in {r.seconds:.1f} s "
         f"({r.pairs:,} scored pairs; ids kept {r.kept_ids:,}, new {r.new_ids:,}, "

@@ -108,17 +108,7 @@ def link_records(
         clock.lap("predict_groups")
         tick(3, 4)
         scored = _union(first, second)
-        pairs = _pairs(scored)
-        constraints = cl.Constraints(must=list(judged.same))
-        for a, b in judged.different:
-            constraints.add_cannot(a, b)
-        listing = pc.is_in(table.column("src_kind"), pa.array(cfg.conflict_kinds, pa.string()))
-        conflicts = cl.conflicts_by_source(
-            groups, _codes(table.column("source_id")), _codes(table.column("birth_day")),
-            pc.fill_null(listing, False).to_numpy(zero_copy_only=False),
-        )  # fmt: skip
-        constraints.cannot |= conflicts
-        labels = cl.cluster(n, groups, pairs, cfg.match_threshold, constraints)
+        labels, conflicts = cluster_scored(table, groups, _pairs(scored), judged, cfg)
         clock.lap("cluster")
         tick(4, 4)
     finally:
@@ -128,11 +118,31 @@ def link_records(
         "pairs_first_pass": first.num_rows,
         "pairs_in_groups": second.num_rows if second is not None else 0,
         "candidate_groups": int(np.count_nonzero(np.bincount(groups))) if n else 0,
-        "source_conflicts": len(conflicts) if n >= 2 else 0,
+        "source_conflicts": conflicts,
         "clusters": int(np.count_nonzero(labels == np.arange(n))),
         "cpu_seconds": cpu,
     }
     return LinkResult(labels, scored, model, comparisons, seconds, facts)
+
+
+def cluster_scored(
+    table: pa.Table, groups: cl.IntArray, pairs: cl.Pairs, judged: Judged, cfg: LinkSettings
+) -> tuple[cl.IntArray, int]:
+    """Cluster labels of the link input ``table`` over the scored ``pairs``, under the
+    reviewers' decisions and the one-listing-source constraints (two records of one
+    listing source with different birth days are different people), and the number of
+    such source conflicts found."""
+    constraints = cl.Constraints(must=list(judged.same))
+    for a, b in judged.different:
+        constraints.add_cannot(a, b)
+    listing = pc.is_in(table.column("src_kind"), pa.array(cfg.conflict_kinds, pa.string()))
+    conflicts = cl.conflicts_by_source(
+        groups, _codes(table.column("source_id")), _codes(table.column("birth_day")),
+        pc.fill_null(listing, False).to_numpy(zero_copy_only=False),
+    )  # fmt: skip
+    constraints.cannot |= conflicts
+    labels = cl.cluster(table.num_rows, groups, pairs, cfg.match_threshold, constraints)
+    return labels, len(conflicts)
 
 
 class _Clock:
@@ -262,8 +272,11 @@ def _union(first: pa.Table, second: pa.Table | None) -> pa.Table:
     second = second.cast(first.schema)
     key1, key2 = _pair_key(first), _pair_key(second)
     known = np.sort(key1)
-    at = np.minimum(np.searchsorted(known, key2), len(known) - 1)
-    new = known[at] != key2
+    if len(known):
+        at = np.minimum(np.searchsorted(known, key2), len(known) - 1)
+        new = known[at] != key2
+    else:
+        new = np.ones(len(key2), dtype=bool)
     both = pa.concat_tables([first, second.filter(pa.array(new))])
     keys = np.concatenate([key1, key2[new]])
     return both.take(pa.array(np.argsort(keys, kind="stable")))

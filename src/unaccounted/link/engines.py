@@ -60,6 +60,9 @@ class Engine(Protocol):
     def scalar(self, sql: str) -> Any:
         """The single value of a query over loaded tables (SQL common to both dialects)."""
 
+    def query(self, sql: str) -> pa.Table:
+        """The result of a query over loaded tables (written in DuckDB's SQL), as Arrow."""
+
     def pairs(self, sdf: Any, columns: list[str]) -> pa.Table:
         """``columns`` of a Splink prediction, as Arrow."""
 
@@ -108,6 +111,10 @@ class DuckDBEngine:
     def scalar(self, sql: str) -> Any:
         rows = self.con.execute(sql).fetchall()
         return rows[0][0] if rows else None
+
+    def query(self, sql: str) -> pa.Table:
+        result: pa.Table = self.con.sql(sql).to_arrow_table()
+        return result
 
     def pairs(self, sdf: Any, columns: list[str]) -> pa.Table:
         cols = ", ".join(columns)
@@ -177,6 +184,10 @@ class SparkEngine:
     def scalar(self, sql: str) -> Any:
         rows = self.spark.sql(sql).collect()
         return rows[0][0] if rows else None
+
+    def query(self, sql: str) -> pa.Table:
+        result: pa.Table = self.spark.sql(to_spark_sql(sql)).toArrow()
+        return result
 
     def pairs(self, sdf: Any, columns: list[str]) -> pa.Table:
         result: pa.Table = sdf.as_spark_dataframe().select(*columns).toArrow()

@@ -44,8 +44,11 @@ def assign_ids(
     previous_created: dict[str, int],
     new_ids: Callable[[int], list[str]],
     event_id: int,
+    cause: str = "",
 ) -> IdAssignment:
-    """Person ids for records ``keys`` clustered as ``labels``; see the module doc."""
+    """Person ids for records ``keys`` clustered as ``labels``; see the module doc.
+    ``cause`` (what made the run, in a few words) ends every reason, in brackets."""
+    after = f" ({cause})" if cause else ""
     members: dict[int, list[int]] = defaultdict(list)
     for i, label in enumerate(labels):
         members[int(label)].append(i)
@@ -75,7 +78,8 @@ def assign_ids(
             history.append({
                 "kind": "merge", "old": other, "new": keeper,
                 "records": spread[other][cluster],
-                "reason": f"its records were clustered with {keeper}'s in link run {event_id}",
+                "reason": f"its records were clustered with {keeper}'s in link run {event_id}"
+                + after,
             })  # fmt: skip
     unnamed = sorted(c for c in members if c not in chosen)
     fresh = new_ids(len(unnamed))
@@ -87,7 +91,7 @@ def assign_ids(
                 history.append({
                     "kind": "split", "old": old, "new": chosen[cluster], "records": n,
                     "reason": f"{n} of its records were clustered apart from the rest "
-                              f"in link run {event_id}",
+                              f"in link run {event_id}{after}",
                 })  # fmt: skip
     person_ids = [chosen[int(label)] for label in labels]
     created = {pid: previous_created.get(pid, event_id) for pid in set(chosen.values())}

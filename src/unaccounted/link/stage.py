@@ -1,9 +1,14 @@
 """The link stage over a workspace: score, cluster, keep ids stable, record everything.
 
-Input: the normalized fields of every current record and the reviewers' judgements in
-force. Output, in one transaction: a ``link_runs`` row with the trained model and its
-checks, the run's scored pairs, the current persons and their records, and a history
-row for every merge and split of a person id. A failed run leaves the store as it was.
+Input: the normalized fields of every current record, what the last run saw of each
+(``link_state``), its saved model and pairs, and the reviewers' judgements in force.
+``link/plan.py`` decides what the run does: train and score everything (full), score
+only the new and changed records against all (incremental, ``link/incremental.py``),
+re-cluster the stored pairs (only judgements changed), or nothing. Output, in one
+transaction: a ``link_runs`` row with the model and how the run was made, the run's
+scored pairs (kept and new), the current persons and their records, the record state,
+and a history row for every merge and split of a person id. A failed run leaves the
+store as it was.
 """
 
 from __future__ import annotations
@@ -15,11 +20,16 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from unaccounted.errors import InputError
-from unaccounted.link.core import Judged, LinkResult, link_records
+from unaccounted.link.core import Judged, LinkResult, _empty_pairs, link_records
+from unaccounted.link.incremental import link_incremental
+from unaccounted.link.model import TrainedModel
+from unaccounted.link.plan import Changes, Plan, cause, plan_run
 from unaccounted.link.stable_ids import IdAssignment, assign_ids, format_person_id
+from unaccounted.settings import LinkSettings
 from unaccounted.store import judgements as jsql
 from unaccounted.store import linkage as sql
 from unaccounted.workspace import Workspace
@@ -43,69 +53,136 @@ class LinkReport:
     seconds: float
     checks: list[str] = field(default_factory=list)
     facts: dict[str, Any] = field(default_factory=dict)
+    #: full | incremental | recluster | nothing (see link/plan.py)
+    mode: str = "full"
+    #: whether this run trained a new model (else it reused the saved one)
+    retrained: bool = True
+    why: str = ""
+    changes: Changes = field(default_factory=Changes)
 
 
-def run_link(ws: Workspace, progress: Progress | None = None) -> LinkReport:
-    """Link every current record; see the module doc."""
+def run_link(
+    ws: Workspace, progress: Progress | None = None, *, full: bool = False, retrain: bool = False
+) -> LinkReport:
+    """Link the current records: what is new against what exists, or everything when
+    ``full``/``retrain`` or the rule of ``link/plan.py`` says so; see the module doc."""
     cfg = ws.settings.link
     t0 = time.perf_counter()
     with ws.store() as store:
         try:
             with store.transaction():
-                counts = sql.counts(store)
-                if counts["records"] == 0:
-                    raise InputError(
-                        "nothing to link: the workspace has no records; "
-                        "run 'unaccounted ingest' first"
-                    )
-                if counts["normalized"] < counts["records"]:
-                    raise InputError(
-                        f"{counts['records'] - counts['normalized']} of {counts['records']} "
-                        "records have no normalized fields; run 'unaccounted normalize' first"
-                    )
-                event_id = store.next_event_id()
-                table = sql.link_input(store)
-                keys = list(zip(table.column("source_id").to_pylist(),
-                                table.column("record_id").to_pylist(), strict=True))  # fmt: skip
-                judged, active = _judged(jsql.active(store), keys)
-                result = link_records(table, cfg, judged, progress=progress)
-                previous: dict[Hashable, str] = {
-                    (r["source_id"], r["record_id"]): r["person_id"]
-                    for r in sql.current_assignment(store).to_pylist()
-                }
-                ids = assign_ids(
-                    keys, result.labels.tolist(), previous, sql.person_created(store),
-                    lambda n: [format_person_id(x) for x in sql.next_person_numbers(store, n)],
-                    event_id,
-                )  # fmt: skip
-                _write(store, event_id, table, result, ids)
-                seconds = time.perf_counter() - t0
-                sql.write_run(store, _run_row(event_id, cfg.model_dump(), result, ids, seconds))
-                report = LinkReport(
-                    event_id, table.num_rows, result.pairs.num_rows, len(ids.created),
-                    ids.kept, ids.new, sum(h["kind"] == "merge" for h in ids.history),
-                    sum(h["kind"] == "split" for h in ids.history), active, seconds,
-                    result.model.checks, {**result.facts, "seconds": result.seconds},
-                )  # fmt: skip
-                store.log_event(event_id, "link", {"engine": cfg.engine}, {
-                    "records": report.records, "pairs": report.pairs,
-                    "persons": report.persons, "merges": report.merges,
-                    "splits": report.splits, "judgements": active,
-                    "checks": len(report.checks), "seconds": round(seconds, 2),
-                })  # fmt: skip
+                report = _run(store, cfg, progress, t0, full=full, retrain=retrain)
         except Exception as exc:
             store.log_failure("link", {"engine": cfg.engine}, str(exc))
             raise
-    log.info("linked %d records into %d persons in %.1f s", report.records, report.persons,
-             report.seconds)  # fmt: skip
+    log.info("link run (%s): %d records, %d persons in %.1f s", report.mode, report.records,
+             report.persons, report.seconds)  # fmt: skip
     return report
 
 
-def _judged(rows: list[dict[str, Any]], keys: list[tuple[str, str]]) -> tuple[Judged, int]:
-    """Judgements in force as row-index pairs (those naming records that still exist)."""
+def _run(
+    store: Any, cfg: LinkSettings, progress: Progress | None, t0: float, *, full: bool,
+    retrain: bool,
+) -> LinkReport:  # fmt: skip
+    counts = sql.counts(store)
+    if counts["records"] == 0:
+        raise InputError(
+            "nothing to link: the workspace has no records; run 'unaccounted ingest' first"
+        )
+    if counts["normalized"] < counts["records"]:
+        raise InputError(
+            f"{counts['records'] - counts['normalized']} of {counts['records']} "
+            "records have no normalized fields; run 'unaccounted normalize' first"
+        )
+    full_table = sql.link_input_with_state(store)
+    new = full_table.column("link_new").to_numpy(zero_copy_only=False).astype(bool)
+    seen = full_table.column("link_seen").to_numpy(zero_copy_only=False).astype(bool)
+    state_records = sql.state_records(store)
+    changes = Changes(int((~seen).sum()), int((seen & new).sum()),
+                      state_records - int(seen.sum()))  # fmt: skip
+    table = full_table.drop_columns(["fingerprint", "link_seen", "link_new"])
+    keys = list(zip(table.column("source_id").to_pylist(),
+                    table.column("record_id").to_pylist(), strict=True))  # fmt: skip
+    judged, active, judgement_ids = _judged(jsql.active(store), keys)
+    last = sql.last_run(store)
+    plan = plan_run(last, state_records, cfg, changes, judgement_ids, full=full, retrain=retrain)
+    if plan.mode == "nothing":
+        assert last is not None
+        return LinkReport(
+            int(last["run_id"]), table.num_rows, 0, counts["persons"], 0, 0, 0, 0, active,
+            time.perf_counter() - t0, [], {}, plan.mode, False, plan.why, changes,
+        )  # fmt: skip
+    event_id = store.next_event_id()
+    if plan.retrain:
+        result = link_records(table, cfg, judged, progress=progress)
+        model_run = event_id
+    else:
+        assert last is not None
+        result = _with_saved_model(store, last, plan, table, new, cfg, judged, progress)
+        model_run = int(last["model_run"] or last["run_id"])
+    previous: dict[Hashable, str] = {
+        (r["source_id"], r["record_id"]): r["person_id"]
+        for r in sql.current_assignment(store).to_pylist()
+    }
+    before = json.loads(last["judgement_ids"] or "[]") if last else []
+    ids = assign_ids(
+        keys, result.labels.tolist(), previous, sql.person_created(store),
+        lambda n: [format_person_id(x) for x in sql.next_person_numbers(store, n)],
+        event_id, cause(plan, changes, judgement_ids, before),
+    )  # fmt: skip
+    _write(store, event_id, table, result, ids)
+    sql.write_state(store, event_id, full_table.select(["source_id", "record_id", "fingerprint"]))
+    seconds = time.perf_counter() - t0
+    row = _run_row(event_id, cfg.model_dump(), result, ids, seconds)
+    row.update({"mode": plan.mode, "model_run": model_run, "why": plan.why,
+                "changed_since_training": plan.changed_since_training,
+                "judgement_ids": json.dumps(judgement_ids)})  # fmt: skip
+    sql.write_run(store, row)
+    report = LinkReport(
+        event_id, table.num_rows, result.pairs.num_rows, len(ids.created),
+        ids.kept, ids.new, sum(h["kind"] == "merge" for h in ids.history),
+        sum(h["kind"] == "split" for h in ids.history), active, seconds,
+        result.model.checks, {**result.facts, "seconds": result.seconds},
+        plan.mode, plan.retrain, plan.why, changes,
+    )  # fmt: skip
+    store.log_event(event_id, "link", {"engine": cfg.engine, "full": full, "retrain": retrain}, {
+        "mode": plan.mode, "retrained": plan.retrain, "records": report.records,
+        "new": changes.new, "changed": changes.changed, "gone": changes.gone,
+        "pairs": report.pairs, "persons": report.persons, "merges": report.merges,
+        "splits": report.splits, "judgements": active,
+        "checks": len(report.checks), "seconds": round(seconds, 2),
+    })  # fmt: skip
+    return report
+
+
+def _with_saved_model(
+    store: Any, last: dict[str, Any], plan: Plan, table: pa.Table,
+    new: np.ndarray[Any, np.dtype[np.bool_]], cfg: LinkSettings, judged: Judged,
+    progress: Progress | None,
+) -> LinkResult:  # fmt: skip
+    """Score with the last run's model: every pair (full), or only pairs with a ``new``
+    record, keeping the last run's pairs between the other records."""
+    model = TrainedModel(json.loads(last["model"]), json.loads(last["training"]),
+                         json.loads(last["checks"]))  # fmt: skip
+    if plan.mode == "full":
+        new = np.ones(table.num_rows, dtype=bool)
+        kept = _empty_pairs()
+    else:
+        kept = sql.kept_pairs(store, int(last["run_id"]), pa.table({
+            "source_id": table.column("source_id"), "record_id": table.column("record_id"),
+            "unique_id": table.column("unique_id"), "link_new": pa.array(new, pa.bool_()),
+        }))  # fmt: skip
+    return link_incremental(table, new, kept, model, cfg, judged, progress=progress)
+
+
+def _judged(
+    rows: list[dict[str, Any]], keys: list[tuple[str, str]]
+) -> tuple[Judged, int, list[int]]:
+    """Judgements in force as row-index pairs (those naming records that still exist),
+    their count and their ids."""
     index = {k: i for i, k in enumerate(keys)}
     judged = Judged()
-    used = 0
+    ids: list[int] = []
     for r in rows:
         a = index.get((r["source_id_l"], r["record_id_l"]))
         b = index.get((r["source_id_r"], r["record_id_r"]))
@@ -117,8 +194,8 @@ def _judged(rows: list[dict[str, Any]], keys: list[tuple[str, str]]) -> tuple[Ju
             judged.different.append((a, b))
         else:
             continue
-        used += 1
-    return judged, used
+        ids.append(int(r["judgement_id"]))
+    return judged, len(ids), sorted(ids)
 
 
 def _write(

@@ -50,6 +50,70 @@ def link_input(store: Store) -> pa.Table:
     return store.con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
 
 
+def link_input_with_state(store: Store) -> pa.Table:
+    """The link input with each record's ``fingerprint`` (md5 of its link-input fields),
+    ``link_seen`` (the last link run saw the record) and ``link_new`` (new, or changed
+    since the last link run: its fingerprint differs from ``link_state``)."""
+    return store.con.sql(
+        f"""WITH f AS (
+            SELECT {_INPUT_COLUMNS}
+            FROM current_normalized n LEFT JOIN sources s ON s.name = n.source_id),
+        i AS (
+            SELECT (row_number() OVER (ORDER BY f.source_id, f.record_id))::BIGINT
+                AS unique_id, f.*, md5(CAST(f AS VARCHAR)) AS fingerprint
+            FROM f)
+        SELECT i.*, s.fingerprint IS NOT NULL AS link_seen,
+            s.fingerprint IS DISTINCT FROM i.fingerprint AS link_new
+        FROM i LEFT JOIN link_state s
+            ON s.source_id = i.source_id AND s.record_id = i.record_id
+        ORDER BY i.unique_id"""
+    ).to_arrow_table()
+
+
+def state_records(store: Store) -> int:
+    """Records the last link run saw (rows of ``link_state``)."""
+    return int(store.scalar("SELECT count(*) FROM link_state") or 0)
+
+
+def write_state(store: Store, run_id: int, state: pa.Table) -> None:
+    """Replace ``link_state`` by ``state`` (source_id, record_id, fingerprint)."""
+    store.con.register("link_state_batch", state)
+    try:
+        store.con.execute("DELETE FROM link_state").fetchall()
+        store.con.execute(
+            """INSERT INTO link_state SELECT source_id, record_id, fingerprint, ?
+            FROM link_state_batch""",
+            [run_id],
+        ).fetchall()
+    finally:
+        store.con.unregister("link_state_batch")
+
+
+def kept_pairs(store: Store, run_id: int, keys: pa.Table) -> pa.Table:
+    """Run ``run_id``'s scored pairs between records that are neither new nor changed.
+
+    ``keys`` has source_id, record_id, unique_id and link_new of every current record;
+    pairs come back in the link-result shape (unique_id_l < unique_id_r, match_weight,
+    match_probability, levels), ordered by ids. Pairs naming a record that is gone or
+    changed are left out.
+    """
+    store.con.register("link_keys", keys)
+    try:
+        return store.con.sql(
+            """SELECT least(a.unique_id, b.unique_id) AS unique_id_l,
+                greatest(a.unique_id, b.unique_id) AS unique_id_r,
+                q.match_weight, q.match_probability, q.levels
+            FROM link_pairs q
+            JOIN link_keys a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
+            JOIN link_keys b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
+            WHERE q.run_id = ? AND NOT a.link_new AND NOT b.link_new
+            ORDER BY unique_id_l, unique_id_r""",
+            params=[run_id],
+        ).to_arrow_table()
+    finally:
+        store.con.unregister("link_keys")
+
+
 def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list[str]) -> pa.Table:
     """The link input over a table on another connection (the one-shot dedupe)."""
     cols = "".join(f', n."{c}"' for c in extra)
@@ -106,19 +170,34 @@ def next_person_numbers(store: Store, n: int) -> list[int]:
 
 
 def replace_persons(store: Store, assignment: pa.Table, event_id: int) -> None:
-    """Make ``assignment`` (source_id, record_id, person_id, created_event) current."""
+    """Make ``assignment`` (source_id, record_id, person_id, created_event) current.
+
+    Only what changed is written: a record whose person changed (or that is new) gets a
+    row of ``event_id``, an unchanged record keeps the row of the run that assigned it,
+    and ids no record holds any more leave ``persons``. Rewriting every row would cost
+    far more at commit than linking the few new records (the index of ``persons``).
+    """
     store.con.register("link_assignment", assignment)
     try:
-        store.con.execute("DELETE FROM person_records").fetchall()
-        store.con.execute("DELETE FROM persons").fetchall()
         store.con.execute(
-            """INSERT INTO persons SELECT person_id, min(created_event)
-            FROM link_assignment GROUP BY person_id"""
+            """DELETE FROM person_records p WHERE NOT EXISTS (
+                SELECT 1 FROM link_assignment a WHERE a.source_id = p.source_id
+                AND a.record_id = p.record_id AND a.person_id = p.person_id)"""
         ).fetchall()
         store.con.execute(
-            """INSERT INTO person_records SELECT person_id, source_id, record_id, ?
-            FROM link_assignment""",
+            """INSERT INTO person_records SELECT a.person_id, a.source_id, a.record_id, ?
+            FROM link_assignment a WHERE NOT EXISTS (
+                SELECT 1 FROM person_records p WHERE a.source_id = p.source_id
+                AND a.record_id = p.record_id)""",
             [event_id],
+        ).fetchall()
+        store.con.execute(
+            """DELETE FROM persons WHERE person_id NOT IN (
+                SELECT DISTINCT person_id FROM link_assignment)"""
+        ).fetchall()
+        store.con.execute(
+            """INSERT INTO persons SELECT person_id, min(created_event) FROM link_assignment
+            WHERE person_id NOT IN (SELECT person_id FROM persons) GROUP BY person_id"""
         ).fetchall()
     finally:
         store.con.unregister("link_assignment")
