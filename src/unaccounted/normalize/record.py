@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from unaccounted.normalize.ages import birth_from_age, parse_age
 from unaccounted.normalize.dates import _HAS_YEAR, DateParser
-from unaccounted.normalize.model import PartialDate
+from unaccounted.normalize.model import NAME_FIELDS, PartialDate
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.places import PlaceReader
 from unaccounted.normalize.regions import RegionReader
@@ -65,6 +65,7 @@ RAW_COLUMNS = (
 
 
 _NAME_FIELDS = FIELDS[:15]
+assert _NAME_FIELDS == NAME_FIELDS
 _BIRTH_FIELDS = FIELDS[15:20]
 _EVENT_FIELDS = FIELDS[22:27]
 _REST_FIELDS = FIELDS[28:]
@@ -99,7 +100,6 @@ class Normalizer:
         self.regions = RegionReader(pack.data, pack.script_key)
         self.places = PlaceReader(pack.data)
 
-        self._names = lru_cache(maxsize=50_000)(self._name_values)
         self._date = lru_cache(maxsize=100_000)(self._date_values)
         self._aged = lru_cache(maxsize=100_000)(self._age_values)
         self._unit = lru_cache(maxsize=50_000)(self._unit_values)
@@ -151,7 +151,9 @@ class Normalizer:
         gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
         try:
             out: dict[str, list[Any]] = {}
-            for fields, values in self._columns(cols, date_orders, n, name_hints):
+            for fields, values, positions in self._columns(cols, date_orders, n, name_hints):
+                if positions is not None:
+                    values = [values[i] for i in positions]
                 if len(fields) == 1:
                     out[fields[0]] = list(values)
                     continue
@@ -169,8 +171,12 @@ class Normalizer:
         date_orders: Mapping[str, str],
         n: int,
         name_hints: Mapping[str, str] | None = None,
-    ) -> list[tuple[tuple[str, ...], list[Any]]]:
-        """(fields, one value or tuple of values per row) for each part of the record."""
+    ) -> list[tuple[tuple[str, ...], list[Any], list[int] | None]]:
+        """(fields, values, positions) for each part of the record.
+
+        ``values`` holds one value (or tuple of values, one per field) per row, or, when
+        ``positions`` is given, per distinct input, with each row's index into them.
+        """
         default = date_orders.get("*")
         orders = [date_orders.get(s, default) for s in cols["source_id"]] if date_orders else [
             None] * n  # fmt: skip
@@ -195,16 +201,17 @@ class Normalizer:
         years = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
                  for b in birth]  # fmt: skip
         hints = [name_hints.get(x) for x in cols["source_id"]] if name_hints else [None] * n
-        name_keys = list(zip(cols["full_name"], cols["surname"], cols["given_name"],
-                             cols["patronymic"], cols["sex"], hints, strict=True))  # fmt: skip
-        names = _spread_keys(lambda k: self._names(*k), name_keys)
-        rest_keys = list(zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
-                             cols["event_place"], strict=True))  # fmt: skip
-        rest = _spread_keys(lambda k: self._rest(*k), rest_keys)
+        name_keys = zip(cols["full_name"], cols["surname"], cols["given_name"],
+                        cols["patronymic"], cols["sex"], hints, strict=True)  # fmt: skip
+        names, name_at = _distinct(lambda k: self.pack.name_values(*k), name_keys)
+        rest_keys = zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
+                        cols["event_place"], strict=True)  # fmt: skip
+        rest, rest_at = _distinct(lambda k: self._rest(*k), rest_keys)
         return [
-            (_NAME_FIELDS, names), (_BIRTH_FIELDS, birth), (("birth_year",), years),
-            (("age",), ages), (_EVENT_FIELDS, event), (("published_date",), refs),
-            (_REST_FIELDS, rest),
+            (_NAME_FIELDS, names, name_at), (_BIRTH_FIELDS, birth, None),
+            (("birth_year",), years, None), (("age",), ages, None),
+            (_EVENT_FIELDS, event, None), (("published_date",), refs, None),
+            (_REST_FIELDS, rest, rest_at),
         ]  # fmt: skip
 
     def normalize_arrow(
@@ -220,35 +227,21 @@ class Normalizer:
         try:
             groups = self._columns(cols, date_orders, n, name_hints) if n else []
             out: dict[str, pa.Array] = {}
-            for fields, values in groups:
+            for fields, values, positions in groups:
                 if len(fields) == 1:
                     out[fields[0]] = pa.array(values, ARROW_TYPES.get(fields[0], pa.string()))
                     continue
-                uniq = list(dict.fromkeys(values))
-                position = {v: i for i, v in enumerate(uniq)}
-                take = pa.array([position[v] for v in values], pa.int32())
-                for j, f in enumerate(fields):
-                    column = pa.array([u[j] for u in uniq], ARROW_TYPES.get(f, pa.string()))
-                    out[f] = column.take(take)
+                if positions is None:
+                    index: dict[Any, int] = {}
+                    positions = [index.setdefault(v, len(index)) for v in values]
+                    values = list(index)
+                take = pa.array(positions, pa.int32())
+                for f, column in zip(fields, zip(*values, strict=True), strict=True):
+                    out[f] = pa.array(column, ARROW_TYPES.get(f, pa.string())).take(take)
         finally:
             if gc_was_on:
                 gc.enable()
         return out if n else {f: pa.array([], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
-
-    def _name_values(self, full: str | None, surname: str | None, given: str | None,
-                     patronymic: str | None, sex: str | None,
-                     hint: str | None = None) -> tuple[Any, ...]:  # fmt: skip
-        n = self.pack.parse_name(full, surname, given, patronymic, sex, hint)
-        key = self.pack.script_key
-        phon = self.pack.phonetic_key(n.surname) if n.surname else None
-        return (
-            n.surname, n.given_name, n.patronymic, n.given_initial, n.patronymic_initial,
-            tuple(n.given_candidates), key(n.surname) if n.surname else None,
-            key(n.given_name) if n.given_name else None,
-            key(n.patronymic) if n.patronymic else None, phon,
-            f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
-            n.sex, n.script, n.case, n.order,
-        )  # fmt: skip
 
     def _date_values(self, text: str | None, ref: dt.date | None,
                      order: str | None) -> tuple[Any, ...]:  # fmt: skip
@@ -396,6 +389,13 @@ def _spread(fn: Any, values: Sequence[Any]) -> list[Any]:
     """``fn`` of every value, computed once per distinct value."""
     memo = {v: fn(v) for v in dict.fromkeys(values)}
     return [memo[v] for v in values]
+
+
+def _distinct(fn: Any, keys: Iterable[Any]) -> tuple[list[Any], list[int]]:
+    """``fn`` of each distinct key (first seen first), and each key's index into them."""
+    index: dict[Any, int] = {}
+    positions = [index.setdefault(k, len(index)) for k in keys]
+    return [fn(k) for k in index], positions
 
 
 def _spread_keys(fn: Any, keys: list[Any]) -> list[Any]:
