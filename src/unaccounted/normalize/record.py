@@ -69,6 +69,10 @@ assert _NAME_FIELDS == NAME_FIELDS
 _BIRTH_FIELDS = FIELDS[15:20]
 _EVENT_FIELDS = FIELDS[22:27]
 _REST_FIELDS = FIELDS[28:]
+_UNIT_FIELDS = ("unit_key", "unit_class_key", "unit_type", "unit_number", "unit_guards",
+                "unit_vch")  # fmt: skip
+_HOME_FIELDS = ("hometown_region_code", "hometown_settlement")
+_PLACE_FIELDS = ("event_place_name", "event_region_code")
 _LIST_FIELDS = frozenset({"given_candidates", "birth_candidates", "event_candidates"})
 assert _BIRTH_FIELDS[0] == "birth_lo" and _EVENT_FIELDS[0] == "event_lo"
 assert FIELDS[20:22] == ("birth_year", "age") and FIELDS[27] == "published_date"
@@ -103,11 +107,18 @@ class Normalizer:
         self._date = lru_cache(maxsize=100_000)(self._date_values)
         self._aged = lru_cache(maxsize=100_000)(self._age_values)
         self._unit = lru_cache(maxsize=50_000)(self._unit_values)
-        self._rest = lru_cache(maxsize=100_000)(self._rest_values)
         self._published = lru_cache(maxsize=50_000)(self.dates.parse)
         self._shape = lru_cache(maxsize=50_000)(_date_shape)
         self._home = lru_cache(maxsize=50_000)(self._home_values)
         self._place = lru_cache(maxsize=50_000)(self._place_values)
+        self._readers: tuple[tuple[tuple[str, ...], str, Any], ...] = (
+            (("status",), "status", lambda x: (self.statuses.read(x)[0],)),
+            (_UNIT_FIELDS, "unit", self._unit),
+            (("region_code",), "region", lambda x: (self.regions.read(x).code,)),
+            (_HOME_FIELDS, "hometown", self._home),
+            (_PLACE_FIELDS, "event_place", self._place),
+        )
+        assert tuple(f for fields, _, _ in self._readers for f in fields) == _REST_FIELDS
 
     @property
     def version(self) -> str:
@@ -154,7 +165,7 @@ class Normalizer:
             for fields, values, positions in self._columns(cols, date_orders, n, name_hints):
                 if positions is not None:
                     values = [values[i] for i in positions]
-                if len(fields) == 1:
+                if len(fields) == 1 and positions is None:
                     out[fields[0]] = list(values)
                     continue
                 for f, column in zip(fields, zip(*values, strict=True), strict=True):
@@ -204,15 +215,16 @@ class Normalizer:
         name_keys = zip(cols["full_name"], cols["surname"], cols["given_name"],
                         cols["patronymic"], cols["sex"], hints, strict=True)  # fmt: skip
         names, name_at = _distinct(lambda k: self.pack.name_values(*k), name_keys)
-        rest_keys = zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
-                        cols["event_place"], strict=True)  # fmt: skip
-        rest, rest_at = _distinct(lambda k: self._rest(*k), rest_keys)
-        return [
+        groups = [
             (_NAME_FIELDS, names, name_at), (_BIRTH_FIELDS, birth, None),
             (("birth_year",), years, None), (("age",), ages, None),
             (_EVENT_FIELDS, event, None), (("published_date",), refs, None),
-            (_REST_FIELDS, rest, rest_at),
         ]  # fmt: skip
+        # the other fields each depend on one raw column: read once per distinct value
+        for fields, column, read in self._readers:
+            values, at = _distinct(read, cols[column])
+            groups.append((fields, values, at))
+        return groups
 
     def normalize_arrow(
         self,
@@ -228,7 +240,7 @@ class Normalizer:
             groups = self._columns(cols, date_orders, n, name_hints) if n else []
             out: dict[str, pa.Array] = {}
             for fields, values, positions in groups:
-                if len(fields) == 1:
+                if len(fields) == 1 and positions is None:
                     out[fields[0]] = pa.array(values, ARROW_TYPES.get(fields[0], pa.string()))
                     continue
                 if positions is None:
@@ -259,13 +271,6 @@ class Normalizer:
             anchor = _until(published)
         b = birth_from_age(age, anchor)
         return (b.lo, b.hi, b.precision, b.edtf, None)
-
-    def _rest_values(self, status: str | None, unit: str | None, region: str | None,
-                     hometown: str | None, place: str | None) -> tuple[Any, ...]:  # fmt: skip
-        return (
-            self.statuses.read(status)[0], *self._unit(unit), self.regions.read(region).code,
-            *self._home(hometown), *self._place(place),
-        )  # fmt: skip
 
     def _unit_values(self, text: str | None) -> tuple[Any, ...]:
         u = self.units.read(text)

@@ -60,10 +60,14 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
         hint: str | None = None,
     ) -> tuple[Any, ...]:
         """The name fields; a plain full name takes the token-cached path (``plain.py``)."""
-        if full_name and not (surname or given_name or patronymic):
-            found = self.plain_name_values(full_name, sex, hint)
-            if found is not None:
-                return found
+        found = None
+        if not (surname or given_name or patronymic):
+            if full_name:
+                found = self.plain_name_values(full_name, sex, hint)
+        elif not full_name:
+            found = self.plain_split_values(surname, given_name, patronymic, sex, hint)
+        if found is not None:
+            return found
         return super().name_values(full_name, surname, given_name, patronymic, sex, hint)
 
     def script_key(self, text: str) -> str:

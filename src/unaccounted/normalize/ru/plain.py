@@ -35,6 +35,9 @@ _SIMPLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[^\W\d_]\.")
 #: (initial letter or None, signature or None, script bits: 1 Latin, 2 Cyrillic)
 Token = tuple[str | None, Signature | None, int]
 
+#: The script of a name from the script bits of its tokens (the full parse's rule).
+_SCRIPTS = ("cyrillic", "latin", "cyrillic", "mixed")
+
 #: Entries kept in each of the fast path's caches before it starts afresh.
 _CACHE_LIMIT = 400_000
 
@@ -72,7 +75,6 @@ class PlainNames:
                 return None
             codes.append(token[1])
             bits |= token[2]
-        script = "mixed" if bits == 3 else "latin" if bits & 1 else "cyrillic"
         roles, order = layout(tuple(codes))
         g = p = None
         surname: list[str] = []
@@ -87,8 +89,65 @@ class PlainNames:
             else:
                 initials.append(word.rstrip("."))
         s = " ".join(surname) if surname else None
+        return self._assemble(g, p, s, tuple(initials), sex, hint, _SCRIPTS[bits], order)
+
+    def plain_split_values(
+        self,
+        surname: str | None,
+        given_name: str | None,
+        patronymic: str | None,
+        sex: str | None,
+        hint: str | None,
+    ) -> tuple[Any, ...] | None:
+        """``model.NAME_FIELDS`` of a name in split columns, each one word or initials only.
+
+        None when a column needs the full parse (several words, anything but letters).
+        """
+        texts: list[str | None] = [None, None, None]
+        initials: list[str] = []
+        bits = 0
+        for i, value in enumerate((surname, given_name, patronymic)):
+            if not value:
+                continue
+            words = value.split()
+            tokens = [self._token(w) for w in words]
+            if any(t is None for t in tokens):
+                return None
+            for token in tokens:
+                assert token is not None
+                bits |= token[2]
+            if all(t[0] is not None for t in tokens if t is not None):
+                initials.extend(w.rstrip(".") for w in words)
+            elif len(words) == 1:
+                texts[i] = words[0]
+            else:
+                return None
+        s, g, p = texts
+        return self._assemble(g, p, s, tuple(initials), sex, hint, _SCRIPTS[bits], "columns")
+
+    def _token(self, word: str) -> Token | None:
+        found = self._tokens
+        token = found.get(word, False)
+        if token is False:
+            token = self._describe(word)
+            if len(found) >= _CACHE_LIMIT:
+                found.clear()
+            found[word] = token
+        return token
+
+    def _assemble(
+        self,
+        g: str | None,
+        p: str | None,
+        s: str | None,
+        initials: tuple[str, ...],
+        sex: str | None,
+        hint: str | None,
+        script: str,
+        order: str,
+    ) -> tuple[Any, ...]:
         hints = tx.surname_hints(s) if s is not None else None
-        part_key = (g, p, hints, sex, tuple(initials), hint)
+        part_key = (g, p, hints, sex, initials, hint)
         part = self._given_values.get(part_key)
         if part is None:
             part = self._given_keyed(part_key)
