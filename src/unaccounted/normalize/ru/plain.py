@@ -32,8 +32,11 @@ from unaccounted.normalize.ru import text as tx
 #: A plain word (letters, inner hyphens) or one initial with its dot.
 _SIMPLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[^\W\d_]\.")
 
-#: (initial letter or None, signature or None, script bits: 1 Latin, 2 Cyrillic)
-Token = tuple[str | None, Signature | None, int]
+#: A described token: (its code, the letter if it is an initial, its surname hints)
+Token = tuple[int, str | None, tuple[str | None, str | None, bool] | None]
+#: Where a name's parts are among its tokens, its script and its order:
+#: (surname positions, given position, patronymic position, initial positions, script, order)
+Layout = tuple[tuple[int, ...], int, int, tuple[int, ...], str, str]
 
 #: The script of a name from the script bits of its tokens (the full parse's rule).
 _SCRIPTS = ("cyrillic", "latin", "cyrillic", "mixed")
@@ -51,6 +54,10 @@ class PlainNames:
 
     def _init_plain(self) -> None:
         self._tokens: dict[str, Token | None] = {}
+        #: (signature or None for an initial, script bits) of each token code
+        self._codes: dict[tuple[Signature | None, int], int] = {}
+        self._code_list: list[tuple[Signature | None, int]] = []
+        self._layouts: dict[tuple[int, ...], Layout] = {}
         self._given_values: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._surname_values: dict[tuple[str, str, str | None, str], tuple[Any, ...]] = {}
 
@@ -59,37 +66,30 @@ class PlainNames:
     ) -> tuple[Any, ...] | None:
         """``model.NAME_FIELDS`` of a plain full name; None when it needs the full parse."""
         words = full_name.split()
-        if not words:
-            return None
         found = self._tokens
-        codes = []
-        bits = 0
-        for word in words:
-            token = found.get(word, False)
-            if token is False:
-                token = self._describe(word)
-                if len(found) >= _CACHE_LIMIT:
-                    found.clear()
-                found[word] = token
-            if token is None:
-                return None
-            codes.append(token[1])
-            bits |= token[2]
-        roles, order = layout(tuple(codes))
-        g = p = None
-        surname: list[str] = []
-        initials: list[str] = []
-        for word, role in zip(words, roles, strict=True):
-            if role == "S":
-                surname.append(word)
-            elif role == "G":
-                g = word
-            elif role == "P":
-                p = word
-            else:
-                initials.append(word.rstrip("."))
-        s = " ".join(surname) if surname else None
-        return self._assemble(g, p, s, tuple(initials), sex, hint, _SCRIPTS[bits], order)
+        try:
+            tokens = [found[w] for w in words]
+        except KeyError:
+            tokens = [self._token(w) for w in words]
+        if None in tokens or not words:
+            return None
+        codes = tuple([t[0] for t in tokens])  # type: ignore[index]
+        lay = self._layouts.get(codes)
+        if lay is None:
+            lay = self._layout(codes)
+        s_at, g_at, p_at, i_at, script, order = lay
+        if len(s_at) == 1:
+            s: str | None = words[s_at[0]]
+            hints = tokens[s_at[0]][2]  # type: ignore[index]
+        elif s_at:
+            s = " ".join([words[i] for i in s_at])
+            hints = tx.surname_hints(s)
+        else:
+            s = hints = None
+        initials = tuple([tokens[i][1] for i in i_at]) if i_at else ()  # type: ignore[index]
+        g = words[g_at] if g_at >= 0 else None
+        p = words[p_at] if p_at >= 0 else None
+        return self._assemble(g, p, s, hints, initials, sex, hint, script, order)
 
     def plain_split_values(
         self,
@@ -111,19 +111,21 @@ class PlainNames:
                 continue
             words = value.split()
             tokens = [self._token(w) for w in words]
-            if any(t is None for t in tokens):
+            if None in tokens:
                 return None
             for token in tokens:
                 assert token is not None
-                bits |= token[2]
-            if all(t[0] is not None for t in tokens if t is not None):
+                bits |= self._code_list[token[0]][1]
+            if all(t[1] is not None for t in tokens if t is not None):
                 initials.extend(w.rstrip(".") for w in words)
             elif len(words) == 1:
                 texts[i] = words[0]
             else:
                 return None
         s, g, p = texts
-        return self._assemble(g, p, s, tuple(initials), sex, hint, _SCRIPTS[bits], "columns")
+        hints = tx.surname_hints(s) if s is not None else None
+        return self._assemble(g, p, s, hints, tuple(initials), sex, hint, _SCRIPTS[bits],
+                              "columns")  # fmt: skip
 
     def _token(self, word: str) -> Token | None:
         found = self._tokens
@@ -135,18 +137,35 @@ class PlainNames:
             found[word] = token
         return token
 
+    def _layout(self, codes: tuple[int, ...]) -> Layout:
+        described = [self._code_list[c] for c in codes]
+        roles, order = layout(tuple(sig for sig, _ in described))
+        bits = 0
+        for _, b in described:
+            bits |= b
+        lay: Layout = (
+            tuple(i for i, r in enumerate(roles) if r == "S"),
+            roles.index("G") if "G" in roles else -1,
+            roles.index("P") if "P" in roles else -1,
+            tuple(i for i, r in enumerate(roles) if r == "I"),
+            _SCRIPTS[bits],
+            order,
+        )
+        self._layouts[codes] = lay
+        return lay
+
     def _assemble(
         self,
         g: str | None,
         p: str | None,
         s: str | None,
+        hints: tuple[str | None, str | None, bool] | None,
         initials: tuple[str, ...],
         sex: str | None,
         hint: str | None,
         script: str,
         order: str,
     ) -> tuple[Any, ...]:
-        hints = tx.surname_hints(s) if s is not None else None
         part_key = (g, p, hints, sex, initials, hint)
         part = self._given_values.get(part_key)
         if part is None:
@@ -176,8 +195,15 @@ class PlainNames:
             return None
         bits = (1 if tx.LATIN.search(word) else 0) | (2 if tx.CYRILLIC.search(word) else 0)
         if len(word) <= 2 and is_initial(word):
-            return word.rstrip("."), None, bits
-        return None, signature(self._word_info(word)), bits
+            return self._code(None, bits), word.rstrip("."), tx.surname_hints(word)
+        return self._code(signature(self._word_info(word)), bits), None, tx.surname_hints(word)
+
+    def _code(self, sig: Signature | None, bits: int) -> int:
+        code = self._codes.get((sig, bits))
+        if code is None:
+            code = self._codes[(sig, bits)] = len(self._code_list)
+            self._code_list.append((sig, bits))
+        return code
 
     def _given_keyed(self, key: tuple[Any, ...]) -> tuple[Any, ...]:
         case, sex, given, cands, patr, g_init, p_init, _ = self._given_part(*key)
