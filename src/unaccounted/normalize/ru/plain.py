@@ -86,7 +86,9 @@ class PlainNames:
             hints = tx.surname_hints(s)
         else:
             s = hints = None
-        initials = tuple([tokens[i][1] for i in i_at]) if i_at else ()  # type: ignore[index]
+        initials: tuple[str, ...] = (
+            tuple([tokens[i][1] for i in i_at]) if i_at else ()  # type: ignore[index,misc]
+        )
         g = words[g_at] if g_at >= 0 else None
         p = words[p_at] if p_at >= 0 else None
         return self._assemble(g, p, s, hints, initials, sex, hint, script, order)
@@ -129,12 +131,12 @@ class PlainNames:
 
     def _token(self, word: str) -> Token | None:
         found = self._tokens
-        token = found.get(word, False)
-        if token is False:
-            token = self._describe(word)
-            if len(found) >= _CACHE_LIMIT:
-                found.clear()
-            found[word] = token
+        if word in found:
+            return found[word]
+        token = self._describe(word)
+        if len(found) >= _CACHE_LIMIT:
+            found.clear()
+        found[word] = token
         return token
 
     def _layout(self, codes: tuple[int, ...]) -> Layout:
