@@ -131,6 +131,10 @@ class LanguagePack(ABC):
         parsed = self.parse_name(full_name, surname, given_name, patronymic, sex, hint)
         return name_values(parsed, self.script_key, self.phonetic_key)
 
+    def clear_caches(self) -> None:
+        """Forget every cached result (benchmarks measure the uncached cost with it)."""
+        return  # a pack without caches has nothing to forget
+
     @abstractmethod
     def script_key(self, text: str) -> str:
         """A key equal for the same name in any script or transliteration."""

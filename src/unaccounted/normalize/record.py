@@ -120,6 +120,16 @@ class Normalizer:
         )
         assert tuple(f for fields, _, _ in self._readers for f in fields) == _REST_FIELDS
 
+    def clear_caches(self) -> None:
+        """Forget every cached result, the pack's too (for measuring the uncached cost)."""
+        self.pack.clear_caches()
+        places = self.places
+        for memo in (self._date, self._aged, self._unit, self._home, self._place,
+                     self._published, self._shape, self.statuses.read, self.units.read,
+                     self.regions.read, places.settlement, places.event_place):  # fmt: skip
+            memo.cache_clear()
+        self.dates._cache.clear()
+
     @property
     def version(self) -> str:
         return f"core{CORE_VERSION}+{self.pack.digest}"

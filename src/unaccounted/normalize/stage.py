@@ -37,6 +37,8 @@ Progress = Callable[[float, float], None]
 
 #: Full names sampled per source to learn how it writes names (``detect_name_hints``).
 _NAME_SAMPLE = 500
+#: Rows written to the store at a time (one Arrow insert).
+_WRITE_ROWS = 200_000
 #: Runs with fewer records to do than this never start worker processes.
 _PARALLEL_FROM = 100_000
 
@@ -95,6 +97,7 @@ def run_normalize(
                 gc.disable()
                 ranges = [(first, min(first + batch - 1, total))
                           for first in range(1, total + 1, batch)]  # fmt: skip
+                write = _Writer(store, max(batch, _WRITE_ROWS), missed)
                 if pool is not None:
                     job = (version, event_id, orders, hints)
                     # one batch more than workers in flight: the store is read and written
@@ -105,18 +108,19 @@ def run_normalize(
                         flight.append((last, pool.submit(raw, job)))
                         if len(flight) > workers:
                             done, pending = flight.popleft()
-                            _write(store, *pool.result(pending), missed)
+                            write(*pool.result(pending))
                             tick(done, total)
                     while flight:
                         done, pending = flight.popleft()
-                        _write(store, *pool.result(pending), missed)
+                        write(*pool.result(pending))
                         tick(done, total)
                 else:
                     for first, last in ranges:
                         raw = sql.pending_table(store, first, last)
                         found = batch_table(normalizer, raw, version, event_id, orders, hints)
-                        _write(store, *found, missed)
+                        write(*found)
                         tick(last, total)
+                write.flush()
                 sql.drop_pending(store)
                 seconds = time.perf_counter() - t0
                 counts: dict[str, Any] = {"normalized": total, "not_understood": missed,
@@ -146,10 +150,24 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
     return {"*": setting}
 
 
-def _write(store: Any, table: pa.Table, unread: dict[str, int], missed: dict[str, int]) -> None:
-    sql.write_batch(store, table)
-    for column, count in unread.items():
-        missed[column] += count
+class _Writer:
+    """Finished batches into the store, several at a time (fewer, larger Arrow inserts)."""
+
+    def __init__(self, store: Any, rows: int, missed: dict[str, int]) -> None:
+        self.store, self.rows, self.missed = store, rows, missed
+        self.held: list[pa.Table] = []
+
+    def __call__(self, table: pa.Table, unread: dict[str, int]) -> None:
+        for column, count in unread.items():
+            self.missed[column] += count
+        self.held.append(table)
+        if sum(t.num_rows for t in self.held) >= self.rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.held:
+            sql.write_batch(self.store, pa.concat_tables(self.held))
+            self.held = []
 
 
 def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]:

@@ -70,6 +70,15 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             return found
         return super().name_values(full_name, surname, given_name, patronymic, sex, hint)
 
+    def clear_caches(self) -> None:
+        for f in (keys.script_key, keys._key_of_lower, keys.phonetic_key, morph.patronymic_form,
+                  morph.surname_nominative, morph.pymorphy_given, to_cyrillic, tx.surname_hints,
+                  self._cached_parse):  # fmt: skip
+            f.cache_clear()
+        self._word_info.cache_clear()  # type: ignore[attr-defined]
+        self._parts_cache.clear()
+        self._init_plain()
+
     def script_key(self, text: str) -> str:
         return keys.script_key(text)
 
