@@ -209,26 +209,32 @@ class Normalizer:
             shapes = _spread(self._shape, texts)
             keys = [(t, r if sh[0] else None, o if sh[1] else None)
                     for t, r, o, sh in zip(texts, refs, orders, shapes, strict=True)]  # fmt: skip
-            dates.append(_spread_keys(lambda k: self._date(*k), keys))
-        birth, event = dates
+            dates.append(_distinct(lambda k: self._date(*k), keys))
+        (birth, birth_at), (event, event_at) = dates
         ages = _spread(parse_age, cols["age"])
-        for i in range(n):
-            if (
-                birth[i][0] is None
-                and ages[i] is not None
-                and (event[i][0] is not None or refs[i] is not None)
-            ):
-                birth[i] = self._aged(ages[i], event[i], published[i])
-        years = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
-                 for b in birth]  # fmt: skip
+        aged: dict[tuple[Any, ...], int] = {}
+        for i, age in enumerate(ages):
+            if age is None or birth[birth_at[i]][0] is not None:
+                continue
+            e = event[event_at[i]]
+            if e[0] is not None or refs[i] is not None:  # a birth interval from the age
+                b = self._aged(age, e, published[i])
+                slot = aged.get(b)
+                if slot is None:
+                    slot = aged[b] = len(birth)
+                    birth.append(b)
+                birth_at[i] = slot
+        year_of = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
+                   for b in birth]  # fmt: skip
+        years = [year_of[i] for i in birth_at]
         hints = [name_hints.get(x) for x in cols["source_id"]] if name_hints else [None] * n
         name_keys = zip(cols["full_name"], cols["surname"], cols["given_name"],
                         cols["patronymic"], cols["sex"], hints, strict=True)  # fmt: skip
         names, name_at = _distinct(lambda k: self.pack.name_values(*k), name_keys)
         groups = [
-            (_NAME_FIELDS, names, name_at), (_BIRTH_FIELDS, birth, None),
+            (_NAME_FIELDS, names, name_at), (_BIRTH_FIELDS, birth, birth_at),
             (("birth_year",), years, None), (("age",), ages, None),
-            (_EVENT_FIELDS, event, None), (("published_date",), refs, None),
+            (_EVENT_FIELDS, event, event_at), (("published_date",), refs, None),
         ]  # fmt: skip
         # the other fields each depend on one raw column: read once per distinct value
         for fields, column, read in self._readers:
@@ -411,11 +417,6 @@ def _distinct(fn: Any, keys: Iterable[Any]) -> tuple[list[Any], list[int]]:
     index: dict[Any, int] = {}
     positions = [index.setdefault(k, len(index)) for k in keys]
     return [fn(k) for k in index], positions
-
-
-def _spread_keys(fn: Any, keys: list[Any]) -> list[Any]:
-    memo = {k: fn(k) for k in dict.fromkeys(keys)}
-    return [memo[k] for k in keys]
 
 
 def _date_shape(text: str | None) -> tuple[bool, bool]:
