@@ -81,33 +81,16 @@ def run(folder, limit):
         busy += time.perf_counter() - t
         cpu += time.process_time() - c
         done += len(batch)
+    import os
     return {"records": done, "normalize_seconds": busy, "normalize_cpu_seconds": cpu,
             "records_per_s": done / cpu, "records_per_s_wall": done / busy,
-            "pack_load_seconds": load}
+            "pack_load_seconds": load, "load_average_after": os.getloadavg()}
 """
 )
 
 UNCACHED = (
     ROWS
     + """
-def clear(n):
-    from unaccounted.normalize.ru import keys, morph, translit
-    for f in (keys.script_key, keys.phonetic_key, morph.patronymic_form,
-              morph.surname_nominative, morph.pymorphy_given, translit.to_cyrillic):
-        f.cache_clear()
-    n.pack._cached_parse.cache_clear()
-    n.pack._parts_cache.clear()
-    from unaccounted.normalize.ru.text import surname_hints
-    surname_hints.cache_clear()
-    n.pack._word_info.cache_clear()
-    for memo in (n._names, n._date, n._aged, n._unit, n._home, n._place, n._rest,
-                 n._published, n._shape):
-        memo.cache_clear()
-    n.dates._cache.clear()
-    for reader in (n.statuses.read, n.units.read, n.regions.read, n.places.settlement,
-                   n.places.event_place):
-        reader.cache_clear()
-
 def run(folder, limit):
     import time
     from unaccounted.normalize.pack import load_pack
@@ -119,7 +102,7 @@ def run(folder, limit):
     busy = cpu = 0.0
     done = 0
     for row in rows(folder, int(limit)):
-        clear(n)
+        n.clear_caches()
         columns = {k: [v] for k, v in row.items()}
         t, c = time.perf_counter(), time.process_time()
         n.normalize_columns(columns, orders)  # one row: no batch to share values in
@@ -142,13 +125,20 @@ def run(folder, ws_dir):
     t = time.perf_counter()
     ingest_folder(ws, Path(folder, "sources"))
     ingest = time.perf_counter() - t
+    import os, resource
+    from unaccounted.normalize.stage import _workers
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t, c = time.perf_counter(), time.process_time()
     report = run_normalize(ws)
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
-    return {"records": report.normalized, "ingest_seconds": ingest,
-            "normalize_seconds": seconds, "normalize_cpu_seconds": cpu,
-            "records_per_s": report.normalized / cpu,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the workers, once they end
+    children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"records": report.normalized, "workers": _workers(ws, report.normalized),
+            "ingest_seconds": ingest, "normalize_seconds": seconds,
+            "normalize_cpu_seconds": cpu, "workers_cpu_seconds": children,
+            "records_per_s": report.normalized / (cpu + children),
             "records_per_s_wall": report.normalized / seconds,
+            "load_average_after": os.getloadavg(),
             "not_understood": report.not_understood}
 """
 

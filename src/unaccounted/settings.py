@@ -76,12 +76,12 @@ class NormalizeSettings(_Section):
         50_000, ge=1, description="Records normalized and written at a time; bounds memory."
     )
     workers: int = Field(
-        1,
+        0,
         ge=0,
         description=(
-            "Processes that normalize in parallel, for runs of 100,000 records or more: 1 "
-            "(one process), N, or 0 for one per core (up to 4). Workers pay for starting "
-            "and for copying records, so they help only with idle cores to spare."
+            "Processes that normalize in parallel, for runs of 100,000 records or more: 0 "
+            "for one per core (up to 4), 1 (this process only), or N. Batches go to the "
+            "workers and back as Arrow; each worker loads the language pack (about a second)."
         ),
     )
 

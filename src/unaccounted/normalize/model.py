@@ -7,7 +7,9 @@ which ``unaccounted explain-record`` shows.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -33,6 +35,32 @@ class ParsedName:
 
     def parts(self) -> tuple[str | None, str | None, str | None]:
         return self.surname, self.given_name, self.patronymic
+
+
+#: The name fields of a normalized record, in the store's order (``name_values``).
+NAME_FIELDS: tuple[str, ...] = (
+    "surname", "given_name", "patronymic", "given_initial", "patronymic_initial",
+    "given_candidates", "surname_key", "given_key", "patronymic_key", "surname_phonetic",
+    "name_block", "sex", "name_script", "name_case", "name_order",
+)  # fmt: skip
+
+
+def name_values(
+    n: ParsedName, key: Callable[[str], str], phonetic: Callable[[str], str]
+) -> tuple[Any, ...]:
+    """The ``NAME_FIELDS`` of a parsed name: its parts and their script and phonetic keys.
+
+    The name block is the surname's phonetic key and the given initial («savcinka:С»).
+    """
+    phon = phonetic(n.surname) if n.surname else None
+    return (
+        n.surname, n.given_name, n.patronymic, n.given_initial, n.patronymic_initial,
+        tuple(n.given_candidates), key(n.surname) if n.surname else None,
+        key(n.given_name) if n.given_name else None,
+        key(n.patronymic) if n.patronymic else None, phon,
+        f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
+        n.sex, n.script, n.case, n.order,
+    )  # fmt: skip
 
 
 #: Precision of a partial date, finest first.

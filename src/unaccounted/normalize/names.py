@@ -114,7 +114,30 @@ def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool
     return _assign(tuple([signature(w) for w in words]), n_initials, leading_initials)
 
 
-def signature(w: TokenInfo) -> tuple[bool, bool, bool, bool, bool]:
+#: What role assignment looks at in a word token (:func:`signature`).
+Signature = tuple[bool, bool, bool, bool, bool]
+
+
+@lru_cache(maxsize=8192)
+def layout(codes: tuple[Signature | None, ...]) -> tuple[tuple[str, ...], str]:
+    """(role of each token, the name order) from each token's signature, None for initials.
+
+    The same roles as :func:`assign_roles` and the same order as the full parse shows
+    («S G P», «I I S»), computed once per layout of token signatures.
+    """
+    sigs = tuple(c for c in codes if c is not None)
+    order = _assign(sigs, len(codes) - len(sigs), bool(codes) and codes[0] is None)
+    roles = iter(order)
+    shown = tuple("I" if c is None else next(roles, "?") for c in codes)
+    return shown, " ".join(shown)
+
+
+def is_glued(token: str) -> bool:
+    """Whether a token is two words written without a space («МаксимовМихаил»)."""
+    return _GLUED.search(token) is not None
+
+
+def signature(w: TokenInfo) -> Signature:
     """What role assignment looks at in a token."""
     return (bool(w.given), w.given_rule == "weak", bool(w.patronymic), w.surname_like, w.caps)
 

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from unaccounted.errors import InputError, WorkspaceError
-from unaccounted.normalize.model import ParsedName
+from unaccounted.normalize.model import ParsedName, name_values
 
 #: Pack code → "module:Class" of its adapter. The only list a new pack is added to.
 PACKS: dict[str, str] = {"ru": "unaccounted.normalize.ru:RussianPack"}
@@ -112,6 +113,27 @@ class LanguagePack(ABC):
         most of its names are in a case other than the nominative (obituaries), so an
         ambiguous form («Александра Котова») is read in that case.
         """
+
+    def name_values(
+        self,
+        full_name: str | None,
+        surname: str | None = None,
+        given_name: str | None = None,
+        patronymic: str | None = None,
+        sex: str | None = None,
+        hint: str | None = None,
+    ) -> tuple[Any, ...]:
+        """The record's name fields (``model.NAME_FIELDS``), without the rules.
+
+        Exactly ``model.name_values`` of :meth:`parse_name`; a pack may override it with a
+        faster path that gives the same values (the normalize stage calls it per record).
+        """
+        parsed = self.parse_name(full_name, surname, given_name, patronymic, sex, hint)
+        return name_values(parsed, self.script_key, self.phonetic_key)
+
+    def clear_caches(self) -> None:
+        """Forget every cached result (benchmarks measure the uncached cost with it)."""
+        return  # a pack without caches has nothing to forget
 
     @abstractmethod
     def script_key(self, text: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from unaccounted.normalize.ages import birth_from_age, parse_age
 from unaccounted.normalize.dates import _HAS_YEAR, DateParser
-from unaccounted.normalize.model import PartialDate
+from unaccounted.normalize.model import NAME_FIELDS, PartialDate
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.places import PlaceReader
 from unaccounted.normalize.regions import RegionReader
@@ -65,9 +65,14 @@ RAW_COLUMNS = (
 
 
 _NAME_FIELDS = FIELDS[:15]
+assert _NAME_FIELDS == NAME_FIELDS
 _BIRTH_FIELDS = FIELDS[15:20]
 _EVENT_FIELDS = FIELDS[22:27]
 _REST_FIELDS = FIELDS[28:]
+_UNIT_FIELDS = ("unit_key", "unit_class_key", "unit_type", "unit_number", "unit_guards",
+                "unit_vch")  # fmt: skip
+_HOME_FIELDS = ("hometown_region_code", "hometown_settlement")
+_PLACE_FIELDS = ("event_place_name", "event_region_code")
 _LIST_FIELDS = frozenset({"given_candidates", "birth_candidates", "event_candidates"})
 assert _BIRTH_FIELDS[0] == "birth_lo" and _EVENT_FIELDS[0] == "event_lo"
 assert FIELDS[20:22] == ("birth_year", "age") and FIELDS[27] == "published_date"
@@ -99,15 +104,31 @@ class Normalizer:
         self.regions = RegionReader(pack.data, pack.script_key)
         self.places = PlaceReader(pack.data)
 
-        self._names = lru_cache(maxsize=50_000)(self._name_values)
         self._date = lru_cache(maxsize=100_000)(self._date_values)
         self._aged = lru_cache(maxsize=100_000)(self._age_values)
         self._unit = lru_cache(maxsize=50_000)(self._unit_values)
-        self._rest = lru_cache(maxsize=100_000)(self._rest_values)
         self._published = lru_cache(maxsize=50_000)(self.dates.parse)
         self._shape = lru_cache(maxsize=50_000)(_date_shape)
         self._home = lru_cache(maxsize=50_000)(self._home_values)
         self._place = lru_cache(maxsize=50_000)(self._place_values)
+        self._readers: tuple[tuple[tuple[str, ...], str, Any], ...] = (
+            (("status",), "status", lambda x: (self.statuses.read(x)[0],)),
+            (_UNIT_FIELDS, "unit", self._unit),
+            (("region_code",), "region", lambda x: (self.regions.read(x).code,)),
+            (_HOME_FIELDS, "hometown", self._home),
+            (_PLACE_FIELDS, "event_place", self._place),
+        )
+        assert tuple(f for fields, _, _ in self._readers for f in fields) == _REST_FIELDS
+
+    def clear_caches(self) -> None:
+        """Forget every cached result, the pack's too (for measuring the uncached cost)."""
+        self.pack.clear_caches()
+        places = self.places
+        for memo in (self._date, self._aged, self._unit, self._home, self._place,
+                     self._published, self._shape, self.statuses.read, self.units.read,
+                     self.regions.read, places.settlement, places.event_place):  # fmt: skip
+            memo.cache_clear()
+        self.dates._cache.clear()
 
     @property
     def version(self) -> str:
@@ -151,8 +172,10 @@ class Normalizer:
         gc.disable()  # the caches hold millions of objects: a collection costs more than it frees
         try:
             out: dict[str, list[Any]] = {}
-            for fields, values in self._columns(cols, date_orders, n, name_hints):
-                if len(fields) == 1:
+            for fields, values, positions in self._columns(cols, date_orders, n, name_hints):
+                if positions is not None:
+                    values = [values[i] for i in positions]
+                if len(fields) == 1 and positions is None:
                     out[fields[0]] = list(values)
                     continue
                 for f, column in zip(fields, zip(*values, strict=True), strict=True):
@@ -169,8 +192,12 @@ class Normalizer:
         date_orders: Mapping[str, str],
         n: int,
         name_hints: Mapping[str, str] | None = None,
-    ) -> list[tuple[tuple[str, ...], list[Any]]]:
-        """(fields, one value or tuple of values per row) for each part of the record."""
+    ) -> list[tuple[tuple[str, ...], list[Any], list[int] | None]]:
+        """(fields, values, positions) for each part of the record.
+
+        ``values`` holds one value (or tuple of values, one per field) per row, or, when
+        ``positions`` is given, per distinct input, with each row's index into them.
+        """
         default = date_orders.get("*")
         orders = [date_orders.get(s, default) for s in cols["source_id"]] if date_orders else [
             None] * n  # fmt: skip
@@ -182,30 +209,38 @@ class Normalizer:
             shapes = _spread(self._shape, texts)
             keys = [(t, r if sh[0] else None, o if sh[1] else None)
                     for t, r, o, sh in zip(texts, refs, orders, shapes, strict=True)]  # fmt: skip
-            dates.append(_spread_keys(lambda k: self._date(*k), keys))
-        birth, event = dates
+            dates.append(_distinct(lambda k: self._date(*k), keys))
+        (birth, birth_at), (event, event_at) = dates
         ages = _spread(parse_age, cols["age"])
-        for i in range(n):
-            if (
-                birth[i][0] is None
-                and ages[i] is not None
-                and (event[i][0] is not None or refs[i] is not None)
-            ):
-                birth[i] = self._aged(ages[i], event[i], published[i])
-        years = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
-                 for b in birth]  # fmt: skip
+        aged: dict[tuple[Any, ...], int] = {}
+        for i, age in enumerate(ages):
+            if age is None or birth[birth_at[i]][0] is not None:
+                continue
+            e = event[event_at[i]]
+            if e[0] is not None or refs[i] is not None:  # a birth interval from the age
+                b = self._aged(age, e, published[i])
+                slot = aged.get(b)
+                if slot is None:
+                    slot = aged[b] = len(birth)
+                    birth.append(b)
+                birth_at[i] = slot
+        year_of = [b[0].year if b[0] is not None and b[0].year == b[1].year else None
+                   for b in birth]  # fmt: skip
+        years = [year_of[i] for i in birth_at]
         hints = [name_hints.get(x) for x in cols["source_id"]] if name_hints else [None] * n
-        name_keys = list(zip(cols["full_name"], cols["surname"], cols["given_name"],
-                             cols["patronymic"], cols["sex"], hints, strict=True))  # fmt: skip
-        names = _spread_keys(lambda k: self._names(*k), name_keys)
-        rest_keys = list(zip(cols["status"], cols["unit"], cols["region"], cols["hometown"],
-                             cols["event_place"], strict=True))  # fmt: skip
-        rest = _spread_keys(lambda k: self._rest(*k), rest_keys)
-        return [
-            (_NAME_FIELDS, names), (_BIRTH_FIELDS, birth), (("birth_year",), years),
-            (("age",), ages), (_EVENT_FIELDS, event), (("published_date",), refs),
-            (_REST_FIELDS, rest),
+        name_keys = zip(cols["full_name"], cols["surname"], cols["given_name"],
+                        cols["patronymic"], cols["sex"], hints, strict=True)  # fmt: skip
+        names, name_at = _distinct(lambda k: self.pack.name_values(*k), name_keys)
+        groups = [
+            (_NAME_FIELDS, names, name_at), (_BIRTH_FIELDS, birth, birth_at),
+            (("birth_year",), years, None), (("age",), ages, None),
+            (_EVENT_FIELDS, event, event_at), (("published_date",), refs, None),
         ]  # fmt: skip
+        # the other fields each depend on one raw column: read once per distinct value
+        for fields, column, read in self._readers:
+            values, at = _distinct(read, cols[column])
+            groups.append((fields, values, at))
+        return groups
 
     def normalize_arrow(
         self,
@@ -220,35 +255,21 @@ class Normalizer:
         try:
             groups = self._columns(cols, date_orders, n, name_hints) if n else []
             out: dict[str, pa.Array] = {}
-            for fields, values in groups:
-                if len(fields) == 1:
+            for fields, values, positions in groups:
+                if len(fields) == 1 and positions is None:
                     out[fields[0]] = pa.array(values, ARROW_TYPES.get(fields[0], pa.string()))
                     continue
-                uniq = list(dict.fromkeys(values))
-                position = {v: i for i, v in enumerate(uniq)}
-                take = pa.array([position[v] for v in values], pa.int32())
-                for j, f in enumerate(fields):
-                    column = pa.array([u[j] for u in uniq], ARROW_TYPES.get(f, pa.string()))
-                    out[f] = column.take(take)
+                if positions is None:
+                    index: dict[Any, int] = {}
+                    positions = [index.setdefault(v, len(index)) for v in values]
+                    values = list(index)
+                take = pa.array(positions, pa.int32())
+                for f, column in zip(fields, zip(*values, strict=True), strict=True):
+                    out[f] = pa.array(column, ARROW_TYPES.get(f, pa.string())).take(take)
         finally:
             if gc_was_on:
                 gc.enable()
         return out if n else {f: pa.array([], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
-
-    def _name_values(self, full: str | None, surname: str | None, given: str | None,
-                     patronymic: str | None, sex: str | None,
-                     hint: str | None = None) -> tuple[Any, ...]:  # fmt: skip
-        n = self.pack.parse_name(full, surname, given, patronymic, sex, hint)
-        key = self.pack.script_key
-        phon = self.pack.phonetic_key(n.surname) if n.surname else None
-        return (
-            n.surname, n.given_name, n.patronymic, n.given_initial, n.patronymic_initial,
-            tuple(n.given_candidates), key(n.surname) if n.surname else None,
-            key(n.given_name) if n.given_name else None,
-            key(n.patronymic) if n.patronymic else None, phon,
-            f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
-            n.sex, n.script, n.case, n.order,
-        )  # fmt: skip
 
     def _date_values(self, text: str | None, ref: dt.date | None,
                      order: str | None) -> tuple[Any, ...]:  # fmt: skip
@@ -266,13 +287,6 @@ class Normalizer:
             anchor = _until(published)
         b = birth_from_age(age, anchor)
         return (b.lo, b.hi, b.precision, b.edtf, None)
-
-    def _rest_values(self, status: str | None, unit: str | None, region: str | None,
-                     hometown: str | None, place: str | None) -> tuple[Any, ...]:  # fmt: skip
-        return (
-            self.statuses.read(status)[0], *self._unit(unit), self.regions.read(region).code,
-            *self._home(hometown), *self._place(place),
-        )  # fmt: skip
 
     def _unit_values(self, text: str | None) -> tuple[Any, ...]:
         u = self.units.read(text)
@@ -398,9 +412,11 @@ def _spread(fn: Any, values: Sequence[Any]) -> list[Any]:
     return [memo[v] for v in values]
 
 
-def _spread_keys(fn: Any, keys: list[Any]) -> list[Any]:
-    memo = {k: fn(k) for k in dict.fromkeys(keys)}
-    return [memo[k] for k in keys]
+def _distinct(fn: Any, keys: Iterable[Any]) -> tuple[list[Any], list[int]]:
+    """``fn`` of each distinct key (first seen first), and each key's index into them."""
+    index: dict[Any, int] = {}
+    positions = [index.setdefault(k, len(index)) for k in keys]
+    return [fn(k) for k in index], positions
 
 
 def _date_shape(text: str | None) -> tuple[bool, bool]:

@@ -14,6 +14,7 @@ import gc
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -21,12 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
 from unaccounted.normalize.pack import load_pack
-from unaccounted.normalize.record import ARROW_TYPES, FIELDS, RAW_COLUMNS, Normalizer
-from unaccounted.normalize.workers import WorkerPool
+from unaccounted.normalize.record import Normalizer
+from unaccounted.normalize.workers import CHECKS, WorkerPool, batch_table
 from unaccounted.store import normalized as sql
 from unaccounted.workspace import Workspace
 
@@ -37,11 +37,10 @@ Progress = Callable[[float, float], None]
 
 #: Full names sampled per source to learn how it writes names (``detect_name_hints``).
 _NAME_SAMPLE = 500
+#: Rows written to the store at a time (one Arrow insert).
+_WRITE_ROWS = 200_000
 #: Runs with fewer records to do than this never start worker processes.
 _PARALLEL_FROM = 100_000
-#: Raw column → normalized column whose emptiness shows the raw value was not understood.
-_CHECKS = {"birth_date": "birth_lo", "event_date": "event_lo", "status": "status",
-           "unit": "unit_class_key", "region": "region_code"}  # fmt: skip
 
 
 @dataclass
@@ -80,27 +79,48 @@ def run_normalize(
             with store.transaction():
                 event_id = store.next_event_id()
                 total = sql.prepare_pending(store, version, rebuild=rebuild)
+                workers = _workers(ws, total)
+                pool = None
+                if workers > 1:  # started first: the workers load the pack meanwhile
+                    cfg = ws.settings.normalize
+                    extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
+                    pool = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
                 orders = _date_orders(ws, sql.slash_date_orders(store) if total else {})
                 hints = normalizer.detect_name_hints(
                     sql.name_samples(store, _NAME_SAMPLE) if total else {}
                 )
-                missed = dict.fromkeys(_CHECKS, 0)
+                missed = dict.fromkeys(CHECKS, 0)
                 tick(0, total)
-                engine: Normalizer | WorkerPool = normalizer
-                workers = _workers(ws, total)
-                if workers > 1:
-                    cfg = ws.settings.normalize
-                    extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
-                    engine = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
                 # the normalizer's caches hold millions of objects: a garbage collection
                 # between batches would walk them all, again and again
                 stack.callback(gc.enable if gc.isenabled() else lambda: None)
                 gc.disable()
-                for first in range(1, total + 1, batch):
-                    raw = sql.pending_table(store, first, first + batch - 1)
-                    table = _to_table(engine, raw, version, event_id, orders, hints, missed)
-                    sql.write_batch(store, table)
-                    tick(min(first + batch - 1, total), total)
+                ranges = [(first, min(first + batch - 1, total))
+                          for first in range(1, total + 1, batch)]  # fmt: skip
+                write = _Writer(store, max(batch, _WRITE_ROWS), missed)
+                if pool is not None:
+                    job = (version, event_id, orders, hints)
+                    # one batch more than workers in flight: the store is read and written
+                    # while the workers normalize
+                    flight: deque[tuple[int, Any]] = deque()
+                    for first, last in ranges:
+                        raw = sql.pending_table(store, first, last)
+                        flight.append((last, pool.submit(raw, job)))
+                        if len(flight) > workers:
+                            done, pending = flight.popleft()
+                            write(*pool.result(pending))
+                            tick(done, total)
+                    while flight:
+                        done, pending = flight.popleft()
+                        write(*pool.result(pending))
+                        tick(done, total)
+                else:
+                    for first, last in ranges:
+                        raw = sql.pending_table(store, first, last)
+                        found = batch_table(normalizer, raw, version, event_id, orders, hints)
+                        write(*found)
+                        tick(last, total)
+                write.flush()
                 sql.drop_pending(store)
                 seconds = time.perf_counter() - t0
                 counts: dict[str, Any] = {"normalized": total, "not_understood": missed,
@@ -130,37 +150,24 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
     return {"*": setting}
 
 
-def _to_table(
-    normalizer: Normalizer | WorkerPool,
-    raw: pa.Table,
-    version: str,
-    event_id: int,
-    orders: dict[str, str],
-    hints: dict[str, str],
-    missed: dict[str, int],
-) -> pa.Table:
-    columns = {c: raw.column(c).to_pylist() for c in ("source_id", *RAW_COLUMNS)}
-    if isinstance(normalizer, Normalizer):
-        arrays = normalizer.normalize_arrow(columns, orders, hints)
-    else:
-        lists = normalizer.normalize_columns(columns, orders, hints)
-        arrays = {f: pa.array(lists[f], ARROW_TYPES.get(f, pa.string())) for f in FIELDS}
-    for column, norm in _CHECKS.items():
-        unread = pc.and_(pc.is_valid(raw.column(column)), pc.is_null(arrays[norm]))
-        if column == "unit":  # «в/ч 12345» has a unit key and no class
-            unread = pc.and_(unread, pc.is_null(arrays["unit_key"]))
-        missed[column] += int(pc.sum(unread.cast(pa.int64())).as_py() or 0)
-    n = raw.num_rows
-    out: dict[str, Any] = {
-        "source_id": raw.column("source_id"),
-        "record_id": raw.column("record_id"),
-        "version": raw.column("version").cast(pa.int32()),
-        "norm_version": pa.array([version] * n, pa.string()),
-        "event_id": pa.array([event_id] * n, pa.int64()),
-    }
-    for f in FIELDS:
-        out[f] = arrays[f]
-    return pa.table(out)
+class _Writer:
+    """Finished batches into the store, several at a time (fewer, larger Arrow inserts)."""
+
+    def __init__(self, store: Any, rows: int, missed: dict[str, int]) -> None:
+        self.store, self.rows, self.missed = store, rows, missed
+        self.held: list[pa.Table] = []
+
+    def __call__(self, table: pa.Table, unread: dict[str, int]) -> None:
+        for column, count in unread.items():
+            self.missed[column] += count
+        self.held.append(table)
+        if sum(t.num_rows for t in self.held) >= self.rows:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.held:
+            sql.write_batch(self.store, pa.concat_tables(self.held))
+            self.held = []
 
 
 def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]:

@@ -18,10 +18,11 @@ from unaccounted.normalize.ru import keys, morph
 from unaccounted.normalize.ru import text as tx
 from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.parts import GivenPart
+from unaccounted.normalize.ru.plain import PlainNames
 from unaccounted.normalize.ru.translit import to_cyrillic
 
 
-class RussianPack(GivenPart, LanguagePack):
+class RussianPack(PlainNames, GivenPart, LanguagePack):
     code = "ru"
     rules_version = 1
     tables = ("given_names", "given_name_variants", "given_names_latin", "diminutives",
@@ -35,6 +36,7 @@ class RussianPack(GivenPart, LanguagePack):
         self._cached_parse = lru_cache(maxsize=20_000)(self._parse_name)
         self._parts_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._word_info = lru_cache(maxsize=100_000)(self._word_info_uncached)  # type: ignore[method-assign]
+        self._init_plain()
 
     def parse_name(
         self,
@@ -47,6 +49,35 @@ class RussianPack(GivenPart, LanguagePack):
     ) -> ParsedName:
         """Parse a name (cached)."""
         return self._cached_parse(full_name, surname, given_name, patronymic, sex, hint)
+
+    def name_values(
+        self,
+        full_name: str | None,
+        surname: str | None = None,
+        given_name: str | None = None,
+        patronymic: str | None = None,
+        sex: str | None = None,
+        hint: str | None = None,
+    ) -> tuple[Any, ...]:
+        """The name fields; a plain full name takes the token-cached path (``plain.py``)."""
+        found = None
+        if not (surname or given_name or patronymic):
+            if full_name:
+                found = self.plain_name_values(full_name, sex, hint)
+        elif not full_name:
+            found = self.plain_split_values(surname, given_name, patronymic, sex, hint)
+        if found is not None:
+            return found
+        return super().name_values(full_name, surname, given_name, patronymic, sex, hint)
+
+    def clear_caches(self) -> None:
+        for f in (keys.script_key, keys._key_of_lower, keys.phonetic_key, morph.patronymic_form,
+                  morph.surname_nominative, morph.pymorphy_given, to_cyrillic, tx.surname_hints,
+                  self._cached_parse):  # fmt: skip
+            f.cache_clear()
+        self._word_info.cache_clear()  # type: ignore[attr-defined]
+        self._parts_cache.clear()
+        self._init_plain()
 
     def script_key(self, text: str) -> str:
         return keys.script_key(text)

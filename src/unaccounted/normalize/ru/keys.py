@@ -82,6 +82,11 @@ def _latin(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def script_key(text: str) -> str:
     """The script-independent key of a word or name (empty for empty input)."""
+    return _key_of_lower(text.lower())  # «ИВАНОВ» and «Иванов» share the work
+
+
+@lru_cache(maxsize=200_000)
+def _key_of_lower(text: str) -> str:
     key = _latin(text)
     for pattern, repl in _FOLDS:
         key = pattern.sub(repl, key)

@@ -59,6 +59,9 @@ def patronymic_form(word: str) -> tuple[str, str, str] | None:
     low = word.lower()
     if len(low) < 5:
         return None
+    tail = low[-4:]  # every form below has «ич», «вн» or «чн» in its last four letters
+    if "ич" not in tail and "вн" not in tail and "чн" not in tail:
+        return None
     for suffix in _PATR_M_SUFFIXES:
         if low.endswith(suffix):
             return word, "m", "nominative"
