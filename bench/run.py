@@ -26,6 +26,7 @@ QUICK_ARGS = {
     "concealment": ["--quick"],
     "normalize": ["--records", "100000", "--baseline-records", "2000"],
     "simulate": [],
+    "strata": ["--quick"],
 }
 
 

@@ -28,7 +28,7 @@ from common import machine, run_measured, write_result
 
 CHILD = """
 def run(seeds, persons, draws, by):
-    import csv, shutil, tempfile, time as _t
+    import shutil, tempfile, time as _t
     from pathlib import Path
     from unaccounted.simulate.config import load_config
     from unaccounted.simulate.run import simulate
@@ -37,8 +37,8 @@ def run(seeds, persons, draws, by):
     from unaccounted.normalize.stage import run_normalize
     from unaccounted.link.stage import run_link
     from unaccounted.estimate.from_workspace import workspace_strata
-    from unaccounted.estimate.strata import MethodChoice, quarter
-    import datetime as dt
+    from unaccounted.estimate.strata import MethodChoice
+    from unaccounted.simulate.truth_strata import dead_by_quarter
     rows, seconds = [], {"pipeline": 0.0, "with": 0.0, "without": 0.0}
     for seed in [int(s) for s in seeds.split(",")]:
         root = Path(tempfile.mkdtemp(prefix="bench-strata-"))
@@ -50,16 +50,9 @@ def run(seeds, persons, draws, by):
             run_normalize(ws)
             run_link(ws)
             seconds["pipeline"] += _t.process_time() - t
-            truths = {"dead": {}, "dead_or_missing": {}}
-            with open(root / "sim" / "truth" / "persons.csv", encoding="utf-8") as fh:
-                for p in csv.DictReader(fh):
-                    d = dt.date.fromisoformat(p["event_date"])
-                    q = quarter(d, d)
-                    if p["dead"] == "1":
-                        truths["dead"][q] = truths["dead"].get(q, 0) + 1
-                    if p["dead"] == "1" or (p["fate"] == "missing" and not p["returned_on"]):
-                        t2 = truths["dead_or_missing"]
-                        t2[q] = t2.get(q, 0) + 1
+            persons_csv = root / "sim" / "truth" / "persons.csv"
+            truths = {"dead": dead_by_quarter(persons_csv),
+                      "dead_or_missing": dead_by_quarter(persons_csv, include_missing=True)}
             runs = [(pop, name, m) for pop in truths for name, m in
                     (("without", 0), ("with", int(draws)))]
             for pop, name, m in runs:
@@ -70,7 +63,8 @@ def run(seeds, persons, draws, by):
                 seconds[name] += _t.process_time() - t
                 for s in res.strata + [res.total]:
                     true = sum(truth.values()) if s.stratum == "total" else truth.get(s.stratum, 0)
-                    rows.append({"world": seed, "run": name, "population": pop, "stratum": s.stratum,
+                    rows.append({"world": seed, "run": name, "population": pop,
+                                 "stratum": s.stratum,
                                  "documented": s.documented, "estimable": s.estimable,
                                  "estimate": s.estimate, "lower": s.lower, "upper": s.upper,
                                  "truth": true, "reason": s.reason,
@@ -86,7 +80,9 @@ def run(seeds, persons, draws, by):
 #: and the missing who never returned.
 POPULATIONS = {
     "dead": "persons a record states dead; truth: the simulated dead",
-    "dead_or_missing": "persons a record states dead or missing; truth: dead + missing not returned",
+    "dead_or_missing": (
+        "persons a record states dead or missing; truth: dead + missing not returned"
+    ),
 }
 
 

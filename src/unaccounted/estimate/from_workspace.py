@@ -26,8 +26,14 @@ from unaccounted.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
-def stratum_value(row: dict[str, Any], by: str) -> str | None:
+#: The stratum of every person when the workspace is estimated whole.
+WHOLE = "all"
+
+
+def stratum_value(row: dict[str, Any], by: str | None) -> str | None:
     """The stratum a record states for ``by`` (None: it says nothing)."""
+    if by is None:
+        return WHOLE
     if by == "period":
         return quarter(row["event_lo"], row["event_hi"])
     value = row[by]
@@ -35,14 +41,19 @@ def stratum_value(row: dict[str, Any], by: str) -> str | None:
 
 
 def workspace_strata(
-    ws: Workspace, by: str, choice: MethodChoice, draws: int, counted: tuple[str, ...] = ("dead",)
+    ws: Workspace,
+    by: str | None,
+    choice: MethodChoice,
+    draws: int,
+    counted: tuple[str, ...] = ("dead",),
 ) -> StrataResult:
-    """Estimate every stratum of ``by`` with ``draws`` drawn clusterings (0: none).
+    """Estimate every stratum of ``by`` (None: one stratum) with ``draws`` clusterings.
 
+    ``draws`` = 0 estimates the current persons only.
     ``counted`` are the status classes of the grading rules that put a person in the
     population: a person counts when any of its records states one of them.
     """
-    if by not in BY:
+    if by is not None and by not in BY:
         raise InputError(f"unknown stratum {by!r}; choose one of {', '.join(BY)}")
     if draws < 0:
         raise InputError("--draws must be 0 or more")
@@ -76,7 +87,7 @@ def workspace_strata(
     )  # fmt: skip
     drawn = draw_clusterings(scores, draws, choice.seed) if scores is not None else []
     log.info("estimating %d strata by %s over %d draws", len(table.strata), by, len(drawn))
-    return estimate_strata(table, current, drawn, choice, by)
+    return estimate_strata(table, current, drawn, choice, by or WHOLE)
 
 
 def _scores(

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from unaccounted.errors import InputError
 from unaccounted.estimate.api import LoglinearSettings, estimate
 from unaccounted.estimate.histories import MAX_CELL_LISTS, CaptureHistories, from_cells
 from unaccounted.estimate.lcmcr import LCMCRSettings
 from unaccounted.estimate.loglinear import Fit, fit, profile_interval
 from unaccounted.estimate.models import Model, pairs
 from unaccounted.estimate.result import Estimate, EstimateRefused
-from unaccounted.errors import InputError
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -105,7 +105,7 @@ def person_cells(table: RecordTable, labels: IntArray) -> IntArray:
     bits = np.zeros(n_persons, dtype=np.int64)
     np.bitwise_or.at(bits, person, np.left_shift(1, table.list_of))
     stratum = _stratum_of(person, n_persons, table)
-    cells = np.zeros((len(table.strata), 2**len(table.lists)), dtype=np.int64)
+    cells = np.zeros((len(table.strata), 2 ** len(table.lists)), dtype=np.int64)
     np.add.at(cells, (stratum[dead], bits[dead]), 1)
     return cells
 
@@ -186,7 +186,11 @@ def estimate_cells(cells: IntArray, lists: Sequence[str], choice: MethodChoice) 
             model = Model.from_generators(hist.k, pairs(hist.k))
             got = fit(model, hist.cells(), hist.lists)
             if got.ok:
-                return _pairs_estimate(hist, got)
+                try:
+                    return _pairs_estimate(hist, got)
+                except (ValueError, ArithmeticError):
+                    note = "the two-list-interaction model has no profile interval"
+                    return _searched(hist, choice.seed, note=note)
         return _searched(hist, choice.seed, note="the two-list-interaction model has no MLE")
     if choice.model == "downhill":
         return _searched(hist, choice.seed)

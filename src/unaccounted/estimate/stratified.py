@@ -171,6 +171,8 @@ def _fit(cells: IntArray, lists: tuple[str, ...], choice: MethodChoice) -> Estim
             return got
         except EstimateRefused as exc:
             return str(exc)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            return f"the fit failed numerically ({exc})"
 
 
 def _combine(
@@ -181,7 +183,8 @@ def _combine(
     out = StratumEstimate(name, documented, draws=int(ok.sum()))
     if ok.sum() * 2 < m or not ok.any():
         reason = d.reasons[s].most_common(1)[0][0] if d.reasons[s] else "not estimable"
-        out.reason = reason if not drawn else f"{reason} (in {m - int(ok.sum())} of {m} draws)"
+        some = drawn and ok.any()
+        out.reason = f"{reason} (in {m - int(ok.sum())} of {m} draws)" if some else reason
         return out
     out.model = d.models[s].most_common(1)[0][0]
     out.warnings = sorted(d.warnings[s])
