@@ -191,7 +191,12 @@ def estimate_cells(cells: IntArray, lists: Sequence[str], choice: MethodChoice) 
                 except (ValueError, ArithmeticError):
                     note = "the two-list-interaction model has no profile interval"
                     return _searched(hist, choice.seed, note=note)
-        return _searched(hist, choice.seed, note="the two-list-interaction model has no MLE")
+        note = (
+            "the two-list-interaction model has no MLE"
+            if hist.k > MIN_LISTS
+            else "the two-list-interaction model is saturated"
+        )
+        return _searched(hist, choice.seed, note=note)
     if choice.model == "downhill":
         return _searched(hist, choice.seed)
     return estimate(hist, loglinear=LoglinearSettings(model=choice.model))
