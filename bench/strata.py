@@ -10,9 +10,11 @@ as a user would, then estimated by period (event quarter) twice:
   stratum with its method's own interval.
 
 Two populations are estimated (``POPULATIONS``): the persons a record states dead, and the
-persons a record states dead or missing. A stratum's truth is the simulator's dead (or dead
-and never-returned missing) persons whose true event date falls in the quarter. Coverage is
-the share of estimable strata whose 95% interval holds the truth.
+persons a record states dead or missing. A world the link stage fails on (Splink's training
+can underflow on small worlds) is listed in ``failed_worlds`` and left out. A stratum's truth
+is the simulator's dead (or dead and never-returned missing) persons whose true event date
+falls in the quarter. Coverage is the share of estimable strata whose 95% interval holds the
+truth.
 
     python bench/strata.py [--quick] [--worlds N] [--persons N] [--draws M]
 """
@@ -21,13 +23,15 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from common import machine, run_measured, write_result
 
 CHILD = """
-def run(seeds, persons, draws, by):
+def run(seeds, persons, draws, by, progress):
     import shutil, tempfile, time as _t
     from pathlib import Path
     from unaccounted.simulate.config import load_config
@@ -39,7 +43,7 @@ def run(seeds, persons, draws, by):
     from unaccounted.estimate.from_workspace import workspace_strata
     from unaccounted.estimate.strata import MethodChoice
     from unaccounted.simulate.truth_strata import dead_by_quarter
-    rows, seconds = [], {"pipeline": 0.0, "with": 0.0, "without": 0.0}
+    rows, failed, seconds = [], [], {"pipeline": 0.0, "with": 0.0, "without": 0.0}
     for seed in [int(s) for s in seeds.split(",")]:
         root = Path(tempfile.mkdtemp(prefix="bench-strata-"))
         try:
@@ -48,8 +52,13 @@ def run(seeds, persons, draws, by):
             ws = Workspace.init(root / "ws")
             ingest_folder(ws, root / "sim" / "sources")
             run_normalize(ws)
-            run_link(ws)
-            seconds["pipeline"] += _t.process_time() - t
+            try:
+                run_link(ws)
+            except Exception as exc:  # a world the link stage cannot train on is counted
+                failed.append({"world": seed, "stage": "link", "error": str(exc)[:300]})
+                continue
+            finally:
+                seconds["pipeline"] += _t.process_time() - t
             persons_csv = root / "sim" / "truth" / "persons.csv"
             truths = {"dead": dead_by_quarter(persons_csv),
                       "dead_or_missing": dead_by_quarter(persons_csv, include_missing=True)}
@@ -71,7 +80,10 @@ def run(seeds, persons, draws, by):
                                  "linkage_width_share": s.linkage_width_share})
         finally:
             shutil.rmtree(root, ignore_errors=True)
-    return {"rows": rows, "cpu_seconds": seconds}
+        with open(progress, "a", encoding="utf-8") as fh:  # partial results survive a crash
+            fh.write(json.dumps({"world": seed, "rows": [r for r in rows if r["world"] == seed]},
+                                default=str) + "\\n")
+    return {"rows": rows, "failed_worlds": failed, "cpu_seconds": seconds}
 """
 
 
@@ -122,7 +134,9 @@ def main() -> None:
     load = os.getloadavg()[0]
     start = time.perf_counter()
     seeds = ",".join(str(s) for s in range(1, args.worlds + 1))
-    child = run_measured(CHILD, seeds, str(args.persons), str(args.draws), args.by)
+    progress = Path(tempfile.gettempdir()) / "bench-strata-progress.jsonl"
+    progress.unlink(missing_ok=True)
+    child = run_measured(CHILD, seeds, str(args.persons), str(args.draws), args.by, str(progress))
     rows = child["rows"]
     result = {
         "machine": machine(),
@@ -130,6 +144,7 @@ def main() -> None:
         "load_average_at_end": os.getloadavg()[0],
         "quick": args.quick,
         "worlds": args.worlds,
+        "worlds_estimated": len({r["world"] for r in rows}),
         "persons_per_world": args.persons,
         "by": args.by,
         "draws": args.draws,
@@ -149,6 +164,7 @@ def main() -> None:
             }
             for pop in POPULATIONS
         },
+        "failed_worlds": child["failed_worlds"],
         "rows": rows,
     }
     path = write_result("strata", result)
