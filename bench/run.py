@@ -28,6 +28,7 @@ QUICK_ARGS = {
     "normalize": ["--records", "100000", "--baseline-records", "2000"],
     "simulate": [],
     "nowcast": ["--quick"],
+    "strata": ["--quick"],
 }
 
 

@@ -1,4 +1,5 @@
-"""``unaccounted estimate``: multiple systems estimation on a capture-history table."""
+"""``unaccounted estimate``: multiple systems estimation on a capture-history table, or on
+the linked workspace by stratum with linkage error carried through."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import typer
 from rich.table import Table
 
 from unaccounted.cli.app import app, console, fail, out
+from unaccounted.cli.workspace_cmds import open_workspace
+from unaccounted.errors import WorkspaceError
 from unaccounted.estimate import (
     METHODS,
     Estimate,
@@ -21,11 +24,15 @@ from unaccounted.estimate import (
     estimate,
     read_histories,
 )
+from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
 from unaccounted.estimate.search import SEARCHES
+from unaccounted.estimate.strata import BY, PAIRS, MethodChoice
+from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 
 
 @app.command("estimate")
 def estimate_cmd(
+    ctx: typer.Context,
     histories: Annotated[
         Path | None,
         typer.Argument(
@@ -62,12 +69,42 @@ def estimate_cmd(
     delta: Annotated[
         float | None, typer.Option(help="dga: hyper-Dirichlet prior count per cell (default 2^-k).")
     ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Workspace only: estimate per stratum, one of {', '.join(BY)} "
+            "(without it: the workspace as one stratum)."
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            help="Workspace only: clusterings drawn from the match probabilities to carry "
+            "linkage error (0: the current persons only)."
+        ),
+    ] = 20,
+    include_missing: Annotated[
+        bool,
+        typer.Option(
+            "--include-missing", help="Workspace only: count persons stated dead or missing."
+        ),
+    ] = False,
 ) -> None:
-    """Estimate how many people no list recorded (multiple systems estimation)."""
-    if histories is None:
-        raise fail("a capture-history file is required: unaccounted estimate HISTORIES.csv")
+    """Estimate how many people no list recorded (multiple systems estimation).
+
+    With HISTORIES.csv: one estimate of that table. Without it: the linked workspace's
+    persons by independence group, per stratum (--by), with a total.
+    """
     if method not in METHODS:
         raise fail(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if histories is None:
+        lc = LCMCRSettings(classes=classes, chains=chains, iterations=iterations,
+                           burn_in=burn_in, thin=thin, seed=seed)  # fmt: skip
+        choice = MethodChoice(method=method, model=model or PAIRS, seed=seed, lcmcr=lc)
+        _workspace_estimate(ctx, by, choice, draws, include_missing, as_json)
+        return
+    if by is not None:
+        raise fail("--by estimates the workspace; leave out the HISTORIES.csv argument")
     if search not in SEARCHES:
         raise fail(f"unknown search {search!r}; choose one of {', '.join(SEARCHES)}")
     hist = read_histories(histories)
@@ -118,6 +155,30 @@ def estimate_cmd(
         _result_table(result)
 
 
+def _workspace_estimate(
+    ctx: typer.Context,
+    by: str | None,
+    choice: MethodChoice,
+    draws: int,
+    include_missing: bool,
+    as_json: bool,
+) -> None:
+    try:
+        ws = open_workspace(ctx)
+    except WorkspaceError as exc:
+        raise fail(
+            f"{exc}; outside a workspace a capture-history file is required: "
+            "unaccounted estimate HISTORIES.csv"
+        ) from None
+    counted = ("dead", "missing") if include_missing else ("dead",)
+    with console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
+        result = workspace_strata(ws, by, choice, draws, counted)
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _strata_table(result)
+
+
 def _fmt(x: float | None) -> str:
     return "—" if x is None else f"{x:,.0f}"
 
@@ -157,3 +218,36 @@ def _compare_table(rows: list[Row], observed: int) -> None:
             "; ".join(row.result.warnings),
         )
     out.print(table)
+
+
+def _strata_table(result: StrataResult) -> None:
+    what = "in the workspace" if result.by == WHOLE else f"by {result.by}"
+    title = f"Estimated dead {what} ({result.method}; lists: {', '.join(result.lists)})"
+    table = Table(title=title)
+    for col in ("stratum", "documented", "estimate", "95% interval", "from linkage", "note"):
+        table.add_column(col, justify="left" if col in ("stratum", "note") else "right")
+    rows = result.strata if result.by == WHOLE else [*result.strata, result.total]
+    for s in rows:
+        table.add_row(*_stratum_cells(s), end_section=s is result.strata[-1])
+    out.print(table)
+    console.print(f"interval: {result.combination}", markup=False)
+    warned = sum(1 for s in result.strata if s.warnings)
+    if warned:
+        console.print(f"{warned} strata carry warnings about their models (see --json)")
+    for w in result.total.warnings:
+        console.print(f"warning: {w}", markup=False)
+
+
+def _stratum_cells(s: StratumEstimate) -> tuple[str, ...]:
+    if not s.estimable:
+        return s.stratum, f"{s.documented:,}", "not estimable", "", "", s.reason or ""
+    share = "" if s.linkage_width_share is None else f"{s.linkage_width_share:.0%}"
+    note = "*" if s.warnings else ""
+    return (
+        s.stratum,
+        f"{s.documented:,}",
+        _fmt(s.estimate),
+        f"{_fmt(s.lower)} – {_fmt(s.upper)}",
+        share,
+        note,
+    )

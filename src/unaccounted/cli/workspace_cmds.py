@@ -12,6 +12,7 @@ from rich.table import Table
 from unaccounted.cli.app import app, console, get_context, out
 from unaccounted.errors import InputError
 from unaccounted.store import latest_schema_version
+from unaccounted.store.strata import set_group
 from unaccounted.workspace import Workspace
 
 
@@ -56,9 +57,22 @@ def status(
 def sources(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+    group: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--group",
+            help="SOURCE=GROUP: put a source in an independence group (repeatable); sources "
+            "that copy each other share a group and count as one list.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List the sources with their kind, independence group and counts."""
+    changes = [_group_change(g) for g in group or []]
     with open_workspace(ctx).store() as store:
+        for source, name in changes:
+            old = set_group(store, source, name)
+            console.print(f"{source}: independence group {old} -> {name}", markup=False)
         rows = store.sources()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
@@ -75,6 +89,13 @@ def sources(
             r["url"] or "",
         )
     out.print(table)
+
+
+def _group_change(text: str) -> tuple[str, str]:
+    source, sep, name = text.rpartition("=")
+    if not sep or not source.strip() or not name.strip():
+        raise InputError(f"--group {text!r}: expected SOURCE=GROUP")
+    return source.strip(), name.strip()
 
 
 @app.command()

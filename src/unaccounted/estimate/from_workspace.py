@@ -1,0 +1,131 @@
+"""Stratified estimates of a linked workspace: read the store, draw, estimate.
+
+The records, their lists and strata fields come from ``store/strata.py``; the scored
+pairs of the last link run, the reviewers' judgements in force and the link stage's
+source-conflict rule (one listing source, two exact birth days) give the constraints
+under which clusterings are drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import numpy as np
+
+from unaccounted.errors import InputError, WorkspaceError
+from unaccounted.estimate.linkage_error import LinkageScores, draw_clusterings
+from unaccounted.estimate.strata import BY, MethodChoice, RecordTable, quarter
+from unaccounted.estimate.stratified import StrataResult, estimate_strata
+from unaccounted.link import cluster as cl
+from unaccounted.resolve.rules import default_rules, load_rules, workspace_rules_path
+from unaccounted.store import judgements as jsql
+from unaccounted.store import strata as sql
+from unaccounted.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+#: The stratum of every person when the workspace is estimated whole.
+WHOLE = "all"
+
+
+def stratum_value(row: dict[str, Any], by: str | None) -> str | None:
+    """The stratum a record states for ``by`` (None: it says nothing)."""
+    if by is None:
+        return WHOLE
+    if by == "period":
+        return quarter(row["event_lo"], row["event_hi"])
+    value = row[by]
+    return str(value) if value is not None else None
+
+
+def workspace_strata(
+    ws: Workspace,
+    by: str | None,
+    choice: MethodChoice,
+    draws: int,
+    counted: tuple[str, ...] = ("dead",),
+) -> StrataResult:
+    """Estimate every stratum of ``by`` (None: one stratum) with ``draws`` clusterings.
+
+    ``draws`` = 0 estimates the current persons only.
+    ``counted`` are the status classes of the grading rules that put a person in the
+    population: a person counts when any of its records states one of them.
+    """
+    if by is not None and by not in BY:
+        raise InputError(f"unknown stratum {by!r}; choose one of {', '.join(BY)}")
+    if draws < 0:
+        raise InputError("--draws must be 0 or more")
+    path = workspace_rules_path(ws)
+    rules = load_rules(path) if path.exists() else default_rules()
+    with ws.store(read_only=True) as store:
+        rows = sql.records(store)
+        if not rows:
+            raise WorkspaceError("the workspace has no records; run 'unaccounted ingest' first")
+        if all(r["person_id"] is None for r in rows):
+            raise WorkspaceError("the workspace has no persons; run 'unaccounted link' first")
+        keys = {(r["source_id"], r["record_id"]): i for i, r in enumerate(rows)}
+        scores = None
+        if draws:
+            if not sql.has_link_run(store):
+                raise WorkspaceError(
+                    "no link run has scored pairs to draw clusterings from; "
+                    "run 'unaccounted link' or use --draws 0"
+                )
+            scores = _scores(rows, keys, sql.last_run_pairs(store), jsql.active(store),
+                             ws.settings.link.conflict_kinds)  # fmt: skip
+    table = RecordTable.build(
+        [r["list_group"] for r in rows],
+        [rules.status_class(r["status"]) in counted for r in rows],
+        [stratum_value(r, by) for r in rows],
+    )
+    persons = {p: i for i, p in enumerate(sorted({r["person_id"] for r in rows} - {None}))}
+    current = np.array(
+        [persons[r["person_id"]] if r["person_id"] is not None else len(persons) + i
+         for i, r in enumerate(rows)], dtype=np.int64,
+    )  # fmt: skip
+    drawn = draw_clusterings(scores, draws, choice.seed) if scores is not None else []
+    log.info("estimating %d strata by %s over %d draws", len(table.strata), by, len(drawn))
+    return estimate_strata(table, current, drawn, choice, by or WHOLE)
+
+
+def _scores(
+    rows: list[dict[str, Any]],
+    keys: dict[tuple[str, str], int],
+    pairs: list[tuple[str, str, str, str, float]],
+    judged: list[dict[str, Any]],
+    conflict_kinds: list[str],
+) -> LinkageScores:
+    found = [(keys.get((a, b)), keys.get((c, d)), p) for a, b, c, d, p in pairs]
+    kept = [(i, j, p) for i, j, p in found if i is not None and j is not None]
+    left = np.array([i for i, _, _ in kept], dtype=np.int64)
+    right = np.array([j for _, j, _ in kept], dtype=np.int64)
+    prob = np.array([p for _, _, p in kept], dtype=np.float64)
+    constraints = cl.Constraints()
+    for r in judged:
+        a = keys.get((r["source_id_l"], r["record_id_l"]))
+        b = keys.get((r["source_id_r"], r["record_id_r"]))
+        if a is None or b is None or a == b:
+            continue
+        if r["decision"] == "same":
+            constraints.must.append((a, b))
+        elif r["decision"] == "different":
+            constraints.add_cannot(a, b)
+    n = len(rows)
+    groups = cl.components(n, left, right)
+    constraints.cannot |= cl.conflicts_by_source(
+        groups,
+        _codes([r["source_id"] for r in rows]),
+        _codes([r["birth_day"] for r in rows]),
+        [r["kind"] in conflict_kinds for r in rows],
+    )
+    return LinkageScores(n, cl.Pairs(left, right, prob), constraints)
+
+
+def _codes(values: list[Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """An integer code per value (equal values, equal codes; missing values -1)."""
+    seen: dict[Any, int] = {}
+    return np.array(
+        [-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64
+    )

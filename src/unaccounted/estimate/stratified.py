@@ -1,0 +1,242 @@
+"""Estimates per stratum and their total, with linkage error carried through.
+
+:func:`estimate_strata` takes the records (:class:`~unaccounted.estimate.strata.RecordTable`),
+the current clustering and any number of drawn clusterings
+(:func:`~unaccounted.estimate.linkage_error.draw_clusterings`). Each stratum is estimated on
+every draw; the log estimates and their variances (from each 95% interval, taken as
+symmetric on the log scale) are combined with Rubin's rules, and the interval is
+transformed back. A stratum is estimable when at least half of the draws are; a draw that
+cannot be estimated is left out of that stratum's combination.
+
+The total, per draw, is the sum of the estimable strata's estimates (a draw where one of
+them failed uses that stratum's combined estimate) plus the persons documented in the
+strata that cannot be estimated — they add what is known and nothing unseen; its variance
+is the sum of the strata's variances (strata are independent given the linkage). The
+totals are combined across draws with Rubin's rules in the same way.
+
+Without draws the current clustering is the only one: each stratum keeps its method's own
+interval and nothing is said about linkage.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from unaccounted.estimate.linkage_error import combine
+from unaccounted.estimate.result import Estimate, EstimateRefused
+from unaccounted.estimate.strata import (
+    MethodChoice,
+    RecordTable,
+    estimate_cells,
+    log_variances,
+    person_cells,
+)
+
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass
+class StratumEstimate:
+    """One stratum (or the total): documented dead, estimate and interval, or the reason."""
+
+    stratum: str
+    documented: int
+    estimate: float | None = None
+    lower: float | None = None
+    upper: float | None = None
+    reason: str | None = None
+    draws: int = 0
+    linkage_width_share: float | None = None
+    model: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def estimable(self) -> bool:
+        return self.reason is None
+
+    def to_dict(self) -> dict[str, Any]:
+        def num(x: float | None) -> float | None:
+            return None if x is None or not math.isfinite(x) else round(x, 3)
+
+        return {
+            "stratum": self.stratum,
+            "documented": self.documented,
+            "estimable": self.estimable,
+            "estimate": num(self.estimate),
+            "lower": num(self.lower),
+            "upper": num(self.upper),
+            "reason": self.reason,
+            "draws_estimated": self.draws,
+            "linkage_width_share": num(self.linkage_width_share),
+            "model": self.model,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class StrataResult:
+    by: str
+    method: str
+    lists: tuple[str, ...]
+    draws: int
+    strata: list[StratumEstimate]
+    total: StratumEstimate
+    combination: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "by": self.by,
+            "method": self.method,
+            "lists": list(self.lists),
+            "draws": self.draws,
+            "combination": self.combination,
+            "strata": [s.to_dict() for s in self.strata],
+            "total": self.total.to_dict(),
+        }
+
+
+@dataclass
+class _Draws:
+    """Per stratum and draw: log estimate and its (lower, upper) variances (NaN: refused)."""
+
+    q: npt.NDArray[np.float64]
+    w: npt.NDArray[np.float64]
+    observed: IntArray
+    reasons: list[Counter[str]]
+    models: list[Counter[str]]
+    warnings: list[set[str]]
+
+
+def estimate_strata(
+    table: RecordTable,
+    current: IntArray,
+    draws: list[IntArray],
+    choice: MethodChoice,
+    by: str = "",
+) -> StrataResult:
+    """Every stratum's estimate and the total; see the module doc."""
+    documented = person_cells(table, current).sum(axis=1)
+    runs = draws or [current]
+    cells = [person_cells(table, labels) for labels in runs]
+    s_count, m = len(table.strata), len(runs)
+    d = _Draws(
+        np.full((s_count, m), np.nan), np.full((s_count, m, 2), np.nan),
+        np.stack([c.sum(axis=1) for c in cells], axis=1),
+        [Counter() for _ in range(s_count)], [Counter() for _ in range(s_count)],
+        [set() for _ in range(s_count)],
+    )  # fmt: skip
+    own: dict[int, Estimate] = {}
+    seen: dict[bytes, Estimate | str] = {}  # draws often agree on a stratum: fit it once
+    for s in range(s_count):
+        for i, c in enumerate(cells):
+            key = c[s].tobytes()
+            if key not in seen:
+                seen[key] = _fit(c[s], table.lists, choice)
+            est = seen[key]
+            if isinstance(est, str):
+                d.reasons[s][est] += 1
+                continue
+            d.w[s, i] = log_variances(est)
+            d.q[s, i] = math.log(est.estimate)
+            d.models[s][est.model] += 1
+            d.warnings[s].update(est.warnings)
+            if not draws:
+                own[s] = est
+    strata = [_combine(table.strata[s], int(documented[s]), d, s, own.get(s), bool(draws))
+              for s in range(s_count)]  # fmt: skip
+    strata = [s for s in strata if s.documented > 0 or s.estimable]
+    total = _total(strata, table, cells, d, bool(draws))
+    how = (
+        f"Rubin's rules over {m} drawn clusterings on the log scale"
+        if draws
+        else "the current clustering only (linkage error not carried)"
+    )
+    return StrataResult(by, choice.method, table.lists, len(draws), strata, total, how)
+
+
+def _fit(cells: IntArray, lists: tuple[str, ...], choice: MethodChoice) -> Estimate | str:
+    """The stratum's estimate, or why it has none (numerical warnings of refused fits hushed)."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            got = estimate_cells(cells, lists, choice)
+            log_variances(got)
+            return got
+        except EstimateRefused as exc:
+            return str(exc)
+        except (ValueError, ArithmeticError, np.linalg.LinAlgError) as exc:
+            return f"the fit failed numerically ({exc})"
+
+
+def _combine(
+    name: str, documented: int, d: _Draws, s: int, own: Estimate | None, drawn: bool
+) -> StratumEstimate:
+    ok = np.isfinite(d.q[s])
+    m = len(ok)
+    out = StratumEstimate(name, documented, draws=int(ok.sum()))
+    if ok.sum() * 2 < m or not ok.any():
+        reason = d.reasons[s].most_common(1)[0][0] if d.reasons[s] else "not estimable"
+        some = drawn and ok.any()
+        out.reason = f"{reason} (in {m - int(ok.sum())} of {m} draws)" if some else reason
+        return out
+    out.model = d.models[s].most_common(1)[0][0]
+    out.warnings = sorted(d.warnings[s])
+    if not drawn and own is not None:
+        out.estimate, out.lower, out.upper = own.estimate, own.lower, own.upper
+        return out
+    r = combine(d.q[s][ok], d.w[s][ok, 0], d.w[s][ok, 1])
+    lo, hi = r.interval()
+    floor = float(d.observed[s][ok].min())  # nobody can be fewer than those documented
+    out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
+    out.linkage_width_share = r.linkage_width_share
+    if ok.sum() < m:
+        out.warnings.append(f"{m - int(ok.sum())} of {m} draws could not be estimated")
+    return out
+
+
+def _total(
+    strata: list[StratumEstimate],
+    table: RecordTable,
+    cells: list[IntArray],
+    d: _Draws,
+    drawn: bool,
+) -> StratumEstimate:
+    index = {name: i for i, name in enumerate(table.strata)}
+    est = [index[s.stratum] for s in strata if s.estimable]
+    fixed = [index[s.stratum] for s in strata if not s.estimable]
+    m = len(cells)
+    q, w = np.zeros(m), np.zeros((m, 2))
+    for i in range(m):
+        total, var = float(sum(cells[i][s].sum() for s in fixed)), np.zeros(2)
+        for s in est:
+            if math.isfinite(d.q[s, i]):
+                log_n, log_var = d.q[s, i], d.w[s, i]
+            else:
+                log_n, log_var = np.nanmean(d.q[s]), np.nanmean(d.w[s], axis=0)
+            n_hat = math.exp(log_n)
+            total += n_hat
+            var += n_hat * n_hat * log_var
+        q[i], w[i] = (math.log(total), var / (total * total)) if total > 0 else (-math.inf, 0)
+    out = StratumEstimate("total", sum(s.documented for s in strata), draws=m)
+    if not np.isfinite(q).all():
+        out.reason = "nobody documented as dead"
+        return out
+    r = combine(q, w[:, 0], w[:, 1])
+    lo, hi = r.interval()
+    floor = float(min(sum(c[s].sum() for s in est + fixed) for c in cells))
+    out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
+    out.linkage_width_share = r.linkage_width_share if drawn else None
+    out.model = f"sum of {len(est)} estimated strata"
+    if fixed:
+        out.warnings.append(
+            f"{len(fixed)} strata could not be estimated; their documented dead are added "
+            "with nothing unseen"
+        )
+    return out

@@ -1,0 +1,150 @@
+"""Stratified estimates: lists from independence groups, strata, non-estimable reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from unaccounted.estimate import estimate, from_cells
+from unaccounted.estimate.strata import (
+    UNKNOWN,
+    MethodChoice,
+    RecordTable,
+    estimate_cells,
+    not_estimable,
+    person_cells,
+    quarter,
+    reduce_lists,
+)
+from unaccounted.estimate.stratified import estimate_strata
+
+
+def test_quarter_of_an_event_interval() -> None:
+    assert quarter(dt.date(2023, 4, 1), dt.date(2023, 6, 30)) == "2023-Q2"
+    assert quarter(dt.date(2023, 3, 31), dt.date(2023, 4, 1)) is None  # spans two quarters
+    assert quarter(None, dt.date(2023, 4, 1)) is None
+
+
+def test_two_sources_of_one_group_are_one_list() -> None:
+    # records 0 and 1 are one person seen by two sources of group "state": one list.
+    table = RecordTable.build(["state", "state", "media"], [True, True, True], ["R", "R", "R"])
+    cells = person_cells(table, np.array([0, 0, 2]))
+    assert table.lists == ("media", "state")
+    # person 0: state only (bit 1 = cell 2); person 2: media only (cell 1)
+    assert cells.tolist() == [[0, 1, 1, 0], [0, 0, 0, 0]]
+
+
+def test_person_is_dead_when_any_record_says_so_and_stratum_by_most_lists() -> None:
+    # one person, three records: two lists say region A, one says B; one record says dead
+    table = RecordTable.build(["x", "y", "z"], [False, True, False], ["A", "A", "B"])
+    cells = person_cells(table, np.array([5, 5, 5]))
+    assert table.strata == ("A", "B", UNKNOWN)
+    assert cells[0, 0b111] == 1 and cells.sum() == 1
+    # a tie between values goes to the alphabetically first; no value: (unknown)
+    tie = RecordTable.build(["x", "y", "z"], [True, True, True], ["B", "A", None])
+    cells = person_cells(tie, np.array([0, 0, 2]))
+    assert cells[0, 0b011] == 1 and cells[2, 0b100] == 1 and cells.sum() == 2
+
+
+def test_not_alive_persons_are_left_out() -> None:
+    table = RecordTable.build(["x", "y"], [False, False], ["A", "A"])
+    assert person_cells(table, np.array([0, 1])).sum() == 0
+
+
+@pytest.mark.parametrize(
+    ("cells", "reason"),
+    [
+        ([0, 0, 0, 0, 0, 0, 0, 0], "nobody documented"),
+        ([0, 5, 3, 2, 0, 0, 0, 0], "fewer than 3 lists saw anyone (2)"),
+        ([0, 5, 3, 0, 4, 0, 0, 0], "no person is on two lists (no overlaps)"),
+    ],
+)
+def test_non_estimable_reasons(cells: list[int], reason: str) -> None:
+    assert not_estimable(np.array(cells), ("a", "b", "c")) == reason
+
+
+def test_refused_fit_is_reported_with_its_reason() -> None:
+    # three lists, everyone seen by a and b (nobody by one list alone): the MLE does not exist
+    cells = np.array([0, 0, 0, 2, 0, 0, 0, 1])
+    from unaccounted.estimate import EstimateRefused
+
+    with pytest.raises(EstimateRefused, match="does not exist"):
+        estimate_cells(cells, ("a", "b", "c"), MethodChoice())
+
+
+def test_lists_that_saw_nobody_in_a_stratum_are_dropped() -> None:
+    # four lists; list d (bit 3) saw nobody in this stratum
+    cells = np.zeros(16, dtype=np.int64)
+    cells[[0b001, 0b010, 0b100, 0b011, 0b101, 0b110, 0b111]] = [30, 20, 25, 10, 8, 6, 3]
+    hist = reduce_lists(cells, ("a", "b", "c", "d"))
+    assert hist.lists == ("a", "b", "c")
+    assert hist.cells().tolist() == [0, 30, 20, 10, 25, 8, 6, 3]
+
+
+def test_stratum_estimate_is_the_pairs_model_fit() -> None:
+    # 4 lists: every two-list interaction, profile interval; same as the fixed model
+    cells = np.zeros(16, dtype=np.int64)
+    cells[1:] = [40, 35, 12, 30, 10, 9, 4, 25, 8, 7, 3, 6, 2, 2, 1]
+    got = estimate_cells(cells, ("a", "b", "c", "d"), MethodChoice())
+    model = "a:b + a:c + a:d + b:c + b:d + c:d"
+    from unaccounted.estimate import LoglinearSettings
+
+    ref = estimate(
+        from_cells(("a", "b", "c", "d"), cells), loglinear=LoglinearSettings(model=model)
+    )
+    assert got.model == "a:b + a:c + b:c + a:d + b:d + c:d"  # generators by bit mask
+    assert got.estimate == pytest.approx(ref.estimate, rel=1e-9)
+    assert (got.lower, got.upper) == pytest.approx((ref.lower, ref.upper), rel=1e-9)
+
+
+def _table_two_strata() -> tuple[RecordTable, np.ndarray]:
+    """Stratum A: a 4-list table; stratum B: persons on two lists only."""
+    lists, dead, values, labels = [], [], [], []
+    counts = [40, 35, 12, 30, 10, 9, 4, 25, 8, 7, 3, 6, 2, 2, 1]
+    person = 0
+    for mask, n in zip(range(1, 16), counts, strict=True):
+        for _ in range(n):
+            for j, name in enumerate("abcd"):
+                if mask >> j & 1:
+                    lists.append(name), dead.append(True), values.append("A")
+                    labels.append(person)
+            person += 1
+    for mask in (0b01, 0b10, 0b11, 0b11):
+        for j, name in enumerate("ab"):
+            if mask >> j & 1:
+                lists.append(name), dead.append(True), values.append("B")
+                labels.append(person)
+        person += 1
+    return RecordTable.build(lists, dead, values), np.array(labels, dtype=np.int64)
+
+
+def test_total_adds_estimable_strata_and_documented_of_the_rest() -> None:
+    table, labels = _table_two_strata()
+    res = estimate_strata(table, labels, [], MethodChoice(), "x")
+    a, b = res.strata
+    assert (a.stratum, a.documented, b.stratum, b.documented) == ("A", 194, "B", 4)
+    assert b.reason == "fewer than 3 lists saw anyone (2)"
+    # the total: A's estimate plus B's 4 documented (nothing unseen added for B)
+    assert res.total.estimate == pytest.approx(a.estimate + 4, rel=1e-12)
+    assert res.total.documented == 198
+    # its interval combines A's interval sides on the log scale (between draws: none)
+    z = 1.959963984540054
+    n, s = a.estimate, a.estimate + 4
+    sd_low = n * (np.log(n) - np.log(a.lower)) / z / s
+    sd_high = n * (np.log(a.upper) - np.log(n)) / z / s
+    assert res.total.lower == pytest.approx(max(s * np.exp(-z * sd_low), 198), rel=1e-9)
+    assert res.total.upper == pytest.approx(s * np.exp(z * sd_high), rel=1e-9)
+    assert res.total.warnings == [
+        "1 strata could not be estimated; their documented dead are added with nothing unseen"
+    ]
+
+
+def test_identical_draws_give_no_linkage_width_and_the_stratum_interval() -> None:
+    table, labels = _table_two_strata()
+    alone = estimate_strata(table, labels, [], MethodChoice(), "x")
+    drawn = estimate_strata(table, labels, [labels, labels, labels], MethodChoice(), "x")
+    a0, a1 = alone.strata[0], drawn.strata[0]
+    assert a1.linkage_width_share == 0.0 and a1.draws == 3
+    assert (a1.estimate, a1.lower, a1.upper) == pytest.approx((a0.estimate, a0.lower, a0.upper))
