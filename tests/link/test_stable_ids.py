@@ -76,3 +76,15 @@ def test_equal_parts_keep_the_older_id() -> None:
     )
     # one record each: the id created first (event 2) survives
     assert out.person_ids == ["P-000005", "P-000005"]
+
+
+def test_a_merge_and_a_split_in_one_run_are_both_recorded_in_order() -> None:
+    prev = {"a": "P-000001", "b": "P-000001", "c": "P-000002",
+            "d": "P-000003", "e": "P-000003", "f": "P-000003"}  # fmt: skip
+    out = run(["a", "b", "c", "d", "e", "f"], [0, 0, 0, 0, 4, 4], prev)
+    assert out.person_ids == ["P-000001"] * 4 + ["P-000003"] * 2  # type: ignore[attr-defined]
+    assert [(h["kind"], h["old"], h["new"], h["records"]) for h in out.history] == [  # type: ignore[attr-defined]
+        ("merge", "P-000002", "P-000001", 1),
+        ("split", "P-000003", "P-000001", 1),
+    ]
+    assert (out.kept, out.new) == (2, 0)  # type: ignore[attr-defined]

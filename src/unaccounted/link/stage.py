@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
 from unaccounted.link.core import Judged, LinkResult, _empty_pairs, link_records
@@ -120,13 +121,15 @@ def _run(
         assert last is not None
         result = _with_saved_model(store, last, plan, table, new, cfg, judged, progress)
         model_run = int(last["model_run"] or last["run_id"])
-    previous: dict[Hashable, str] = {
-        (r["source_id"], r["record_id"]): r["person_id"]
-        for r in sql.current_assignment(store).to_pylist()
-    }
+    current = sql.current_assignment(store)
+    old_keys = zip(current.column("source_id").to_pylist(),
+                   current.column("record_id").to_pylist(), strict=True)  # fmt: skip
+    previous: dict[Hashable, str] = dict(
+        zip(old_keys, current.column("person_id").to_pylist(), strict=True)
+    )
     before = json.loads(last["judgement_ids"] or "[]") if last else []
     ids = assign_ids(
-        keys, result.labels.tolist(), previous, sql.person_created(store),
+        keys, result.labels, previous, sql.person_created(store),
         lambda n: [format_person_id(x) for x in sql.next_person_numbers(store, n)],
         event_id, cause(plan, changes, judgement_ids, before),
     )  # fmt: skip
@@ -203,8 +206,8 @@ def _write(
 ) -> None:
     source = table.column("source_id")
     record = table.column("record_id")
-    left = [i - 1 for i in result.pairs.column("unique_id_l").to_pylist()]
-    right = [i - 1 for i in result.pairs.column("unique_id_r").to_pylist()]
+    left = pc.subtract(result.pairs.column("unique_id_l"), 1)
+    right = pc.subtract(result.pairs.column("unique_id_r"), 1)
     pairs = pa.table({
         "source_id_l": source.take(left), "record_id_l": record.take(left),
         "source_id_r": source.take(right), "record_id_r": record.take(right),
