@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+
 from unaccounted.link.blocking import PREDICTION_RULES, TRAINING_BLOCKS
+from unaccounted.link.core import link_records
 from unaccounted.link.model import plausibility, sanity_checks
+from unaccounted.store import linkage as sql
+from unaccounted.workspace import Workspace
 
 
 def test_plausible_values_pass() -> None:
@@ -63,3 +70,47 @@ def test_only_the_columns_splink_reads_are_copied_into_it() -> None:
         "birth_year_lo", "birth_year_hi", "birth_day", "birth_year",
     }  # fmt: skip
     assert len(columns) == len(set(columns))
+
+
+def test_a_block_whose_em_underflows_is_skipped_and_said(
+    linked_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Splink raises ValueError when an EM step drives an m value below 1e-300; the run
+    # goes on with the other blocks and the model's checks name the block.
+    from unaccounted.link import model
+
+    real = model.new_linker
+    failed: list[str] = []
+
+    def linker(con: Any, settings: dict[str, Any], table: str = model.INPUT_TABLE) -> Any:
+        made = real(con, settings, table)
+        em = made.training.estimate_parameters_using_expectation_maximisation
+
+        def first_fails(rule: str, **kwargs: Any) -> Any:
+            if not failed:
+                failed.append(rule)
+                raise ValueError(
+                    "m_probability value 2.5e-301 is below the minimum allowed "
+                    "value of 1e-300. Values this small cannot be represented"
+                )
+            return em(rule, **kwargs)
+
+        made.training.estimate_parameters_using_expectation_maximisation = first_fails
+        return made
+
+    monkeypatch.setattr(model, "new_linker", linker)
+    with linked_ws.store(read_only=True) as store:
+        table = sql.link_input(store)
+    result = link_records(table, linked_ws.settings.link)
+    first = result.model.training["sessions"][0]
+    assert (first["rule"], first["used"]) == (failed[0], False)
+    assert (
+        first["why"] == "EM stopped: m_probability value 2.5e-301 is below the minimum "
+        "allowed value of 1e-300"
+    )
+    assert (
+        f"training block '{first['block']}' not used: EM stopped: m_probability value "
+        "2.5e-301 is below the minimum allowed value of 1e-300" in result.model.checks
+    )
+    assert any(s["used"] for s in result.model.training["sessions"][1:])
+    assert len(result.labels) == table.num_rows

@@ -161,11 +161,20 @@ def train(
             session["why"] = f"{pairs} pairs, fewer than link.em_min_pairs ({cfg.em_min_pairs})"
             continue
         em = new_linker(con, with_u)
-        em.training.estimate_parameters_using_expectation_maximisation(
-            block.rule,
-            max_pairs=float(cfg.em_max_pairs) if pairs > cfg.em_max_pairs else None,
-            estimate_without_term_frequencies=True,
-        )
+        try:
+            em.training.estimate_parameters_using_expectation_maximisation(
+                block.rule,
+                max_pairs=float(cfg.em_max_pairs) if pairs > cfg.em_max_pairs else None,
+                estimate_without_term_frequencies=True,
+            )
+        except ValueError as exc:
+            # Splink refuses an EM step whose m or u underflows (below 1e-300): the block
+            # taught nothing usable; later blocks (or the fallback) supply those values.
+            release(em)
+            why = str(exc).split(". ")[0]
+            session["used"], session["why"] = False, f"EM stopped: {why}"
+            checks.append(f"training block '{block.name}' not used: EM stopped: {why}")
+            continue
         learned = _levels_m(con.saved(em), names)
         release(em)
         session["used"] = True
