@@ -6,7 +6,7 @@ import numpy as np
 import pyarrow as pa
 
 from unaccounted.link.cluster import Pairs
-from unaccounted.link.core import _codes, _score_groups, _union
+from unaccounted.link.core import _score_groups, _union, value_codes
 
 
 def scored(rows: list[tuple[int, int, float]]) -> pa.Table:
@@ -34,8 +34,8 @@ def test_both_passes_pairs_are_kept_once_in_pair_order() -> None:
     assert alone.column("unique_id_r").to_pylist() == [2, 3, 4]
 
 
-def test_codes_are_equal_for_equal_values_and_minus_one_for_missing() -> None:
-    codes = _codes(pa.chunked_array([["a", None], ["b", "a"]]))
+def testvalue_codes_are_equal_for_equal_values_and_minus_one_for_missing() -> None:
+    codes = value_codes(pa.chunked_array([["a", None], ["b", "a"]]))
     assert codes.tolist() == [0, -1, 1, 0]
 
 

@@ -12,12 +12,14 @@ import logging
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.estimate.linkage_error import LinkageScores, draw_clusterings
 from unaccounted.estimate.strata import BY, MethodChoice, RecordTable, quarter
 from unaccounted.estimate.stratified import StrataResult, estimate_strata
 from unaccounted.link import cluster as cl
+from unaccounted.link.core import value_codes
 from unaccounted.resolve.rules import default_rules, load_rules, workspace_rules_path
 from unaccounted.store import judgements as jsql
 from unaccounted.store import strata as sql
@@ -116,16 +118,8 @@ def _scores(
     groups = cl.components(n, left, right)
     constraints.cannot |= cl.conflicts_by_source(
         groups,
-        _codes([r["source_id"] for r in rows]),
-        _codes([r["birth_day"] for r in rows]),
+        value_codes(pa.array([r["source_id"] for r in rows])),
+        value_codes(pa.array([r["birth_day"] for r in rows])),
         [r["kind"] in conflict_kinds for r in rows],
     )
     return LinkageScores(n, cl.Pairs(left, right, prob), constraints)
-
-
-def _codes(values: list[Any]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """An integer code per value (equal values, equal codes; missing values -1)."""
-    seen: dict[Any, int] = {}
-    return np.array(
-        [-1 if v is None else seen.setdefault(v, len(seen)) for v in values], dtype=np.int64
-    )

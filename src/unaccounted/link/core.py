@@ -137,7 +137,7 @@ def cluster_scored(
         constraints.add_cannot(a, b)
     listing = pc.is_in(table.column("src_kind"), pa.array(cfg.conflict_kinds, pa.string()))
     conflicts = cl.conflicts_by_source(
-        groups, _codes(table.column("source_id")), _codes(table.column("birth_day")),
+        groups, value_codes(table.column("source_id")), value_codes(table.column("birth_day")),
         pc.fill_null(listing, False).to_numpy(zero_copy_only=False),
     )  # fmt: skip
     constraints.cannot |= conflicts
@@ -287,9 +287,11 @@ def _pair_key(table: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
     return _row_key(left, table.column("unique_id_r").to_numpy().astype(np.int64))
 
 
-def _codes(column: pa.ChunkedArray) -> np.ndarray[Any, np.dtype[np.int64]]:
+def value_codes(column: pa.ChunkedArray | pa.Array) -> np.ndarray[Any, np.dtype[np.int64]]:
     """An integer code per value (equal values, equal codes; missing values -1)."""
-    encoded = pc.dictionary_encode(column.combine_chunks())
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    encoded = pc.dictionary_encode(column)
     codes: np.ndarray[Any, np.dtype[np.int64]] = (
         pc.fill_null(encoded.indices, -1).to_numpy().astype(np.int64)
     )
