@@ -19,7 +19,7 @@ from unaccounted.estimate.linkage_error import LinkageScores, draw_clusterings
 from unaccounted.estimate.strata import BY, MethodChoice, RecordTable, quarter
 from unaccounted.estimate.stratified import StrataResult, estimate_strata
 from unaccounted.link import cluster as cl
-from unaccounted.link.core import value_codes
+from unaccounted.link.core import judged_in_force, link_constraints
 from unaccounted.resolve.rules import default_rules, load_rules, workspace_rules_path
 from unaccounted.store import judgements as jsql
 from unaccounted.store import strata as sql
@@ -104,22 +104,13 @@ def _scores(
     left = np.array([i for i, _, _ in kept], dtype=np.int64)
     right = np.array([j for _, j, _ in kept], dtype=np.int64)
     prob = np.array([p for _, _, p in kept], dtype=np.float64)
-    constraints = cl.Constraints()
-    for r in judged:
-        a = keys.get((r["source_id_l"], r["record_id_l"]))
-        b = keys.get((r["source_id_r"], r["record_id_r"]))
-        if a is None or b is None or a == b:
-            continue
-        if r["decision"] == "same":
-            constraints.must.append((a, b))
-        elif r["decision"] == "different":
-            constraints.add_cannot(a, b)
     n = len(rows)
-    groups = cl.components(n, left, right)
-    constraints.cannot |= cl.conflicts_by_source(
-        groups,
-        value_codes(pa.array([r["source_id"] for r in rows])),
-        value_codes(pa.array([r["birth_day"] for r in rows])),
-        [r["kind"] in conflict_kinds for r in rows],
+    constraints, _ = link_constraints(
+        cl.components(n, left, right),
+        judged_in_force(judged, keys)[0],
+        pa.array([r["source_id"] for r in rows]),
+        pa.array([r["birth_day"] for r in rows]),
+        pa.array([r["kind"] for r in rows], pa.string()),
+        conflict_kinds,
     )
     return LinkageScores(n, cl.Pairs(left, right, prob), constraints)

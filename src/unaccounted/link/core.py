@@ -125,24 +125,63 @@ def link_records(
     return LinkResult(labels, scored, model, comparisons, seconds, facts)
 
 
-def cluster_scored(
-    table: pa.Table, groups: cl.IntArray, pairs: cl.Pairs, judged: Judged, cfg: LinkSettings
-) -> tuple[cl.IntArray, int]:
-    """Cluster labels of the link input ``table`` over the scored ``pairs``, under the
-    reviewers' decisions and the one-listing-source constraints (two records of one
-    listing source with different birth days are different people), and the number of
-    such source conflicts found."""
+def judged_in_force(
+    rows: list[dict[str, Any]], index: dict[tuple[str, str], int]
+) -> tuple[Judged, list[int]]:
+    """Reviewers' judgements (rows of ``link_judgements`` in force) as row-index pairs,
+    through ``index`` ((source_id, record_id) → row); those naming a record that no longer
+    exists, or one record twice, are left out. Also the ids of those kept."""
+    judged = Judged()
+    ids: list[int] = []
+    for r in rows:
+        a = index.get((r["source_id_l"], r["record_id_l"]))
+        b = index.get((r["source_id_r"], r["record_id_r"]))
+        if a is None or b is None or a == b:
+            continue
+        if r["decision"] == "same":
+            judged.same.append((a, b))
+        elif r["decision"] == "different":
+            judged.different.append((a, b))
+        else:
+            continue
+        ids.append(int(r["judgement_id"]))
+    return judged, sorted(ids)
+
+
+def link_constraints(
+    groups: cl.IntArray,
+    judged: Judged,
+    source: pa.ChunkedArray | pa.Array,
+    birth_day: pa.ChunkedArray | pa.Array,
+    kind: pa.ChunkedArray | pa.Array,
+    conflict_kinds: list[str],
+) -> tuple[cl.Constraints, int]:
+    """What the clustering must respect: the reviewers' decisions, and two records of one
+    listing source (its kind in ``conflict_kinds``) with different birth days in one
+    candidate group are different people. Also the number of such source conflicts."""
     constraints = cl.Constraints(must=list(judged.same))
     for a, b in judged.different:
         constraints.add_cannot(a, b)
-    listing = pc.is_in(table.column("src_kind"), pa.array(cfg.conflict_kinds, pa.string()))
+    listing = pc.fill_null(pc.is_in(kind, pa.array(conflict_kinds, pa.string())), False)
     conflicts = cl.conflicts_by_source(
-        groups, value_codes(table.column("source_id")), value_codes(table.column("birth_day")),
-        pc.fill_null(listing, False).to_numpy(zero_copy_only=False),
+        groups, value_codes(source), value_codes(birth_day),
+        listing.to_numpy(zero_copy_only=False),
     )  # fmt: skip
     constraints.cannot |= conflicts
+    return constraints, len(conflicts)
+
+
+def cluster_scored(
+    table: pa.Table, groups: cl.IntArray, pairs: cl.Pairs, judged: Judged, cfg: LinkSettings
+) -> tuple[cl.IntArray, int]:
+    """Cluster labels of the link input ``table`` over the scored ``pairs`` under
+    :func:`link_constraints`, and the number of source conflicts found."""
+    constraints, conflicts = link_constraints(
+        groups, judged, table.column("source_id"), table.column("birth_day"),
+        table.column("src_kind"), cfg.conflict_kinds,
+    )  # fmt: skip
     labels = cl.cluster(table.num_rows, groups, pairs, cfg.match_threshold, constraints)
-    return labels, len(conflicts)
+    return labels, conflicts
 
 
 class _Clock:

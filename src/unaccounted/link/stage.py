@@ -25,7 +25,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
-from unaccounted.link.core import Judged, LinkResult, _empty_pairs, link_records
+from unaccounted.link.core import (
+    Judged,
+    LinkResult,
+    _empty_pairs,
+    judged_in_force,
+    link_records,
+)
 from unaccounted.link.incremental import link_incremental
 from unaccounted.link.model import TrainedModel
 from unaccounted.link.plan import Changes, Plan, cause, plan_run
@@ -104,7 +110,8 @@ def _run(
     table = full_table.drop_columns(["fingerprint", "link_seen", "link_new"])
     keys = list(zip(table.column("source_id").to_pylist(),
                     table.column("record_id").to_pylist(), strict=True))  # fmt: skip
-    judged, active, judgement_ids = _judged(jsql.active(store), keys)
+    judged, judgement_ids = judged_in_force(jsql.active(store), {k: i for i, k in enumerate(keys)})
+    active = len(judgement_ids)
     last = sql.last_run(store)
     plan = plan_run(last, state_records, cfg, changes, judgement_ids, full=full, retrain=retrain)
     if plan.mode == "nothing":
@@ -176,29 +183,6 @@ def _with_saved_model(
             "unique_id": table.column("unique_id"), "link_new": pa.array(new, pa.bool_()),
         }))  # fmt: skip
     return link_incremental(table, new, kept, model, cfg, judged, progress=progress)
-
-
-def _judged(
-    rows: list[dict[str, Any]], keys: list[tuple[str, str]]
-) -> tuple[Judged, int, list[int]]:
-    """Judgements in force as row-index pairs (those naming records that still exist),
-    their count and their ids."""
-    index = {k: i for i, k in enumerate(keys)}
-    judged = Judged()
-    ids: list[int] = []
-    for r in rows:
-        a = index.get((r["source_id_l"], r["record_id_l"]))
-        b = index.get((r["source_id_r"], r["record_id_r"]))
-        if a is None or b is None or a == b:
-            continue
-        if r["decision"] == "same":
-            judged.same.append((a, b))
-        elif r["decision"] == "different":
-            judged.different.append((a, b))
-        else:
-            continue
-        ids.append(int(r["judgement_id"]))
-    return judged, len(ids), sorted(ids)
 
 
 def _write(
