@@ -20,6 +20,8 @@ from unaccounted.estimate.strata import BY, MethodChoice, RecordTable, quarter
 from unaccounted.estimate.stratified import StrataResult, estimate_strata
 from unaccounted.link import cluster as cl
 from unaccounted.link.core import judged_in_force, link_constraints
+from unaccounted.normalize.categories import CategoryReader
+from unaccounted.normalize.pack import PackData
 from unaccounted.resolve.rules import default_rules, load_rules, workspace_rules_path
 from unaccounted.store import judgements as jsql
 from unaccounted.store import strata as sql
@@ -32,12 +34,17 @@ log = logging.getLogger(__name__)
 WHOLE = "all"
 
 
-def stratum_value(row: dict[str, Any], by: str | None) -> str | None:
-    """The stratum a record states for ``by`` (None: it says nothing)."""
+def stratum_value(
+    row: dict[str, Any], by: str | None, categories: CategoryReader | None = None
+) -> str | None:
+    """The stratum a record states for ``by`` (None: it says nothing); ``categories`` reads
+    a category to its canonical name («ЧВК» and "PMC" are one stratum)."""
     if by is None:
         return WHOLE
     if by == "period":
         return quarter(row["event_lo"], row["event_hi"])
+    if by == "category" and categories is not None:
+        return categories.read(row["category"])
     value = row[by]
     return str(value) if value is not None else None
 
@@ -77,10 +84,14 @@ def workspace_strata(
                 )
             scores = _scores(rows, keys, sql.last_run_pairs(store), jsql.active(store),
                              ws.settings.link.conflict_kinds)  # fmt: skip
+    cfg = ws.settings.normalize
+    categories = CategoryReader(
+        PackData(cfg.locale, (ws.root / cfg.pack_dir) if cfg.pack_dir else None)
+    )
     table = RecordTable.build(
         [r["list_group"] for r in rows],
         [rules.status_class(r["status"]) in counted for r in rows],
-        [stratum_value(r, by) for r in rows],
+        [stratum_value(r, by, categories) for r in rows],
     )
     persons = {p: i for i, p in enumerate(sorted({r["person_id"] for r in rows} - {None}))}
     current = np.array(

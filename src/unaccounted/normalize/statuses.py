@@ -26,31 +26,52 @@ def _clean(text: str) -> str:
     return " ".join(_PUNCT.sub(" ", text.lower().replace("ё", "е")).split())
 
 
+class PhraseTable:
+    """Words and phrases to a canonical value: a value matched whole first, then by the
+    longest listed phrase it contains as whole words."""
+
+    def __init__(self, words: dict[str, str]) -> None:
+        self.words = words
+        phrases = sorted(self.words, key=len, reverse=True)
+        self._search = re.compile(
+            r"(?<![\w/])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w/])"
+        )
+
+    def match(self, text: str) -> tuple[str, str, bool] | None:
+        """(canonical value, the word or phrase matched, whether it matched whole) or None."""
+        clean = _clean(text)
+        if clean in self.words:
+            return self.words[clean], clean, True
+        found = self._search.findall(clean) if self.words else []
+        if found:
+            best = max(found, key=len)
+            return self.words[best], best, False
+        return None
+
+
 class StatusReader:
     def __init__(self, data: PackData) -> None:
-        self.words: dict[str, str] = {}
+        words: dict[str, str] = {}
         for row in data.table("statuses"):
             if row["status"] not in STATUSES:
                 raise InputError(
                     f"statuses.csv: unknown status {row['status']!r} for {row['word']!r}; "
                     f"use one of {', '.join(STATUSES)}"
                 )
-            self.words.setdefault(_clean(row["word"]), row["status"])
-        phrases = sorted(self.words, key=len, reverse=True)
-        self._search = re.compile(
-            r"(?<![\w/])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w/])"
-        )
+            words.setdefault(_clean(row["word"]), row["status"])
+        self.table = PhraseTable(words)
         self.read = lru_cache(maxsize=50_000)(self._read)
+
+    @property
+    def words(self) -> dict[str, str]:
+        return self.table.words
 
     def _read(self, text: str | None) -> tuple[str | None, str]:
         """(canonical status or None, the rule that decided)."""
         if not text or not text.strip():
             return None, "empty"
-        clean = _clean(text)
-        if clean in self.words:
-            return self.words[clean], f"status word «{clean}»"
-        found = self._search.findall(clean)
-        if found:
-            best = max(found, key=len)
-            return self.words[best], f"contains status word «{best}»"
-        return None, "unknown status word"
+        got = self.table.match(text)
+        if got is None:
+            return None, "unknown status word"
+        status, word, whole = got
+        return status, f"status word «{word}»" if whole else f"contains status word «{word}»"
