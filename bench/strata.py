@@ -148,7 +148,7 @@ def main() -> None:
         "persons_per_world": args.persons,
         "by": args.by,
         "draws": args.draws,
-        "method": "loglinear, every two-list interaction (downhill search when it has no MLE)",
+        "method": "loglinear, one pooled model over the strata (estimate/pooled.py)",
         "wall_seconds": time.perf_counter() - start,
         "child_seconds": child["seconds"],
         "cpu_seconds": child["cpu_seconds"],

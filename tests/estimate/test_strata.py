@@ -37,11 +37,12 @@ def test_two_sources_of_one_group_are_one_list() -> None:
 
 
 def test_person_is_dead_when_any_record_says_so_and_stratum_by_most_lists() -> None:
-    # one person, three records: two lists say region A, one says B; one record says dead
+    # one person, three records: two lists say region A, one says B; one record says dead,
+    # so the person is dead, in A, and on that record's list alone
     table = RecordTable.build(["x", "y", "z"], [False, True, False], ["A", "A", "B"])
     cells = person_cells(table, np.array([5, 5, 5]))
     assert table.strata == ("A", "B", UNKNOWN)
-    assert cells[0, 0b111] == 1 and cells.sum() == 1
+    assert cells[0, 0b010] == 1 and cells.sum() == 1
     # a tie between values goes to the alphabetically first; no value: (unknown)
     tie = RecordTable.build(["x", "y", "z"], [True, True, True], ["B", "A", None])
     cells = person_cells(tie, np.array([0, 0, 2]))

@@ -26,7 +26,7 @@ from unaccounted.estimate import (
 )
 from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
 from unaccounted.estimate.search import SEARCHES
-from unaccounted.estimate.strata import BY, PAIRS, MethodChoice
+from unaccounted.estimate.strata import BY, POOLED, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 
 
@@ -51,7 +51,11 @@ def estimate_cmd(
     ] = "downhill",
     model: Annotated[
         str | None,
-        typer.Option(help="A fixed log-linear model instead of a search, e.g. 'A:B + C'."),
+        typer.Option(
+            help="A fixed log-linear model instead of a search, e.g. 'A:B + C'. With the "
+            "workspace: pooled (one model over all strata, the default), pairs, downhill or a "
+            "fixed model per stratum."
+        ),
     ] = None,
     max_order: Annotated[
         int | None,
@@ -100,7 +104,7 @@ def estimate_cmd(
     if histories is None:
         lc = LCMCRSettings(classes=classes, chains=chains, iterations=iterations,
                            burn_in=burn_in, thin=thin, seed=seed)  # fmt: skip
-        choice = MethodChoice(method=method, model=model or PAIRS, seed=seed, lcmcr=lc)
+        choice = MethodChoice(method=method, model=model or POOLED, seed=seed, lcmcr=lc)
         _workspace_estimate(ctx, by, choice, draws, include_missing, as_json)
         return
     if by is not None:

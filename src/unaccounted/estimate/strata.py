@@ -1,9 +1,11 @@
 """Stratified estimates from a linked workspace: capture histories per stratum.
 
 A *list* is an independence group of sources (sources that copy each other are one list).
-A person is on a list when one of its records comes from a source of that group; only
-persons whose records say they are dead count (any record with a status of the grading
-rules' ``dead`` class, as the resolve stage decides a person's fate).
+Only persons whose records say they are dead count (any record with a status of the grading
+rules' ``dead`` class, as the resolve stage decides a person's fate), and a person is on a
+list when a record of that list says so: a list that only ever called someone missing did
+not record a death. (Counting it would make the lists look as if they overlapped more than
+they do for the deaths they record, and the estimate would come out too low.)
 
 A person's stratum is the value of the stratifying field stated by most lists among its
 records (the resolve stage's rule for best values; ties go to the alphabetically first
@@ -11,7 +13,9 @@ value); a person whose records give no value is in the stratum ``(unknown)``. Th
 is the **quarter** (``2023-Q2``) of the event date; a record whose event date interval
 spans more than one quarter gives no period.
 
-Each stratum is estimated on its own lists (those that saw someone in it). A stratum is
+By default all strata are estimated with one log-linear model (``estimate/pooled.py``): each
+stratum has its own capture rates per list, the lists' interactions are shared. The other
+choices estimate each stratum on its own lists (those that saw someone in it). A stratum is
 reported as not estimable, with the reason, when fewer than three lists saw anyone in it,
 when no person is on two lists, or when the method refuses it (the MLE does not exist).
 """
@@ -39,8 +43,10 @@ BoolArray = npt.NDArray[np.bool_]
 
 BY = ("unit", "region", "period", "category")
 UNKNOWN = "(unknown)"
-#: The default log-linear model of a stratum: every two-list interaction.
+#: Each stratum on its own with every two-list interaction.
 PAIRS = "pairs"
+#: The default: one log-linear model over all strata (``estimate/pooled.py``).
+POOLED = "pooled"
 #: Fewer lists than this cannot give an estimate with any check of its model.
 MIN_LISTS = 3
 Z95 = 1.959963984540054
@@ -103,7 +109,7 @@ def person_cells(table: RecordTable, labels: IntArray) -> IntArray:
     dead = np.zeros(n_persons, dtype=bool)
     np.logical_or.at(dead, person, table.dead)
     bits = np.zeros(n_persons, dtype=np.int64)
-    np.bitwise_or.at(bits, person, np.left_shift(1, table.list_of))
+    np.bitwise_or.at(bits, person[table.dead], np.left_shift(1, table.list_of[table.dead]))
     stratum = _stratum_of(person, n_persons, table)
     cells = np.zeros((len(table.strata), 2 ** len(table.lists)), dtype=np.int64)
     np.add.at(cells, (stratum[dead], bits[dead]), 1)
@@ -136,8 +142,9 @@ class MethodChoice:
     """How each stratum (and each draw) is estimated."""
 
     method: str = "loglinear"
-    #: log-linear: ``pairs`` (every two-list interaction), ``downhill`` or a formula.
-    model: str = PAIRS
+    #: log-linear: ``pooled`` (one model over all strata), or each stratum on its own with
+    #: ``pairs`` (every two-list interaction), ``downhill`` or a formula.
+    model: str = POOLED
     seed: int = 0
     lcmcr: LCMCRSettings | None = None
 
@@ -174,14 +181,15 @@ def reduce_lists(cells: IntArray, lists: Sequence[str]) -> CaptureHistories:
 
 
 def estimate_cells(cells: IntArray, lists: Sequence[str], choice: MethodChoice) -> Estimate:
-    """One stratum's estimate; raises ``EstimateRefused`` with the reason it has none."""
+    """One stratum's estimate on its own; raises ``EstimateRefused`` with the reason it has
+    none. (The pooled model of a single stratum is the ``pairs`` model.)"""
     reason = not_estimable(cells, lists)
     if reason:
         raise EstimateRefused(reason)
     hist = reduce_lists(cells, lists)
     if choice.method != "loglinear":
         return estimate(hist, choice.method, seed=choice.seed, lcmcr_settings=choice.lcmcr)
-    if choice.model == PAIRS:
+    if choice.model in (PAIRS, POOLED):
         if hist.k > MIN_LISTS:
             model = Model.from_generators(hist.k, pairs(hist.k))
             got = fit(model, hist.cells(), hist.lists)

@@ -8,11 +8,13 @@ symmetric on the log scale) are combined with Rubin's rules, and the interval is
 transformed back. A stratum is estimable when at least half of the draws are; a draw that
 cannot be estimated is left out of that stratum's combination.
 
-The total, per draw, is the sum of the estimable strata's estimates (a draw where one of
-them failed uses that stratum's combined estimate) plus the persons documented in the
-strata that cannot be estimated — they add what is known and nothing unseen; its variance
-is the sum of the strata's variances (strata are independent given the linkage). The
-totals are combined across draws with Rubin's rules in the same way.
+With the pooled model (the default, ``estimate/pooled.py``) each draw is one fit over all
+strata, and the draw's total comes from it with the strata's covariances. With a model per
+stratum, the total, per draw, is the sum of the estimable strata's estimates (a draw where
+one of them failed uses that stratum's combined estimate) and its variance the sum of the
+strata's (strata are independent given the linkage). Either way the persons documented in
+strata that cannot be estimated are added with nothing unseen, and the totals are combined
+across draws with Rubin's rules in the same way.
 
 Without draws the current clustering is the only one: each stratum keeps its method's own
 interval and nothing is said about linkage.
@@ -30,8 +32,11 @@ import numpy as np
 import numpy.typing as npt
 
 from unaccounted.estimate.linkage_error import combine
+from unaccounted.estimate.pooled import fit_pooled
 from unaccounted.estimate.result import Estimate, EstimateRefused
 from unaccounted.estimate.strata import (
+    PAIRS,
+    POOLED,
     MethodChoice,
     RecordTable,
     estimate_cells,
@@ -133,13 +138,12 @@ def estimate_strata(
         [set() for _ in range(s_count)],
     )  # fmt: skip
     own: dict[int, Estimate] = {}
+    totals: list[Estimate | None] = []
     seen: dict[bytes, Estimate | str] = {}  # draws often agree on a stratum: fit it once
-    for s in range(s_count):
-        for i, c in enumerate(cells):
-            key = c[s].tobytes()
-            if key not in seen:
-                seen[key] = _fit(c[s], table.lists, choice)
-            est = seen[key]
+    for i, c in enumerate(cells):
+        fits, drawn_total = _fit_draw(c, table.lists, choice, seen)
+        totals.append(drawn_total)
+        for s, est in enumerate(fits):
             if isinstance(est, str):
                 d.reasons[s][est] += 1
                 continue
@@ -152,13 +156,60 @@ def estimate_strata(
     strata = [_combine(table.strata[s], int(documented[s]), d, s, own.get(s), bool(draws))
               for s in range(s_count)]  # fmt: skip
     strata = [s for s in strata if s.documented > 0 or s.estimable]
-    total = _total(strata, table, cells, d, bool(draws))
+    joint = [t for t in totals if t is not None]
+    if len(joint) == len(totals):
+        total = _joint_total(strata, joint, bool(draws))
+    else:
+        total = _total(strata, table, cells, d, bool(draws))
     how = (
         f"Rubin's rules over {m} drawn clusterings on the log scale"
         if draws
         else "the current clustering only (linkage error not carried)"
     )
     return StrataResult(by, choice.method, table.lists, len(draws), strata, total, how)
+
+
+def _fit_draw(
+    cells: IntArray, lists: tuple[str, ...], choice: MethodChoice, seen: dict[bytes, Estimate | str]
+) -> tuple[list[Estimate | str], Estimate | None]:
+    """One draw: each stratum's estimate or why it has none, and the total when the model
+    gives one with the strata's covariances (the pooled model); ``seen`` caches the fits of
+    strata estimated on their own."""
+    if choice.method == "loglinear" and choice.model == POOLED:
+        return _fit_pooled(cells, lists)
+    fits: list[Estimate | str] = []
+    for row in cells:
+        key = row.tobytes()
+        if key not in seen:
+            seen[key] = _fit(row, lists, choice)
+        fits.append(seen[key])
+    return fits, None
+
+
+def _fit_pooled(
+    cells: IntArray, lists: tuple[str, ...]
+) -> tuple[list[Estimate | str], Estimate | None]:
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            fit, reasons = fit_pooled(cells, lists)
+        except EstimateRefused as exc:
+            # each stratum on its own then, saying why
+            alone = MethodChoice(model=PAIRS)
+            each = [_fit(row, lists, alone) for row in cells]
+            for got in each:
+                if isinstance(got, Estimate):
+                    got.warnings.append(f"{exc}; estimated on its own")
+            return each, None
+    fits: list[Estimate | str] = [reasons.get(s, "") for s in range(len(cells))]
+    if fit is None:
+        return fits, None
+    if len(fit.strata) == 1:  # nothing to pool: the one stratum's pairs model
+        fits[fit.strata[0]] = _fit(cells[fit.strata[0]], lists, MethodChoice(model=PAIRS))
+        return fits, None
+    for i, s in enumerate(fit.strata):
+        fits[s] = fit.stratum(i)
+    return fits, fit.total(sum(int(cells[s].sum()) for s in reasons))
 
 
 def _fit(cells: IntArray, lists: tuple[str, ...], choice: MethodChoice) -> Estimate | str:
@@ -234,6 +285,31 @@ def _total(
     out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
     out.linkage_width_share = r.linkage_width_share if drawn else None
     out.model = f"sum of {len(est)} estimated strata"
+    if fixed:
+        out.warnings.append(
+            f"{len(fixed)} strata could not be estimated; their documented dead are added "
+            "with nothing unseen"
+        )
+    return out
+
+
+def _joint_total(
+    strata: list[StratumEstimate], totals: list[Estimate], drawn: bool
+) -> StratumEstimate:
+    """The total from each draw's own total (a model that fits every stratum at once knows
+    their covariances), combined with Rubin's rules."""
+    out = StratumEstimate("total", sum(s.documented for s in strata), draws=len(totals))
+    variances = [log_variances(t) for t in totals]
+    r = combine([math.log(t.estimate) for t in totals], [v[0] for v in variances],
+                [v[1] for v in variances])  # fmt: skip
+    lo, hi = r.interval()
+    floor = float(min(t.observed for t in totals))
+    out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
+    out.linkage_width_share = r.linkage_width_share if drawn else None
+    if not drawn:
+        out.estimate, out.lower, out.upper = totals[0].estimate, totals[0].lower, totals[0].upper
+    out.model = totals[0].model
+    fixed = [s for s in strata if not s.estimable]
     if fixed:
         out.warnings.append(
             f"{len(fixed)} strata could not be estimated; their documented dead are added "
