@@ -140,8 +140,12 @@ def estimate_strata(
     own: dict[int, Estimate] = {}
     totals: list[Estimate | None] = []
     seen: dict[bytes, Estimate | str] = {}  # draws often agree on a stratum: fit it once
+    tables: dict[bytes, tuple[list[Estimate | str], Estimate | None]] = {}  # or on them all
     for i, c in enumerate(cells):
-        fits, drawn_total = _fit_draw(c, table.lists, choice, seen)
+        key = c.tobytes()
+        if key not in tables:
+            tables[key] = _fit_draw(c, table.lists, choice, seen)
+        fits, drawn_total = tables[key]
         totals.append(drawn_total)
         for s, est in enumerate(fits):
             if isinstance(est, str):
