@@ -13,6 +13,7 @@ from unaccounted.estimate.strata import (
     MethodChoice,
     RecordTable,
     estimate_cells,
+    impute_strata,
     not_estimable,
     person_cells,
     quarter,
@@ -149,3 +150,81 @@ def test_identical_draws_give_no_linkage_width_and_the_stratum_interval() -> Non
     a0, a1 = alone.strata[0], drawn.strata[0]
     assert a1.linkage_width_share == 0.0 and a1.draws == 3
     assert (a1.estimate, a1.lower, a1.upper) == pytest.approx((a0.estimate, a0.lower, a0.upper))
+
+
+def test_spans_are_value_codes_of_the_known_values() -> None:
+    values = ["2023-Q1", "2023-Q2", "2023-Q4", None, None, None]
+    spans = [None, None, None, ("2023-Q2", "2023-Q4"), ("2024-Q1", "2024-Q2"), None]
+    table = RecordTable.build(["a"] * 6, [True] * 6, values, spans)
+    assert table.values == ("2023-Q1", "2023-Q2", "2023-Q4")
+    assert table.span is not None
+    # Q2..Q4 covers the known Q2 and Q4; a range with no known value allows any
+    assert table.span.tolist() == [[-1, -1], [-1, -1], [-1, -1], [1, 2], [-1, -1], [-1, -1]]
+
+
+def test_a_person_of_unknown_stratum_is_placed_within_its_records_range() -> None:
+    # persons 0-2 in Q1, Q2, Q3; person 3 has only a year-like range Q3..Q4 (Q3 the only
+    # known value in it), so imputation must put it in Q3
+    lists = ["a", "b", "a", "b", "a", "b", "a"]
+    values = ["Q1", "Q1", "Q2", "Q2", "Q3", "Q3", None]
+    spans = [None] * 6 + [("Q3", "Q4")]
+    table = RecordTable.build(lists, [True] * 7, values, spans)
+    labels = np.array([0, 0, 1, 1, 2, 2, 3])
+    plain = person_cells(table, labels)
+    assert plain[3].sum() == 1  # the unknown stratum
+    placed = person_cells(table, labels, np.random.default_rng(0))
+    assert placed[3].sum() == 0
+    assert placed[2, 0b01] == 1 and placed[2, 0b11] == 1 and placed.sum() == 4
+
+
+class _Recorder:
+    """Stands in for a Generator: records the probabilities it is asked to draw with."""
+
+    def __init__(self) -> None:
+        self.p: list[list[float]] = []
+
+    def choice(self, n: int, size: int, p: np.ndarray) -> np.ndarray:
+        self.p.append([float(x) for x in p])
+        return np.zeros(size, dtype=np.int64)
+
+
+def test_imputation_weights_follow_the_same_history_then_the_strata_shares() -> None:
+    # stratum 0: 10 persons seen by list a alone; stratum 1: 10 seen by a and b
+    stratum = np.array([0] * 10 + [1] * 10 + [2, 2], dtype=np.int64)  # 2: unknown
+    bits = np.array([0b01] * 10 + [0b11] * 10 + [0b01, 0b10], dtype=np.int64)
+    dead = np.ones(22, dtype=bool)
+    none = np.full(22, -1, dtype=np.int64)
+    rec = _Recorder()
+    out = impute_strata(stratum, dead, bits, none, none, 2, rec)  # type: ignore[arg-type]
+    # history a alone: 10 + 1/2 against 0 + 1/2; history b alone (seen nowhere): the shares
+    assert rec.p == [pytest.approx([10.5 / 11, 0.5 / 11]), pytest.approx([0.5, 0.5])]
+    assert out[20:].tolist() == [0, 0]
+
+
+def test_estimates_place_unknown_persons_and_say_so() -> None:
+    table, labels = _table_two_strata()
+    # three more persons on lists a and b with no stratum
+    lists = [*table.lists]  # keep the names
+    extra_lists = ["a", "b", "a", "c"]
+    extra_labels = [900, 900, 901, 902]
+    full = RecordTable.build(
+        [lists[i] for i in table.list_of] + extra_lists,
+        [*table.dead.tolist(), True, True, True, True],
+        [table.values[v] for v in table.value] + [None] * 4,
+    )
+    all_labels = np.concatenate([labels, np.array(extra_labels)])
+    res = estimate_strata(full, all_labels, [], MethodChoice(model="pairs"), "x")
+    unknown = res.strata[-1]
+    assert unknown.stratum == UNKNOWN and unknown.documented == 3
+    assert unknown.reason == "placed in the strata by imputation (3 persons)"
+    a, b = res.strata[0], res.strata[1]
+    assert a.imputed is not None and b.imputed is not None
+    assert a.imputed + b.imputed == pytest.approx(3.0)
+    assert "placed by imputation, afresh in each of 5 runs" in res.combination
+    assert res.total.warnings == [
+        "1 strata could not be estimated; their documented dead are added with nothing unseen"
+    ]  # B (two lists), not the placed ones
+    kept = estimate_strata(full, all_labels, [], MethodChoice(model="pairs"), "x", impute=False)
+    # kept apart, the three are a stratum of their own (3 lists, one person on two)
+    assert kept.strata[-1].stratum == UNKNOWN and kept.strata[-1].estimable
+    assert kept.strata[0].imputed is None and "imputation" not in kept.combination

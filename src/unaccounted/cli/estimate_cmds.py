@@ -93,6 +93,14 @@ def estimate_cmd(
             "--include-missing", help="Workspace only: count persons stated dead or missing."
         ),
     ] = False,
+    impute: Annotated[
+        bool,
+        typer.Option(
+            "--impute/--no-impute",
+            help="Workspace only: place persons whose records state no stratum in one, drawn "
+            "afresh in every run (--no-impute: keep them as the stratum '(unknown)').",
+        ),
+    ] = True,
 ) -> None:
     """Estimate how many people no list recorded (multiple systems estimation).
 
@@ -105,7 +113,7 @@ def estimate_cmd(
         lc = LCMCRSettings(classes=classes, chains=chains, iterations=iterations,
                            burn_in=burn_in, thin=thin, seed=seed)  # fmt: skip
         choice = MethodChoice(method=method, model=model or POOLED, seed=seed, lcmcr=lc)
-        _workspace_estimate(ctx, by, choice, draws, include_missing, as_json)
+        _workspace_estimate(ctx, by, choice, draws, include_missing, impute, as_json)
         return
     if by is not None:
         raise fail("--by estimates the workspace; leave out the HISTORIES.csv argument")
@@ -165,6 +173,7 @@ def _workspace_estimate(
     choice: MethodChoice,
     draws: int,
     include_missing: bool,
+    impute: bool,
     as_json: bool,
 ) -> None:
     try:
@@ -176,7 +185,7 @@ def _workspace_estimate(
         ) from None
     counted = ("dead", "missing") if include_missing else ("dead",)
     with console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
-        result = workspace_strata(ws, by, choice, draws, counted)
+        result = workspace_strata(ws, by, choice, draws, counted, impute)
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

@@ -49,16 +49,27 @@ def stratum_value(
     return str(value) if value is not None else None
 
 
+def quarter_span(row: dict[str, Any]) -> tuple[str, str] | None:
+    """The first and last quarter of a record's event-date interval (None: no date)."""
+    lo, hi = row["event_lo"], row["event_hi"]
+    if lo is None or hi is None:
+        return None
+    first, last = quarter(lo, lo), quarter(hi, hi)
+    return (first, last) if first and last else None
+
+
 def workspace_strata(
     ws: Workspace,
     by: str | None,
     choice: MethodChoice,
     draws: int,
     counted: tuple[str, ...] = ("dead",),
+    impute: bool = True,
 ) -> StrataResult:
     """Estimate every stratum of ``by`` (None: one stratum) with ``draws`` clusterings.
 
-    ``draws`` = 0 estimates the current persons only.
+    ``draws`` = 0 estimates the current persons only. ``impute``: persons whose records
+    state no stratum are placed in one (within their records' date range for periods).
     ``counted`` are the status classes of the grading rules that put a person in the
     population: a person counts when any of its records states one of them.
     """
@@ -88,10 +99,14 @@ def workspace_strata(
     categories = CategoryReader(
         PackData(cfg.locale, (ws.root / cfg.pack_dir) if cfg.pack_dir else None)
     )
+    values = [stratum_value(r, by, categories) for r in rows]
     table = RecordTable.build(
         [r["list_group"] for r in rows],
         [rules.status_class(r["status"]) in counted for r in rows],
-        [stratum_value(r, by, categories) for r in rows],
+        values,
+        [quarter_span(r) if v is None else None for r, v in zip(rows, values, strict=True)]
+        if by == "period"
+        else None,
     )
     persons = {p: i for i, p in enumerate(sorted({r["person_id"] for r in rows} - {None}))}
     current = np.array(
@@ -100,7 +115,7 @@ def workspace_strata(
     )  # fmt: skip
     drawn = draw_clusterings(scores, draws, choice.seed) if scores is not None else []
     log.info("estimating %d strata by %s over %d draws", len(table.strata), by, len(drawn))
-    return estimate_strata(table, current, drawn, choice, by or WHOLE)
+    return estimate_strata(table, current, drawn, choice, by or WHOLE, impute)
 
 
 def _scores(

@@ -22,6 +22,7 @@ when no person is on two lists, or when the method refuses it (the MLE does not 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Sequence
@@ -65,7 +66,9 @@ class RecordTable:
     """The records as the strata see them; row ``i`` is record ``i``.
 
     ``list_of`` is each record's list (an index into ``lists``), ``dead`` whether its
-    status says dead, ``value`` its stratum value code (-1: none) into ``values``.
+    status says dead, ``value`` its stratum value code (-1: none) into ``values``, ``span``
+    the lowest and highest value codes a record without a value allows (an event date known
+    to a year spans its quarters; -1: any value).
     """
 
     lists: tuple[str, ...]
@@ -73,24 +76,40 @@ class RecordTable:
     dead: BoolArray
     values: tuple[str, ...]
     value: IntArray
+    span: IntArray | None = None
 
     @classmethod
     def build(
-        cls, lists: Sequence[str], dead: Sequence[bool], values: Sequence[str | None]
+        cls,
+        lists: Sequence[str],
+        dead: Sequence[bool],
+        values: Sequence[str | None],
+        spans: Sequence[tuple[str, str] | None] | None = None,
     ) -> RecordTable:
-        """From each record's list name, dead flag and stratum value (None: unknown)."""
+        """From each record's list name, dead flag and stratum value (None: unknown), and
+        optionally the range of values (first, last, as sorted) a record without one allows."""
         names = tuple(sorted(set(lists)))
         if len(names) > MAX_CELL_LISTS:
             raise InputError(f"{len(names)} lists are too many (at most {MAX_CELL_LISTS})")
         index = {n: i for i, n in enumerate(names)}
         known = tuple(sorted({v for v in values if v is not None}))
         code = {v: i for i, v in enumerate(known)}
+        span = None
+        if spans is not None:
+            span = np.full((len(spans), 2), -1, dtype=np.int64)
+            for i, sp in enumerate(spans):
+                if sp is not None:
+                    lo = bisect.bisect_left(known, sp[0])
+                    hi = bisect.bisect_right(known, sp[1]) - 1
+                    if lo <= hi:
+                        span[i] = (lo, hi)
         return cls(
             names,
             np.array([index[x] for x in lists], dtype=np.int64),
             np.array(dead, dtype=bool),
             known,
             np.array([-1 if v is None else code[v] for v in values], dtype=np.int64),
+            span,
         )
 
     @property
@@ -99,10 +118,14 @@ class RecordTable:
         return (*self.values, UNKNOWN)
 
 
-def person_cells(table: RecordTable, labels: IntArray) -> IntArray:
+def person_cells(
+    table: RecordTable, labels: IntArray, impute: np.random.Generator | None = None
+) -> IntArray:
     """Dead persons per stratum and capture history: a (strata, 2^k) count matrix.
 
     ``labels`` is a cluster label per record (any integers; equal labels are one person).
+    With ``impute``, each person of the unknown stratum is placed in a stratum drawn by
+    :func:`impute_strata`, and the unknown row is empty.
     """
     _, person = np.unique(labels, return_inverse=True)
     n_persons = int(person.max()) + 1 if len(person) else 0
@@ -111,9 +134,76 @@ def person_cells(table: RecordTable, labels: IntArray) -> IntArray:
     bits = np.zeros(n_persons, dtype=np.int64)
     np.bitwise_or.at(bits, person[table.dead], np.left_shift(1, table.list_of[table.dead]))
     stratum = _stratum_of(person, n_persons, table)
+    if impute is not None and table.values:
+        lo, hi = _allowed(person, n_persons, table)
+        stratum = impute_strata(stratum, dead, bits, lo, hi, len(table.values), impute)
     cells = np.zeros((len(table.strata), 2 ** len(table.lists)), dtype=np.int64)
     np.add.at(cells, (stratum[dead], bits[dead]), 1)
     return cells
+
+
+def impute_strata(
+    stratum: IntArray,
+    dead: BoolArray,
+    bits: IntArray,
+    lo: IntArray,
+    hi: IntArray,
+    n_values: int,
+    rng: np.random.Generator,
+) -> IntArray:
+    """Draw a stratum for every counted person whose stratum is unknown (``n_values``).
+
+    A person with capture history ``h`` goes to stratum ``s`` (within its allowed range
+    ``lo..hi``) with probability proportional to ``n(s, h) + n(s) / n``: the counted persons
+    of known stratum with the same history, plus one person's worth spread as the strata's
+    shares (for a history seen nowhere else). Lists that record the dead without a date (or
+    a unit) then keep their share of single-list persons in every stratum, which the
+    estimate depends on.
+    """
+    out = stratum.copy()
+    missing = np.flatnonzero(dead & (stratum == n_values))
+    if missing.size == 0:
+        return out
+    known = dead & (stratum < n_values)
+    n_s = np.bincount(stratum[known], minlength=n_values).astype(np.float64)
+    if n_s.sum() == 0:
+        return out
+    prior = n_s / n_s.sum()
+    size = 1 << int(bits.max()).bit_length()
+    n_sh = np.zeros((n_values, size))
+    np.add.at(n_sh, (stratum[known], bits[known]), 1.0)
+    groups: dict[tuple[int, int, int], list[int]] = {}
+    for p in missing.tolist():
+        groups.setdefault((int(bits[p]), int(lo[p]), int(hi[p])), []).append(p)
+    for (h, a, b), members in sorted(groups.items()):
+        weight = n_sh[:, h] + prior
+        if a >= 0:
+            mask = np.zeros(n_values, dtype=bool)
+            mask[a : b + 1] = True
+            if (weight * mask).sum() > 0:
+                weight = weight * mask
+        out[members] = rng.choice(n_values, size=len(members), p=weight / weight.sum())
+    return out
+
+
+def _allowed(person: IntArray, n_persons: int, table: RecordTable) -> tuple[IntArray, IntArray]:
+    """Per person, the value codes its records allow (the intersection of their spans;
+    -1, -1: any)."""
+    lo = np.full(n_persons, -1, dtype=np.int64)
+    hi = np.full(n_persons, -1, dtype=np.int64)
+    if table.span is None:
+        return lo, hi
+    has = table.span[:, 0] >= 0
+    if not has.any():
+        return lo, hi
+    big = np.iinfo(np.int64).max
+    low = np.full(n_persons, -1, dtype=np.int64)
+    high = np.full(n_persons, big, dtype=np.int64)
+    np.maximum.at(low, person[has], table.span[has, 0])
+    np.minimum.at(high, person[has], table.span[has, 1])
+    ok = (high < big) & (low <= high)
+    lo[ok], hi[ok] = low[ok], high[ok]
+    return lo, hi
 
 
 def _stratum_of(person: IntArray, n_persons: int, table: RecordTable) -> IntArray:

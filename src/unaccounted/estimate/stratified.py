@@ -46,6 +46,12 @@ from unaccounted.estimate.strata import (
 
 IntArray = npt.NDArray[np.int64]
 
+#: Runs of the current clustering when persons of unknown stratum are imputed and no
+#: clusterings are drawn (Rubin's rules then carry the imputation's uncertainty).
+IMPUTATIONS = 5
+#: The reason of the unknown stratum when its persons were placed in the others.
+PLACED = "placed in the strata by imputation"
+
 
 @dataclass
 class StratumEstimate:
@@ -59,6 +65,8 @@ class StratumEstimate:
     reason: str | None = None
     draws: int = 0
     linkage_width_share: float | None = None
+    #: Persons of unknown stratum placed in this one by imputation (mean over runs).
+    imputed: float | None = None
     model: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -80,6 +88,7 @@ class StratumEstimate:
             "reason": self.reason,
             "draws_estimated": self.draws,
             "linkage_width_share": num(self.linkage_width_share),
+            "imputed": num(self.imputed),
             "model": self.model,
             "warnings": list(self.warnings),
         }
@@ -125,11 +134,17 @@ def estimate_strata(
     draws: list[IntArray],
     choice: MethodChoice,
     by: str = "",
+    impute: bool = True,
 ) -> StrataResult:
-    """Every stratum's estimate and the total; see the module doc."""
+    """Every stratum's estimate and the total; see the module doc. ``impute``: place the
+    persons of unknown stratum in strata, drawn afresh on every run."""
     documented = person_cells(table, current).sum(axis=1)
-    runs = draws or [current]
-    cells = [person_cells(table, labels) for labels in runs]
+    imputing = impute and bool(table.values) and documented[-1] > 0
+    runs = draws or [current] * (IMPUTATIONS if imputing else 1)
+    cells = [
+        person_cells(table, labels, np.random.default_rng([choice.seed, i]) if imputing else None)
+        for i, labels in enumerate(runs)
+    ]
     s_count, m = len(table.strata), len(runs)
     d = _Draws(
         np.full((s_count, m), np.nan), np.full((s_count, m, 2), np.nan),
@@ -155,21 +170,36 @@ def estimate_strata(
             d.q[s, i] = math.log(est.estimate)
             d.models[s][est.model] += 1
             d.warnings[s].update(est.warnings)
-            if not draws:
+            if m == 1:
                 own[s] = est
-    strata = [_combine(table.strata[s], int(documented[s]), d, s, own.get(s), bool(draws))
+    strata = [_combine(table.strata[s], int(documented[s]), d, s, own.get(s), m > 1)
               for s in range(s_count)]  # fmt: skip
+    for i, st in enumerate(strata):
+        placed = float(np.mean(d.observed[i])) - st.documented
+        if imputing and i < len(table.values):
+            st.imputed = placed
+        if not draws:
+            st.linkage_width_share = None
+    if imputing:
+        unknown = strata[-1]
+        unknown.reason = f"{PLACED} ({unknown.documented} persons)"
+        unknown.estimate = unknown.lower = unknown.upper = None
+        unknown.model, unknown.warnings = "", []
     strata = [s for s in strata if s.documented > 0 or s.estimable]
     joint = [t for t in totals if t is not None]
     if len(joint) == len(totals):
-        total = _joint_total(strata, joint, bool(draws))
+        total = _joint_total(strata, joint, m > 1)
     else:
-        total = _total(strata, table, cells, d, bool(draws))
+        total = _total(strata, table, cells, d, m > 1)
+    if not draws:
+        total.linkage_width_share = None
     how = (
         f"Rubin's rules over {m} drawn clusterings on the log scale"
         if draws
         else "the current clustering only (linkage error not carried)"
     )
+    if imputing:
+        how += f"; persons of unknown stratum placed by imputation, afresh in each of {m} runs"
     return StrataResult(by, choice.method, table.lists, len(draws), strata, total, how)
 
 
@@ -265,7 +295,8 @@ def _total(
 ) -> StratumEstimate:
     index = {name: i for i, name in enumerate(table.strata)}
     est = [index[s.stratum] for s in strata if s.estimable]
-    fixed = [index[s.stratum] for s in strata if not s.estimable]
+    unestimable = [s for s in strata if not s.estimable]
+    fixed = [index[s.stratum] for s in unestimable]  # an imputed stratum's cells are all 0
     m = len(cells)
     q, w = np.zeros(m), np.zeros((m, 2))
     for i in range(m):
@@ -289,9 +320,10 @@ def _total(
     out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
     out.linkage_width_share = r.linkage_width_share if drawn else None
     out.model = f"sum of {len(est)} estimated strata"
-    if fixed:
+    unplaced = [s for s in unestimable if not (s.reason or "").startswith(PLACED)]
+    if unplaced:
         out.warnings.append(
-            f"{len(fixed)} strata could not be estimated; their documented dead are added "
+            f"{len(unplaced)} strata could not be estimated; their documented dead are added "
             "with nothing unseen"
         )
     return out
@@ -313,7 +345,7 @@ def _joint_total(
     if not drawn:
         out.estimate, out.lower, out.upper = totals[0].estimate, totals[0].lower, totals[0].upper
     out.model = totals[0].model
-    fixed = [s for s in strata if not s.estimable]
+    fixed = [s for s in strata if not s.estimable and not (s.reason or "").startswith(PLACED)]
     if fixed:
         out.warnings.append(
             f"{len(fixed)} strata could not be estimated; their documented dead are added "
