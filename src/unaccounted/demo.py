@@ -211,6 +211,8 @@ def step_strata(run: DemoRun) -> None:
         true = sum(truth.values()) if s.stratum == "total" else truth.get(s.stratum, 0)
         if s.estimable:
             est = f"{s.estimate:,.0f} ({s.lower:,.0f}-{s.upper:,.0f})"
+        elif s.placed:
+            est = f"{s.documented:,} placed in the quarters"
         else:
             est = f"not estimable: {s.reason}"
         run.report(f"  {s.stratum:>9}  {s.documented:>6,}  {est:<24}  {true:>6,}")

@@ -252,10 +252,14 @@ def _strata_table(result: StrataResult) -> None:
 
 
 def _stratum_cells(s: StratumEstimate) -> tuple[str, ...]:
+    if s.placed:
+        return s.stratum, f"{s.documented:,}", "", "", "", s.reason or ""
     if not s.estimable:
         return s.stratum, f"{s.documented:,}", "not estimable", "", "", s.reason or ""
     share = "" if s.linkage_width_share is None else f"{s.linkage_width_share:.0%}"
     note = "*" if s.warnings else ""
+    if s.imputed:
+        note = f"{note} {s.imputed:.1f} placed".strip()
     return (
         s.stratum,
         f"{s.documented:,}",

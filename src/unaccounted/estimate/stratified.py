@@ -74,6 +74,11 @@ class StratumEstimate:
     def estimable(self) -> bool:
         return self.reason is None
 
+    @property
+    def placed(self) -> bool:
+        """The unknown stratum whose persons were placed in the others by imputation."""
+        return (self.reason or "").startswith(PLACED)
+
     def to_dict(self) -> dict[str, Any]:
         def num(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else round(x, 3)
@@ -320,7 +325,7 @@ def _total(
     out.estimate, out.lower, out.upper = math.exp(r.mean), max(math.exp(lo), floor), math.exp(hi)
     out.linkage_width_share = r.linkage_width_share if drawn else None
     out.model = f"sum of {len(est)} estimated strata"
-    unplaced = [s for s in unestimable if not (s.reason or "").startswith(PLACED)]
+    unplaced = [s for s in unestimable if not s.placed]
     if unplaced:
         out.warnings.append(
             f"{len(unplaced)} strata could not be estimated; their documented dead are added "
@@ -345,7 +350,7 @@ def _joint_total(
     if not drawn:
         out.estimate, out.lower, out.upper = totals[0].estimate, totals[0].lower, totals[0].upper
     out.model = totals[0].model
-    fixed = [s for s in strata if not s.estimable and not (s.reason or "").startswith(PLACED)]
+    fixed = [s for s in strata if not s.estimable and not s.placed]
     if fixed:
         out.warnings.append(
             f"{len(fixed)} strata could not be estimated; their documented dead are added "
