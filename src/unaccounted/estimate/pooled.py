@@ -75,36 +75,32 @@ class PooledFit:
     def stratum(self, i: int) -> Estimate:
         """The estimate of ``self.strata[i]``."""
         mu = float(self.unseen[i])
-        sd = math.sqrt(max(float(self.cov[i, i]), 0.0) + 1.0 / mu)
-        n = int(self.documented[i])
-        return Estimate(
-            observed=n,
-            estimate=n + mu,
-            lower=n + mu * math.exp(-Z95 * sd),
-            upper=n + mu * math.exp(Z95 * sd),
-            method="loglinear",
-            model=MODEL_NAME,
-            interval=INTERVAL,
-            diagnostics={"unseen": mu, "se_log_unseen": math.sqrt(max(float(self.cov[i, i]), 0))},
-        )
+        se = math.sqrt(max(float(self.cov[i, i]), 0.0))
+        est = _estimate(int(self.documented[i]), mu, math.sqrt(se * se + 1.0 / mu), MODEL_NAME)
+        est.diagnostics = {"unseen": mu, "se_log_unseen": se}
+        return est
 
     def total(self, extra_documented: int = 0) -> Estimate:
         """The sum of the strata in the model, plus ``extra_documented`` persons known in
         strata outside it (added with nothing unseen)."""
         mu = self.unseen
         unseen = float(mu.sum())
-        var = float(mu @ self.cov @ mu) + unseen
-        sd = math.sqrt(max(var, 0.0)) / unseen
+        sd = math.sqrt(max(float(mu @ self.cov @ mu) + unseen, 0.0)) / unseen
         n = int(self.documented.sum()) + extra_documented
-        return Estimate(
-            observed=n,
-            estimate=n + unseen,
-            lower=n + unseen * math.exp(-Z95 * sd),
-            upper=n + unseen * math.exp(Z95 * sd),
-            method="loglinear",
-            model=f"sum of {len(self.strata)} strata of one pooled model",
-            interval=INTERVAL,
-        )
+        return _estimate(n, unseen, sd, f"sum of {len(self.strata)} strata of one pooled model")
+
+
+def _estimate(documented: int, unseen: float, sd: float, model: str) -> Estimate:
+    """documented + unseen, the unseen's interval log-normal with ``sd`` on the log scale."""
+    return Estimate(
+        observed=documented,
+        estimate=documented + unseen,
+        lower=documented + unseen * math.exp(-Z95 * sd),
+        upper=documented + unseen * math.exp(Z95 * sd),
+        method="loglinear",
+        model=model,
+        interval=INTERVAL,
+    )
 
 
 MODEL_NAME = "pooled: strata's own list captures (shrunk), two-list interactions shared"

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from unaccounted.errors import InputError
 from unaccounted.normalize.pack import PackData
-from unaccounted.normalize.statuses import PhraseTable, _clean
+from unaccounted.normalize.statuses import read_phrases
 
 CATEGORIES: tuple[str, ...] = (
     "mobilized", "contract", "volunteer", "conscript", "prisoner", "pmc", "national_guard",
@@ -22,15 +21,7 @@ CATEGORIES: tuple[str, ...] = (
 
 class CategoryReader:
     def __init__(self, data: PackData) -> None:
-        words: dict[str, str] = {}
-        for row in data.table("categories"):
-            if row["category"] not in CATEGORIES:
-                raise InputError(
-                    f"categories.csv: unknown category {row['category']!r} for {row['word']!r}; "
-                    f"use one of {', '.join(CATEGORIES)}"
-                )
-            words.setdefault(_clean(row["word"]), row["category"])
-        self.table = PhraseTable(words)
+        self.table = read_phrases(data, "categories", "category", CATEGORIES)
         self.read = lru_cache(maxsize=10_000)(self._read)
 
     def _read(self, text: str | None) -> str | None:

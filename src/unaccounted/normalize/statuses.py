@@ -49,17 +49,23 @@ class PhraseTable:
         return None
 
 
+def read_phrases(data: PackData, name: str, column: str, allowed: tuple[str, ...]) -> PhraseTable:
+    """The pack's ``<name>.csv`` (``word,<column>``) as a phrase table; a value outside
+    ``allowed`` is a one-line error naming the file and the word."""
+    words: dict[str, str] = {}
+    for row in data.table(name):
+        if row[column] not in allowed:
+            raise InputError(
+                f"{name}.csv: unknown {column} {row[column]!r} for {row['word']!r}; "
+                f"use one of {', '.join(allowed)}"
+            )
+        words.setdefault(_clean(row["word"]), row[column])
+    return PhraseTable(words)
+
+
 class StatusReader:
     def __init__(self, data: PackData) -> None:
-        words: dict[str, str] = {}
-        for row in data.table("statuses"):
-            if row["status"] not in STATUSES:
-                raise InputError(
-                    f"statuses.csv: unknown status {row['status']!r} for {row['word']!r}; "
-                    f"use one of {', '.join(STATUSES)}"
-                )
-            words.setdefault(_clean(row["word"]), row["status"])
-        self.table = PhraseTable(words)
+        self.table = read_phrases(data, "statuses", "status", STATUSES)
         self.read = lru_cache(maxsize=50_000)(self._read)
 
     @property
