@@ -96,12 +96,12 @@ def _run(
         raise InputError(
             "nothing to link: the workspace has no records; run 'unaccounted ingest' first"
         )
-    if counts["normalized"] < counts["records"]:
+    full_table = sql.link_input_with_state(store)  # the records with normalized fields
+    if full_table.num_rows < counts["records"]:
         raise InputError(
-            f"{counts['records'] - counts['normalized']} of {counts['records']} "
+            f"{counts['records'] - full_table.num_rows} of {counts['records']} "
             "records have no normalized fields; run 'unaccounted normalize' first"
         )
-    full_table = sql.link_input_with_state(store)
     new = full_table.column("link_new").to_numpy(zero_copy_only=False).astype(bool)
     seen = full_table.column("link_seen").to_numpy(zero_copy_only=False).astype(bool)
     state_records = sql.state_records(store)
