@@ -232,11 +232,14 @@ def test_record_state_from_an_earlier_version_is_read_as_it_was_written(
     run_link(grown_ws)
     with grown_ws.store() as store:
         assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 16
+        # as those versions wrote them: the md5 of their link-input row (without the
+        # columns added since) cast to text
         store.con.execute(
             f"""UPDATE link_state t SET fingerprint = o.fp FROM (
-                SELECT source_id, record_id, {sql._legacy_fingerprint("f")} AS fp FROM (
-                    SELECT {sql._INPUT_COLUMNS} FROM current_normalized n
-                    LEFT JOIN sources s ON s.name = n.source_id) f) o
+                SELECT source_id, record_id, md5(CAST(f AS VARCHAR)) AS fp FROM (
+                    SELECT * EXCLUDE (given_ambiguous) FROM (
+                        SELECT {sql._INPUT_COLUMNS} FROM current_normalized n
+                        LEFT JOIN sources s ON s.name = n.source_id)) f) o
             WHERE o.source_id = t.source_id AND o.record_id = t.record_id"""
         ).fetchall()
         assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 32

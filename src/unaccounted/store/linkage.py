@@ -22,6 +22,7 @@ _INPUT_COLUMNS = """
     coalesce(s.kind, 'other') AS src_kind,
     n.surname, n.surname_key, n.surname_phonetic,
     n.given_key, n.given_initial, n.given_candidates,
+    len(n.given_candidates) > 1 AS given_ambiguous,
     n.patronymic_key, n.patronymic_initial, n.name_block, n.sex,
     n.birth_lo, n.birth_hi, n.birth_precision,
     CASE WHEN n.birth_precision = 'day' THEN n.birth_lo END AS birth_day,
@@ -54,7 +55,8 @@ def link_input(store: Store) -> pa.Table:
 #: The current version of each record (as ``current_records``), for joins by key alone.
 _CURRENT_KEYS = "SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL"
 
-#: The link-input columns a record's fingerprint covers: all but its key.
+#: The link-input columns a record's fingerprint covers: all but its key (and
+#: ``given_ambiguous``, which ``given_candidates`` decides).
 _PRINTED = ("src_group", "src_kind", "surname", "surname_key", "surname_phonetic",
             "given_key", "given_initial", "given_candidates", "patronymic_key",
             "patronymic_initial", "name_block", "sex", "birth_lo", "birth_hi",
@@ -79,8 +81,10 @@ def _fingerprint(alias: str) -> str:
 
 
 def _legacy_fingerprint(alias: str) -> str:
-    """The fingerprint link runs stored before (32 hex digits): md5 of the row cast to text."""
-    return f"md5(CAST({alias} AS VARCHAR))"
+    """The fingerprint link runs stored before (32 hex digits): md5 of the row of the link
+    input as it was then (its key and the ``_PRINTED`` columns) cast to text."""
+    fields = ", ".join(f"{c} := {alias}.{c}" for c in ("source_id", "record_id", *_PRINTED))
+    return f"md5(CAST(struct_pack({fields}) AS VARCHAR))"
 
 
 def link_input_with_state(store: Store) -> pa.Table:
