@@ -110,7 +110,9 @@ def _run(
     table = full_table.drop_columns(["fingerprint", "link_seen", "link_new"])
     keys = list(zip(table.column("source_id").to_pylist(),
                     table.column("record_id").to_pylist(), strict=True))  # fmt: skip
-    judged, judgement_ids = judged_in_force(jsql.active(store), {k: i for i, k in enumerate(keys)})
+    rows = jsql.active(store)  # the record index only when there are judgements to place
+    index = {k: i for i, k in enumerate(keys)} if rows else {}
+    judged, judgement_ids = judged_in_force(rows, index)
     active = len(judgement_ids)
     last = sql.last_run(store)
     plan = plan_run(last, state_records, cfg, changes, judgement_ids, full=full, retrain=retrain)
@@ -200,10 +202,11 @@ def _write(
         "levels": result.pairs.column("levels"),
     })  # fmt: skip
     sql.write_pairs(store, event_id, pairs)
+    person = pc.dictionary_encode(pa.array(ids.person_ids, pa.string()))
+    created = [ids.created[p] for p in person.dictionary.to_pylist()]  # once per person
     assignment = pa.table({
-        "source_id": source, "record_id": record,
-        "person_id": pa.array(ids.person_ids, pa.string()),
-        "created_event": pa.array([ids.created[p] for p in ids.person_ids], pa.int64()),
+        "source_id": source, "record_id": record, "person_id": person.cast(pa.string()),
+        "created_event": pa.array(created, pa.int64()).take(person.indices),
     })  # fmt: skip
     sql.replace_persons(store, assignment, event_id)
     sql.write_id_history(store, event_id, ids.history)
