@@ -91,15 +91,15 @@ def _run(
     store: Any, cfg: LinkSettings, progress: Progress | None, t0: float, *, full: bool,
     retrain: bool,
 ) -> LinkReport:  # fmt: skip
-    counts = sql.counts(store)
-    if counts["records"] == 0:
+    records = sql.record_count(store)
+    if records == 0:
         raise InputError(
             "nothing to link: the workspace has no records; run 'unaccounted ingest' first"
         )
     full_table = sql.link_input_with_state(store)  # the records with normalized fields
-    if full_table.num_rows < counts["records"]:
+    if full_table.num_rows < records:
         raise InputError(
-            f"{counts['records'] - full_table.num_rows} of {counts['records']} "
+            f"{records - full_table.num_rows} of {records} "
             "records have no normalized fields; run 'unaccounted normalize' first"
         )
     new = full_table.column("link_new").to_numpy(zero_copy_only=False).astype(bool)
@@ -119,7 +119,7 @@ def _run(
     if plan.mode == "nothing":
         assert last is not None
         return LinkReport(
-            int(last["run_id"]), table.num_rows, 0, counts["persons"], 0, 0, 0, 0, active,
+            int(last["run_id"]), table.num_rows, 0, sql.person_count(store), 0, 0, 0, 0, active,
             time.perf_counter() - t0, [], {}, plan.mode, False, plan.why, changes,
         )  # fmt: skip
     event_id = store.next_event_id()

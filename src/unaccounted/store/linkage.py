@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_store import CURRENT_KEYS, Store
 
 #: The link input's columns, from ``normalized`` (n) and ``sources`` (s).
 _INPUT_COLUMNS = """
@@ -52,9 +52,6 @@ def link_input(store: Store) -> pa.Table:
     return store.con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
 
 
-#: The current version of each record (as ``current_records``), for joins by key alone.
-_CURRENT_KEYS = "SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL"
-
 #: The link-input columns a record's fingerprint covers: all but its key (and
 #: ``given_ambiguous``, which ``given_candidates`` decides).
 _PRINTED = ("src_group", "src_kind", "surname", "surname_key", "surname_phonetic",
@@ -67,10 +64,10 @@ _PRINTED = ("src_group", "src_kind", "surname", "surname_key", "surname_phonetic
 
 def _fingerprint(alias: str) -> str:
     """A record's fingerprint: 64 bits (16 hex digits) of the md5 of its link-input fields
-    as text — each value or a NUL for a missing one, separated by a unit separator (the
-    names list joined by a record separator). Texts of dates and numbers do not change
-    between DuckDB versions, unlike ``hash()``, and the text is far cheaper to make than
-    the cast of the whole row the first fingerprints used (:func:`_legacy_fingerprint`)."""
+    as text — each value, or a NUL when missing, separated by a unit separator (the given
+    name's candidates joined by a record separator). The text of a date or a number does
+    not change between DuckDB versions (``hash()`` may), and it is far cheaper to make
+    than the cast of the whole row the first fingerprints used (:func:`_legacy_fingerprint`)."""
     parts = [
         f"array_to_string({alias}.{c}, chr(30))" if c == "given_candidates"
         else f"CAST({alias}.{c} AS VARCHAR)"
@@ -101,7 +98,7 @@ def link_input_with_state(store: Store) -> pa.Table:
     table = store.con.sql(
         f"""WITH f AS (
             SELECT {_INPUT_COLUMNS}
-            FROM normalized n SEMI JOIN ({_CURRENT_KEYS}) c USING (source_id, record_id, version)
+            FROM normalized n SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
             LEFT JOIN sources s ON s.name = n.source_id),
         i AS (SELECT f.*, {_fingerprint("f")} AS fingerprint{stored} FROM f)
         SELECT i.*{" EXCLUDE (stored)" if legacy else ""},
@@ -166,15 +163,21 @@ def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list
 
 
 def counts(store: Store) -> dict[str, int]:
-    """Current records (one per source and record id) and persons."""
-
-    def one(query: str) -> int:
-        return int(store.scalar(query) or 0)
-
+    """Current records, those with normalized fields, and persons."""
     return {
-        "records": one(f"SELECT count(*) FROM ({_CURRENT_KEYS})"),
-        "persons": one("SELECT count(*) FROM persons"),
+        "records": record_count(store),
+        "normalized": int(store.scalar("SELECT count(*) FROM current_normalized") or 0),
+        "persons": person_count(store),
     }
+
+
+def record_count(store: Store) -> int:
+    """Current records (one per source and record id)."""
+    return int(store.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
+
+
+def person_count(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM persons") or 0)
 
 
 # -- runs, pairs, persons ----------------------------------------------------------------

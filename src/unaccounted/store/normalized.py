@@ -15,7 +15,7 @@ from typing import Any
 import pyarrow as pa
 
 from unaccounted.columns import VALUE_COLUMNS
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_store import CURRENT_KEYS, Store
 
 _RAW = ", ".join(f"r.{c}" for c in VALUE_COLUMNS)
 
@@ -29,11 +29,9 @@ def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -
     (stable within the transaction: records are never deleted), numbered in table order.
     """
     store.con.execute(
-        """CREATE OR REPLACE TEMP TABLE norm_pending AS
-        WITH cur AS (
-            SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL)
+        f"""CREATE OR REPLACE TEMP TABLE norm_pending AS
         SELECT row_number() OVER (ORDER BY r.rowid) AS n, r.rowid AS rid
-        FROM records r SEMI JOIN cur USING (source_id, record_id, version)
+        FROM records r SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
         WHERE ? OR NOT EXISTS (
             SELECT 1 FROM normalized x
             WHERE x.source_id = r.source_id AND x.record_id = r.record_id
@@ -124,10 +122,7 @@ def name_samples(store: Store, per_source: int, source: str | None = None) -> di
 
 def current_count(store: Store) -> int:
     """How many records there are (current versions: one per source and record id)."""
-    return int(
-        store.scalar("SELECT count(*) FROM (SELECT DISTINCT source_id, record_id FROM records)")
-        or 0
-    )
+    return int(store.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
 
 
 def record_with_fields(
