@@ -45,7 +45,9 @@ def test_every_standard_level_transpiles_and_maps_back() -> None:
     # No DuckDB-only spelling is left: double quotes, list_has_any, jaro_winkler_similarity.
     assert not [c for c in conditions if '"' in c or "list_has_any" in c or "similarity" in c]
     assert spark["blocking_rules_to_generate_predictions"][0] == {
-        "blocking_rule": "l.name_block = r.name_block AND l.birth_year_lo = r.birth_year_lo",
+        "blocking_rule": "l.name_block = r.name_block AND l.birth_year_lo = r.birth_year_lo"
+        " AND (l.given_key = r.given_key OR l.given_key IS NULL OR r.given_key IS NULL"
+        " OR l.given_ambiguous OR r.given_ambiguous)",
         "sql_dialect": "spark",
     }
     # What a Spark linker saves is stored with the SQL it was given (DuckDB's).

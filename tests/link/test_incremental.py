@@ -224,6 +224,38 @@ def test_a_changed_record_is_scored_again(
 
 
 @pytest.mark.slow
+def test_record_state_from_an_earlier_version_is_read_as_it_was_written(
+    grown_ws: Workspace,
+) -> None:
+    # link runs of earlier versions stored the md5 of the whole link-input row (32 hex
+    # digits); a run of this version must compare with those, not find every record changed
+    run_link(grown_ws)
+    with grown_ws.store() as store:
+        assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 16
+        # as those versions wrote them: the md5 of their link-input row (without the
+        # columns added since) cast to text
+        store.con.execute(
+            f"""UPDATE link_state t SET fingerprint = o.fp FROM (
+                SELECT source_id, record_id, md5(CAST(f AS VARCHAR)) AS fp FROM (
+                    SELECT * EXCLUDE (given_ambiguous) FROM (
+                        SELECT {sql._INPUT_COLUMNS} FROM current_normalized n
+                        LEFT JOIN sources s ON s.name = n.source_id)) f) o
+            WHERE o.source_id = t.source_id AND o.record_id = t.record_id"""
+        ).fetchall()
+        assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 32
+
+    report = run_link(grown_ws)
+
+    assert report.mode == "nothing"
+    assert report.changes == Changes(new=0, changed=0, gone=0)
+    # a run that links anything stores the fingerprints of this version
+    report = run_link(grown_ws, full=True)
+    assert report.changes == Changes(new=0, changed=0, gone=0)
+    with grown_ws.store(read_only=True) as store:
+        assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 16
+
+
+@pytest.mark.slow
 def test_judgement_changes_recluster_and_record_merges_and_splits(grown_ws: Workspace) -> None:
     run_link(grown_ws)
     before = persons(grown_ws)

@@ -67,7 +67,7 @@ def test_only_the_columns_splink_reads_are_copied_into_it() -> None:
         "given_initial", "patronymic_key", "patronymic_initial", "birth_lo", "birth_hi",
         "birth_precision", "event_lo", "event_hi", "unit_key", "unit_class_key",
         "unit_number", "unit_vch", "region", "settlement", "email", "name_block",
-        "birth_year_lo", "birth_year_hi", "birth_day", "birth_year",
+        "birth_year_lo", "birth_year_hi", "birth_day", "birth_year", "given_ambiguous",
     }  # fmt: skip
     assert len(columns) == len(set(columns))
 

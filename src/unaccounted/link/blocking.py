@@ -13,19 +13,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: The given names may be one: the same canonical name, one of them missing, or a form
+#: with several readings (Саша, Слава) on either side. Plain comparisons of columns, so
+#: that the blocking join checks it cheaply (a list overlap would carry the lists through
+#: the join).
+GIVEN_FITS = (
+    "(l.given_key = r.given_key OR l.given_key IS NULL OR r.given_key IS NULL"
+    " OR l.given_ambiguous OR r.given_ambiguous)"
+)
+
 #: Scored pairs: any one of these holds. The surname sound + given initial (``name_block``)
 #: alone would compare every Иванов С. with every other (211 million pairs in a million
 #: records), so it is always paired with one more field; the birth-day rules catch a
-#: mangled surname.
+#: mangled surname. Rules on common values (a birth year, a home settlement, a birth day)
+#: also need given names that fit: in a million records that halves the pairs scored
+#: (14.2 million → 6.1 million) and drops 42 true pairs, most found again inside candidate
+#: groups; namesakes with other given names (brothers, fathers and sons) are rarely
+#: scored, and pairwise F1 rose by 0.0001. The event-day rule and the surname-sound +
+#: birth-day rule keep different given names: they find true pairs with a mistyped one.
 PREDICTION_RULES: tuple[str, ...] = (
-    "l.name_block = r.name_block AND l.birth_year_lo = r.birth_year_lo",
-    "l.name_block = r.name_block AND l.birth_year_hi = r.birth_year_hi",
+    f"l.name_block = r.name_block AND l.birth_year_lo = r.birth_year_lo AND {GIVEN_FITS}",
+    f"l.name_block = r.name_block AND l.birth_year_hi = r.birth_year_hi AND {GIVEN_FITS}",
     "l.name_block = r.name_block AND l.event_lo = r.event_lo",
-    "l.name_block = r.name_block AND l.unit_number = r.unit_number",
-    "l.name_block = r.name_block AND l.settlement = r.settlement",
-    "l.birth_day = r.birth_day AND l.given_initial = r.given_initial",
+    f"l.name_block = r.name_block AND l.unit_number = r.unit_number AND {GIVEN_FITS}",
+    f"l.name_block = r.name_block AND l.settlement = r.settlement AND {GIVEN_FITS}",
+    f"l.birth_day = r.birth_day AND l.given_initial = r.given_initial AND {GIVEN_FITS}",
     "l.surname_phonetic = r.surname_phonetic AND l.birth_day = r.birth_day",
-    "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial",
+    "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial"
+    f" AND {GIVEN_FITS}",
 )
 
 

@@ -91,17 +91,17 @@ def _run(
     store: Any, cfg: LinkSettings, progress: Progress | None, t0: float, *, full: bool,
     retrain: bool,
 ) -> LinkReport:  # fmt: skip
-    counts = sql.counts(store)
-    if counts["records"] == 0:
+    records = sql.record_count(store)
+    if records == 0:
         raise InputError(
             "nothing to link: the workspace has no records; run 'unaccounted ingest' first"
         )
-    if counts["normalized"] < counts["records"]:
+    full_table = sql.link_input_with_state(store)  # the records with normalized fields
+    if full_table.num_rows < records:
         raise InputError(
-            f"{counts['records'] - counts['normalized']} of {counts['records']} "
+            f"{records - full_table.num_rows} of {records} "
             "records have no normalized fields; run 'unaccounted normalize' first"
         )
-    full_table = sql.link_input_with_state(store)
     new = full_table.column("link_new").to_numpy(zero_copy_only=False).astype(bool)
     seen = full_table.column("link_seen").to_numpy(zero_copy_only=False).astype(bool)
     state_records = sql.state_records(store)
@@ -110,14 +110,16 @@ def _run(
     table = full_table.drop_columns(["fingerprint", "link_seen", "link_new"])
     keys = list(zip(table.column("source_id").to_pylist(),
                     table.column("record_id").to_pylist(), strict=True))  # fmt: skip
-    judged, judgement_ids = judged_in_force(jsql.active(store), {k: i for i, k in enumerate(keys)})
+    rows = jsql.active(store)  # the record index only when there are judgements to place
+    index = {k: i for i, k in enumerate(keys)} if rows else {}
+    judged, judgement_ids = judged_in_force(rows, index)
     active = len(judgement_ids)
     last = sql.last_run(store)
     plan = plan_run(last, state_records, cfg, changes, judgement_ids, full=full, retrain=retrain)
     if plan.mode == "nothing":
         assert last is not None
         return LinkReport(
-            int(last["run_id"]), table.num_rows, 0, counts["persons"], 0, 0, 0, 0, active,
+            int(last["run_id"]), table.num_rows, 0, sql.person_count(store), 0, 0, 0, 0, active,
             time.perf_counter() - t0, [], {}, plan.mode, False, plan.why, changes,
         )  # fmt: skip
     event_id = store.next_event_id()
@@ -200,10 +202,11 @@ def _write(
         "levels": result.pairs.column("levels"),
     })  # fmt: skip
     sql.write_pairs(store, event_id, pairs)
+    person = pc.dictionary_encode(pa.array(ids.person_ids, pa.string()))
+    created = [ids.created[p] for p in person.dictionary.to_pylist()]  # once per person
     assignment = pa.table({
-        "source_id": source, "record_id": record,
-        "person_id": pa.array(ids.person_ids, pa.string()),
-        "created_event": pa.array([ids.created[p] for p in ids.person_ids], pa.int64()),
+        "source_id": source, "record_id": record, "person_id": person.cast(pa.string()),
+        "created_event": pa.array(created, pa.int64()).take(person.indices),
     })  # fmt: skip
     sql.replace_persons(store, assignment, event_id)
     sql.write_id_history(store, event_id, ids.history)

@@ -127,7 +127,7 @@ def run_normalize(
                                           "seconds": round(seconds, 2)}  # fmt: skip
                 store.log_event(event_id, "normalize",
                                 {"rebuild": rebuild, "norm_version": version}, counts)  # fmt: skip
-                records = sql.counts(store, version)["records"]
+                records = sql.current_count(store)
         except Exception as exc:
             store.log_failure("normalize", {"rebuild": rebuild}, str(exc))
             raise

@@ -24,6 +24,11 @@ from unaccounted.store import migrations as _migrations
 log = logging.getLogger(__name__)
 
 
+#: The current version of each record, by key alone: the records of ``current_records``
+#: (the newest version of each source and record id) without its window over every column.
+CURRENT_KEYS = "SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL"
+
+
 def _actor() -> str:
     try:
         return getpass.getuser()

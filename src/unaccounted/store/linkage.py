@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_store import CURRENT_KEYS, Store
 
 #: The link input's columns, from ``normalized`` (n) and ``sources`` (s).
 _INPUT_COLUMNS = """
@@ -21,6 +22,7 @@ _INPUT_COLUMNS = """
     coalesce(s.kind, 'other') AS src_kind,
     n.surname, n.surname_key, n.surname_phonetic,
     n.given_key, n.given_initial, n.given_candidates,
+    len(n.given_candidates) > 1 AS given_ambiguous,
     n.patronymic_key, n.patronymic_initial, n.name_block, n.sex,
     n.birth_lo, n.birth_hi, n.birth_precision,
     CASE WHEN n.birth_precision = 'day' THEN n.birth_lo END AS birth_day,
@@ -50,24 +52,64 @@ def link_input(store: Store) -> pa.Table:
     return store.con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
 
 
+#: The link-input columns a record's fingerprint covers: all but its key (and
+#: ``given_ambiguous``, which ``given_candidates`` decides).
+_PRINTED = ("src_group", "src_kind", "surname", "surname_key", "surname_phonetic",
+            "given_key", "given_initial", "given_candidates", "patronymic_key",
+            "patronymic_initial", "name_block", "sex", "birth_lo", "birth_hi",
+            "birth_precision", "birth_day", "birth_year", "birth_year_lo", "birth_year_hi",
+            "event_lo", "event_hi", "unit_key", "unit_class_key", "unit_number", "unit_vch",
+            "region", "settlement")  # fmt: skip
+
+
+def _fingerprint(alias: str) -> str:
+    """A record's fingerprint: 64 bits (16 hex digits) of the md5 of its link-input fields
+    as text — each value, or a NUL when missing, separated by a unit separator (the given
+    name's candidates joined by a record separator). The text of a date or a number does
+    not change between DuckDB versions (``hash()`` may), and it is far cheaper to make
+    than the cast of the whole row the first fingerprints used (:func:`_legacy_fingerprint`)."""
+    parts = [
+        f"array_to_string({alias}.{c}, chr(30))" if c == "given_candidates"
+        else f"CAST({alias}.{c} AS VARCHAR)"
+        for c in _PRINTED
+    ]  # fmt: skip
+    text = ", ".join(f"coalesce({x}, chr(0))" for x in parts)
+    return f"left(md5(concat_ws(chr(31), {text})), 16)"
+
+
+def _legacy_fingerprint(alias: str) -> str:
+    """The fingerprint link runs stored before (32 hex digits): md5 of the row of the link
+    input as it was then (its key and the ``_PRINTED`` columns) cast to text."""
+    fields = ", ".join(f"{c} := {alias}.{c}" for c in ("source_id", "record_id", *_PRINTED))
+    return f"md5(CAST(struct_pack({fields}) AS VARCHAR))"
+
+
 def link_input_with_state(store: Store) -> pa.Table:
-    """The link input with each record's ``fingerprint`` (md5 of its link-input fields),
-    ``link_seen`` (the last link run saw the record) and ``link_new`` (new, or changed
-    since the last link run: its fingerprint differs from ``link_state``)."""
-    return store.con.sql(
+    """The link input (as :func:`link_input`) with each record's ``fingerprint`` (of its
+    link-input fields), ``link_seen`` (the last link run saw the record) and ``link_new``
+    (new, or changed since the last link run: its fingerprint differs from ``link_state``).
+
+    Sorted by record in the query and numbered here: a window's row number would sort
+    every row once more. ``link_state`` written by an earlier version holds the legacy
+    fingerprints; they are compared as such (once: this run stores the new ones).
+    """
+    legacy = store.scalar("SELECT length(fingerprint) = 32 FROM link_state LIMIT 1")
+    stored = f", {_legacy_fingerprint('f')} AS stored" if legacy else ""
+    table = store.con.sql(
         f"""WITH f AS (
             SELECT {_INPUT_COLUMNS}
-            FROM current_normalized n LEFT JOIN sources s ON s.name = n.source_id),
-        i AS (
-            SELECT (row_number() OVER (ORDER BY f.source_id, f.record_id))::BIGINT
-                AS unique_id, f.*, md5(CAST(f AS VARCHAR)) AS fingerprint
-            FROM f)
-        SELECT i.*, s.fingerprint IS NOT NULL AS link_seen,
-            s.fingerprint IS DISTINCT FROM i.fingerprint AS link_new
+            FROM normalized n SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
+            LEFT JOIN sources s ON s.name = n.source_id),
+        i AS (SELECT f.*, {_fingerprint("f")} AS fingerprint{stored} FROM f)
+        SELECT i.*{" EXCLUDE (stored)" if legacy else ""},
+            s.fingerprint IS NOT NULL AS link_seen,
+            s.fingerprint IS DISTINCT FROM i.{"stored" if legacy else "fingerprint"} AS link_new
         FROM i LEFT JOIN link_state s
             ON s.source_id = i.source_id AND s.record_id = i.record_id
-        ORDER BY i.unique_id"""
+        ORDER BY i.source_id, i.record_id"""
     ).to_arrow_table()
+    ids = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
+    return table.add_column(0, "unique_id", ids)
 
 
 def state_records(store: Store) -> int:
@@ -121,14 +163,21 @@ def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list
 
 
 def counts(store: Store) -> dict[str, int]:
-    def one(query: str) -> int:
-        return int(store.scalar(query) or 0)
-
+    """Current records, those with normalized fields, and persons."""
     return {
-        "records": one("SELECT count(*) FROM current_records"),
-        "normalized": one("SELECT count(*) FROM current_normalized"),
-        "persons": one("SELECT count(*) FROM persons"),
+        "records": record_count(store),
+        "normalized": int(store.scalar("SELECT count(*) FROM current_normalized") or 0),
+        "persons": person_count(store),
     }
+
+
+def record_count(store: Store) -> int:
+    """Current records (one per source and record id)."""
+    return int(store.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
+
+
+def person_count(store: Store) -> int:
+    return int(store.scalar("SELECT count(*) FROM persons") or 0)
 
 
 # -- runs, pairs, persons ----------------------------------------------------------------

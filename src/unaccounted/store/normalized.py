@@ -1,9 +1,11 @@
 """SQL of the normalize stage: which records need normalizing, and writing their fields.
 
-The stage runs in one transaction: :func:`prepare_pending` snapshots the current record
-versions that lack fields for the running normalizer version into a temporary table,
-numbered so batches can be fetched by range (the connection must fully fetch one result
-before the next statement); :func:`write_batch` inserts a batch given as an Arrow table.
+The stage runs in one transaction: :func:`prepare_pending` lists the current record
+versions that lack fields for the running normalizer version in a temporary table — only
+their row numbers in ``records``, numbered in table order, so batches can be fetched by
+range (the connection must fully fetch one result before the next statement) without
+copying or sorting the raw values; :func:`write_batch` inserts a batch given as an Arrow
+table.
 """
 
 from __future__ import annotations
@@ -13,22 +15,23 @@ from typing import Any
 import pyarrow as pa
 
 from unaccounted.columns import VALUE_COLUMNS
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_store import CURRENT_KEYS, Store
 
 _RAW = ", ".join(f"r.{c}" for c in VALUE_COLUMNS)
 
 
 def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -> int:
-    """Snapshot the records to normalize into ``norm_pending``; return how many.
+    """List the records to normalize in ``norm_pending``; return how many.
 
-    A record version needs normalizing when it has no row for ``norm_version`` (all of
-    them with ``rebuild``). Its rows made by other versions are deleted.
+    A record version needs normalizing when it is current and has no row for
+    ``norm_version`` (all current versions with ``rebuild``). Its rows made by other
+    versions are deleted. ``norm_pending`` keeps each one's ``rowid`` in ``records``
+    (stable within the transaction: records are never deleted), numbered in table order.
     """
     store.con.execute(
         f"""CREATE OR REPLACE TEMP TABLE norm_pending AS
-        SELECT row_number() OVER (ORDER BY r.source_id, r.record_id) AS n,
-               r.source_id, r.record_id, r.version, {_RAW}
-        FROM current_records r
+        SELECT row_number() OVER (ORDER BY r.rowid) AS n, r.rowid AS rid
+        FROM records r SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
         WHERE ? OR NOT EXISTS (
             SELECT 1 FROM normalized x
             WHERE x.source_id = r.source_id AND x.record_id = r.record_id
@@ -36,8 +39,9 @@ def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -
         [rebuild, norm_version],
     ).fetchall()
     store.con.execute(
-        """DELETE FROM normalized WHERE (source_id, record_id, version) IN
-        (SELECT source_id, record_id, version FROM norm_pending)"""
+        """DELETE FROM normalized x USING norm_pending p, records r
+        WHERE r.rowid = p.rid AND x.source_id = r.source_id
+          AND x.record_id = r.record_id AND x.version = r.version"""
     ).fetchall()
     return int(store.scalar("SELECT count(*) FROM norm_pending") or 0)
 
@@ -45,8 +49,9 @@ def prepare_pending(store: Store, norm_version: str, *, rebuild: bool = False) -
 def pending_table(store: Store, first: int, last: int) -> pa.Table:
     """Rows ``first..last`` (1-based, inclusive) of ``norm_pending`` as an Arrow table."""
     table = store.con.sql(
-        f"""SELECT source_id, record_id, version, {", ".join(VALUE_COLUMNS)}
-        FROM norm_pending WHERE n BETWEEN $1 AND $2 ORDER BY n""",
+        f"""SELECT r.source_id, r.record_id, r.version, {_RAW}
+        FROM norm_pending p JOIN records r ON r.rowid = p.rid
+        WHERE p.n BETWEEN $1 AND $2 ORDER BY p.n""",
         params=[first, last],
     ).to_arrow_table()
     assert table is not None
@@ -75,15 +80,17 @@ def slash_date_orders(store: Store) -> dict[str, str]:
     ``dmy`` if some value has a first number above 12 and none a second above 12;
     ``mdy`` the other way round; sources that show neither (or both) are left out.
     """
+    # LIKE first: most values have no slash, and the regular expressions cost more
     rows = store.rows(
         r"""WITH v AS (
             SELECT source_id, unnest([birth_date, event_date, published]) AS d
-            FROM current_records),
+            FROM current_records
+            WHERE birth_date LIKE '%/%' OR event_date LIKE '%/%' OR published LIKE '%/%'),
         p AS (
             SELECT source_id,
                    TRY_CAST(regexp_extract(d, '^(\d{1,2})/(\d{1,2})/\d{2,4}$', 1) AS INT) AS a,
                    TRY_CAST(regexp_extract(d, '^(\d{1,2})/(\d{1,2})/\d{2,4}$', 2) AS INT) AS b
-            FROM v WHERE d IS NOT NULL AND regexp_matches(d, '^\d{1,2}/\d{1,2}/\d{2,4}$'))
+            FROM v WHERE d LIKE '%/%' AND regexp_matches(d, '^\d{1,2}/\d{1,2}/\d{2,4}$'))
         SELECT source_id, count(*) FILTER (WHERE a > 12) AS day_first,
                count(*) FILTER (WHERE b > 12) AS month_first
         FROM p GROUP BY source_id ORDER BY source_id"""
@@ -99,11 +106,13 @@ def slash_date_orders(store: Store) -> dict[str, str]:
 
 def name_samples(store: Store, per_source: int, source: str | None = None) -> dict[str, list[str]]:
     """Up to ``per_source`` full names of each source (all sources, or one), in id order."""
+    # the first per_source by id of each source, in id order (a top-n, not a sort)
     rows = store.rows(
-        """SELECT source_id, full_name FROM current_records
+        """SELECT source_id, unnest(arg_min(full_name, record_id, ?)) AS full_name
+        FROM current_records
         WHERE full_name IS NOT NULL AND (? IS NULL OR source_id = ?)
-        QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY record_id) <= ?""",
-        [source, source, per_source],
+        GROUP BY source_id ORDER BY source_id""",
+        [per_source, source, source],
     )
     found: dict[str, list[str]] = {}
     for row in rows:
@@ -111,17 +120,9 @@ def name_samples(store: Store, per_source: int, source: str | None = None) -> di
     return found
 
 
-def counts(store: Store, norm_version: str) -> dict[str, int]:
-    """Current records, and how many have fields from ``norm_version``."""
-    return {
-        "records": int(store.scalar("SELECT count(*) FROM current_records") or 0),
-        "normalized": int(
-            store.scalar(
-                "SELECT count(*) FROM current_normalized WHERE norm_version = ?", [norm_version]
-            )
-            or 0
-        ),
-    }
+def current_count(store: Store) -> int:
+    """How many records there are (current versions: one per source and record id)."""
+    return int(store.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
 
 
 def record_with_fields(

@@ -32,7 +32,7 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
 
     def __init__(self, data: PackData) -> None:
         super().__init__(data)
-        self.lex = Lexicon(data, keys.script_key)
+        self.lex = Lexicon(data, keys.script_key, batch_key=keys.script_keys)
         self._cached_parse = lru_cache(maxsize=20_000)(self._parse_name)
         self._parts_cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._word_info = lru_cache(maxsize=100_000)(self._word_info_uncached)  # type: ignore[method-assign]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 _PLAIN = "a b v g d e yo zh z i i k l m n o p r s t u f kh ts ch sh shch - y - e yu ya"
@@ -64,6 +65,9 @@ _FOLDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 #: Placeholders back to letters: ш/щ → w, ч → c, ж → x, х → h.
 _PLACEHOLDERS = str.maketrans({"W": "w", "C": "c", "Z": "x", "H": "h"})
 _NOT_LETTER = re.compile(r"[^a-z]")
+#: ``_latin``'s letter table for ``str.translate`` (:func:`script_keys`).
+_LATIN_TABLE = str.maketrans({**_CYR, **_SPECIAL})
+_NOT_LETTER_OR_LINE = re.compile(r"[^a-z\n]")
 
 
 def _latin(text: str) -> str:
@@ -91,6 +95,24 @@ def _key_of_lower(text: str) -> str:
     for pattern, repl in _FOLDS:
         key = pattern.sub(repl, key)
     return key.translate(_PLACEHOLDERS)
+
+
+def script_keys(words: Sequence[str]) -> list[str]:
+    """:func:`script_key` of every word, the same keys computed over all the words at once:
+    each rule runs once over the words joined by line breaks (no rule crosses one), not
+    once per word — for the pack's long word lists (``Lexicon.surname_by_key``)."""
+    if any("\n" in w for w in words):
+        return [script_key(w) for w in words]
+    text = unicodedata.normalize("NFC", "\n".join(words).lower().lower())
+    decomposed = unicodedata.normalize("NFKD", text.translate(_LATIN_TABLE))
+    if not decomposed.isascii():
+        decomposed = "".join(c for c in decomposed if not unicodedata.combining(c))
+    key = _NOT_LETTER_OR_LINE.sub("", decomposed)
+    for pattern, repl in _FOLDS:
+        key = pattern.sub(repl, key)
+    found = key.translate(_PLACEHOLDERS).split("\n")
+    assert len(found) == len(words) or not words
+    return found if words else []
 
 
 #: Feminine surname endings as the script key writes them (-ская → ska, -цкая → tka).

@@ -40,6 +40,8 @@ class Lexicon:
     data: PackData
     key: Callable[[str], str]
     sex_of: dict[str, str] = field(default_factory=dict)
+    #: ``key`` of many words at once (the same keys, faster), for the long word lists
+    batch_key: Callable[[list[str]], list[str]] | None = None
 
     @cached_property
     def given_by_key(self) -> dict[str, GivenEntry]:
@@ -115,12 +117,15 @@ class Lexicon:
 
     @cached_property
     def surname_by_key(self) -> dict[str, str]:
+        words = [row["surname"] for row in self.data.table("surnames")] + _package_surnames()
         out: dict[str, str] = {}
-        for row in self.data.table("surnames"):
-            out.setdefault(self.key(row["surname"]), row["surname"])
-        for word in _package_surnames():
-            out.setdefault(self.key(word), word)
+        for k, word in zip(self.keys(words), words, strict=True):
+            out.setdefault(k, word)
         return out
+
+    def keys(self, words: list[str]) -> list[str]:
+        """``key`` of each word (by ``batch_key`` when given)."""
+        return self.batch_key(words) if self.batch_key else [self.key(w) for w in words]
 
 
 def patronymic(father: str, sex: str, exceptions: dict[str, tuple[str, str]]) -> str:
