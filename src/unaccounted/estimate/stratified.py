@@ -180,9 +180,8 @@ def estimate_strata(
     strata = [_combine(table.strata[s], int(documented[s]), d, s, own.get(s), m > 1)
               for s in range(s_count)]  # fmt: skip
     for i, st in enumerate(strata):
-        placed = float(np.mean(d.observed[i])) - st.documented
-        if imputing and i < len(table.values):
-            st.imputed = placed
+        if imputing and i < len(table.values):  # persons received, on average over the runs
+            st.imputed = float(np.mean(d.observed[i])) - st.documented
         if not draws:
             st.linkage_width_share = None
     if imputing:
