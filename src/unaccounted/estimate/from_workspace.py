@@ -95,10 +95,11 @@ def workspace_strata(
                 )
             scores = _scores(rows, keys, sql.last_run_pairs(store), jsql.active(store),
                              ws.settings.link.conflict_kinds)  # fmt: skip
-    cfg = ws.settings.normalize
-    categories = CategoryReader(
-        PackData(cfg.locale, (ws.root / cfg.pack_dir) if cfg.pack_dir else None)
-    )
+    categories = None
+    if by == "category":  # the language pack's category words, read only when asked
+        cfg = ws.settings.normalize
+        extra = (ws.root / cfg.pack_dir) if cfg.pack_dir else None
+        categories = CategoryReader(PackData(cfg.locale, extra))
     values = [stratum_value(r, by, categories) for r in rows]
     table = RecordTable.build(
         [r["list_group"] for r in rows],

@@ -49,6 +49,8 @@ IntArray = npt.NDArray[np.int64]
 #: Runs of the current clustering when persons of unknown stratum are imputed and no
 #: clusterings are drawn (Rubin's rules then carry the imputation's uncertainty).
 IMPUTATIONS = 5
+#: A stratum on its own, where the pooled model has nothing to pool or fails.
+ALONE = MethodChoice(model=PAIRS)
 #: The reason of the unknown stratum when its persons were placed in the others.
 PLACED = "placed in the strata by imputation"
 
@@ -233,8 +235,7 @@ def _fit_pooled(
             fit, reasons = fit_pooled(cells, lists)
         except EstimateRefused as exc:
             # each stratum on its own then, saying why
-            alone = MethodChoice(model=PAIRS)
-            each = [_fit(row, lists, alone) for row in cells]
+            each = [_fit(row, lists, ALONE) for row in cells]
             for got in each:
                 if isinstance(got, Estimate):
                     got.warnings.append(f"{exc}; estimated on its own")
@@ -243,7 +244,7 @@ def _fit_pooled(
     if fit is None:
         return fits, None
     if len(fit.strata) == 1:  # nothing to pool: the one stratum's pairs model
-        fits[fit.strata[0]] = _fit(cells[fit.strata[0]], lists, MethodChoice(model=PAIRS))
+        fits[fit.strata[0]] = _fit(cells[fit.strata[0]], lists, ALONE)
         return fits, None
     for i, s in enumerate(fit.strata):
         fits[s] = fit.stratum(i)
