@@ -29,10 +29,16 @@ def simulate(seed: int, n: int = 2000) -> CaptureHistories:
 
 
 def test_recovers_a_latent_class_population() -> None:
-    h = simulate(3)
-    e = lcmcr(h, LCMCRSettings(iterations=6000, burn_in=1500, seed=11))
-    assert e.lower < 2000 < e.upper
-    assert e.estimate == pytest.approx(2000, rel=0.15)
+    # 600 people, 40% hard to record (0.2-0.45 per list) and 60% easy: every list sees the
+    # hard class, so the model can separate it. Seeds 1 and 2 give medians 574 and 574,
+    # intervals [552, 619] and [551, 623]; the truth is 600.
+    h = two_class_table()
+    # short chains: N has converged (R-hat 1.002, ESS ~1,000) but alpha has not, so the
+    # convergence gate is waived; the figures are what is checked here
+    s = LCMCRSettings(iterations=6000, burn_in=1500, thin=1, seed=1, accept_unconverged=True)
+    e = lcmcr(h, s)
+    assert e.lower < 600 < e.upper
+    assert e.estimate == pytest.approx(600, rel=0.08)
 
 
 def test_one_class_is_model_mt() -> None:
@@ -44,21 +50,16 @@ def test_one_class_is_model_mt() -> None:
     cells[0] = 0
     h = from_cells(["a", "b", "c"], cells)
     mle = fit(Model.independence(3), h.cells()).estimate
-    e = lcmcr(h, LCMCRSettings(classes=1, iterations=3000, burn_in=500, seed=2))
+    e = lcmcr(h, LCMCRSettings(classes=1, iterations=3000, burn_in=500, thin=1, seed=2))
     assert e.estimate == pytest.approx(mle, rel=0.01)
 
 
 def test_same_seed_same_draws() -> None:
     h = simulate(4)
-    s = LCMCRSettings(chains=2, iterations=800, burn_in=200, seed=9)
+    s = LCMCRSettings(chains=2, iterations=800, burn_in=200, seed=9, accept_unconverged=True)
     assert lcmcr(h, s).to_dict() | {"diagnostics": None} == lcmcr(h, s).to_dict() | {
         "diagnostics": None
     }
-
-
-def test_short_chains_warn() -> None:
-    e = lcmcr(simulate(1), LCMCRSettings(chains=2, iterations=300, burn_in=100, seed=1))
-    assert any("effective" in w or "R-hat" in w for w in e.warnings)
 
 
 def test_needs_three_lists() -> None:
@@ -109,7 +110,7 @@ def test_one_class_sampler_matches_the_exact_posterior(move: bool) -> None:
     # parameterisation of the negative binomial (NB(n, p0) instead of NB(n, 1 - p0) moves the
     # median from 199 to ~100; a missing 1/N prior moves it by ~+2).
     mean, q = exact_one_class_posterior(SMALL)
-    s = LCMCRSettings(classes=1, iterations=6000, burn_in=1000, seed=3, collapsed_move=move)
+    s = LCMCRSettings(classes=1, iterations=6000, burn_in=1000, thin=1, seed=3, collapsed_move=move)
     d = sample(SMALL, s)
     assert d.n_total.mean() == pytest.approx(mean, rel=0.015)
     got = np.quantile(d.n_total, [0.025, 0.5, 0.975])
@@ -170,7 +171,12 @@ def test_three_classes_agree_with_the_per_person_reference() -> None:
     # is about +-1.5% on the median and +-3% on the 90% quantile, hence the tolerances.
     h = two_class_table()
     ref = reference_sampler(h, 3, 12_000, seed=1)[2_000:]
-    d = sample(h, LCMCRSettings(classes=3, iterations=12_000, burn_in=2_000, seed=4))
+    d = sample(
+        h,
+        LCMCRSettings(
+            classes=3, iterations=12_000, burn_in=2_000, thin=1, seed=4, collapsed_move=False
+        ),
+    )
     for q, tol in ((0.5, 0.03), (0.9, 0.06)):
         assert np.quantile(d.n_total, q) == pytest.approx(np.quantile(ref, q), rel=tol)
 
@@ -179,9 +185,9 @@ def test_collapsed_move_leaves_the_posterior_unchanged() -> None:
     # The Metropolis move on the unseen (lambda and pi integrated out) must target the same
     # posterior as the plain Gibbs draw: same medians within Monte Carlo error.
     h = two_class_table()
-    s = LCMCRSettings(iterations=12_000, burn_in=2_000, seed=6)
-    plain = np.median(sample(h, s).n_total)
-    moved = np.median(sample(h, replace(s, collapsed_move=True)).n_total)
+    s = LCMCRSettings(classes=10, iterations=12_000, burn_in=2_000, thin=1, seed=6)
+    plain = np.median(sample(h, replace(s, collapsed_move=False)).n_total)
+    moved = np.median(sample(h, s).n_total)
     assert moved == pytest.approx(plain, rel=0.03)
 
 
@@ -271,7 +277,7 @@ def test_two_classes_match_the_posterior_integrated_without_mcmc() -> None:
     cdf = np.cumsum(w) / w.sum()
     exact = np.interp([0.025, 0.5, 0.975], cdf, grid)
     assert exact == pytest.approx([1431.6, 1494.2, 1623.9], abs=1)
-    d = sample(h, LCMCRSettings(classes=2, iterations=20_000, burn_in=4_000, seed=1))
+    d = sample(h, LCMCRSettings(classes=2, iterations=20_000, burn_in=4_000, thin=1, seed=1))
     got = np.quantile(d.n_total, [0.025, 0.5, 0.975])
     for g, x, tol in zip(got, exact, (0.01, 0.01, 0.03), strict=True):
         assert g == pytest.approx(x, rel=tol)

@@ -25,6 +25,8 @@ from unaccounted.estimate import (
     read_histories,
 )
 from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
+from unaccounted.estimate.lcmcr import Unconverged
+from unaccounted.estimate.result import json_ready
 from unaccounted.estimate.search import SEARCHES
 from unaccounted.estimate.strata import BY, POOLED, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
@@ -65,11 +67,25 @@ def estimate_cmd(
     nboot: Annotated[
         int, typer.Option(help="Bootstrap resamples for a searched log-linear model (0: none).")
     ] = 500,
-    classes: Annotated[int, typer.Option(help="LCMCR: number of latent classes K.")] = 10,
-    chains: Annotated[int, typer.Option(help="LCMCR: number of chains.")] = 4,
-    iterations: Annotated[int, typer.Option(help="LCMCR: iterations per chain.")] = 20_000,
-    burn_in: Annotated[int, typer.Option(help="LCMCR: iterations discarded per chain.")] = 5_000,
-    thin: Annotated[int, typer.Option(help="LCMCR: keep every n-th draw.")] = 1,
+    classes: Annotated[
+        int | None, typer.Option(help="LCMCR: latent classes K (default min(2^lists - 1, 15)).")
+    ] = None,
+    chains: Annotated[int | None, typer.Option(help="LCMCR: number of chains (4).")] = None,
+    iterations: Annotated[
+        int | None, typer.Option(help="LCMCR: iterations per chain (200,000).")
+    ] = None,
+    burn_in: Annotated[
+        int | None, typer.Option(help="LCMCR: iterations discarded per chain (20,000).")
+    ] = None,
+    thin: Annotated[int | None, typer.Option(help="LCMCR: keep every n-th draw (20).")] = None,
+    accept_unconverged: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unconverged",
+            help="LCMCR: print the figures of chains that failed the convergence check "
+            "(R-hat <= 1.01, ESS > 400), with a warning, instead of exiting with code 1.",
+        ),
+    ] = False,
     delta: Annotated[
         float | None, typer.Option(help="dga: hyper-Dirichlet prior count per cell (default 2^-k).")
     ] = None,
@@ -110,8 +126,8 @@ def estimate_cmd(
     if method not in METHODS:
         raise fail(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if histories is None:
-        lc = LCMCRSettings(classes=classes, chains=chains, iterations=iterations,
-                           burn_in=burn_in, thin=thin, seed=seed)  # fmt: skip
+        lc = _lcmcr_settings(seed, accept_unconverged, classes=classes, chains=chains,
+                             iterations=iterations, burn_in=burn_in, thin=thin)  # fmt: skip
         choice = MethodChoice(method=method, model=model or POOLED, seed=seed, lcmcr=lc)
         _workspace_estimate(ctx, by, choice, draws, include_missing, impute, as_json)
         return
@@ -139,9 +155,8 @@ def estimate_cmd(
     ll = LoglinearSettings(
         search=search, model=model, max_order=max_order, threshold=threshold, nboot=nboot, seed=seed
     )
-    lc = LCMCRSettings(
-        classes=classes, chains=chains, iterations=iterations, burn_in=burn_in, thin=thin, seed=seed
-    )
+    lc = _lcmcr_settings(seed, accept_unconverged, classes=classes, chains=chains,
+                         iterations=iterations, burn_in=burn_in, thin=thin)  # fmt: skip
     try:
         with console.status(f"estimating ({method})") as status:
 
@@ -157,6 +172,9 @@ def estimate_cmd(
                 delta=delta,
                 progress=progress,
             )
+    except Unconverged as exc:
+        _unconverged(exc, as_json)
+        raise fail(f"estimate refused: {exc}", code=1) from None
     except EstimateRefused as exc:
         raise fail(f"estimate refused: {exc}", code=1) from None
     except ValueError as exc:
@@ -165,6 +183,26 @@ def estimate_cmd(
         out.print_json(json.dumps(result.to_dict()))
     else:
         _result_table(result)
+
+
+def _lcmcr_settings(seed: int, accept_unconverged: bool, **given: int | None) -> LCMCRSettings:
+    """LCMCR settings: the options given on the command line, the defaults for the rest."""
+    chosen = {k: v for k, v in given.items() if v is not None}
+    return LCMCRSettings(seed=seed, accept_unconverged=accept_unconverged, **chosen)  # type: ignore[arg-type]
+
+
+def _unconverged(exc: Unconverged, as_json: bool) -> None:
+    """The diagnostics of chains that did not converge, without any point estimate."""
+    if as_json:
+        out.print_json(
+            json.dumps({"refused": str(exc), "diagnostics": json_ready(exc.diagnostics)})
+        )
+        return
+    table = Table(title="LCMCR did not converge: no estimate", show_header=False)
+    for key, value in exc.diagnostics.items():
+        if not key.startswith(("posterior", "mcse")):
+            table.add_row(key, str(value))
+    console.print(table)
 
 
 def _workspace_estimate(

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.special import gammaln
 
-from unaccounted.estimate.histories import CaptureHistories
+from unaccounted.estimate.histories import CaptureHistories, overlapping
 from unaccounted.estimate.result import Estimate, EstimateRefused
 
 MAX_LISTS = 5
@@ -154,6 +154,11 @@ def _grid(top: int) -> npt.NDArray[np.float64]:
 
 def dga(hist: CaptureHistories, delta: float | None = None) -> Estimate:
     """Posterior median of N averaged over decomposable graphs, with a 95% interval."""
+    if not overlapping(hist):
+        raise EstimateRefused(
+            "no one is on more than one list: without overlap nothing in the data measures "
+            "the unseen, and the answer would be the prior's"
+        )
     n0, w, graphs = posterior(hist, delta)
     n = hist.observed
     pn = w.sum(axis=0)

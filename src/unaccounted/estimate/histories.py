@@ -71,6 +71,11 @@ class CaptureHistories:
         return {name: int(t) for name, t in zip(self.lists, totals, strict=True)}
 
 
+def overlapping(hist: CaptureHistories) -> bool:
+    """True when someone is on two or more lists (without that, nothing measures the unseen)."""
+    return bool((hist.patterns.sum(axis=1) >= 2).any())
+
+
 def pattern_index(patterns: npt.NDArray[np.uint8]) -> IntArray:
     """The bit-mask cell number of each history row."""
     weights = (1 << np.arange(patterns.shape[1], dtype=np.int64)).astype(np.int64)

@@ -50,7 +50,7 @@ class Estimate:
             "method": self.method,
             "model": self.model,
             "interval": self.interval,
-            "diagnostics": _clean(self.diagnostics),
+            "diagnostics": json_ready(self.diagnostics),
             "warnings": list(self.warnings),
         }
 
@@ -59,11 +59,12 @@ def _num(x: float) -> float | None:
     return round(float(x), 6) if math.isfinite(x) else None
 
 
-def _clean(value: Any) -> Any:
+def json_ready(value: Any) -> Any:
+    """A value made JSON-ready: mappings and sequences recursively, non-finite numbers None."""
     if isinstance(value, dict):
-        return {str(k): _clean(v) for k, v in value.items()}
+        return {str(k): json_ready(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [json_ready(v) for v in value]
     if isinstance(value, bool) or value is None or isinstance(value, str):
         return value
     if isinstance(value, int):
