@@ -58,6 +58,7 @@ import platform  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import replace  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
@@ -73,7 +74,7 @@ from unaccounted.estimate import (  # noqa: E402
     read_histories,
 )
 from unaccounted.estimate.histories import CaptureHistories  # noqa: E402
-from unaccounted.estimate.lcmcr import sample  # noqa: E402
+from unaccounted.estimate.lcmcr import lcmcr, sample  # noqa: E402
 from unaccounted.estimate.mcmc import effective_size, split_rhat  # noqa: E402
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -84,6 +85,7 @@ SECTIONS = (
     "mixing",
     "stress_proportional_hard_class",
     "stress_with_copying",
+    "lcmcr_r_tables",
 )
 PROGRESS = ("load_average_now", "wall_seconds_so_far", "cpu_seconds_so_far")
 KOSOVO = Path("/work/shared/reference/mse/Kosovo.csv")
@@ -186,7 +188,9 @@ def speed(quick: bool) -> dict[str, object]:
         row["loglinear_downhill_bca100_s"] = timed(
             lambda h=h: estimate(h, loglinear=LoglinearSettings(nboot=100, seed=1))
         )
-        settings = LCMCRSettings(chains=chains, iterations=iters, burn_in=iters // 4, seed=1)
+        settings = LCMCRSettings(
+            chains=chains, iterations=iters, burn_in=iters // 4, thin=1, seed=1
+        )
         cpu = time.process_time()
         row[f"lcmcr_{chains}x{iters}_s"] = sample(h, settings).seconds
         # the acceptance figure: CPU time of one core (BLAS is single-threaded here), which
@@ -235,7 +239,11 @@ def study(
             h, loglinear=LoglinearSettings(nboot=50, seed=1)
         ),
         "lcmcr": lambda h: estimate(
-            h, "lcmcr", lcmcr_settings=LCMCRSettings(iterations=iters, burn_in=burn, seed=1)
+            h,
+            "lcmcr",
+            lcmcr_settings=LCMCRSettings(
+                iterations=iters, burn_in=burn, thin=1, seed=1, accept_unconverged=True
+            ),
         ),
         "dga": lambda h: estimate(h, "dga"),
     }
@@ -244,7 +252,12 @@ def study(
             h,
             "lcmcr",
             lcmcr_settings=LCMCRSettings(
-                classes=true_classes, iterations=iters, burn_in=burn, seed=1
+                classes=true_classes,
+                iterations=iters,
+                burn_in=burn,
+                thin=1,
+                seed=1,
+                accept_unconverged=True,
             ),
         )
     limited = limited or {}
@@ -338,7 +351,9 @@ def mixing(quick: bool) -> dict[str, object]:
     iters = 4_000 if quick else 10_000
     out: dict[str, object] = {"table": "Kosovo" if KOSOVO.exists() else "simulated", "chains": 4}
     for move in (False, True):
-        st = LCMCRSettings(iterations=iters, burn_in=iters // 4, seed=1, collapsed_move=move)
+        st = LCMCRSettings(
+            iterations=iters, burn_in=iters // 4, thin=1, seed=1, collapsed_move=move
+        )
         d = sample(h, st)
         out[f"collapsed_move_{str(move).lower()}"] = {
             "iterations": iters,
@@ -346,6 +361,86 @@ def mixing(quick: bool) -> dict[str, object]:
             "rhat": split_rhat(d.n_total),
             "ess": effective_size(d.n_total),
             "seconds": d.seconds,
+        }
+    return out
+
+
+#: R's LCMCR 0.4.14 on the published tables (K = 10, default priors; 4 seeds x 100,000
+#: iterations, Kosovo also 4 x 1,000,000, UK 4 x 1,000,000 per seed): ranges of the
+#: posterior median and of the lower 95% end (tests/estimate/data/README.md).
+R_LCMCR: dict[str, dict[str, tuple[float, float] | None]] = {
+    "Kosovo": {"median": (10_406, 10_598), "lower": (9_035, 9_245)},
+    "HIV": {"median": (10_842, 10_925), "lower": (9_325, 9_421)},
+    "lesbian": {"median": (5_386, 5_527), "lower": (4_313, 4_503)},
+    "UKdat": {"median": (21_082, 22_972), "lower": None},
+}
+R_TABLES = Path(__file__).resolve().parent.parent / "tests" / "estimate" / "data"
+
+
+def _within(x: float, span: tuple[float, float] | None, rel: float) -> bool | None:
+    """Whether x lies within ``rel`` of R's range (below its low end or above its high)."""
+    if span is None:
+        return None
+    return (1 - rel) * span[0] <= x <= (1 + rel) * span[1]
+
+
+def _lcmcr_run(h: CaptureHistories, settings: LCMCRSettings) -> dict[str, object]:
+    load = os.getloadavg()[0]
+    cpu = time.process_time()
+    e = lcmcr(h, settings)
+    d = e.diagnostics
+    keep = ("converged", "seconds", "classes", "kept_draws", "alpha_mean", "mean_occupied_classes")
+    row: dict[str, object] = {k: d[k] for k in keep}
+    row |= {k: v for k, v in d.items() if k.startswith(("rhat_", "ess_", "mcse_"))}
+    row |= {
+        "seed": settings.seed,
+        "median": e.estimate,
+        "lower": e.lower,
+        "upper": e.upper,
+        "cpu_seconds": time.process_time() - cpu,
+        "load_average_before": load,
+    }
+    return row
+
+
+def lcmcr_r_tables(quick: bool) -> dict[str, object]:
+    """LCMCR at its default settings against R's LCMCR on Kosovo, HIV, lesbian and UK 2013.
+
+    Three seeds per table at the defaults; the baseline is R's scan alone (the same
+    sampler without the collapsed move on the unseen) at the same length, seed 1.
+    """
+    seeds = (1,) if quick else (1, 2, 3)
+    base = LCMCRSettings()
+    if quick:
+        base = LCMCRSettings(iterations=20_000, burn_in=2_000, thin=2)
+    out: dict[str, object] = {
+        "settings": {
+            "chains": base.chains,
+            "iterations": base.iterations,
+            "burn_in": base.burn_in,
+            "thin": base.thin,
+            "classes": "min(2^J - 1, 15)",
+            "collapsed_move": base.collapsed_move,
+        },
+        "baseline": "R's Gibbs scan alone (collapsed_move=False), same length, seed 1",
+        "acceptance": "median within 5% of R's range, lower end within 10%, R-hat <= 1.01",
+    }
+    for table, ref in R_LCMCR.items():
+        h = read_histories(R_TABLES / f"{table}.csv")
+        runs = []
+        for seed in seeds:
+            row = _lcmcr_run(h, replace(base, seed=seed, accept_unconverged=True))
+            row["median_within_5pct_of_r"] = _within(float(row["median"]), ref["median"], 0.05)  # type: ignore[arg-type]
+            row["lower_within_10pct_of_r"] = _within(float(row["lower"]), ref["lower"], 0.10)  # type: ignore[arg-type]
+            runs.append(row)
+        plain = replace(base, seed=1, collapsed_move=False, accept_unconverged=True)
+        out[table] = {
+            "observed": h.observed,
+            "lists": h.k,
+            "r_median": ref["median"],
+            "r_lower": ref["lower"],
+            "runs": runs,
+            "baseline_plain_scan": _lcmcr_run(h, plain),
         }
     return out
 
@@ -485,6 +580,8 @@ def main() -> None:
             stress | {"copying": "list b also records 30% of those on list a"},
         ),
     )
+    # LCMCR at its defaults against R's figures on the published tables
+    save("lcmcr_r_tables", lambda: lcmcr_r_tables(args.quick))
     result["load_average_at_end"] = os.getloadavg()[0]
     for key in PROGRESS:
         result.pop(key, None)
