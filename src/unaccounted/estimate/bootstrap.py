@@ -72,7 +72,7 @@ def jackknife_acceleration(cells: npt.NDArray[np.int64], estimator: Estimator) -
         reduced[c] -= 1
         try:
             values[i] = estimator(reduced)
-        except EstimateRefused:
+        except (EstimateRefused, ArithmeticError, ValueError):
             values[i] = math.nan
     ok = np.isfinite(values)
     if not ok.all():
@@ -102,7 +102,9 @@ def bootstrap_bca(
         boot = np.concatenate([[0], draws[b]]).astype(np.int64)
         try:
             reps[b] = estimator(boot)
-        except EstimateRefused:
+        except (EstimateRefused, ArithmeticError, ValueError) as exc:
+            # a replicate that cannot be estimated is counted and reported, never raised
+            log.debug("bootstrap table %d gave no estimate: %s", b, exc)
             reps[b] = math.nan
             failed += 1
         if progress is not None:

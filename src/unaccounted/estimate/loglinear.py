@@ -25,6 +25,8 @@ from unaccounted.estimate.models import Model
 FloatArray = npt.NDArray[np.float64]
 #: chi-square(1) 95% point / 2: the profile drop that bounds a 95% interval.
 HALF_CHI2_95 = 1.920729410347062
+#: A fitted log unseen count above this overflows a float (exp(709.8) is the largest).
+MAX_LOG_UNSEEN = 700.0
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ def fit(model: Model, cells: npt.NDArray[np.int64], lists: tuple[str, ...] | Non
     npars = len(model.parameters)
     coefs = {t: float(b) for t, b in zip(red.estimable, beta, strict=True)}
     coefs.update({t: -math.inf for t in red.boundary})
+    if not coefs[0] < MAX_LOG_UNSEEN:
+        reason = "the fitted unseen count is beyond any finite number (the estimate diverges)"
+        return Fit(model, Verdict(verdict.exists, False, reason))
     return Fit(
         model,
         verdict,
