@@ -1,14 +1,17 @@
-"""Failures reported as such: bootstrap tables that cannot be estimated, diverging fits."""
+"""Failures reported as such: unestimable bootstrap tables, diverging fits, misfit, nesting."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
-from unaccounted.estimate import LoglinearSettings, estimate, read_histories
+from unaccounted.estimate import LoglinearSettings, estimate, from_cells, read_histories
 from unaccounted.estimate.bootstrap import bootstrap_bca
+from unaccounted.estimate.histories import nested_lists
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,3 +42,48 @@ def test_three_lists_with_seed_1234_give_an_answer_not_a_traceback() -> None:
     assert round(e.estimate, 2) == 539.09
     assert e.diagnostics["bootstrap_failed"] == 0
     assert e.lower < e.estimate < e.upper
+
+
+def test_deviance_of_a_closed_form_model() -> None:
+    # Model a:b + c on three lists has closed-form fitted values on the incomplete table:
+    # cell (a=0, b=0, c=1) is fitted exactly (its a:b group has no other observed cell), and
+    # in the three other a:b groups c is recorded with one common share 10/71. G² over the
+    # 7 observed cells, df = 7 - 5 parameters (intercept, a, b, c, a:b) = 2.
+    h = from_cells(["a", "b", "c"], [0, 30, 25, 6, 20, 5, 4, 1])
+    share = 10 / 71
+    pairs = ((30, 5), (25, 4), (6, 1))  # (c = 0, c = 1) in groups a only, b only, a and b
+    g2 = 0.0
+    for y0, y1 in pairs:
+        total = y0 + y1
+        g2 += 2 * (y0 * math.log(y0 / (total * (1 - share))) + y1 * math.log(y1 / (total * share)))
+    e = estimate(h, loglinear=LoglinearSettings(model="a:b + c"))
+    assert e.diagnostics["deviance"] == pytest.approx(g2, rel=1e-6)
+    assert e.diagnostics["deviance_df"] == 2
+    assert e.diagnostics["deviance_p"] == pytest.approx(math.exp(-g2 / 2), rel=1e-6)  # chi2(2)
+    assert e.warnings == []
+
+
+NESTED = from_cells(["a", "b", "c"], [0, 0, 60, 40, 50, 0, 15, 10])  # a inside b: 65 people
+
+
+def test_nested_lists_are_named_with_the_advice_to_merge() -> None:
+    e = estimate(NESTED, loglinear=LoglinearSettings(model="a + b + c"))
+    assert e.warnings[-1] == (
+        "everyone on list a is also on list b: the two are not independent sources; "
+        "merge them into one independence group"
+    )
+
+
+def test_gross_lack_of_fit_is_flagged_with_its_deviance() -> None:
+    # independence on the nested table: G² 92.6 on 3 df
+    e = estimate(NESTED, loglinear=LoglinearSettings(model="a + b + c"))
+    assert e.warnings[0] == (
+        "the chosen model fits the observed cells badly (deviance 92.6 on 3 df, p = 6.1e-20): "
+        "lists depend on each other in ways it does not model"
+    )
+
+
+def test_a_small_list_inside_another_is_not_reported() -> None:
+    # list a holds 9 people, all also on b: below NESTED_MIN, chance containment
+    h = from_cells(["a", "b", "c"], [0, 0, 60, 5, 50, 0, 30, 4])
+    assert nested_lists(h) == []

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy.special import gammaln
+from scipy.stats import chi2
 
 from unaccounted.estimate.bootstrap import bootstrap_bca
 from unaccounted.estimate.dga import dga
-from unaccounted.estimate.histories import CaptureHistories
+from unaccounted.estimate.histories import CaptureHistories, nested_lists
 from unaccounted.estimate.lcmcr import LCMCRSettings, lcmcr
 from unaccounted.estimate.loglinear import Fit, fit, profile_interval
 from unaccounted.estimate.models import Model, parse_model
@@ -28,6 +30,8 @@ from unaccounted.estimate.search import default_max_order, run_search
 METHODS = ("loglinear", "lcmcr", "dga")
 #: Unseen more than this many times the observed is flagged as extreme extrapolation.
 EXTRAPOLATION_WARNING = 10.0
+#: A chosen log-linear model whose deviance has p below this is flagged as a gross misfit.
+LACK_OF_FIT_P = 0.001
 
 
 @dataclass(frozen=True)
@@ -55,13 +59,24 @@ def estimate(
     """Estimate the total (seen and unseen) with one method; raises ``EstimateRefused``."""
     if method == "loglinear":
         ll = loglinear or LoglinearSettings(seed=seed)
-        return loglinear_estimate(hist, ll, progress)
-    if method == "lcmcr":
-        settings = lcmcr_settings or LCMCRSettings(seed=seed)
-        return lcmcr(hist, settings)
-    if method == "dga":
-        return dga(hist, delta)
-    raise ValueError(f"unknown method {method!r} (expected one of {', '.join(METHODS)})")
+        result = loglinear_estimate(hist, ll, progress)
+    elif method == "lcmcr":
+        result = lcmcr(hist, lcmcr_settings or LCMCRSettings(seed=seed))
+    elif method == "dga":
+        result = dga(hist, delta)
+    else:
+        raise ValueError(f"unknown method {method!r} (expected one of {', '.join(METHODS)})")
+    result.warnings.extend(nested_warnings(hist))
+    return result
+
+
+def nested_warnings(hist: CaptureHistories) -> list[str]:
+    """One warning per list contained in another: they are one source, not two."""
+    return [
+        f"everyone on list {inner} is also on list {outer}: the two are not independent "
+        f"sources; merge them into one independence group"
+        for inner, outer in nested_lists(hist)
+    ]
 
 
 def loglinear_estimate(
@@ -153,9 +168,27 @@ def _fixed(hist: CaptureHistories, cells: npt.NDArray[np.int64], model: Model) -
     )
 
 
+def deviance(f: Fit, hist: CaptureHistories) -> tuple[float, int, float]:
+    """The chosen model's deviance G² against the saturated model, its df and p-value.
+
+    Over the 2^k − 1 observable cells: G² = 2 Σ y log(y / mu), df = cells − parameters.
+    """
+    y = hist.cells()[1:].astype(np.float64)
+    pos = y > 0
+    saturated = float((y[pos] * np.log(y[pos])).sum() - y.sum() - gammaln(y + 1).sum())
+    g2 = max(2.0 * (saturated - f.loglik), 0.0)
+    df = y.size - len(f.model.parameters)
+    p = float(chi2.sf(g2, df)) if df > 0 else math.nan
+    return g2, df, p
+
+
 def _fit_diagnostics(f: Fit, hist: CaptureHistories) -> dict[str, object]:
     coefs = f.coefficients or {}
+    g2, df, p = deviance(f, hist)
     return {
+        "deviance": g2,
+        "deviance_df": df,
+        "deviance_p": p,
         "bic": f.bic,
         "aic": f.aic,
         "loglik": f.loglik,
@@ -173,6 +206,12 @@ def _fit_warnings(f: Fit, hist: CaptureHistories) -> list[str]:
         out.append(
             "terms fixed at minus infinity because their lists never overlap: "
             + ", ".join(boundary)
+        )
+    g2, df, p = deviance(f, hist)
+    if p < LACK_OF_FIT_P:
+        out.append(
+            f"the chosen model fits the observed cells badly (deviance {g2:.1f} on {df} df, "
+            f"p = {p:.2g}): lists depend on each other in ways it does not model"
         )
     if f.estimate - hist.observed > EXTRAPOLATION_WARNING * hist.observed:
         out.append(

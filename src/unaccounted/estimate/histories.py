@@ -76,6 +76,28 @@ def overlapping(hist: CaptureHistories) -> bool:
     return bool((hist.patterns.sum(axis=1) >= 2).any())
 
 
+#: A list this small can sit inside another by chance (10 people on a list that holds half
+#: of everyone: 1 in 1,000); below it containment is not reported.
+NESTED_MIN = 10
+
+
+def nested_lists(hist: CaptureHistories) -> list[tuple[str, str]]:
+    """Pairs (inner, outer) of lists where everyone on ``inner`` is also on ``outer``.
+
+    Only lists of at least ``NESTED_MIN`` people are considered as ``inner``.
+    """
+    x = hist.patterns.astype(bool)
+    out = []
+    for a in range(hist.k):
+        on_a = x[:, a]
+        if hist.counts[on_a].sum() < NESTED_MIN:
+            continue
+        for b in range(hist.k):
+            if a != b and not (on_a & ~x[:, b]).any():
+                out.append((hist.lists[a], hist.lists[b]))
+    return out
+
+
 def pattern_index(patterns: npt.NDArray[np.uint8]) -> IntArray:
     """The bit-mask cell number of each history row."""
     weights = (1 << np.arange(patterns.shape[1], dtype=np.int64)).astype(np.int64)
