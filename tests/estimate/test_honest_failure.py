@@ -10,7 +10,12 @@ import numpy.typing as npt
 import pytest
 
 from unaccounted.estimate import LoglinearSettings, estimate, from_cells, read_histories
-from unaccounted.estimate.bootstrap import bootstrap_bca
+from unaccounted.estimate.bootstrap import (
+    BootstrapResult,
+    bca_levels,
+    bca_warnings,
+    bootstrap_bca,
+)
 from unaccounted.estimate.histories import nested_lists
 
 DATA = Path(__file__).parent / "data"
@@ -87,3 +92,34 @@ def test_a_small_list_inside_another_is_not_reported() -> None:
     # list a holds 9 people, all also on b: below NESTED_MIN, chance containment
     h = from_cells(["a", "b", "c"], [0, 0, 60, 5, 50, 0, 30, 4])
     assert nested_lists(h) == []
+
+
+def _boot(z0: float, a: float, levels: tuple[float, float], used: int) -> BootstrapResult:
+    reps = np.arange(used, dtype=np.float64)
+    return BootstrapResult(0.0, 1.0, reps, a, z0, 0, levels)
+
+
+def test_a_plain_bca_interval_carries_no_flag() -> None:
+    assert bca_warnings(_boot(0.1, 0.02, (0.03, 0.98), 500)) == []
+
+
+def test_bca_flags_a_large_bias_and_acceleration() -> None:
+    # z0 1.08 as in the four-list AIC search of the issue; a = -0.25
+    assert bca_warnings(_boot(1.08, -0.25, (0.3, 0.999), 500))[:2] == [
+        "the BCa bias correction is large (z0 = 1.08): the bootstrap replicates sit mostly "
+        "on one side of the estimate",
+        "the BCa acceleration is large (a = -0.25)",
+    ]
+
+
+def test_bca_flags_an_end_on_the_largest_replicate() -> None:
+    # level 0.999 of 500 replicates is beyond the 499th order statistic
+    assert bca_warnings(_boot(0.1, 0.0, (0.03, 0.999), 500)) == [
+        "the interval's upper end is the largest of 500 replicates (BCa level 0.9990): more "
+        "resamples or another interval are needed"
+    ]
+
+
+def test_bca_levels_without_corrections_are_the_nominal_ones() -> None:
+    # z0 = a = 0: BCa reads the plain 2.5% and 97.5% quantiles
+    assert bca_levels(0.0, 0.0) == pytest.approx((0.025, 0.975))

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from scipy.special import gammaln
 from scipy.stats import chi2
 
-from unaccounted.estimate.bootstrap import bootstrap_bca
+from unaccounted.estimate.bootstrap import bca_warnings, bootstrap_bca
 from unaccounted.estimate.dga import dga
 from unaccounted.estimate.histories import CaptureHistories, nested_lists
 from unaccounted.estimate.lcmcr import LCMCRSettings, lcmcr
@@ -126,10 +126,13 @@ def loglinear_estimate(
             acceleration=boot.acceleration,
             bias_z0=boot.bias_z0,
             bootstrap_median=float(np.nanmedian(boot.replicates)),
+            bca_levels=list(boot.levels),
         )
-        if boot.failed > 0.05 * settings.nboot:
+        warnings.extend(bca_warnings(boot))
+        if boot.failed:
             warnings.append(
-                f"{boot.failed} of {settings.nboot} bootstrap tables could not be estimated"
+                f"{boot.failed} of {settings.nboot} bootstrap tables could not be estimated; "
+                "the interval uses the rest"
             )
     with contextlib.suppress(ValueError, ArithmeticError):
         diagnostics["conditional_profile_interval"] = list(

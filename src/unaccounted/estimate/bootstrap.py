@@ -27,6 +27,14 @@ Estimator = Callable[[npt.NDArray[np.int64]], float]
 Progress = Callable[[int, int], None]
 
 
+#: BCa is flagged when the bias correction |z0| exceeds this (the point estimate beyond the
+#: 69th or below the 31st percentile of the replicates) ...
+LARGE_BIAS_Z0 = 0.5
+#: ... or the acceleration |a| exceeds this (Efron & Tibshirani 1993, §14.3: the correction
+#: is a first-order one, trusted for small a) ...
+LARGE_ACCELERATION = 0.2
+
+
 @dataclass(frozen=True)
 class BootstrapResult:
     lower: float
@@ -35,6 +43,29 @@ class BootstrapResult:
     acceleration: float
     bias_z0: float
     failed: int
+    levels: tuple[float, float] = (0.025, 0.975)
+
+
+def bca_warnings(res: BootstrapResult) -> list[str]:
+    """Why a BCa interval should not be trusted: large corrections, or an end read off the
+    smallest or largest replicate (the adjusted level beyond the extreme order statistics)."""
+    out = []
+    if abs(res.bias_z0) > LARGE_BIAS_Z0:
+        out.append(
+            f"the BCa bias correction is large (z0 = {res.bias_z0:.2f}): the bootstrap "
+            "replicates sit mostly on one side of the estimate"
+        )
+    if abs(res.acceleration) > LARGE_ACCELERATION:
+        out.append(f"the BCa acceleration is large (a = {res.acceleration:.2f})")
+    used = int(np.isfinite(res.replicates).sum())
+    for name, level in zip(("lower", "upper"), res.levels, strict=True):
+        if not 1 <= level * used <= used - 1:
+            out.append(
+                f"the interval's {name} end is the {'smallest' if level < 0.5 else 'largest'} "
+                f"of {used} replicates (BCa level {level:.4f}): more resamples or another "
+                "interval are needed"
+            )
+    return out
 
 
 def quantile_type8(
@@ -55,10 +86,18 @@ def bca(
     share = float(np.mean(reps < point))
     share = min(max(share, 0.5 / reps.size), 1 - 0.5 / reps.size)
     z0 = float(norm.ppf(share))
+    adj = bca_levels(z0, acceleration, levels)
+    lo, hi = quantile_type8(reps, np.asarray(adj))
+    return float(lo), float(hi), z0
+
+
+def bca_levels(
+    z0: float, acceleration: float, levels: tuple[float, float] = (0.025, 0.975)
+) -> tuple[float, float]:
+    """The replicate quantiles BCa reads for the nominal ``levels``."""
     za = norm.ppf(np.asarray(levels)) + z0
     adj = norm.cdf(z0 + za / (1 - acceleration * za))
-    lo, hi = quantile_type8(reps, adj)
-    return float(lo), float(hi), z0
+    return float(adj[0]), float(adj[1])
 
 
 def jackknife_acceleration(cells: npt.NDArray[np.int64], estimator: Estimator) -> float:
@@ -113,4 +152,4 @@ def bootstrap_bca(
         raise EstimateRefused("no bootstrap replicate could be estimated")
     accel = jackknife_acceleration(cells, estimator)
     lo, hi, z0 = bca(reps, point, accel)
-    return BootstrapResult(lo, hi, reps, accel, z0, failed)
+    return BootstrapResult(lo, hi, reps, accel, z0, failed, bca_levels(z0, accel))
