@@ -13,8 +13,10 @@ strata, and the draw's total comes from it with the strata's covariances. With a
 stratum, the total, per draw, is the sum of the estimable strata's estimates (a draw where
 one of them failed uses that stratum's combined estimate) and its variance the sum of the
 strata's (strata are independent given the linkage). Either way the persons documented in
-strata that cannot be estimated are added with nothing unseen, and the totals are combined
-across draws with Rubin's rules in the same way.
+strata that cannot be estimated are pooled into one residual stratum whose unseen are added
+(``estimate/residual.py``; only if even that fails are they added with nothing unseen), the
+totals are combined across draws with Rubin's rules in the same way, and the total is
+checked against the unstratified estimate.
 
 Without draws the current clustering is the only one: each stratum keeps its method's own
 interval and nothing is said about linkage.
@@ -33,6 +35,14 @@ import numpy.typing as npt
 
 from unaccounted.estimate.linkage_error import combine
 from unaccounted.estimate.pooled import fit_pooled
+from unaccounted.estimate.residual import (
+    RunsEstimate,
+    add_unseen,
+    estimate_runs,
+    overlap_note,
+    residual_rows,
+    whole_rows,
+)
 from unaccounted.estimate.result import Estimate, EstimateRefused
 from unaccounted.estimate.strata import (
     PAIRS,
@@ -110,6 +120,11 @@ class StrataResult:
     strata: list[StratumEstimate]
     total: StratumEstimate
     combination: str
+    #: Strata that could not be estimated, pooled and estimated together (or None).
+    residual: RunsEstimate | None = None
+    #: The same persons estimated as one table, and the stratified total minus it.
+    unstratified: RunsEstimate | None = None
+    difference: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,7 +135,15 @@ class StrataResult:
             "combination": self.combination,
             "strata": [s.to_dict() for s in self.strata],
             "total": self.total.to_dict(),
+            "residual": None if self.residual is None else _runs_dict(self.residual),
+            "unstratified": None if self.unstratified is None else _runs_dict(self.unstratified),
+            "difference_from_unstratified": self.difference,
         }
+
+
+def _runs_dict(r: RunsEstimate) -> dict[str, Any]:
+    return {"estimate": r.estimate, "lower": r.lower, "upper": r.upper,
+            "documented": r.documented, "model": r.model, "runs": r.runs}  # fmt: skip
 
 
 @dataclass
@@ -206,7 +229,42 @@ def estimate_strata(
     )
     if imputing:
         how += f"; persons of unknown stratum placed by imputation, afresh in each of {m} runs"
-    return StrataResult(by, choice.method, table.lists, len(draws), strata, total, how)
+    result = StrataResult(by, choice.method, table.lists, len(draws), strata, total, how)
+    if len(table.strata) > 1 and total.estimable:
+        _check_residual_and_whole(result, table, cells, choice)
+    return result
+
+
+def _check_residual_and_whole(
+    result: StrataResult, table: RecordTable, cells: list[IntArray], choice: MethodChoice
+) -> None:
+    """Pool the strata that could not be estimated into a residual stratum and add its
+    unseen to the total; then compare the total with the unstratified estimate."""
+    total = result.total
+    if total.estimate is None or total.lower is None or total.upper is None:
+        return
+    index = {name: i for i, name in enumerate(table.strata)}
+    rest = [index[s.stratum] for s in result.strata if not s.estimable and not s.placed]
+    if rest:
+        got = estimate_runs(residual_rows(cells, rest), table.lists, choice)
+        if isinstance(got, RunsEstimate):
+            result.residual = got
+            total.estimate, total.lower, total.upper = add_unseen(
+                (total.estimate, total.lower, total.upper), got
+            )
+            total.model += f" + a residual stratum pooling {len(rest)}"
+            total.warnings = [w for w in total.warnings if "nothing unseen" not in w]
+            total.warnings.append(
+                f"{len(rest)} strata could not be estimated on their own: pooled into one "
+                f"residual stratum ({got.documented:,.0f} documented, estimated "
+                f"{got.estimate:,.0f} [{got.lower:,.0f}–{got.upper:,.0f}])"
+            )
+    whole = estimate_runs(whole_rows(cells), table.lists, choice)
+    if isinstance(whole, RunsEstimate):
+        result.unstratified = whole
+        result.difference, note = overlap_note((total.estimate, total.lower, total.upper), whole)
+        if note:
+            total.warnings.append(note)
 
 
 def _fit_draw(
