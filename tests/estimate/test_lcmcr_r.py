@@ -90,11 +90,12 @@ R_FIGURES = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("table", sorted(R_FIGURES))
-def test_defaults_agree_with_r(table: str) -> None:
-    # Default settings: converged, median within 5% of R's range, lower end within 10%.
-    e = lcmcr(read_histories(DATA / f"{table}.csv"), LCMCRSettings(seed=1))
-    (m_lo, m_hi), (l_lo, l_hi) = R_FIGURES[table]
+def test_defaults_agree_with_r_on_kosovo() -> None:
+    # Default settings, seed 1: converged, the median within 5% of R's range and the lower
+    # end within 10% (bench/estimate.py runs all four tables with three seeds; measured
+    # here: 10,454 [9,180, 13,960], R-hat 1.003). About 80 s of one core.
+    e = lcmcr(read_histories(DATA / "Kosovo.csv"), LCMCRSettings(seed=1))
+    (m_lo, m_hi), (l_lo, l_hi) = R_FIGURES["Kosovo"]
     assert e.diagnostics["converged"] is True
     assert 0.95 * m_lo <= e.estimate <= 1.05 * m_hi
     assert 0.90 * l_lo <= e.lower <= 1.10 * l_hi
