@@ -104,7 +104,7 @@ def test_a_plain_bca_interval_carries_no_flag() -> None:
 
 
 def test_bca_flags_a_large_bias_and_acceleration() -> None:
-    # z0 1.08 as in the four-list AIC search of the issue; a = -0.25
+    # z0 1.08 as an AIC search on a four-list UK table gave; a = -0.25
     assert bca_warnings(_boot(1.08, -0.25, (0.3, 0.999), 500))[:2] == [
         "the BCa bias correction is large (z0 = 1.08): the bootstrap replicates sit mostly "
         "on one side of the estimate",
