@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, out, progress_bar
-from unaccounted.normalize.stage import explain_record, run_normalize
-from unaccounted.workspace import Workspace
+from unaccounted.cli.app import app, console, out, progress_bar, session
+from unaccounted.service import link as service
 
 
 @app.command()
@@ -22,9 +21,8 @@ def normalize(
 ) -> None:
     """Fill the normalized fields (name parts, keys, date intervals, unit, region) of records
     that lack them for the current normalizer and language pack."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    with progress_bar("normalizing") as on_progress:
-        report = run_normalize(ws, on_progress, rebuild=rebuild)
+    with session(ctx) as s, progress_bar("normalizing") as on_progress:
+        report = service.normalize(s, on_progress, rebuild=rebuild)
     summary = {
         "event": report.event_id,
         "norm_version": report.norm_version,
@@ -58,8 +56,8 @@ def explain_record_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one record raw → normalized, field by field, with the rule that decided each."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    result = explain_record(ws, source, record_id)
+    with session(ctx, read_only=True) as s:
+        result = service.explain_record(s, source, record_id)
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return

@@ -24,7 +24,8 @@ from unaccounted.errors import InputError
 from unaccounted.ingest.formats import open_tables
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
-from unaccounted.store.staging import Part, SourceMeta, StageColumn, Stager
+from unaccounted.store.base import Stager
+from unaccounted.store.types import Part, SourceMeta, StageColumn
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -172,7 +173,7 @@ def ingest_files(
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
         try:
-            with Stager(store, event_id) as stager:
+            with store.stager(event_id) as stager:
                 # Phase 1: read and stage every file (the store itself is not touched).
                 staged: list[tuple[Part, PartReport]] = []
                 done = 0.0

@@ -24,7 +24,7 @@ from unaccounted.link.core import Progress, link_records
 from unaccounted.normalize.pack import load_pack
 from unaccounted.normalize.record import FIELDS, Normalizer
 from unaccounted.settings import LinkSettings
-from unaccounted.store.linkage import link_input_from
+from unaccounted.store import link_input_from
 
 log = logging.getLogger(__name__)
 

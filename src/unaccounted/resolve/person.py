@@ -14,7 +14,6 @@ from unaccounted.resolve.grade import Assessment, GradeResult, assess, grade
 from unaccounted.resolve.history import History, build_history
 from unaccounted.resolve.rules import GradingRules
 from unaccounted.store import Store
-from unaccounted.store import resolve as sql
 
 #: Raw values shown with each claim.
 CLAIM_FIELDS = (
@@ -109,18 +108,18 @@ def view_of(person_id: str, claims: list[Claim], rules: GradingRules) -> PersonV
 
 def require_persons(store: Store) -> None:
     """One-line errors for a workspace with nothing to resolve yet."""
-    if sql.record_count(store) == 0:
+    if store.record_count() == 0:
         raise InputError(
             "the workspace has no records; ingest sources first ('unaccounted ingest')"
         )
-    if sql.person_count(store) == 0:
+    if store.person_count() == 0:
         raise InputError(
             "the workspace has no persons yet; link the records first ('unaccounted link')"
         )
 
 
 def person_view(store: Store, person_id: str, rules: GradingRules) -> PersonView:
-    claims = sql.claims_of(store, person_id)
+    claims = store.claims_of(person_id)
     if not claims:
         require_persons(store)
         raise InputError(f"no person with id {person_id!r} in this workspace")
@@ -130,5 +129,5 @@ def person_view(store: Store, person_id: str, rules: GradingRules) -> PersonView
 def all_views(store: Store, rules: GradingRules) -> Iterator[PersonView]:
     """Every person of the current clustering, in person id order."""
     require_persons(store)
-    for person_id, claims in claims_by_person(sql.all_claims(store)):
+    for person_id, claims in claims_by_person(store.all_claims()):
         yield view_of(person_id, claims, rules)
