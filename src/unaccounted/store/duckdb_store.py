@@ -199,7 +199,8 @@ class Store:
             "sources": one("SELECT count(*) FROM sources"),
             "records": one("SELECT count(*) FROM current_records"),
             "rejects": one("SELECT count(*) FROM rejects"),
-            "persons": one("SELECT count(*) FROM persons"),
+            # the persons of the current clustering, as every reader counts them
+            "persons": one("SELECT count(DISTINCT person_id) FROM person_records"),
             "record_versions": one("SELECT count(*) FROM records"),
             "files": one("SELECT count(*) FROM files"),
             "events": one("SELECT count(*) FROM events"),
@@ -262,8 +263,9 @@ def _records_sql(all_versions: bool) -> str:
     table = "records" if all_versions else "current_records"
     return f"""SELECT r.source_id AS source, r.record_id, r.version,
             {", ".join("r." + c for c in VALUE_COLUMNS)}, r.extra,
-            f.name AS file, r.sheet, r.line, r.id_generated
+            f.name AS file, r.sheet, r.line, r.id_generated, p.person_id
         FROM {table} r LEFT JOIN files f ON f.sha256 = r.file_sha256
+        LEFT JOIN person_records p ON p.source_id = r.source_id AND p.record_id = r.record_id
         WHERE ? IS NULL OR r.source_id = ?
         ORDER BY r.source_id, r.event_id, f.name, r.sheet NULLS FIRST, r.line, r.version"""
 
