@@ -1,36 +1,35 @@
-"""A person view as two JSON texts and back, exactly: the stored views are these texts.
+"""A person view as four JSON texts and back, exactly: the stored views are these texts.
 
 The texts hold what the view's computation gave — claims with their provenance and values,
 best values with their rules, the assessment, the grade and the status history — so that
-:func:`decode` of both gives a :class:`PersonView` equal to the one :func:`encode` was
-given (``as_dict()`` included). Claims are written once; the assessment, conflicts and
-history name them by their position. A history entry's date, basis, status and event date
-are its claim's; only its status class (which the rules decide) is written.
+the view read back (:class:`StoredView`) equals the one :func:`encode` was given
+(``as_dict()`` included). Claims are written once; the assessment, conflicts and history
+name them by their position. A history entry's date, basis, status and event date are its
+claim's; only its status class (which the rules decide) is written.
 
-The **core** text has all but the bulk: each claim's values are only those the analyses
-read (:data:`ANALYSIS_VALUES`), and each best value lacks its list of every value seen.
-The **detail** text has those. Reading the core alone gives a *summary view*: equal to the
-full one in everything but ``Claim.values`` and ``BestValue.values``, and about a quarter
-of the text to read — what the unit, region, history and concealment reports and the
-HTML report read (:func:`unaccounted.analyze.analyze`). Layouts (lists, not objects, to
-keep the texts small and quick to read)::
+Each part is its own text, decoded the first time it is used: the concealment report
+reads every person's claims but nobody's best values; a unit's dossier reads the best
+values of the unit's persons only. The ``detail`` text holds the bulk no analysis reads —
+each claim's values beyond :data:`ANALYSIS_VALUES`, each best value's list of every value
+seen; a view read without it is a *summary*: equal to the full view but for
+``Claim.values`` and ``BestValue.values``. Layouts (lists, not objects, to keep the texts
+small and quick to read)::
 
-    core:   {"f": FORMAT,
-             "c": [[source, record_id, kind, group, status, status_raw, published,
-                    event_lo, event_hi, event_edtf, birth_lo, birth_hi, birth_edtf,
-                    url, quote, analysis values], …],
-             "b": [[name, value, shown, rule, sources, conflict], …],
-             "a": [fate, [claim, …], [[kind, detail, [claim, …]], …]],
-             "g": [grade, rule, description, fate, sources, groups],
-             "h": [[claim, status_class], …]}
-    detail: {"v": [every value of each claim, …], "b": [every value of each best value, …]}
+    claims:  [[source, record_id, kind, group, status, status_raw, published, event_lo,
+               event_hi, event_edtf, birth_lo, birth_hi, birth_edtf, url, quote,
+               analysis values], …]
+    best:    [[name, value, shown, rule, sources, conflict], …]
+    grading: {"a": [fate, [claim, …], [[kind, detail, [claim, …]], …]],
+              "g": [grade, rule, description, fate, sources, groups],
+              "h": [[claim, status_class], …]}
+    detail:  {"v": [every value of each claim, …], "b": [every value of each best value, …]}
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from unaccounted.resolve.best import BestValue
 from unaccounted.resolve.claims import Claim
@@ -40,10 +39,17 @@ from unaccounted.resolve.view import PersonView
 
 #: Format of the texts; stored views of another format are remade, never misread (the
 #: format is part of the digest the views are stored with).
-FORMAT = 1
+FORMAT = 2
 
-#: The claim values the analyses read (unit alias groups, unit names): kept in the core.
+#: The claim values the analyses read (unit alias groups, unit names): kept with the claims.
 ANALYSIS_VALUES = ("unit_key", "unit_class_key", "raw_unit")
+
+
+class Texts(NamedTuple):
+    claims: str
+    best: str
+    grading: str
+    detail: str | None
 
 
 def _iso(d: dt.date | None) -> str | None:
@@ -58,6 +64,10 @@ def _no_other_types(value: object) -> Any:
     raise TypeError(f"a claim value of type {type(value).__name__} cannot be stored: {value!r}")
 
 
+def _dumps(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_no_other_types)
+
+
 def _claim(c: Claim) -> list[Any]:
     return [
         c.source, c.record_id, c.kind, c.group, c.status, c.status_raw, _iso(c.published),
@@ -67,20 +77,11 @@ def _claim(c: Claim) -> list[Any]:
     ]  # fmt: skip
 
 
-def _dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=_no_other_types)
-
-
-def encode(view: PersonView) -> tuple[str, str]:
-    """The view as its (core, detail) texts; its person id is stored beside them."""
+def encode(view: PersonView) -> Texts:
+    """The view's texts; its person id is stored beside them."""
     at = {id(c): i for i, c in enumerate(view.claims)}
     a, g = view.assessment, view.grade
-    data = {
-        "f": FORMAT,
-        "c": [_claim(c) for c in view.claims],
-        "b": [
-            [b.name, b.value, b.shown, b.rule, b.sources, b.conflict] for b in view.best.values()
-        ],
+    grading = {
         "a": [
             a.fate,
             [at[id(c)] for c in a.support],
@@ -89,42 +90,98 @@ def encode(view: PersonView) -> tuple[str, str]:
         "g": [g.grade, g.rule, g.description, g.fate, g.sources, g.groups],
         "h": [[at[id(e.claim)], e.status_class] for e in view.history.entries],
     }
+    best = [[b.name, b.value, b.shown, b.rule, b.sources, b.conflict] for b in view.best.values()]
     detail = {"v": [c.values for c in view.claims], "b": [b.values for b in view.best.values()]}
-    return _dumps(data), _dumps(detail)
+    return Texts(
+        _dumps([_claim(c) for c in view.claims]), _dumps(best), _dumps(grading), _dumps(detail)
+    )
 
 
-def decode(person_id: str, core: str, detail: str | None = None) -> PersonView:
-    """The view :func:`encode` wrote; its summary (see above) when ``detail`` is None."""
-    data = json.loads(core)
-    more = json.loads(detail) if detail is not None else None
-    every = more["v"] if more is not None else [x[15] for x in data["c"]]
-    claims = [
-        Claim(person_id, s, r, k, g, st, sr, _date(pub), _date(el), _date(eh), ee,
-              _date(bl), _date(bh), be, u, q, values)
-        for (s, r, k, g, st, sr, pub, el, eh, ee, bl, bh, be, u, q, _), values
-        in zip(data["c"], every, strict=True)
-    ]  # fmt: skip
-    seen = more["b"] if more is not None else [[] for _ in data["b"]]
-    fate, support, conflicts = data["a"]
-    grade, rule, description, gfate, sources, groups = data["g"]
-    entries = []
-    for i, status_class in data["h"]:
-        c = claims[i]
-        entries.append(HistoryEntry(c.date, c.date_basis, c.status, status_class, c.event_edtf, c))
-    return PersonView(
-        person_id=person_id,
-        claims=tuple(claims),
-        best={
-            name: BestValue(name, value, shown, rule_, srcs, values, conflict)
-            for (name, value, shown, rule_, srcs, conflict), values in zip(
-                data["b"], seen, strict=True
+class StoredView(PersonView):
+    """A view read from its texts, each part decoded the first time it is used.
+
+    It equals the :class:`PersonView` it was written from (a summary, read without its
+    detail, equals it but for the values described above).
+    """
+
+    def __init__(self, person_id: str, texts: Texts) -> None:
+        object.__setattr__(self, "person_id", person_id)
+        object.__setattr__(self, "_texts", texts)
+
+    def __getattr__(self, name: str) -> Any:
+        """Decode a part not decoded yet (called only for attributes not set)."""
+        texts: Texts | None = self.__dict__.get("_texts")
+        if texts is None or name not in ("claims", "best", "assessment", "grade", "history"):
+            raise AttributeError(name)
+        if name == "claims":
+            object.__setattr__(self, "claims", self._claims(texts))
+        elif name == "best":
+            object.__setattr__(self, "best", self._best(texts))
+        else:
+            self._grading(texts)
+        return self.__dict__[name]
+
+    def _detail(self, texts: Texts) -> dict[str, Any] | None:
+        if texts.detail is None:
+            return None
+        if "_detail_data" not in self.__dict__:
+            object.__setattr__(self, "_detail_data", json.loads(texts.detail))
+        found: dict[str, Any] = self.__dict__["_detail_data"]
+        return found
+
+    def _claims(self, texts: Texts) -> tuple[Claim, ...]:
+        rows = json.loads(texts.claims)
+        detail = self._detail(texts)
+        every = detail["v"] if detail is not None else [x[15] for x in rows]
+        return tuple(
+            Claim(self.person_id, s, r, k, g, st, sr, _date(pub), _date(el), _date(eh), ee,
+                  _date(bl), _date(bh), be, u, q, values)
+            for (s, r, k, g, st, sr, pub, el, eh, ee, bl, bh, be, u, q, _), values
+            in zip(rows, every, strict=True)
+        )  # fmt: skip
+
+    def _best(self, texts: Texts) -> dict[str, BestValue]:
+        rows = json.loads(texts.best)
+        detail = self._detail(texts)
+        seen = detail["b"] if detail is not None else [[] for _ in rows]
+        return {
+            name: BestValue(name, value, shown, rule, sources, values, conflict)
+            for (name, value, shown, rule, sources, conflict), values in zip(
+                rows, seen, strict=True
             )
-        },
-        assessment=Assessment(
+        }
+
+    def _grading(self, texts: Texts) -> None:
+        data = json.loads(texts.grading)
+        claims = self.claims
+        fate, support, conflicts = data["a"]
+        assessment = Assessment(
             fate,
             tuple(claims[i] for i in support),
             tuple(Conflict(k, d, tuple(claims[i] for i in cs)) for k, d, cs in conflicts),
-        ),
-        grade=GradeResult(grade, rule, description, gfate, sources, groups),
-        history=History(tuple(entries)),
-    )
+        )
+        entries = []
+        for i, status_class in data["h"]:
+            c = claims[i]
+            entries.append(
+                HistoryEntry(c.date, c.date_basis, c.status, status_class, c.event_edtf, c)
+            )
+        object.__setattr__(self, "assessment", assessment)
+        object.__setattr__(self, "grade", GradeResult(*data["g"]))
+        object.__setattr__(self, "history", History(tuple(entries)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PersonView):
+            return NotImplemented
+        return _fields(self) == _fields(other)
+
+    __hash__ = PersonView.__hash__
+
+
+def _fields(v: PersonView) -> tuple[Any, ...]:
+    return (v.person_id, v.claims, v.best, v.assessment, v.grade, v.history)
+
+
+def decode(person_id: str, texts: Texts) -> PersonView:
+    """The view whose texts :func:`encode` wrote (a summary when ``texts.detail`` is None)."""
+    return StoredView(person_id, texts)

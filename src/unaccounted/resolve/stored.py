@@ -24,7 +24,7 @@ from typing import Any
 from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.resolve.claims import claims_by_person
 from unaccounted.resolve.rules import GradingRules
-from unaccounted.resolve.serial import FORMAT, decode, encode
+from unaccounted.resolve.serial import FORMAT, Texts, decode, encode
 from unaccounted.resolve.view import PersonView, view_of
 from unaccounted.store import Store
 from unaccounted.store import resolve as sql
@@ -73,7 +73,7 @@ def _names(v: PersonView) -> list[str]:
 
 def _row(v: PersonView, inputs: views_sql.Inputs, digest: str) -> dict[str, Any]:
     region = v.best.get("region")
-    core, detail = encode(v)
+    texts = encode(v)
     born_lo = [c.birth_lo.year for c in v.claims if c.birth_lo is not None]
     born_hi = [c.birth_hi.year for c in v.claims if c.birth_hi is not None]
     return {
@@ -93,8 +93,10 @@ def _row(v: PersonView, inputs: views_sql.Inputs, digest: str) -> dict[str, Any]
         "fingerprint": inputs.fingerprint,
         "rules_digest": digest,
         "cluster_event": inputs.cluster_event,
-        "view": core,
-        "detail": detail,
+        "claims": texts.claims,
+        "best": texts.best,
+        "grading": texts.grading,
+        "detail": texts.detail,
     }
 
 
@@ -144,14 +146,14 @@ def stored_view(store: Store, person_id: str) -> PersonView:
     if texts is None:
         require_persons(store)
         raise InputError(f"no person with id {person_id!r} in this workspace")
-    return decode(person_id, *texts)
+    return decode(person_id, Texts(*texts))
 
 
 def stored_views(store: Store, *, summary: bool = False) -> Iterator[PersonView]:
     """Every stored view, as written, in person id order; with ``summary``, without the
     values only a full view shows (:mod:`unaccounted.resolve.serial`), quicker to read."""
-    for person_id, core, detail in views_sql.views(store, detail=not summary):
-        yield decode(person_id, core, detail)
+    for person_id, claims, best, grading, detail in views_sql.views(store, detail=not summary):
+        yield decode(person_id, Texts(claims, best, grading, detail))
 
 
 def current_view(store: Store, person_id: str, rules: GradingRules) -> PersonView:
@@ -184,8 +186,8 @@ def current_views(
     computed = computed_views(store, rules, sorted(plan.stale))
     skip = set(plan.stale) | set(plan.gone)
     kept = (
-        decode(person_id, core, detail)
-        for person_id, core, detail in views_sql.views(store, detail=not summary)
+        decode(person_id, Texts(claims, best, grading, detail))
+        for person_id, claims, best, grading, detail in views_sql.views(store, detail=not summary)
         if person_id not in skip
     )
     yield from heapq.merge(kept, computed, key=lambda v: v.person_id)

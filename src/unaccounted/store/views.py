@@ -9,7 +9,8 @@ whose person left the clustering is deleted. Views made with other grading rules
 
 So that a reader need not compute fingerprints each time, ``meta`` remembers the newest
 event and the rules digest the views were last brought up to date with
-(:func:`mark_current`): while no event has been logged since, the views are current.
+(:func:`mark_current`): while no command has changed the store since, the views are
+current.
 
 Nothing here opens a transaction: writes happen in the caller's.
 """
@@ -63,9 +64,13 @@ COLUMNS = (
     "fingerprint",
     "rules_digest",
     "cluster_event",
-    "view",
+    "claims",
+    "best",
+    "grading",
     "detail",
 )
+#: The texts of a view, in the order of ``resolve.serial.Texts``.
+TEXTS = ("claims", "best", "grading", "detail")
 
 _EVENT_KEY = "views_event"
 _RULES_KEY = "views_rules"
@@ -92,7 +97,8 @@ class Staleness:
 
 
 def newest_event(store: Store) -> int:
-    return int(store.scalar("SELECT max(event_id) FROM events") or 0)
+    """The newest event that changed the store (a failed command changed nothing)."""
+    return int(store.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok'") or 0)
 
 
 def is_marked_current(store: Store, rules_digest: str) -> bool:
@@ -176,27 +182,28 @@ def write_views(store: Store, rows: list[dict[str, Any]]) -> None:
         store.con.unregister("views_batch")
 
 
-def view_of(store: Store, person_id: str) -> tuple[str, str] | None:
-    """The (core, detail) texts of one person's view, or None."""
+def view_of(store: Store, person_id: str) -> tuple[str, str, str, str] | None:
+    """The texts (:data:`TEXTS`) of one person's view, or None."""
     rows = store.con.execute(
-        "SELECT view, detail FROM person_views WHERE person_id = ?", [person_id]
+        f"SELECT {', '.join(TEXTS)} FROM person_views WHERE person_id = ?", [person_id]
     ).fetchall()
-    return (str(rows[0][0]), str(rows[0][1])) if rows else None
+    return (str(rows[0][0]), str(rows[0][1]), str(rows[0][2]), str(rows[0][3])) if rows else None
 
 
 def views(
     store: Store, *, detail: bool = True, batch_rows: int = 10_000
-) -> Iterator[tuple[str, str, str | None]]:
-    """``(person_id, core, detail or None)`` of every stored view, in person id order."""
+) -> Iterator[tuple[str, str, str, str, str | None]]:
+    """``(person_id, claims, best, grading, detail or None)`` texts of every stored view,
+    in person id order."""
     # A cursor of its own, so the caller may run other queries while reading.
     cur = store.con.cursor()
     try:
         cur.execute(
-            f"SELECT person_id, view, {'detail' if detail else 'NULL'} FROM person_views "
-            "ORDER BY person_id"
+            f"SELECT person_id, claims, best, grading, {'detail' if detail else 'NULL'} "
+            "FROM person_views ORDER BY person_id"
         )
         while batch := cur.fetchmany(batch_rows):
-            yield from ((str(p), str(v), None if d is None else str(d)) for p, v, d in batch)
+            yield from batch
     finally:
         cur.close()
 

@@ -22,8 +22,11 @@ CREATE TABLE person_views (
     fingerprint   VARCHAR NOT NULL,     -- of the person's inputs when the view was made
     rules_digest  VARCHAR NOT NULL,     -- of the grading rules the view was made with
     cluster_event BIGINT NOT NULL,      -- newest person_records event of its records
-    view          VARCHAR NOT NULL,     -- the view's core text (resolve/serial.py)
-    detail        VARCHAR NOT NULL      -- the rest of the view: every value seen
+    -- the view as JSON texts, each part read on its own (resolve/serial.py)
+    claims        VARCHAR NOT NULL,     -- claims with their provenance
+    best          VARCHAR NOT NULL,     -- best values with their rules
+    grading       VARCHAR NOT NULL,     -- outcome, conflicts, grade, status history
+    detail        VARCHAR NOT NULL      -- every value seen (no analysis reads it)
 );
 
 -- Earlier versions appended each loaded clustering to person_records and counted the
