@@ -159,3 +159,20 @@ def test_unknown_person_is_a_one_line_error(ws: Workspace) -> None:
     with ws.store(read_only=True) as store, pytest.raises(InputError) as err:
         person_view(store, "P9", rules)
     assert str(err.value) == "no person with id 'P9' in this workspace"
+
+
+def test_a_stored_view_decodes_only_the_parts_used(ws: Workspace) -> None:
+    analysis = analyze(ws)
+    analysis.concealment(ws)
+    # Unit groups and the concealment report read claims, never best values.
+    assert all("claims" in vars(v) and "best" not in vars(v) for v in analysis.views)
+    with ws.store(read_only=True) as store:
+        view = next(stored_views(store))
+        assert view.grade.grade == "probable" and "claims" not in vars(view)
+        assert view.history.current == "missing" and "claims" in vars(view)
+        # The region comes from its column until the best values are decoded; the same.
+        for v in stored_views(store):
+            region = v.best_value("region")
+            assert "best" not in vars(v)
+            assert region == (str(v.best["region"].value) if "region" in v.best else None)
+        assert view.best_value("region") == "RU-KRS"

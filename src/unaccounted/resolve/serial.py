@@ -52,6 +52,36 @@ class Texts(NamedTuple):
     detail: str | None
 
 
+class RowTexts:
+    """The texts of one row of an Arrow table of views, each made a ``str`` when read."""
+
+    __slots__ = ("_columns", "_row")
+
+    def __init__(self, columns: dict[str, Any], row: int) -> None:
+        self._columns = columns
+        self._row = row
+
+    def _text(self, name: str) -> Any:
+        return self._columns[name][self._row].as_py()
+
+    @property
+    def claims(self) -> str:
+        return str(self._text("claims"))
+
+    @property
+    def best(self) -> str:
+        return str(self._text("best"))
+
+    @property
+    def grading(self) -> str:
+        return str(self._text("grading"))
+
+    @property
+    def detail(self) -> str | None:
+        found = self._text("detail")
+        return None if found is None else str(found)
+
+
 def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d is not None else None
 
@@ -104,32 +134,47 @@ class StoredView(PersonView):
     detail, equals it but for the values described above).
     """
 
-    def __init__(self, person_id: str, texts: Texts) -> None:
+    def __init__(self, person_id: str, texts: Texts | RowTexts, region: str | None = None) -> None:
+        """``region``: the best region code, stored beside the texts, read without them."""
         object.__setattr__(self, "person_id", person_id)
         object.__setattr__(self, "_texts", texts)
+        object.__setattr__(self, "_region", region)
+
+    def best_value(self, name: str) -> str | None:
+        if name == "region" and "best" not in self.__dict__:
+            region: str | None = self.__dict__["_region"]
+            return region
+        return super().best_value(name)
 
     def __getattr__(self, name: str) -> Any:
         """Decode a part not decoded yet (called only for attributes not set)."""
-        texts: Texts | None = self.__dict__.get("_texts")
+        texts: Texts | RowTexts | None = self.__dict__.get("_texts")
         if texts is None or name not in ("claims", "best", "assessment", "grade", "history"):
             raise AttributeError(name)
         if name == "claims":
             object.__setattr__(self, "claims", self._claims(texts))
         elif name == "best":
             object.__setattr__(self, "best", self._best(texts))
+        elif name == "grade":  # the grade alone names no claim: decoded without them
+            object.__setattr__(self, "grade", GradeResult(*self._parsed("grading")["g"]))
         else:
             self._grading(texts)
         return self.__dict__[name]
 
-    def _detail(self, texts: Texts) -> dict[str, Any] | None:
-        if texts.detail is None:
-            return None
-        if "_detail_data" not in self.__dict__:
-            object.__setattr__(self, "_detail_data", json.loads(texts.detail))
-        found: dict[str, Any] = self.__dict__["_detail_data"]
-        return found
+    def _parsed(self, part: str) -> Any:
+        """A part's text parsed (once) into lists and dicts."""
+        key = f"_{part}_data"
+        if key not in self.__dict__:
+            object.__setattr__(self, key, json.loads(getattr(self.__dict__["_texts"], part)))
+        return self.__dict__[key]
 
-    def _claims(self, texts: Texts) -> tuple[Claim, ...]:
+    def _detail(self, texts: Texts | RowTexts) -> Any:
+        if "_detail_data" not in self.__dict__:
+            detail = texts.detail
+            object.__setattr__(self, "_detail_data", None if detail is None else json.loads(detail))
+        return self.__dict__["_detail_data"]
+
+    def _claims(self, texts: Texts | RowTexts) -> tuple[Claim, ...]:
         rows = json.loads(texts.claims)
         detail = self._detail(texts)
         every = detail["v"] if detail is not None else [x[15] for x in rows]
@@ -140,7 +185,7 @@ class StoredView(PersonView):
             in zip(rows, every, strict=True)
         )  # fmt: skip
 
-    def _best(self, texts: Texts) -> dict[str, BestValue]:
+    def _best(self, texts: Texts | RowTexts) -> dict[str, BestValue]:
         rows = json.loads(texts.best)
         detail = self._detail(texts)
         seen = detail["b"] if detail is not None else [[] for _ in rows]
@@ -151,8 +196,8 @@ class StoredView(PersonView):
             )
         }
 
-    def _grading(self, texts: Texts) -> None:
-        data = json.loads(texts.grading)
+    def _grading(self, texts: Texts | RowTexts) -> None:
+        data = self._parsed("grading")
         claims = self.claims
         fate, support, conflicts = data["a"]
         assessment = Assessment(
@@ -167,7 +212,6 @@ class StoredView(PersonView):
                 HistoryEntry(c.date, c.date_basis, c.status, status_class, c.event_edtf, c)
             )
         object.__setattr__(self, "assessment", assessment)
-        object.__setattr__(self, "grade", GradeResult(*data["g"]))
         object.__setattr__(self, "history", History(tuple(entries)))
 
     def __eq__(self, other: object) -> bool:
@@ -182,6 +226,7 @@ def _fields(v: PersonView) -> tuple[Any, ...]:
     return (v.person_id, v.claims, v.best, v.assessment, v.grade, v.history)
 
 
-def decode(person_id: str, texts: Texts) -> PersonView:
-    """The view whose texts :func:`encode` wrote (a summary when ``texts.detail`` is None)."""
-    return StoredView(person_id, texts)
+def decode(person_id: str, texts: Texts | RowTexts, region: str | None = None) -> PersonView:
+    """The view whose texts :func:`encode` wrote (a summary when ``texts.detail`` is None);
+    ``region``, its best region code (the ``region`` column beside the texts)."""
+    return StoredView(person_id, texts, region)

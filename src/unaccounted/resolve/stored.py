@@ -24,7 +24,7 @@ from typing import Any
 from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.resolve.claims import claims_by_person
 from unaccounted.resolve.rules import GradingRules
-from unaccounted.resolve.serial import FORMAT, Texts, decode, encode
+from unaccounted.resolve.serial import FORMAT, RowTexts, Texts, decode, encode
 from unaccounted.resolve.view import PersonView, view_of
 from unaccounted.store import Store
 from unaccounted.store import resolve as sql
@@ -142,18 +142,28 @@ def views_current(store: Store, rules: GradingRules) -> bool:
 
 def stored_view(store: Store, person_id: str) -> PersonView:
     """One person's stored view, as it was written; :class:`InputError` when there is none."""
-    texts = views_sql.view_of(store, person_id)
-    if texts is None:
+    found = views_sql.view_of(store, person_id)
+    if found is None:
         require_persons(store)
         raise InputError(f"no person with id {person_id!r} in this workspace")
-    return decode(person_id, Texts(*texts))
+    claims, best, grading, detail, region = found
+    return decode(person_id, Texts(claims, best, grading, detail), region)
 
 
 def stored_views(store: Store, *, summary: bool = False) -> Iterator[PersonView]:
     """Every stored view, as written, in person id order; with ``summary``, without the
     values only a full view shows (:mod:`unaccounted.resolve.serial`), quicker to read."""
-    for person_id, claims, best, grading, detail in views_sql.views(store, detail=not summary):
-        yield decode(person_id, Texts(claims, best, grading, detail))
+    yield from _read(store, summary=summary, skip=set())
+
+
+def _read(store: Store, *, summary: bool, skip: set[str]) -> Iterator[PersonView]:
+    """The stored views but those of ``skip``; each text stays in Arrow until used."""
+    table = views_sql.views_table(store, detail=not summary)
+    texts = {name: table.column(name) for name in views_sql.TEXTS}
+    regions = table.column("region").to_pylist()
+    for row, person_id in enumerate(table.column("person_id").to_pylist()):
+        if person_id not in skip:
+            yield decode(person_id, RowTexts(texts, row), regions[row])
 
 
 def current_view(store: Store, person_id: str, rules: GradingRules) -> PersonView:
@@ -185,11 +195,7 @@ def current_views(
     log.info("person views: %d not up to date, computed in memory", len(plan.stale))
     computed = computed_views(store, rules, sorted(plan.stale))
     skip = set(plan.stale) | set(plan.gone)
-    kept = (
-        decode(person_id, Texts(claims, best, grading, detail))
-        for person_id, claims, best, grading, detail in views_sql.views(store, detail=not summary)
-        if person_id not in skip
-    )
+    kept = _read(store, summary=summary, skip=skip)
     yield from heapq.merge(kept, computed, key=lambda v: v.person_id)
 
 

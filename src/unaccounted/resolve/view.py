@@ -48,6 +48,11 @@ class PersonView:
         ]
         return " ".join(str(p) for p in parts) or (self.claims[0].value("full_name") or "?")
 
+    def best_value(self, name: str) -> str | None:
+        """The best value of a field as text (its ``value``), or None."""
+        b = self.best.get(name)
+        return str(b.value) if b is not None else None
+
     @property
     def unit_keys(self) -> list[str]:
         """Every unit key its records name (``unit_key``, else the class key)."""

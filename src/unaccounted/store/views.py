@@ -17,7 +17,6 @@ Nothing here opens a transaction: writes happen in the caller's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -182,30 +181,27 @@ def write_views(store: Store, rows: list[dict[str, Any]]) -> None:
         store.con.unregister("views_batch")
 
 
-def view_of(store: Store, person_id: str) -> tuple[str, str, str, str] | None:
-    """The texts (:data:`TEXTS`) of one person's view, or None."""
+def view_of(store: Store, person_id: str) -> tuple[str, str, str, str, str | None] | None:
+    """The texts (:data:`TEXTS`) and the region of one person's view, or None."""
     rows = store.con.execute(
-        f"SELECT {', '.join(TEXTS)} FROM person_views WHERE person_id = ?", [person_id]
+        f"SELECT {', '.join(TEXTS)}, region FROM person_views WHERE person_id = ?", [person_id]
     ).fetchall()
-    return (str(rows[0][0]), str(rows[0][1]), str(rows[0][2]), str(rows[0][3])) if rows else None
+    if not rows:
+        return None
+    claims, best, grading, detail, region = rows[0]
+    return str(claims), str(best), str(grading), str(detail), region
 
 
-def views(
-    store: Store, *, detail: bool = True, batch_rows: int = 10_000
-) -> Iterator[tuple[str, str, str, str, str | None]]:
-    """``(person_id, claims, best, grading, detail or None)`` texts of every stored view,
-    in person id order."""
-    # A cursor of its own, so the caller may run other queries while reading.
-    cur = store.con.cursor()
-    try:
-        cur.execute(
-            f"SELECT person_id, claims, best, grading, {'detail' if detail else 'NULL'} "
-            "FROM person_views ORDER BY person_id"
-        )
-        while batch := cur.fetchmany(batch_rows):
-            yield from batch
-    finally:
-        cur.close()
+def views_table(store: Store, *, detail: bool = True) -> pa.Table:
+    """Every stored view in person id order: ``person_id``, its texts (:data:`TEXTS`;
+    ``detail`` null unless asked for) and ``region``, as one Arrow table (the texts stay
+    Arrow strings until a reader needs one)."""
+    table = store.con.sql(
+        f"""SELECT person_id, claims, best, grading,
+            {"detail" if detail else "NULL::VARCHAR AS detail"}, region
+        FROM person_views ORDER BY person_id"""
+    ).to_arrow_table()
+    return table.combine_chunks()
 
 
 def view_count(store: Store) -> int:
