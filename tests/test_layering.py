@@ -94,8 +94,7 @@ def backend_imports(modules: dict[str, set[str]]) -> set[tuple[str, str]]:
         (module, imported)
         for module, imports in modules.items()
         for imported in _ours(imports)
-        if imported.startswith("unaccounted.store.")
-        and imported.split(".")[2] in BACKEND_MODULES
+        if imported.startswith("unaccounted.store.") and imported.split(".")[2] in BACKEND_MODULES
     }
 
 

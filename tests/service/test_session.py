@@ -25,10 +25,7 @@ OBITS = HEADER + (
     "r2,Иванов Андрей Петрович,1985,пропал без вести,в/ч 41450\n"
     "r3,Сидоров Павел Олегович,1979-11-02,погиб,25 ОМСБр\n"
 )
-POSTS = HEADER + (
-    "r1,Серёжа Петров,12.03.1990,погиб,25-я бригада\n"
-    "r2,Андрей Иванов,,погиб,\n"
-)
+POSTS = HEADER + ("r1,Серёжа Петров,12.03.1990,погиб,25-я бригада\nr2,Андрей Иванов,,погиб,\n")
 
 
 @pytest.fixture
@@ -43,7 +40,9 @@ def open_as(ws: Workspace, actor: str, **kw: object) -> Session:
     return Session.open(ws.root, actor, **kw)  # type: ignore[arg-type]
 
 
-def test_every_write_event_names_the_sessions_actor(ws: Workspace, lists: tuple[Path, Path]) -> None:
+def test_every_write_event_names_the_sessions_actor(
+    ws: Workspace, lists: tuple[Path, Path]
+) -> None:
     obits, posts = lists
     with open_as(ws, "alice") as s:
         ingest_service.ingest(s, [obits], IngestOptions(kind="obituary"))

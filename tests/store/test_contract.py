@@ -65,8 +65,9 @@ def ingest_rows(store: Store, rows: list[tuple[str, str, str, str]], source: str
         stager.append(part, batch)
         stager.append_bad(part, [(len(rows) + 2, "ragged", "too many cells", ["x", "y"])])
         with store.transaction():
-            stager.record_file({"sha256": part.file_sha256, "size": 10, "name": f"{source}.csv",
-                                "format": "csv", "encoding": "utf-8", "archived_as": None})  # fmt: skip
+            stager.record_file({"sha256": part.file_sha256, "size": 10, "format": "csv",
+                                "name": f"{source}.csv", "encoding": "utf-8",
+                                "archived_as": None})  # fmt: skip
             counts = stager.merge(part, SourceMeta(kind=kind))
             stager.record_part(part, counts)
             store.log_event(event_id, "ingest", {"source": source}, counts)

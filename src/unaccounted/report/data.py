@@ -291,8 +291,7 @@ def report_data(ws: Workspace, title: str) -> ReportData:
     analysis = analyze(ws)
     report = analysis.concealment(ws)
     with ws.store(read_only=True) as store:
-        counts = store.counts()
-        counts["persons"] = store.person_count()
+        counts = store.counts()  # its persons are those of the views: one definition
         source_rows = store.sources()
         event = store.latest_event()
     people = person_rows(analysis)

@@ -19,6 +19,7 @@ from unaccounted.link.judgements import DECISIONS, decision_of, import_csv, judg
 from unaccounted.link.stage import LinkReport, run_link
 from unaccounted.normalize.stage import NormalizeReport, run_normalize
 from unaccounted.normalize.stage import explain_record as _explain_record
+from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
 from unaccounted.service.shared import sync_shared_files
 from unaccounted.settings import LinkSettings
@@ -36,7 +37,9 @@ def normalize(
     """Fill the normalized fields of records that lack them for the current normalizer."""
     sync_shared_files(s)  # a hand-edited pack addition is recorded before it is used
     with s.write("normalize", {"rebuild": rebuild}) as work:
-        return run_normalize(work.ws, progress, rebuild=rebuild)
+        report = run_normalize(work.ws, progress, rebuild=rebuild)
+        refresh_derived(work)
+        return report
 
 
 def explain_record(s: Session, source: str, record_id: str) -> dict[str, Any]:
@@ -51,7 +54,9 @@ def link(
     """Link what is new against what exists (or everything); keep person ids stable."""
     sync_shared_files(s)
     with s.write("link", {"full": full, "retrain": retrain}) as work:
-        return run_link(work.ws, progress, full=full, retrain=retrain)
+        report = run_link(work.ws, progress, full=full, retrain=retrain)
+        refresh_derived(work)
+        return report
 
 
 def dedupe(

@@ -18,6 +18,7 @@ from unaccounted.evaluate.truth import read_clusters
 from unaccounted.report.export import safe_cell
 from unaccounted.resolve import PersonView, all_views, person_view, workspace_rules
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
+from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
 from unaccounted.service.shared import UNIT_ALIASES, confirm_unit_alias, sync_shared_files
 
@@ -104,7 +105,9 @@ def load_clusters(s: Session, rows: Iterable[tuple[str, str, str]], name: str) -
     """Store a clustering made elsewhere as the current one; return the rows stored."""
     sync_shared_files(s)
     with s.write("load-clusters", {"file": name}) as work:
-        return work.store.load_clusters(rows, "load-clusters")
+        stored = work.store.load_clusters(rows, "load-clusters")
+        refresh_derived(work)
+        return stored
 
 
 def export_persons(s: Session, out_path: Path) -> int:

@@ -9,6 +9,7 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
+from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
 from unaccounted.store import latest_schema_version
 from unaccounted.workspace import Workspace
@@ -38,7 +39,9 @@ def sources(s: Session) -> list[dict[str, Any]]:
 def set_source_group(s: Session, source: str, group: str) -> str:
     """Put ``source`` in independence ``group``; return the group it was in."""
     with s.write("set-source-group", {"source": source, "group": group}) as work:
-        return work.store.set_group(source, group)
+        old = work.store.set_group(source, group)
+        refresh_derived(work)  # a view's grade counts independence groups
+        return old
 
 
 def require_source(s: Session, source: str | None) -> None:

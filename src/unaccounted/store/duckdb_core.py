@@ -32,11 +32,9 @@ log = logging.getLogger(__name__)
 #: (the newest version of each source and record id) without its window over every column.
 CURRENT_KEYS = "SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL"
 
-#: The current cluster of each record: its row of the latest event.
-CURRENT_CLUSTERS = """
-    SELECT person_id, source_id, record_id, event_id FROM person_records
-    QUALIFY row_number() OVER (PARTITION BY source_id, record_id ORDER BY event_id DESC) = 1
-"""
+#: The current cluster of each record (``person_records`` holds one row per record since
+#: schema 6: a link run and ``load-clusters`` replace the clustering).
+CURRENT_CLUSTERS = "SELECT person_id, source_id, record_id, event_id FROM person_records"
 
 #: The normalized fields of each record's current version (newest normalizer run).
 CURRENT_NORMALIZED = """
@@ -302,7 +300,7 @@ class DuckDBCore:
     def person_count(self) -> int:
         """Persons: the distinct person ids of the current clustering (the one definition
         every command and the report use)."""
-        return int(self.scalar(f"SELECT count(DISTINCT person_id) FROM ({CURRENT_CLUSTERS})") or 0)
+        return int(self.scalar("SELECT count(DISTINCT person_id) FROM person_records") or 0)
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its record and reject counts, by name."""
@@ -361,8 +359,9 @@ def _records_sql(all_versions: bool) -> str:
     table = "records" if all_versions else "current_records"
     return f"""SELECT r.source_id AS source, r.record_id, r.version,
             {", ".join("r." + c for c in VALUE_COLUMNS)}, r.extra,
-            f.name AS file, r.sheet, r.line, r.id_generated
+            f.name AS file, r.sheet, r.line, r.id_generated, p.person_id
         FROM {table} r LEFT JOIN files f ON f.sha256 = r.file_sha256
+        LEFT JOIN person_records p ON p.source_id = r.source_id AND p.record_id = r.record_id
         WHERE ? IS NULL OR r.source_id = ?
         ORDER BY r.source_id, r.event_id, f.name, r.sheet NULLS FIRST, r.line, r.version"""
 

@@ -17,6 +17,7 @@ from unaccounted.store.resolve import ResolveQueries
 from unaccounted.store.shared import SharedFileQueries
 from unaccounted.store.staging import Stager
 from unaccounted.store.strata import StrataQueries
+from unaccounted.store.views import ViewQueries
 
 
 class DuckDBStore(
@@ -28,6 +29,7 @@ class DuckDBStore(
     NowcastQueries,
     ReportQueries,
     SharedFileQueries,
+    ViewQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

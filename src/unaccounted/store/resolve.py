@@ -2,9 +2,10 @@
 
 Persons are read only from ``person_records`` (schema 1), filled by ``unaccounted link``
 — or, for tests, benchmarks and the demo, by :func:`load_clusters` from any clustering
-(for example a simulator's ``truth/records.csv``), which replaces the current clustering.
-Should a store hold two rows for one record (written by versions that appended
-clusterings), the latest event's row counts.
+(for example a simulator's ``truth/records.csv``). ``person_records`` holds exactly the
+current clustering, one row per record: a link run and :func:`load_clusters` both replace
+it (schema 6 dropped the rows earlier versions appended), and the persons of the workspace
+are the distinct person ids there — :func:`person_count` is the one count of them.
 
 Every query the resolve and analyze stages need is here, so a change to the link stage's
 tables is adapted in this one file.
@@ -17,6 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from unaccounted.errors import InputError
 from unaccounted.store.duckdb_core import CURRENT_CLUSTERS, CURRENT_NORMALIZED, DuckDBCore
 
 #: One claim per current record of a person: raw values, source facts, normalized fields.
@@ -57,16 +59,30 @@ class ResolveQueries(DuckDBCore):
         """Every claim of every person, ordered by person."""
         return self.rows(_CLAIMS + _ORDER)
 
+    def claims_of_persons(self, person_ids: list[str]) -> list[dict[str, Any]]:
+        """Every claim of the given persons, ordered by person."""
+        ids = pa.table({"person_id": pa.array(person_ids, pa.string())})
+        self._con.register("claims_wanted", ids)
+        try:
+            return self.rows(
+                _CLAIMS + " WHERE c.person_id IN (SELECT person_id FROM claims_wanted)" + _ORDER
+            )
+        finally:
+            self._con.unregister("claims_wanted")
+
     def source_names(self) -> list[str]:
         return [str(r["name"]) for r in self.rows("SELECT name FROM sources ORDER BY name")]
 
     def load_clusters(self, rows: Iterable[tuple[str, str, str]], command: str) -> int:
-        """Store a clustering given as ``(person_id, source_name, record_id)`` rows.
+        """Make a clustering given as ``(person_id, source_name, record_id)`` rows the current one.
 
-        The clustering *replaces* the current one (persons and their records): one event,
-        all or nothing. Rows naming a record the store does not hold are skipped (a
-        rejected input row has no record). Returns how many record rows were stored. Real
-        runs cluster with ``unaccounted link``; this is for clusterings made elsewhere.
+        It replaces the whole clustering — records it does not name belong to no person
+        afterwards — in one event, all or nothing. As a link run does, it writes only what
+        changed: a record that keeps its person keeps its row (and its event), so the views of
+        unchanged persons stay current. Rows naming a record the store does not hold are
+        skipped (a rejected input row has no record); a record given two persons is an
+        :class:`InputError`. Returns how many record rows the clustering has. Real runs
+        cluster with ``unaccounted link``; this is for clusterings made elsewhere.
         """
         persons, sources, records = [], [], []
         for person, source, record in rows:
@@ -91,18 +107,43 @@ class ResolveQueries(DuckDBCore):
                 ).fetchall()
             finally:
                 self._con.unregister("cluster_rows")
+            self._refuse_two_persons()
             stored = int(self.scalar("SELECT count(*) FROM cluster_new") or 0)
-            self._con.execute("DELETE FROM person_records").fetchall()
-            self._con.execute("DELETE FROM persons").fetchall()
-            self._con.execute(
-                "INSERT INTO persons SELECT DISTINCT person_id, ? FROM cluster_new",
-                [event_id],
-            ).fetchall()
-            self._con.execute(
-                """INSERT INTO person_records
-                SELECT person_id, source_id, record_id, ? FROM cluster_new""",
-                [event_id],
-            ).fetchall()
+            self._replace_clustering(event_id)
             self._con.execute("DROP TABLE cluster_new").fetchall()
             self.log_event(event_id, command, {}, {"rows": len(persons), "stored": stored})
         return stored
+
+    def _refuse_two_persons(self) -> None:
+        two = self.rows(
+            """SELECT source_id, record_id, list(person_id ORDER BY person_id) AS ids
+            FROM cluster_new GROUP BY ALL HAVING count(*) > 1
+            ORDER BY source_id, record_id LIMIT 1"""
+        )
+        if two:
+            r = two[0]
+            raise InputError(
+                f"the clustering gives record {r['record_id']!r} of source {r['source_id']!r} "
+                f"two persons ({', '.join(r['ids'][:2])}); each record belongs to one person"
+            )
+
+    def _replace_clustering(self, event_id: int) -> None:
+        """Make ``cluster_new`` the contents of ``person_records`` and ``persons``."""
+        self._con.execute(
+            """DELETE FROM person_records p WHERE NOT EXISTS (
+                SELECT 1 FROM cluster_new c WHERE c.source_id = p.source_id
+                AND c.record_id = p.record_id AND c.person_id = p.person_id)"""
+        ).fetchall()
+        self._con.execute(
+            """INSERT INTO person_records SELECT c.person_id, c.source_id, c.record_id, ?
+            FROM cluster_new c ANTI JOIN person_records p USING (source_id, record_id)""",
+            [event_id],
+        ).fetchall()
+        self._con.execute(
+            "DELETE FROM persons WHERE person_id NOT IN (SELECT person_id FROM cluster_new)"
+        ).fetchall()
+        self._con.execute(
+            """INSERT INTO persons SELECT DISTINCT person_id, ? FROM cluster_new
+            WHERE person_id NOT IN (SELECT person_id FROM persons)""",
+            [event_id],
+        ).fetchall()

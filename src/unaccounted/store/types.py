@@ -67,3 +67,27 @@ class Deaths:
     ingest_dated: int
     #: The latest publication date of any death's record (None: no record has one).
     latest_published: dt.date | None = None
+
+
+#: The parts of a stored person view kept as texts of their own (resolve/serial.py).
+TEXTS = ("claims", "best", "grading", "detail")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a person's view was (or must be) made from."""
+
+    fingerprint: str
+    cluster_event: int
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """Persons whose views must be (re)made, with their inputs, and views to delete."""
+
+    stale: dict[str, Inputs]
+    gone: list[str]
+
+    @property
+    def empty(self) -> bool:
+        return not self.stale and not self.gone
