@@ -130,10 +130,17 @@ class SearchIndex:
         self.by_given = postings(self.given1, n_given)
         self.by_given2 = postings(self.given2, n_given)
         self.by_person = postings(self.person_codes, self.persons)
-        self.surname_typos = TypoIndex(self.surname.values)
         self._spellings(col("surname"))
+        self._warm_up()
         self.given_typos = TypoIndex(self.given_keys)
         self.patronymic_typos = TypoIndex(self.patronymic.values)
+
+    def _warm_up(self) -> None:
+        """Parse a name of each kind once: the pack builds its larger tables (Latin
+        surnames, declension) on first use, which the first query would otherwise pay."""
+        for name in ("Sergey Ivanovich Ivanov", "Сергея Ивановича Иванова", "Серёжа Иванов"):
+            self.pack.parse_name(name)
+        self.pack.parse_name(None, "Сергея", "Иванова")  # an unknown given name: pymorphy3
 
     def _spellings(self, column: pa.ChunkedArray) -> None:
         """Surnames as written in their canonical form (lower case, ё as е), for typos the

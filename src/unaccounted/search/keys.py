@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from unaccounted.errors import InputError
 from unaccounted.normalize.model import ParsedName
@@ -60,6 +60,9 @@ class Reading:
     prior: float = 0.0
     how: str = "as written"
     signature: tuple[object, ...] = field(default=(), compare=False)
+    #: the query's words in roles the parser did not give them: tried only when no
+    #: reading as parsed matches a record in every part it has (``query.search``)
+    fallback: bool = False
 
     def empty(self) -> bool:
         return not (self.surname or self.given or self.patronymic or self.given_initial)
@@ -110,7 +113,8 @@ def readings(pack: LanguagePack, text: str) -> list[Reading]:
             surname_at = next((i for i, r in roles.items() if r == "S"), None)
             odd = surname_at is not None and _known_name(pack, words[surname_at])
             extra = _PERMUTED_PRIOR + (_NAME_AS_SURNAME_PRIOR if odd else 0.0)
-            _add(found, _reading(pack, parsed, tokens, words, roles, how, prior + extra))
+            reading = _reading(pack, parsed, tokens, words, roles, how, prior + extra)
+            _add(found, replace(reading, fallback=True))
     return list(found.values())
 
 
@@ -140,11 +144,8 @@ def _role_assignments(words: list[str]) -> list[dict[int, str]]:
         return []
     out: list[dict[int, str]] = []
     for roles in itertools.permutations("SGP", len(at)):
-        out.append(dict(zip(at, roles, strict=True)))
-    if len(at) == 2:  # two words may also be a surname and a given name without patronymic
-        out = [r for r in out if set(r.values()) != {"G", "P"}] + [
-            r for r in out if set(r.values()) == {"G", "P"}
-        ]
+        if "S" in roles or len(at) == 1:  # more words than a given name: one is a surname
+            out.append(dict(zip(at, roles, strict=True)))
     return out
 
 
@@ -203,5 +204,5 @@ def _add(found: dict[tuple[object, ...], Reading], reading: Reading) -> None:
     if reading.empty():
         return
     old = found.get(reading.signature)
-    if old is None or reading.prior > old.prior:
+    if old is None or (reading.fallback, -reading.prior) < (old.fallback, -old.prior):
         found[reading.signature] = reading

@@ -22,7 +22,7 @@ from unaccounted.normalize.units import UnitValue
 from unaccounted.search.explain import describe, hit_for
 from unaccounted.search.index import SearchIndex
 from unaccounted.search.keys import clean_query, readings
-from unaccounted.search.rank import score_reading
+from unaccounted.search.rank import best_possible, score_reading
 from unaccounted.search.result import SearchResult
 from unaccounted.store.duckdb_store import Store
 
@@ -72,7 +72,13 @@ def search(
     reads = readings(index.pack, query)
     if not reads:
         raise InputError(f"the search query «{query}» has no name in it: give letters")
-    found = [(i, s) for i, r in enumerate(reads) if (s := score_reading(index, r)) is not None]
+    seen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    found = [(i, s) for i, r in enumerate(reads)
+             if not r.fallback and (s := score_reading(index, r, seen)) is not None]  # fmt: skip
+    perfect = any(s.scores.max() >= best_possible(reads[i]) - 1e-9 for i, s in found)
+    if not perfect:  # no reading as parsed fits a record fully: try the words in other roles
+        found += [(i, s) for i, r in enumerate(reads)
+                  if r.fallback and (s := score_reading(index, r, seen)) is not None]  # fmt: skip
     if not found:
         return SearchResult(query, [], [], filters, 0, time.perf_counter() - t0)
     reading_of = np.concatenate([np.full(len(s.records), i, np.int32) for i, s in found])

@@ -40,10 +40,25 @@ class Scored:
     scores: np.ndarray
 
 
-def score_reading(index: SearchIndex, reading: Reading) -> Scored | None:
-    """The reading's candidate records with their match kinds and scores (None: none)."""
+def best_possible(reading: Reading) -> float:
+    """The score of a record that matches every part of the reading exactly."""
+    ws, wg, wp = WEIGHTS
+    given = reading.given or reading.given_initial
+    patronymic = reading.patronymic or reading.patronymic_initial
+    return reading.prior + ws * bool(reading.surname) + wg * bool(given) + wp * bool(patronymic)
+
+
+def score_reading(index: SearchIndex, reading: Reading,
+                  seen: dict[str, tuple[np.ndarray, np.ndarray]]) -> Scored | None:  # fmt: skip
+    """The reading's candidate records with their match kinds and scores (None: none).
+
+    ``seen`` keeps each surname's candidates for the other readings of the same query.
+    """
     if reading.surname is not None:
-        records, s_kind = _surname_candidates(index, reading.surname)
+        key = f"{reading.surname.key}\x00{reading.surname.value}"
+        if key not in seen:
+            seen[key] = _surname_candidates(index, reading.surname)
+        records, s_kind = seen[key]
     elif reading.given:
         records = _given_candidates(index, reading.given)
         s_kind = np.full(len(records), NONE, dtype=np.int8)
@@ -63,8 +78,6 @@ def _surname_candidates(index: SearchIndex, part: Part) -> tuple[np.ndarray, np.
     exact = index.surname.code(part.key)
     if exact >= 0:
         codes[exact] = EXACT
-    for code, n in index.surname_typos.near(part.key).items():
-        codes.setdefault(code, TYPO if n == 1 else TYPO2)
     spelling = part.value.lower().replace("ё", "е")
     for text, n in index.spelling_typos.near(spelling).items():
         for code in index.keys_of_spelling.get(text, ()):
@@ -96,7 +109,8 @@ def _given_candidates(index: SearchIndex, given: tuple[Part, ...]) -> np.ndarray
     for code in {index.given_lookup.get(p.key, -2) for p in given} - {-2}:
         for order, start in (index.by_given, index.by_given2):
             chunks.append(order[start[code] : start[code + 1]])
-    return np.unique(np.concatenate(chunks)) if chunks else np.empty(0, dtype=np.int32)
+    # a record under both its candidates appears twice: harmless, persons keep their best
+    return np.concatenate(chunks) if chunks else np.empty(0, dtype=np.int32)
 
 
 def _given_kinds(index: SearchIndex, reading: Reading, records: np.ndarray) -> np.ndarray:

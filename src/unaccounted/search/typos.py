@@ -15,6 +15,7 @@ another name.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 #: Keys shorter than this are matched exactly only.
 MIN_LENGTH = 4
@@ -41,9 +42,11 @@ class TypoIndex:
                     else:
                         found.append(code)
         self._by = by
+        self.near = lru_cache(maxsize=20_000)(self._near)
 
-    def near(self, key: str) -> dict[int, int]:
-        """Code → edits (1 or 2) of the indexed keys near ``key`` (not ``key`` itself)."""
+    def _near(self, key: str) -> dict[int, int]:
+        """Code → edits (1 or 2) of the indexed keys near ``key`` (not ``key`` itself);
+        cached as :meth:`near` (callers must not change the result)."""
         if len(key) < MIN_LENGTH - 1:  # «олг» may still be «олег» less a letter
             return {}
         first = _deletions(key)

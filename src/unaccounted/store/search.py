@@ -94,10 +94,9 @@ def log_update(store: Store, kind: str, written: int, removed: int, seconds: flo
 
 
 def read_index(store: Store) -> pa.Table:
-    """Every row of the index (``COLUMNS``), in record order."""
-    table = store.con.sql(
-        f"SELECT {', '.join(COLUMNS)} FROM search_index ORDER BY source_id, record_id"
-    ).to_arrow_table()
+    """Every row of the index (``COLUMNS``), in the order they were written (no sort: the
+    store keeps insertion order)."""
+    table = store.con.sql(f"SELECT {', '.join(COLUMNS)} FROM search_index").to_arrow_table()
     assert table is not None
     return table
 
