@@ -21,7 +21,7 @@ through ``search(store, ...)`` and of ``--baseline-queries`` baseline queries (i
 slow), with the load average while measuring.
 
     python bench/search.py [--quick] [--persons N] [--sample N] [--scale-records N]
-                           [--no-scale] [--data DIR]
+                           [--no-scale] [--no-quality] [--data DIR]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from common import machine, write_result
+from common import RESULTS, machine, write_result
 
 # -- queries written from the truth ----------------------------------------------------
 
@@ -440,10 +440,12 @@ def speed(
     _, people = truth_sets(root, ws_root)
     rng = random.Random(seed)
     maker = QueryMaker(root / "simulated" / "truth", rng)
-    chosen = rng.sample(sorted(people), n_queries)
     # the forms in turn; a form a person has no query in (no diminutive, no ё) is skipped
-    made = (maker.make(FORMS[i % len(FORMS)], people[pid]) for i, pid in enumerate(chosen))
-    queries = [q for q in made if q is not None]
+    queries: list[Query] = []
+    for i, pid in enumerate(rng.sample(sorted(people), 2 * n_queries)):
+        q = maker.make(FORMS[i % len(FORMS)], people[pid])
+        if q is not None and len(queries) < n_queries:
+            queries.append(q)
     ws = Workspace.open(ws_root)
     load = [_load()]
     with ws.store(read_only=True) as store:
@@ -503,6 +505,11 @@ def main() -> None:
     parser.add_argument("--baseline-queries", type=int, default=50)
     parser.add_argument("--extra-rows", type=int, default=50)
     parser.add_argument("--no-scale", action="store_true", help="Skip the speed run.")
+    parser.add_argument(
+        "--no-quality",
+        action="store_true",
+        help="Only the speed run; keep the quality figures of the last results file.",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--data", type=Path, help="Keep the worlds here; reuse them if there.")
     args = parser.parse_args()
@@ -514,9 +521,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         base = args.data or Path(tmp)
         root = base / "quality"
-        data = prepared(root, persons, args.seed)
-        data["index"] = build_index(root / "ws")
-        result["quality"] = {"data": data, **quality(root, sample, args.seed)}
+        if args.no_quality:
+            kept = RESULTS / ("quick" if args.quick else "") / "search.json"
+            result["quality"] = json.loads(kept.read_text("utf-8"))["quality"]
+        else:
+            data = prepared(root, persons, args.seed)
+            data["index"] = build_index(root / "ws")
+            result["quality"] = {"data": data, **quality(root, sample, args.seed)}
         if not args.no_scale:
             root = base / "scale"
             # the default config writes about 1.055 records per simulated person

@@ -15,6 +15,7 @@ stored index has changed.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass
@@ -198,6 +199,11 @@ class SearchIndex:
         t0 = time.perf_counter()
         stamp = sql.index_version(store)
         index = cls(sql.read_index(store), normalizer.pack, normalizer, stamp)
+        # the typo tables are millions of small objects that live as long as the index:
+        # left to the collector, each full collection walks them all (a second at a
+        # million records, in the middle of some query); frozen, it never does
+        gc.collect()
+        gc.freeze()
         log.info("search index loaded: %d records in %.2f s", index.size,
                  time.perf_counter() - t0)  # fmt: skip
         return index
