@@ -206,6 +206,25 @@ class PersonViews(Protocol):
 
     def views_table(self, *, detail: bool = True) -> pa.Table: ...
     def view_count(self) -> int: ...
+    def view_summaries(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Name, grade, rule, status, region and counts of the given persons' views."""
+        ...
+
+
+class SearchIndex(Protocol):
+    """The search index: one row per current record with normalized fields (search/)."""
+
+    def refresh_search_index(self, *, rebuild: bool = False) -> tuple[int, int]:
+        """Rewrite the stale rows (every row with ``rebuild``); (written, removed)."""
+        ...
+
+    def log_search_update(self, kind: str, written: int, removed: int, seconds: float) -> None: ...
+
+    def read_search_index(self) -> pa.Table: ...
+    def search_index_rows(self) -> int: ...
+    def search_index_version(self) -> tuple[int, int]:
+        """Changes whenever an update wrote or removed rows."""
+        ...
 
 
 class Judgements(Protocol):
@@ -243,6 +262,15 @@ class SharedFiles(Protocol):
 
 
 class Store(
-    Events, Records, Normalized, Linkage, Persons, PersonViews, Judgements, SharedFiles, Protocol
+    Events,
+    Records,
+    Normalized,
+    Linkage,
+    Persons,
+    PersonViews,
+    SearchIndex,
+    Judgements,
+    SharedFiles,
+    Protocol,
 ):
     """A workspace store: every interface above."""

@@ -14,6 +14,7 @@ from unaccounted.store.normalized import NormalizedQueries
 from unaccounted.store.nowcast import NowcastQueries
 from unaccounted.store.report import ReportQueries
 from unaccounted.store.resolve import ResolveQueries
+from unaccounted.store.search import SearchIndexQueries
 from unaccounted.store.shared import SharedFileQueries
 from unaccounted.store.staging import Stager
 from unaccounted.store.strata import StrataQueries
@@ -30,6 +31,7 @@ class DuckDBStore(
     ReportQueries,
     SharedFileQueries,
     ViewQueries,
+    SearchIndexQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

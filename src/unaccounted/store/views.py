@@ -180,3 +180,16 @@ class ViewQueries(DuckDBCore):
 
     def view_count(self) -> int:
         return int(self.scalar("SELECT count(*) FROM person_views") or 0)
+
+    def view_summaries(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Name, grade, rule, current status, region and counts of the given persons' views."""
+        ids = pa.table({"person_id": pa.array(person_ids, pa.string())})
+        self._con.register("views_wanted", ids)
+        try:
+            rows = self.rows(
+                """SELECT person_id, name, grade, rule, status, region, sources, records
+                FROM person_views WHERE person_id IN (SELECT person_id FROM views_wanted)"""
+            )
+        finally:
+            self._con.unregister("views_wanted")
+        return {str(r["person_id"]): r for r in rows}
