@@ -106,3 +106,12 @@ def test_the_command_line_search(linked: Workspace, cli: Callable[..., Any]) -> 
     bad = run_subprocess("--workspace", str(linked.root), "search", "x" * 10_000)
     assert bad.returncode == 2
     assert bad.stderr.strip() == ("error: the search query is 10000 characters; at most 200")
+
+
+def test_a_name_given_as_a_person_id_names_the_candidates(linked: Workspace) -> None:
+    with Session.open(linked.root, read_only=True) as s, pytest.raises(InputError) as caught:
+        persons_service.person(s, "Серёжа Петров")
+    assert str(caught.value) == (
+        "no person with id 'Серёжа Петров'; by name it may be: P1 Петров Сергей Иванович "
+        "(see 'unaccounted search')"
+    )

@@ -46,11 +46,29 @@ def person(s: Session, person_id: str) -> dict[str, Any]:
     except InputError:
         linkage = None  # not a linked person: the person view below says why
     current = linkage["person_id"] if linkage else person_id
-    view = person_view(store, current, workspace_rules(s.workspace)).as_dict()
+    try:
+        view = person_view(store, current, workspace_rules(s.workspace)).as_dict()
+    except InputError as exc:
+        raise InputError(_by_name(s, person_id) or str(exc)) from None
     if linkage:
         view["linkage"] = {k: linkage[k] for k in ("asked", "followed", "records", "links",
                                                     "history")}  # fmt: skip
     return view
+
+
+def _by_name(s: Session, text: str) -> str | None:
+    """For an id that is no person's: the persons whose name it may be, as one line."""
+    from unaccounted.service.search import search
+
+    try:
+        hits = search(s, text, limit=3).hits
+    except InputError:
+        return None
+    found = [f"{h.person_id} {h.name}" for h in hits if h.person_id]
+    if not found:
+        return None
+    return (f"no person with id {text!r}; by name it may be: {'; '.join(found)} "
+            "(see 'unaccounted search')")  # fmt: skip
 
 
 def views(s: Session, action: str = "export-persons") -> Iterable[PersonView]:
