@@ -11,7 +11,9 @@
 - ``data/persons.csv`` — one row per person counted, with the sources behind him.
 
 Templates are Jinja2 with autoescaping on: names, units and sources come from untrusted
-sources and are always escaped. Charts are inline SVG (:mod:`unaccounted.report.charts`).
+sources and are always escaped; a URL becomes a link only when
+:func:`unaccounted.present.link_url` allows its scheme (http, https or relative).
+Charts are inline SVG (:mod:`unaccounted.report.charts`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from unaccounted.errors import InputError
+from unaccounted.present import link_url
 from unaccounted.report import charts
 from unaccounted.report.data import OUTCOMES, GroupPage, ReportData, report_data
 from unaccounted.report.export import safe_cell
@@ -80,7 +83,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get)
+    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get, link_url=link_url)
     env.globals.update(OUTCOMES=OUTCOMES, GRADES=GRADES, OUTCOME_LABELS=OUTCOME_LABELS)
     return env
 
