@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from unaccounted.cli.app import app, console, get_context, out
 from unaccounted.errors import InputError
+from unaccounted.present import terminal_safe
 from unaccounted.store import latest_schema_version
 from unaccounted.store.strata import set_group
 from unaccounted.workspace import Workspace
@@ -79,15 +81,8 @@ def sources(
         return
     table = Table("source", "kind", "group", "records", "rejects", "publisher", "url")
     for r in rows:
-        table.add_row(
-            r["name"],
-            r["kind"],
-            r["independence_group"],
-            str(r["records"]),
-            str(r["rejects"]),
-            r["publisher"] or "",
-            r["url"] or "",
-        )
+        cells = ("name", "kind", "independence_group", "records", "rejects", "publisher", "url")
+        table.add_row(*(Text(terminal_safe(r[c])) for c in cells))
     out.print(table)
 
 
@@ -121,12 +116,7 @@ def rejects(
     table = Table("source", "file", "sheet", "line", "reason", "row as found")
     for r in rows:
         raw = r["raw"] or ""
-        table.add_row(
-            r["source"],
-            r["file"] or "",
-            r["sheet"] or "",
-            str(r["line"]),
-            r["reason"],
-            raw if len(raw) <= 80 else raw[:77] + "...",
-        )
+        cells = (r["source"], r["file"], r["sheet"], r["line"], r["reason"],
+                 raw if len(raw) <= 80 else raw[:77] + "...")  # fmt: skip
+        table.add_row(*(Text(terminal_safe(c)) for c in cells))
     out.print(table)
