@@ -17,6 +17,7 @@ from unaccounted.analyze.tables import BY, missing_to_dead, transitions
 from unaccounted.cli.app import app, console, get_context, out
 from unaccounted.cli.export_cmds import export_app
 from unaccounted.errors import InputError
+from unaccounted.files import check_output, open_output
 from unaccounted.present import terminal_safe
 from unaccounted.report.export import safe_cell
 from unaccounted.resolve import all_views, person_view, workspace_rules
@@ -142,12 +143,14 @@ def _print_linkage(linkage: dict[str, Any]) -> None:
 def export_persons(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="File to write (.jsonl or .csv).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Every person view: JSON Lines (whole views) or CSV (best values, grade, status)."""
     ws = _ws(ctx)
+    check_output(out_path, force=force)
     rules = workspace_rules(ws)
     n = 0
-    with ws.store(read_only=True) as store, out_path.open("w", encoding="utf-8", newline="") as fh:
+    with ws.store(read_only=True) as store, open_output(out_path, "w", force=force) as fh:
         if out_path.suffix.lower() == ".csv":
             fields = [
                 "person_id",

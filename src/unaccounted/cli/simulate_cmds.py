@@ -33,6 +33,9 @@ def simulate(
             "--config", help="YAML merged over the default config (see docs/simulate.md)."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the files of an earlier simulation in --out.")
+    ] = False,
 ) -> None:
     """Simulate a war's dead and missing and the noisy sources that report them."""
     from unaccounted.simulate.config import load_config
@@ -49,7 +52,7 @@ def simulate(
         def tick(message: str) -> None:
             bar.update(task, advance=1, description=message)
 
-        summary = run(cfg, persons, seed, out_dir, progress=tick)
+        summary = run(cfg, persons, seed, out_dir, progress=tick, force=force)
     console.print(
         f"{summary.persons:,} persons ({summary.dead:,} dead, {summary.dead_unobserved:,} of them "
         f"in no source); {summary.total_records:,} records in {len(summary.records)} sources "

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from unaccounted.errors import InputError
+from unaccounted.files import check_output
 from unaccounted.present import BIDI_CONTROLS, terminal_safe
 
 #: Characters that start a formula, with their full-width and small forms.
@@ -128,11 +129,12 @@ def _rows(batch: Any) -> Iterator[tuple[Any, ...]]:
     return zip(*columns, strict=True)
 
 
-def export_path_check(path: Path | None, fmt: str) -> None:
-    """Refuse an unknown format, Parquet to the terminal, or a missing output folder."""
+def export_path_check(path: Path | None, fmt: str, *, force: bool = False) -> None:
+    """Refuse an unknown format, Parquet to the terminal, a missing output folder, a
+    folder as the output file, or an existing file without ``force``."""
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format '{fmt}' (formats: {', '.join(EXPORT_FORMATS)})")
     if fmt == "parquet" and path is None:
         raise InputError("Parquet cannot go to the terminal; pass --out FILE.parquet")
-    if path is not None and not path.parent.exists():
-        raise InputError(f"folder not found for --out: {path.parent}")
+    if path is not None:
+        check_output(path, force=force)
