@@ -64,6 +64,39 @@ class IngestSettings(_Section):
         ge=1024,
         description="Bytes read from the start of a text file to detect its encoding and dialect.",
     )
+    # What one input file may cost (unaccounted.ingest.limits): a file over a limit is
+    # refused whole with a one-line error naming the setting that raises it.
+    max_columns: int = Field(
+        1_000,
+        ge=1,
+        description="Most columns a file (or sheet) may have: header cells or JSON keys.",
+    )
+    max_cell_chars: int = Field(
+        1_000_000, ge=1, description="Most characters in one cell of any input file."
+    )
+    json_max_depth: int = Field(
+        64, ge=1, le=500, description="Deepest nesting of arrays and objects in a JSON value."
+    )
+    xlsx_max_sheets: int = Field(100, ge=1, description="Most sheets in an XLSX workbook.")
+    xlsx_max_cells: int = Field(
+        50_000_000,
+        ge=1,
+        description=(
+            "Most cells of one XLSX sheet: its declared rows times columns, and the cells "
+            "actually read, empty ones included."
+        ),
+    )
+    xlsx_max_unpacked_bytes: int = Field(
+        1 << 30,
+        ge=1,
+        description="Most bytes an XLSX workbook may unpack to, read from its zip directory "
+        "before anything is unpacked.",
+    )
+    xlsx_max_shared_strings_bytes: int = Field(
+        256 << 20,
+        ge=1,
+        description="Most bytes of an XLSX workbook's shared strings (loaded whole into memory).",
+    )
 
 
 class NormalizeSettings(_Section):

@@ -23,6 +23,7 @@ from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
 from unaccounted.files import Folder
 from unaccounted.ingest.formats import open_tables
+from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
 from unaccounted.store.staging import Part, SourceMeta, StageColumn, Stager
@@ -231,6 +232,7 @@ def _stage_file(
         delimiter=mapping.delimiter if mapping else None,
         sheet=options.sheet or (mapping.sheet if mapping else None),
         sample_bytes=settings.encoding_sample_bytes,
+        limits=Limits.from_settings(settings),
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None

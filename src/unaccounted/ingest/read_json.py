@@ -4,6 +4,9 @@ The header is the union of the objects' keys in order of first appearance, found
 first pass so that the second pass can stream. Nested values are kept as JSON text.
 A JSON Lines line that is not a JSON object is rejected with the reason; a JSON array that
 is not valid JSON cannot be resynchronised and stops the ingest with the position.
+Nesting deeper than ``ingest.json_max_depth``, more keys than ``ingest.max_columns`` or a
+value longer than ``ingest.max_cell_chars`` refuses the file (:mod:`unaccounted.ingest.limits`);
+depth is measured before a value is built, so no parser recurses past the limit.
 """
 
 from __future__ import annotations
@@ -16,6 +19,13 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.ingest.encoding import decode_error, detect_encoding
+from unaccounted.ingest.limits import (
+    Limits,
+    check_cell,
+    check_columns,
+    check_json_line,
+    over_limit,
+)
 from unaccounted.ingest.readers import (
     BadRow,
     Batch,
@@ -40,12 +50,13 @@ def value_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _objects_jsonl(path: Path, encoding: str) -> Iterator[tuple[int, Any, str]]:
+def _objects_jsonl(path: Path, encoding: str, limits: Limits) -> Iterator[tuple[int, Any, str]]:
     with path.open("r", encoding=encoding, errors="strict", newline="") as fh:
         line_no = 0
         try:
             for line_no, line in enumerate(fh, start=1):
                 if line.strip():
+                    check_json_line(path, line_no, line, limits)
                     try:
                         yield line_no, json.loads(line, parse_float=Decimal), line
                     except json.JSONDecodeError as exc:
@@ -65,6 +76,48 @@ def _objects_array(path: Path) -> Iterator[tuple[int, Any, str]]:
             raise InputError(f"{path}: not valid JSON ({exc})") from exc
 
 
+def _scan_array(path: Path, limits: Limits) -> tuple[dict[str, None], int]:
+    """First pass over a JSON array, by parser events (nothing is built): the keys of its
+    objects in order of first appearance and the number of elements; refuses a file
+    nested deeper than the limit or with a string longer than a cell may be.
+
+    Depth is counted here rather than read from ijson's prefixes, which grow with depth
+    (a quadratic cost on a hostile file)."""
+    import ijson
+
+    keys: dict[str, None] = {}
+    total = depth = 0
+    top_array = in_object = False
+    with path.open("rb") as fh:
+        try:
+            for n, (event, value) in enumerate(ijson.basic_parse(fh)):
+                if n == 0:
+                    top_array = event == "start_array"
+                if event in ("start_map", "start_array"):
+                    depth += 1
+                    if depth > limits.json_max_depth + 1:  # +1: the array around the rows
+                        raise over_limit(
+                            path, "nesting depth", depth - 1, limits.json_max_depth,
+                            "json_max_depth",
+                        )  # fmt: skip
+                    if depth == 2:
+                        total += top_array
+                        in_object = event == "start_map"
+                elif event in ("end_map", "end_array"):
+                    depth -= 1
+                elif event == "map_key":
+                    if depth == 2 and in_object and top_array and value not in keys:
+                        keys[value] = None
+                        check_columns(path, len(keys), limits)
+                else:
+                    if event == "string":
+                        check_cell(path, value, limits, "a string")
+                    total += depth == 1 and top_array
+        except ijson.JSONError as exc:
+            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+    return keys, total
+
+
 def read_json(
     path: Path, fmt: str, opts: ReadOptions, progress: Progress
 ) -> tuple[str, Iterator[Table]]:
@@ -74,15 +127,20 @@ def read_json(
     lines_format = fmt == "jsonl" or not stripped.startswith(b"[")
     encoding = opts.encoding or (detect_encoding(sample) if lines_format else "utf-8")
 
-    def objects() -> Iterator[tuple[int, Any, str]]:
-        return _objects_jsonl(path, encoding) if lines_format else _objects_array(path)
+    limits = opts.limits
 
-    keys: dict[str, None] = {}
-    total = 0
-    for _, obj, _ in objects():
-        total += 1
-        if isinstance(obj, dict):
-            keys.update(dict.fromkeys(obj))
+    def objects() -> Iterator[tuple[int, Any, str]]:
+        return _objects_jsonl(path, encoding, limits) if lines_format else _objects_array(path)
+
+    if lines_format:
+        keys: dict[str, None] = {}
+        total = 0
+        for total, (_, obj, _) in enumerate(objects(), start=1):  # noqa: B007 (total used after)
+            if isinstance(obj, dict):
+                keys.update(dict.fromkeys(obj))
+                check_columns(path, len(keys), limits)
+    else:
+        keys, total = _scan_array(path, limits)
     header = list(keys) or ["value"]  # all rows bad: a one-column shape for the rejects
 
     def tables() -> Iterator[Table]:
@@ -99,7 +157,10 @@ def read_json(
                 elif not isinstance(obj, dict):
                     bad.append(BadRow(line, "not_an_object", "not a JSON object", value_text(obj)))
                 else:
-                    yield line, [value_text(obj.get(k)) for k in header]
+                    cells = [value_text(obj.get(k)) for k in header]
+                    for cell in cells:
+                        check_cell(path, cell, limits, f"row {line}")
+                    yield line, cells
             progress(1.0)
 
         def batches() -> Iterator[Batch]:
