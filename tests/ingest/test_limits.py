@@ -145,3 +145,10 @@ def test_files_within_the_limits_are_read_as_before(ws: Workspace, tmp_path: Pat
 def test_json_depth_ignores_brackets_in_strings() -> None:
     assert json_depth('{"a": "[[[[", "b": [[1], {"c": "]]"}]}') == 3
     assert json_depth('["\\"[[" , [ ]]') == 2
+
+
+def test_truncated_json_is_one_line(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "cut.json"
+    path.write_text('[{"full_name": "Иванов"}', "utf-8")
+    # Found by the fuzz test: the parser's message drew the position over three lines.
+    _refused(ws, path, r"cut.json: not valid JSON \(parse error: premature EOF\)$")

@@ -50,6 +50,12 @@ def value_text(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def _invalid(path: Path, exc: Exception) -> InputError:
+    """The parser's message on one line (it draws the position over several)."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(f"{path}: not valid JSON ({first.strip()})")
+
+
 def _objects_jsonl(path: Path, encoding: str, limits: Limits) -> Iterator[tuple[int, Any, str]]:
     with path.open("r", encoding=encoding, errors="strict", newline="") as fh:
         line_no = 0
@@ -73,7 +79,7 @@ def _objects_array(path: Path) -> Iterator[tuple[int, Any, str]]:
             for index, item in enumerate(ijson.items(fh, "item"), start=1):
                 yield index, item, ""
         except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+            raise _invalid(path, exc) from exc
 
 
 def _scan_array(path: Path, limits: Limits) -> tuple[dict[str, None], int]:
@@ -114,7 +120,7 @@ def _scan_array(path: Path, limits: Limits) -> tuple[dict[str, None], int]:
                         check_cell(path, value, limits, "a string")
                     total += depth == 1 and top_array
         except ijson.JSONError as exc:
-            raise InputError(f"{path}: not valid JSON ({exc})") from exc
+            raise _invalid(path, exc) from exc
     return keys, total
 
 
