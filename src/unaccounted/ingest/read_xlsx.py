@@ -18,7 +18,7 @@ from typing import Any
 from unaccounted.errors import InputError
 from unaccounted.ingest.limits import (
     Limits,
-    check_cell,
+    check_cells,
     check_columns,
     check_sheet_cells,
     check_sheets,
@@ -121,8 +121,7 @@ def _guarded(
         check_sheet_cells(path, name, cells, limits)
         check_columns(path, len(row), limits)
         texts = [cell_text(v) for v in row]
-        for text in texts:
-            check_cell(path, text, limits, f"sheet '{name}' row {line}")
+        check_cells(path, texts, limits, f"sheet '{name}' row {line}")
         yield line, texts
 
 
