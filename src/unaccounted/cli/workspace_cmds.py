@@ -74,7 +74,8 @@ def sources(
     with open_workspace(ctx).store() as store:
         for source, name in changes:
             old = set_group(store, source, name)
-            console.print(f"{source}: independence group {old} -> {name}", markup=False)
+            line = f"{source}: independence group {old} -> {name}"
+            console.print(terminal_safe(line), markup=False)
         rows = store.sources()
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
