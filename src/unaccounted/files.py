@@ -133,13 +133,20 @@ class Folder:
         _check_name(name)
         self.check_target(name, force=force)
         tmp = f".{name}.{secrets.token_hex(8)}.tmp"
-        os.close(os.open(tmp, _NEW_FILE, 0o666, dir_fd=self.fd))
+        try:
+            os.close(os.open(tmp, _NEW_FILE, 0o666, dir_fd=self.fd))
+        except OSError as exc:
+            raise InputError(f"cannot write in {self.path}: {exc.strerror}") from exc
         try:
             yield tmp
             self._commit(tmp, name, force)
-        except BaseException:
-            with suppress(FileNotFoundError):
+        except BaseException as exc:
+            with suppress(OSError):
                 os.unlink(tmp, dir_fd=self.fd)
+            if isinstance(exc, OSError):  # a full disk, a lost permission: one line
+                raise InputError(
+                    f"cannot write {self.path / name}: {exc.strerror or exc}; it was left as it was"
+                ) from exc
             raise
 
     def check_target(self, name: str, *, force: bool) -> None:
@@ -155,11 +162,19 @@ class Folder:
             os.replace(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
             return
         try:
+            # link() fails if ``name`` appeared meanwhile: a no-clobber move.
             os.link(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd, follow_symlinks=False)
         except FileExistsError as exc:
             raise InputError(
                 f"{self.path / name} already exists; pass --force to replace it"
             ) from exc
+        except OSError as exc:
+            if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+                raise
+            # A file system without hard links: check again, then move (a narrow race).
+            self.check_target(name, force=False)
+            os.replace(tmp, name, src_dir_fd=self.fd, dst_dir_fd=self.fd)
+            return
         os.unlink(tmp, dir_fd=self.fd)
 
     def remove(self, name: str) -> None:
@@ -169,7 +184,8 @@ class Folder:
     def read_bytes(self, name: str) -> bytes | None:
         """The bytes of the regular file ``name``, or ``None`` when it is not one."""
         try:
-            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=self.fd)
+            # O_NONBLOCK: a planted FIFO must not hang the read (no effect on a file).
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=self.fd)
         except OSError:
             return None
         with os.fdopen(fd, "rb") as fh:

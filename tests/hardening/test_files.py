@@ -187,3 +187,28 @@ def test_workspace_file_refuses_a_link_that_leads_out(tmp_path: Path) -> None:
         workspace_file(root, "rules/grading.yaml", "resolve.rules_file")
     with pytest.raises(WorkspaceError, match="leads outside the workspace"):
         workspace_file(root, "../x.yaml", "resolve.rules_file")
+
+
+def test_a_full_disk_while_writing_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    import errno
+
+    target = tmp_path / "out.csv"
+    with pytest.raises(InputError) as info, open_output(target, "wb") as fh:
+        fh.write(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    # Before: an OSError traceback and, for some writers, half a file under the final name.
+    assert (
+        str(info.value) == f"cannot write {target}: No space left on device; it was left as it was"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_planted_fifo_manifest_does_not_hang_the_report_folder(tmp_path: Path) -> None:
+    from unaccounted.report.output import MANIFEST, ReportFolder
+
+    out = tmp_path / "report"
+    out.mkdir()
+    os.mkfifo(out / MANIFEST)
+    # Opening the FIFO for reading would block forever; it is read as "no manifest".
+    with pytest.raises(InputError, match="holds no earlier report"), ReportFolder(out):
+        pass
