@@ -34,9 +34,11 @@ def export_records(
         bool,
         typer.Option(help="CSV: prefix cells that start with = + - @ with ' (spreadsheet-safe)."),
     ] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Export records with their source, version, file and line."""
     with session(ctx) as s, progress_bar("exporting") as update:
         n = service.export_records(s, fmt, out_path, source=source, all_versions=all_versions,
-                                   safe_cells=safe_cells, progress=update)  # fmt: skip
+                                   safe_cells=safe_cells, progress=update,
+                                   force=force)  # fmt: skip
     console.print(f"exported {n} records" + (f" to {out_path}" if out_path else ""))

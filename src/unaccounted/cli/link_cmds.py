@@ -76,13 +76,14 @@ def dedupe(
         ),
     ] = "duckdb",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """One-shot: normalize, link and cluster a CSV of records; write record_id,person_id.
     No workspace needed."""
     if engine not in ("duckdb", "spark"):
         raise InputError(f"unknown engine '{engine}'; use duckdb or spark")
     with progress_bar("deduplicating") as on_progress:
-        report = service.dedupe(records, out_path, engine, on_progress)
+        report = service.dedupe(records, out_path, engine, on_progress, force=force)
     if as_json:
         _print_json({"records": report.records, "persons": report.persons,
                      "extra_columns": report.extra_columns, "checks": report.checks})  # fmt: skip

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from unaccounted.cli.app import app, console, out, progress_bar, session
+from unaccounted.present import terminal_safe
 from unaccounted.service import link as service
 
 
@@ -61,11 +62,12 @@ def explain_record_cmd(
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
+    state = "" if result["stored"] else ", not yet normalized"
     out.print(
-        f"{result['source']} / {result['record_id']} (version {result['version']}, "
-        f"{result['norm_version']}{'' if result['stored'] else ', not yet normalized'})",
+        terminal_safe(f"{result['source']} / {result['record_id']} (version {result['version']}, "
+                      f"{result['norm_version']}{state})"),
         markup=False,
-    )
+    )  # fmt: skip
     last_raw: object = object()
     for f in result["fields"]:
         if f["value"] is None and f["raw"] in (None, ""):
@@ -74,6 +76,6 @@ def explain_record_cmd(
         shown = "" if raw == last_raw else f"  «{raw}»" if raw is not None else ""
         last_raw = raw
         if shown:
-            out.print(shown, markup=False)
-        out.print(f"    {f['field']:<22} {json.dumps(f['value'], ensure_ascii=False):<36} "
-                  f"{f['rule']}", markup=False)  # fmt: skip
+            out.print(terminal_safe(shown), markup=False)
+        value = json.dumps(f["value"], ensure_ascii=False)
+        out.print(terminal_safe(f"    {f['field']:<22} {value:<36} {f['rule']}"), markup=False)

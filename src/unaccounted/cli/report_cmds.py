@@ -19,6 +19,10 @@ def report(
     title: Annotated[
         str, typer.Option("--title", help="Title shown on every page of the report.")
     ] = DEFAULT_TITLE,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace files in --out that no earlier report wrote."),
+    ] = False,
 ) -> None:
     """Write the static HTML report (overview, units, regions, concealment) into a folder.
 
@@ -27,6 +31,6 @@ def report(
         session(ctx, read_only=True) as s,
         console.status("analyzing the workspace and writing the report"),
     ):
-        index = service.report(s, out_dir, title=title)
+        index = service.report(s, out_dir, title=title, force=force)
     console.print(f"wrote the report to {index.parent}", markup=False)
     out.print(str(index), markup=False)

@@ -11,6 +11,7 @@ import typer
 
 from unaccounted.cli.app import app, console, out, session
 from unaccounted.cli.export_cmds import export_app
+from unaccounted.present import terminal_safe
 from unaccounted.service import persons as service
 from unaccounted.service.persons import UNIT_ALIASES
 
@@ -53,14 +54,17 @@ def person_cmd(
         return
     linkage = d.get("linkage")
     if linkage and linkage["followed"]:
-        console.print(f"{person_id} was merged; following it to {d['person_id']}", markup=False)
+        console.print(terminal_safe(f"{person_id} was merged; following it to {d['person_id']}"),
+                      markup=False)  # fmt: skip
     g = d["grade"]
-    out.print(f"{d['person_id']}  {d['name']}  status {d['status']}", markup=False)
+    # Every line holds values from the sources: shown with control characters escaped.
+    show = terminal_safe
+    out.print(show(f"{d['person_id']}  {d['name']}  status {d['status']}"), markup=False)
     out.print(
-        f"grade {g['grade']} (rule {g['rule']}: {g['description']}; "
-        f"groups: {', '.join(g['independence_groups']) or 'none'})",
+        show(f"grade {g['grade']} (rule {g['rule']}: {g['description']}; "
+             f"groups: {', '.join(g['independence_groups']) or 'none'})"),
         markup=False,
-    )
+    )  # fmt: skip
     out.print("best values:", markup=False)
     for name, b in d["best"].items():
         flag = (
@@ -69,24 +73,24 @@ def person_cmd(
             if b["conflict"]
             else ""
         )
-        out.print(f"  {name:<12} {b['shown']}  [{b['rule']}]{flag}", markup=False)
+        out.print(show(f"  {name:<12} {b['shown']}  [{b['rule']}]{flag}"), markup=False)
     for x in d["conflicts"]:
-        out.print(f"conflict ({x['kind']}): {x['detail']}", markup=False)
+        out.print(show(f"conflict ({x['kind']}): {x['detail']}"), markup=False)
     out.print("history:", markup=False)
     for e in d["history"]:
         out.print(
-            f"  {e['date'] or 'undated':<10} {e['status']:<14} per {e['source']} "
-            f"({e['kind']}, {e['date_basis'] or 'no date'})",
+            show(f"  {e['date'] or 'undated':<10} {e['status']:<14} per {e['source']} "
+                 f"({e['kind']}, {e['date_basis'] or 'no date'})"),
             markup=False,
-        )
+        )  # fmt: skip
     out.print("claims:", markup=False)
     for c in d["claims"]:
         out.print(
-            f"  {c['source']} / {c['record_id']} [{c['kind']}, group "
-            f"{c['independence_group']}] {c.get('raw_status') or ''} "
-            f"{c.get('url') or ''}",
+            show(f"  {c['source']} / {c['record_id']} [{c['kind']}, group "
+                 f"{c['independence_group']}] {c.get('raw_status') or ''} "
+                 f"{c.get('url') or ''}"),
             markup=False,
-        )
+        )  # fmt: skip
     if linkage:
         _print_linkage(linkage)
 
@@ -96,10 +100,10 @@ def _print_linkage(linkage: dict[str, Any]) -> None:
         out.print("links that formed the cluster:", markup=False)
         for q in linkage["links"]:
             out.print(
-                f"  p={q['match_probability']:.3f}  {q['source_id_l']}:{q['record_id_l']}"
-                f" — {q['source_id_r']}:{q['record_id_r']}",
+                terminal_safe(f"  p={q['match_probability']:.3f}  {q['source_id_l']}:"
+                              f"{q['record_id_l']} — {q['source_id_r']}:{q['record_id_r']}"),
                 markup=False,
-            )
+            )  # fmt: skip
     for h in linkage["history"]:
         out.print(
             f"  event {h['event_id']}: {h['kind']} {h['old_person_id']} → "
@@ -112,10 +116,11 @@ def _print_linkage(linkage: dict[str, Any]) -> None:
 def export_persons(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="File to write (.jsonl or .csv).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Every person view: JSON Lines (whole views) or CSV (best values, grade, status)."""
     with session(ctx, read_only=True) as s:
-        n = service.export_persons(s, out_path)
+        n = service.export_persons(s, out_path, force=force)
     console.print(f"wrote {n:,} persons to {out_path}", markup=False)
 
 

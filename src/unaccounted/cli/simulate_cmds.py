@@ -34,6 +34,9 @@ def simulate(
             "--config", help="YAML merged over the default config (see docs/simulate.md)."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the files of an earlier simulation in --out.")
+    ] = False,
 ) -> None:
     """Simulate a war's dead and missing and the noisy sources that report them."""
     with Progress(
@@ -45,7 +48,7 @@ def simulate(
             task = bar.add_task("simulating", total=total)
             return lambda message: bar.update(task, advance=1, description=message)
 
-        summary = service.simulate(out_dir, persons, seed, config, ticker)
+        summary = service.simulate(out_dir, persons, seed, config, ticker, force=force)
     console.print(
         f"{summary.persons:,} persons ({summary.dead:,} dead, {summary.dead_unobserved:,} of them "
         f"in no source); {summary.total_records:,} records in {len(summary.records)} sources "

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from unaccounted.cli.app import app, console, out, session
 from unaccounted.errors import InputError
+from unaccounted.present import terminal_safe
 from unaccounted.service import shared
 from unaccounted.service import workspace as service
 
@@ -64,22 +66,16 @@ def sources(
     with session(ctx) as s:
         for source, name in changes:
             old = service.set_source_group(s, source, name)
-            console.print(f"{source}: independence group {old} -> {name}", markup=False)
+            line = f"{source}: independence group {old} -> {name}"
+            console.print(terminal_safe(line), markup=False)
         rows = service.sources(s)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
     table = Table("source", "kind", "group", "records", "rejects", "publisher", "url")
     for r in rows:
-        table.add_row(
-            r["name"],
-            r["kind"],
-            r["independence_group"],
-            str(r["records"]),
-            str(r["rejects"]),
-            r["publisher"] or "",
-            r["url"] or "",
-        )
+        cells = ("name", "kind", "independence_group", "records", "rejects", "publisher", "url")
+        table.add_row(*(Text(terminal_safe(r[c])) for c in cells))
     out.print(table)
 
 
@@ -111,14 +107,9 @@ def rejects(
     table = Table("source", "file", "sheet", "line", "reason", "row as found")
     for r in rows:
         raw = r["raw"] or ""
-        table.add_row(
-            r["source"],
-            r["file"] or "",
-            r["sheet"] or "",
-            str(r["line"]),
-            r["reason"],
-            raw if len(raw) <= 80 else raw[:77] + "...",
-        )
+        cells = (r["source"], r["file"], r["sheet"], r["line"], r["reason"],
+                 raw if len(raw) <= 80 else raw[:77] + "...")  # fmt: skip
+        table.add_row(*(Text(terminal_safe(c)) for c in cells))
     out.print(table)
 
 

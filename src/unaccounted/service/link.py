@@ -60,10 +60,11 @@ def link(
 
 
 def dedupe(
-    records: Path, out_path: Path, engine: str = "duckdb", progress: Progress | None = None
-) -> DedupeReport:
+    records: Path, out_path: Path, engine: str = "duckdb", progress: Progress | None = None,
+    *, force: bool = False,
+) -> DedupeReport:  # fmt: skip
     """One-shot: normalize, link and cluster a CSV of records (no workspace)."""
-    return run_dedupe(records, out_path, LinkSettings(engine=engine), progress)
+    return run_dedupe(records, out_path, LinkSettings(engine=engine), progress, force=force)
 
 
 def explain_pair(s: Session, a: str, b: str) -> dict[str, Any]:

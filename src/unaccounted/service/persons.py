@@ -15,6 +15,7 @@ from unaccounted.analyze.dossier import region_dossier, unit_dossier
 from unaccounted.analyze.tables import BY, missing_to_dead, transitions
 from unaccounted.errors import InputError
 from unaccounted.evaluate.truth import read_clusters
+from unaccounted.files import check_output, open_output
 from unaccounted.report.export import safe_cell
 from unaccounted.resolve import PersonView, all_views, person_view, workspace_rules
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
@@ -128,11 +129,13 @@ def load_clusters(s: Session, rows: Iterable[tuple[str, str, str]], name: str) -
         return stored
 
 
-def export_persons(s: Session, out_path: Path) -> int:
-    """Every person view to JSON Lines (whole views) or CSV (best values, grade, status)."""
+def export_persons(s: Session, out_path: Path, *, force: bool = False) -> int:
+    """Every person view to JSON Lines (whole views) or CSV (best values, grade, status);
+    an existing file is replaced only with ``force``."""
+    check_output(out_path, force=force)
     n = 0
     people = views(s)
-    with out_path.open("w", encoding="utf-8", newline="") as fh:
+    with open_output(out_path, "w", force=force) as fh:
         if out_path.suffix.lower() == ".csv":
             w = csv.DictWriter(fh, fieldnames=list(PERSON_CSV))
             w.writeheader()

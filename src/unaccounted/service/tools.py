@@ -25,20 +25,21 @@ from unaccounted.simulate.run import simulate as run_simulation
 __all__ = ["DEFAULT_TITLE", "DemoRun", "coverage", "default_config_text"]
 
 
-def report(s: Session, out_dir: Path, title: str = DEFAULT_TITLE) -> Path:
-    """Write the static HTML report into ``out_dir``; return its index page."""
+def report(s: Session, out_dir: Path, title: str = DEFAULT_TITLE, *, force: bool = False) -> Path:
+    """Write the static HTML report into ``out_dir``; return its index page. Files an
+    earlier report did not write are replaced only with ``force``."""
     s.check("report")
-    return write_report(s.ws, out_dir, title=title)
+    return write_report(s.ws, out_dir, title=title, force=force)
 
 
 def simulate(
     out_dir: Path, persons: int, seed: int, config: Path | None,
-    progress: Callable[[int], Callable[[str], None]] | None = None,
+    progress: Callable[[int], Callable[[str], None]] | None = None, *, force: bool = False,
 ) -> Summary:  # fmt: skip
     """Simulate a world and its noisy sources; ``progress(steps)`` gives a per-step tick."""
     cfg = load_config(config)
     tick = progress(steps(cfg)) if progress else None
-    return run_simulation(cfg, persons, seed, out_dir, progress=tick)
+    return run_simulation(cfg, persons, seed, out_dir, progress=tick, force=force)
 
 
 def evaluate_clusters(truth: Path, pred: Path) -> ClusterScores:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
+from unaccounted.files import open_output, output_path
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
@@ -66,15 +67,19 @@ def events(s: Session, limit: int | None = None) -> list[dict[str, Any]]:
 def export_records(
     s: Session, fmt: str, out_path: Path | None, *, source: str | None = None,
     all_versions: bool = False, safe_cells: bool = True,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, force: bool = False,
 ) -> int:  # fmt: skip
-    """Write records (CSV, JSON Lines, Parquet) to ``out_path`` or stdout; return the count."""
-    export_path_check(out_path, fmt)
+    """Write records (CSV, JSON Lines, Parquet) to ``out_path`` or stdout; return the count.
+
+    An existing ``out_path`` is replaced only with ``force``; nothing is written through a
+    symbolic link (see files.py)."""
+    export_path_check(out_path, fmt, force=force)
     store = s.read("export-records")
     require_source(s, source)
     if fmt == "parquet":
         assert out_path is not None
-        return store.write_records_parquet(out_path, source, all_versions)
+        with output_path(out_path, force=force) as tmp:
+            return store.write_records_parquet(tmp, source, all_versions)
     total = store.count_records(source, all_versions)
     batches = store.record_batches(source, all_versions)
     tick = progress or (lambda done, total: None)
@@ -82,22 +87,23 @@ def export_records(
     def on_rows(done: int) -> None:
         tick(done, total)
 
-    return _write(batches, fmt, out_path, safe_cells, on_rows)
+    return _write(batches, fmt, out_path, safe_cells, on_rows, force)
 
 
 def _write(
-    batches: Any, fmt: str, out_path: Path | None, safe: bool, progress: Callable[[int], None]
-) -> int:
+    batches: Any, fmt: str, out_path: Path | None, safe: bool, progress: Callable[[int], None],
+    force: bool,
+) -> int:  # fmt: skip
     if fmt == "csv":
         if out_path is None:
             n = write_csv(batches, sys.stdout.buffer, safe, progress)
             sys.stdout.buffer.flush()
             return n
-        with out_path.open("wb") as fh:
+        with open_output(out_path, "wb", force=force) as fh:
             return write_csv(batches, fh, safe, progress)
     if out_path is None:
         n = write_jsonl(batches, sys.stdout, progress)
         sys.stdout.flush()
         return n
-    with out_path.open("w", encoding="utf-8") as fh:
+    with open_output(out_path, "w", force=force) as fh:
         return write_jsonl(batches, fh, progress)
