@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from unaccounted.cli.app import app, console, out, progress_bar, session
+from unaccounted.present import terminal_safe
 from unaccounted.service import ingest as service
 from unaccounted.service.ingest import SOURCE_KINDS, IngestOptions, IngestReport, load_mapping
 
@@ -86,7 +87,7 @@ def print_report(report: IngestReport) -> None:
         )
         if c["blank"]:
             line += f"; {c['blank']} blank rows skipped"
-        console.print(line, markup=False)
+        console.print(terminal_safe(line), markup=False)  # file and sheet names are data
     console.print(
         f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
         markup=False,
