@@ -157,3 +157,10 @@ def test_a_bad_row_of_own_names_is_a_one_line_error(tmp_path: Path) -> None:
     bad = load_pack("ru", tmp_path)
     with pytest.raises(InputError, match="given_names_own.csv: a row needs a name and sex"):
         bad.parse_name("Шремс Макс")
+
+
+def test_an_unknown_name_in_a_declining_source_is_a_mans_genitive(pack: RussianPack) -> None:
+    # neither word is known; alone, «Хайнца» reads as a woman's name by its ending, in a
+    # source that writes names declined it is the genitive of Хайнц
+    assert _read(pack, "Хайнца Фишера")[3] == "f"
+    assert _read(pack, "Хайнца Фишера", "oblique")[:2] == ("Фишер", "Хайнц")

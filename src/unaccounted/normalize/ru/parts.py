@@ -94,6 +94,13 @@ class GivenPart:
                 self._read_as(g, guess[0])
                 g.given_rule = "pymorphy3 given name" + g.given_rule.partition(",")[1] + (
                     g.given_rule.partition(",")[2])  # fmt: skip
+            elif hint_has(hint, OBLIQUE) and g.text[-1:] in ("а", "я") and p is None:
+                # «Хайнца Фишера» in a source that declines names: a man's genitive
+                made = morph.given_nominative(g.text, "m", "genitive")
+                if made:
+                    g = replace(g, readings=((made, "genitive", "m"),), given_weak=True)
+                    self._read_as(g, g.readings[0])
+                    g.given_rule = "a man's genitive, as the source writes names"
         if g is not None and p is None and hints and hints[1] == "f" and not hint_has(
                 hint, OBLIQUE) and _only_mens_case_forms(g):  # fmt: skip
             # «Галиуллина Фарида»: beside a woman's surname, a woman's name in -а/-я, not
