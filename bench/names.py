@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import re
 import socket
 import time
@@ -217,7 +218,8 @@ def main() -> int:
     checks["women_sex"] = {"sex": women, "target": WOMEN_SEX_TARGET,
                            "ok": women >= WOMEN_SEX_TARGET}  # fmt: skip
     data = {"rows": len(rows), "data": str(DATA.name), "systems": results,
-            "acceptance": checks, "cpu_seconds": seconds, "machine": machine()}  # fmt: skip
+            "acceptance": checks, "cpu_seconds": seconds, "machine": machine(),
+            "load_average_after": os.getloadavg()}  # fmt: skip
     path = write_result("names", data)
     for slice_, check in checks.items():
         print(slice_, check)
