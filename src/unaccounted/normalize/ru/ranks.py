@@ -49,6 +49,10 @@ def split_rank(
         low = tok.lower().replace("ё", "е")
         bare = low.rstrip(".")
         found = forms.get(low) or forms.get(bare)
+        if found is None and "-" in bare:  # «генерал-майора»: every piece a rank word
+            pieces = [forms.get(x) for x in bare.split("-")]
+            if all(pieces) and len(pieces) > 1:
+                found = "-".join(x for x in pieces if x)
         if found is not None:  # an abbreviation keeps its dot («мл.»)
             rank.append(found + "." if found == bare and low.endswith(".") else found)
         elif bare not in stopwords and low.strip(".") not in stopwords:
