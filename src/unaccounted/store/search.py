@@ -9,21 +9,24 @@ Nothing here opens a transaction: the caller's unit of work owns it.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from unaccounted.store.duckdb_core import CURRENT_KEYS, DuckDBCore
 
 #: What each current record's index row must have been made from: its current version,
-#: the newest normalize event of that version, and its person (NULL when unlinked; the
-#: row of the latest event when a clustering was appended, as ``store/resolve.py`` reads).
+#: the normalize event of that version's normalized row, and its person (NULL when
+#: unlinked; the row of the latest event when a clustering was appended, as
+#: ``store/resolve.py`` reads persons). Normalize keeps one row per record version.
 _FRESH = f"""
-    SELECT n.source_id, n.record_id, n.version, max(n.event_id) AS norm_event,
-           arg_max(p.person_id, p.event_id) AS person_id
+    SELECT n.source_id, n.record_id, n.version, n.event_id AS norm_event, p.person_id
     FROM normalized n SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
-    LEFT JOIN person_records p USING (source_id, record_id)
-    GROUP BY n.source_id, n.record_id, n.version"""
+    LEFT JOIN (SELECT source_id, record_id, arg_max(person_id, event_id) AS person_id
+               FROM person_records GROUP BY source_id, record_id) p
+        USING (source_id, record_id)"""
 
 _SAME = """f.source_id = x.source_id AND f.record_id = x.record_id AND f.version = x.version
     AND f.norm_event = x.norm_event AND f.person_id IS NOT DISTINCT FROM x.person_id"""
@@ -47,6 +50,11 @@ COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+#: Rows written by one insert: the stale rows are joined to ``normalized`` and ``records``
+#: this many at a time, so the join's hash table stays small under the store's memory limit.
+_PART_ROWS = 200_000
+
+
 def _count(rows: list[Any]) -> int:
     return int(rows[0][0]) if rows else 0
 
@@ -62,8 +70,11 @@ class SearchIndexQueries(DuckDBCore):
         (or lost their normalized row) are removed.
         """
         con = self._con
-        con.execute(f"CREATE OR REPLACE TEMP TABLE search_fresh AS {_FRESH}").fetchall()
+        # the order rows are written in does not matter here, and keeping it costs memory the
+        # store's limit (512 MB by default) does not have at a million records
+        con.execute("SET preserve_insertion_order = false")
         try:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE search_fresh AS {_FRESH}").fetchall()
             if rebuild:
                 removed = _count(con.execute("DELETE FROM search_index").fetchall())
             else:
@@ -73,20 +84,30 @@ class SearchIndexQueries(DuckDBCore):
                         SELECT 1 FROM search_fresh f WHERE {_SAME})"""
                     ).fetchall()
                 )
-            written = _count(
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE search_stale AS SELECT * FROM search_fresh f
+                WHERE NOT EXISTS (SELECT 1 FROM search_index x WHERE {_SAME})"""
+            ).fetchall()
+            stale = int(con.execute("SELECT count(*) FROM search_stale").fetchall()[0][0])
+            parts = max(1, -(-stale // _PART_ROWS))
+            for part in range(parts):
                 con.execute(
                     f"""INSERT INTO search_index SELECT {_ROW}
-                    FROM search_fresh f
+                    FROM search_stale f
                     JOIN normalized n ON n.source_id = f.source_id AND n.record_id = f.record_id
                         AND n.version = f.version AND n.event_id = f.norm_event
                     JOIN records r ON r.source_id = f.source_id AND r.record_id = f.record_id
                         AND r.version = f.version
-                    WHERE NOT EXISTS (SELECT 1 FROM search_index x WHERE {_SAME})"""
+                    WHERE hash(f.source_id, f.record_id) % ? = ?""",
+                    [parts, part],
                 ).fetchall()
-            )
         finally:
-            con.execute("DROP TABLE IF EXISTS search_fresh").fetchall()
-        return written, removed
+            # in a transaction an error aborted, this fails too: the error itself is raised
+            with contextlib.suppress(duckdb.Error):
+                con.execute("RESET preserve_insertion_order")
+        con.execute("DROP TABLE search_fresh").fetchall()
+        con.execute("DROP TABLE search_stale").fetchall()
+        return stale, removed
 
     def log_search_update(self, kind: str, written: int, removed: int, seconds: float) -> None:
         self._con.execute(
