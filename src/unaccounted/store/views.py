@@ -101,8 +101,8 @@ def newest_event(store: Store) -> int:
 
 
 def is_marked_current(store: Store, rules_digest: str) -> bool:
-    """True when no event was logged since the views were brought up to date with these
-    rules: then no view can be stale, and no fingerprint need be computed."""
+    """True when no command changed the store since the views were brought up to date
+    with these rules: then no view can be stale, and no fingerprint need be computed."""
     rows = store.con.execute(
         "SELECT key, value FROM meta WHERE key IN (?, ?)", [_EVENT_KEY, _RULES_KEY]
     ).fetchall()
@@ -138,7 +138,8 @@ def staleness(store: Store, rules_digest: str, person_ids: list[str] | None = No
             [rules_digest],
         ).fetchall()
     gone = store.con.execute(
-        f"SELECT person_id FROM person_views ANTI JOIN ({_INPUTS}) f USING (person_id)"
+        """SELECT person_id FROM person_views
+        ANTI JOIN (SELECT DISTINCT person_id FROM person_records) USING (person_id)"""
     ).fetchall()
     return Staleness(
         stale={str(p): Inputs(str(f), int(e)) for p, f, e in rows},
