@@ -36,7 +36,10 @@ def _summary(people: list[PersonView]) -> dict[str, Any]:
     }
 
 
-def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
+def unit_dossier(
+    analysis: Analysis, key: str, people: list[PersonView] | None = None
+) -> dict[str, Any]:
+    """``people``: the unit's persons in view order, when the caller has them already."""
     unit = analysis.units.find(key)
     if unit is None:
         raise InputError(
@@ -44,8 +47,9 @@ def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
             "or a spelling; 'unaccounted unit-aliases' lists them)"
         )
     group = analysis.units.groups[unit]
-    members = set(analysis.units.members(unit))
-    people = [v for v in analysis.views if v.person_id in members]
+    if people is None:
+        members = set(analysis.units.members(unit))
+        people = [v for v in analysis.views if v.person_id in members]
     candidates = [
         {"a": x.a, "b": x.b, "persons": x.support, "share": round(x.share, 3)}
         for x in analysis.units.candidate_links
@@ -54,10 +58,14 @@ def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
     return {**group.as_dict(), "candidate_aliases": candidates, **_summary(people)}
 
 
-def region_dossier(analysis: Analysis, code: str) -> dict[str, Any]:
+def region_dossier(
+    analysis: Analysis, code: str, people: list[PersonView] | None = None
+) -> dict[str, Any]:
+    """``people``: the region's persons in view order, as :func:`by_region` gives them,
+    when the caller has them already."""
     wanted = code.strip().upper()
-    # the region of a stored view is read without decoding its best values
-    people = [v for v in analysis.views if (v.best_value("region") or "").upper() == wanted]
+    if people is None:
+        people = by_region(analysis.views).get(wanted, [])
     if not people:
         raise InputError(
             f"no person from region {code!r} in this workspace "
@@ -65,3 +73,12 @@ def region_dossier(analysis: Analysis, code: str) -> dict[str, Any]:
         )
     units = Counter(analysis.units.person_unit.get(v.person_id) or "(no unit)" for v in people)
     return {"region": wanted, "units": dict(units.most_common()), **_summary(people)}
+
+
+def by_region(views: list[PersonView]) -> dict[str, list[PersonView]]:
+    """Persons by their best region code (upper case), in view order."""
+    found: dict[str, list[PersonView]] = {}
+    for v in views:
+        # the region of a stored view is read without decoding its best values
+        found.setdefault((v.best_value("region") or "").upper(), []).append(v)
+    return found

@@ -18,7 +18,7 @@ from typing import Any
 
 from unaccounted.analyze import Analysis, analyze
 from unaccounted.analyze.concealment import UnitEvidence
-from unaccounted.analyze.dossier import region_dossier, unit_dossier
+from unaccounted.analyze.dossier import by_region, region_dossier, unit_dossier
 from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
 from unaccounted.workspace import Workspace
@@ -230,9 +230,11 @@ def _units(
     for p in people:
         if p.unit is not None:
             members.setdefault(p.unit, []).append(p)
+    view_of = {v.person_id: v for v in analysis.views}
     taken: set[str] = set()
     pages = []
     for key in sorted(members):
+        views = [view_of[p.person_id] for p in members[key]]
         pages.append(
             GroupPage(
                 key=key,
@@ -240,7 +242,7 @@ def _units(
                 name=names[key],
                 tally=_tally(members[key]),
                 people=members[key],
-                dossier=unit_dossier(analysis, key),
+                dossier=unit_dossier(analysis, key, views),
                 evidence=evidence.get(key),
             )
         )
@@ -258,6 +260,7 @@ def _regions(analysis: Analysis, people: list[PersonRow]) -> list[GroupPage]:
     for p in people:
         if p.region is not None:
             members.setdefault(p.region, []).append(p)
+    views = by_region(analysis.views)
     taken: set[str] = set()
     pages = [
         GroupPage(
@@ -266,7 +269,7 @@ def _regions(analysis: Analysis, people: list[PersonRow]) -> list[GroupPage]:
             name=spellings[code].most_common(1)[0][0],
             tally=_tally(members[code]),
             people=members[code],
-            dossier=region_dossier(analysis, code),
+            dossier=region_dossier(analysis, code, views[code.strip().upper()]),
         )
         for code in sorted(members)
     ]

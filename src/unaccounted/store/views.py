@@ -82,8 +82,8 @@ class ViewQueries(DuckDBCore):
         return int(self.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok'") or 0)
 
     def views_marked_current(self, rules_digest: str) -> bool:
-        """True when no event was logged since the views were brought up to date with these
-        rules: then no view can be stale, and no fingerprint need be computed."""
+        """True when no command changed the store since the views were brought up to date
+        with these rules: then no view can be stale, and no fingerprint need be computed."""
         rows = self._con.execute(
             "SELECT key, value FROM meta WHERE key IN (?, ?)", [_EVENT_KEY, _RULES_KEY]
         ).fetchall()
@@ -117,7 +117,8 @@ class ViewQueries(DuckDBCore):
                 [rules_digest],
             ).fetchall()
         gone = self._con.execute(
-            f"SELECT person_id FROM person_views ANTI JOIN ({_INPUTS}) f USING (person_id)"
+            """SELECT person_id FROM person_views
+            ANTI JOIN (SELECT DISTINCT person_id FROM person_records) USING (person_id)"""
         ).fetchall()
         return Staleness(
             stale={str(p): Inputs(str(f), int(e)) for p, f, e in rows},
