@@ -29,6 +29,7 @@ QUICK_ARGS = {
     "simulate": [],
     "nowcast": ["--quick"],
     "strata": ["--quick"],
+    "views": ["--quick"],
     "search": ["--quick"],
 }
 

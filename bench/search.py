@@ -309,13 +309,12 @@ def _rss_mib() -> float:
 
 def truth_sets(root: Path, ws_root: Path) -> tuple[dict[str, set[str]], dict[str, dict[str, str]]]:
     """(true person → the workspace persons holding its records, true person → truth row)."""
-    from unaccounted.link.truth import truth_persons
-    from unaccounted.store import linkage as sql
+    from unaccounted.evaluate.truth import truth_persons
     from unaccounted.workspace import Workspace
 
     truth = truth_persons(root / "simulated")
     with Workspace.open(ws_root).store(read_only=True) as store:
-        rows = sql.current_assignment(store).to_pylist()
+        rows = store.current_assignment().to_pylist()
     placed = {(r["source_id"], r["record_id"]): r["person_id"] for r in rows}
     found: dict[str, set[str]] = {}
     for key, person in truth.items():

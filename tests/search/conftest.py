@@ -21,7 +21,6 @@ from tests.conftest import write_csv
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import normalizer_for, run_normalize
 from unaccounted.search import SearchIndex, update_index
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 HEADER = ["record_id", "full_name", "birth_date", "unit", "region", "status"]
@@ -61,7 +60,7 @@ def literal_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ingest_folder(ws, root / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        load_clusters(store, PERSONS, "test")
+        store.load_clusters(PERSONS, "test")
         with store.transaction():
             update_index(store)
     return root

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.search.conftest import NEWS_ROWS, write_source
+from tests.search.conftest import NEWS_ROWS, PERSONS, write_source
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import normalizer_for, run_normalize
 from unaccounted.search import SearchIndex, index_for, rebuild_index, search, update_index
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 
@@ -39,9 +38,13 @@ def test_a_new_file_writes_only_its_records(literal_ws: Workspace, tmp_path: Pat
     assert (hit.person_id, hit.record, hit.records) == (None, ("Late", "g1"), 1)
 
 
+#: The literal clustering with B's one record moved to A (a clustering replaces the last).
+B_JOINS_A = [("A", s, r) if p == "B" else (p, s, r) for p, s, r in PERSONS]
+
+
 def test_a_new_clustering_rewrites_the_records_that_moved(literal_ws: Workspace) -> None:
     with literal_ws.store() as store:
-        load_clusters(store, [("A", "List", "b1")], "test")  # B's record joins A
+        store.load_clusters(B_JOINS_A, "test")  # B's record joins A
     assert update(literal_ws) == (1, 1, 8)
     with literal_ws.store(read_only=True) as store:
         hit = search(store, "Петров Сергей Николаевич").hits[0]
@@ -65,7 +68,7 @@ def test_a_rebuild_rewrites_every_row(literal_ws: Workspace) -> None:
 
 def test_an_update_is_part_of_the_callers_transaction(literal_ws: Workspace) -> None:
     with literal_ws.store() as store:
-        load_clusters(store, [("A", "List", "b1")], "test")
+        store.load_clusters(B_JOINS_A, "test")
         with pytest.raises(RuntimeError), store.transaction():
             update_index(store)
             raise RuntimeError("the stage failed after the update")
@@ -77,7 +80,7 @@ def test_the_loaded_index_knows_when_it_is_stale(literal_ws: Workspace) -> None:
     with literal_ws.store() as store:
         loaded = SearchIndex.load(store, normalizer_for(literal_ws))
         assert loaded.is_current(store)
-        load_clusters(store, [("A", "List", "b1")], "test")
+        store.load_clusters(B_JOINS_A, "test")
         # a clustering alone does not change the index until it is updated
         assert loaded.is_current(store)
         with store.transaction():

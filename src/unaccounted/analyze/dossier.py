@@ -11,11 +11,6 @@ from unaccounted.errors import InputError
 from unaccounted.resolve.person import PersonView
 
 
-def _best(v: PersonView, name: str) -> str | None:
-    b = v.best.get(name)
-    return str(b.value) if b is not None else None
-
-
 def _summary(people: list[PersonView]) -> dict[str, Any]:
     def count(values: list[str | None]) -> dict[str, int]:
         return dict(sorted(Counter(x or "(unknown)" for x in values).items()))
@@ -25,8 +20,8 @@ def _summary(people: list[PersonView]) -> dict[str, Any]:
         "persons": len(people),
         "by_status": count([v.history.current for v in people]),
         "by_grade": count([v.grade.grade for v in people]),
-        "by_category": count([_best(v, "category") for v in people]),
-        "by_month": count([(_best(v, "event_date") or "")[:7] or None for v in people]),
+        "by_category": count([v.best_value("category") for v in people]),
+        "by_month": count([(v.best_value("event_date") or "")[:7] or None for v in people]),
         "sources": dict(sources.most_common()),
         "people": [
             {
@@ -34,7 +29,7 @@ def _summary(people: list[PersonView]) -> dict[str, Any]:
                 "name": v.name,
                 "status": v.history.current,
                 "grade": v.grade.grade,
-                "event_date": _best(v, "event_date"),
+                "event_date": v.best_value("event_date"),
             }
             for v in people
         ],
@@ -61,7 +56,8 @@ def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
 
 def region_dossier(analysis: Analysis, code: str) -> dict[str, Any]:
     wanted = code.strip().upper()
-    people = [v for v in analysis.views if (_best(v, "region") or "").upper() == wanted]
+    # the region of a stored view is read without decoding its best values
+    people = [v for v in analysis.views if (v.best_value("region") or "").upper() == wanted]
     if not people:
         raise InputError(
             f"no person from region {code!r} in this workspace "

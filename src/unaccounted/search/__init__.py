@@ -1,6 +1,6 @@
 """Search by name, in any script and form: ``search(store_or_index, "Серёжа Петров")``.
 
-The index lives in the store (``search_index``, schema 5), kept current by
+The index lives in the store (``search_index``, schema 7), kept current by
 :func:`update_index` after any stage; :class:`SearchIndex` is its in-memory form, which a
 server loads once and reloads when the stored one changes (:func:`index_for` does this).
 """

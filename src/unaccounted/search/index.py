@@ -28,8 +28,7 @@ import pyarrow.compute as pc
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.record import Normalizer
 from unaccounted.search.typos import TypoIndex
-from unaccounted.store import search as sql
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +60,11 @@ def rebuild_index(store: Store) -> IndexUpdate:
 
 def _refresh(store: Store, *, rebuild: bool) -> IndexUpdate:
     t0 = time.perf_counter()
-    written, removed = sql.refresh(store, rebuild=rebuild)
+    written, removed = store.refresh_search_index(rebuild=rebuild)
     seconds = time.perf_counter() - t0
     kind = "rebuild" if rebuild else "update"
-    sql.log_update(store, kind, written, removed, seconds)
-    rows = sql.index_rows(store)
+    store.log_search_update(kind, written, removed, seconds)
+    rows = store.search_index_rows()
     log.info("search index %s: %d rows written, %d removed, %d rows, %.2f s", kind, written,
              removed, rows, seconds)  # fmt: skip
     return IndexUpdate(kind, written, removed, rows, seconds)
@@ -197,8 +196,8 @@ class SearchIndex:
     def load(cls, store: Store, normalizer: Normalizer) -> SearchIndex:
         """Read the stored index (run :func:`update_index` first for a current one)."""
         t0 = time.perf_counter()
-        stamp = sql.index_version(store)
-        index = cls(sql.read_index(store), normalizer.pack, normalizer, stamp)
+        stamp = store.search_index_version()
+        index = cls(store.read_search_index(), normalizer.pack, normalizer, stamp)
         # the typo tables are millions of small objects that live as long as the index:
         # left to the collector, each full collection walks them all (a second at a
         # million records, in the middle of some query); frozen, it never does
@@ -210,7 +209,7 @@ class SearchIndex:
 
     def is_current(self, store: Store) -> bool:
         """Whether the stored index is the one this was loaded from."""
-        return sql.index_version(store) == self.stamp
+        return store.search_index_version() == self.stamp
 
     def records_of(self, person: int) -> np.ndarray:
         order, start = self.by_person

@@ -24,7 +24,7 @@ from unaccounted.search.index import SearchIndex
 from unaccounted.search.keys import clean_query, readings
 from unaccounted.search.rank import best_possible, score_reading
 from unaccounted.search.result import SearchResult
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store import Store
 
 #: The most hits one query may ask for.
 MAX_LIMIT = 500

@@ -33,6 +33,19 @@ class Hit:
     grade: str | None = None
     status: str | None = None
 
+    @property
+    def unit(self) -> str | None:
+        """The unit the person's records name (the first, when they name several)."""
+        return self.units[0] if self.units else None
+
+    @property
+    def region(self) -> str | None:
+        return self.regions[0] if self.regions else None
+
+    @property
+    def birth_year(self) -> str | None:
+        return self.birth_years[0] if self.birth_years else None
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -1,4 +1,4 @@
--- Schema 5: the search index. One row per current record that has normalized fields: the
+-- Schema 7: the search index. One row per current record that has normalized fields: the
 -- name keys and filter values search reads, with the record's current person. Each row
 -- notes the record version, the normalize event and the person it was written from, so
 -- an update rewrites only the rows whose record, normalized fields or person changed
