@@ -70,8 +70,8 @@ class SearchIndexQueries(DuckDBCore):
         (or lost their normalized row) are removed.
         """
         con = self._con
-        # the order rows are written in does not matter here, and keeping it costs memory the
-        # store's limit (512 MB by default) does not have at a million records
+        # the order rows are written in does not matter here, and keeping it costs memory
+        # the store's limit (512 MB by default) does not have at a million records
         con.execute("SET preserve_insertion_order = false")
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE search_fresh AS {_FRESH}").fetchall()
@@ -94,8 +94,9 @@ class SearchIndexQueries(DuckDBCore):
                 con.execute(
                     f"""INSERT INTO search_index SELECT {_ROW}
                     FROM search_stale f
-                    JOIN normalized n ON n.source_id = f.source_id AND n.record_id = f.record_id
-                        AND n.version = f.version AND n.event_id = f.norm_event
+                    JOIN normalized n ON n.source_id = f.source_id
+                        AND n.record_id = f.record_id AND n.version = f.version
+                        AND n.event_id = f.norm_event
                     JOIN records r ON r.source_id = f.source_id AND r.record_id = f.record_id
                         AND r.version = f.version
                     WHERE hash(f.source_id, f.record_id) % ? = ?""",
