@@ -48,3 +48,4 @@ def demo(
     )
     if "report" in run["facts"]:
         out.print(f"HTML report (open it in a browser): {run['facts']['report']}", markup=False)
+    out.print(f"serve it in a browser: unaccounted -w {ws} serve", markup=False)

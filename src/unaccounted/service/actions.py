@@ -34,6 +34,9 @@ ACTIONS: dict[str, Action] = _actions(
     ("confirm-unit-alias", True, "confirm a unit alias"),
     ("put-shared-file", True, "change a shared file (grading rules, unit aliases, pack)"),
     ("refresh", True, "refresh the stored person views and the search index"),
+    ("split-record", True, "split a record out of a person"),
+    ("merge-persons", True, "merge two persons"),
+    ("run-job", True, "run an ingest, normalize and link job"),
     # reads
     ("status", False, "see the workspace's counts"),
     ("sources", False, "list the sources"),
