@@ -23,7 +23,7 @@ pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 
 def _api_routes() -> set[tuple[str, str]]:
     return {
-        (method, route.path)
+        (method, route.path_format)
         for route in api.router.routes
         if isinstance(route, APIRoute)
         for method in route.methods

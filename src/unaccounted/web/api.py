@@ -99,7 +99,7 @@ def review_decide(
         return {"judgement": review.decide(s, web.leases, reviewer, a, b, decision)}
 
 
-@router.get("/units/{key}")
+@router.get("/units/{key:path}")
 def unit(web: W, key: str) -> dict[str, Any]:
     with web.use() as s:
         return persons.unit(s, key)

@@ -123,7 +123,7 @@ def undo(web: W, judgement: Annotated[int, Form()]) -> Response:
     return back("/review")
 
 
-@router.get("/unit/{key}")
+@router.get("/unit/{key:path}")
 def unit_page(request: Request, web: W, key: str) -> Response:
     with web.use() as s:
         dossier = persons.unit(s, key)
