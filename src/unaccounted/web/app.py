@@ -8,6 +8,7 @@ The review leases and the background jobs live here too, beside the session they
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -19,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from unaccounted.errors import InputError, UnaccountedError
+from unaccounted.errors import InputError, UnaccountedError, WorkspaceError
 from unaccounted.service import PermissionDenied, Session
 from unaccounted.service.jobs import Jobs
 from unaccounted.service.review import Leases
@@ -37,6 +38,7 @@ class Web:
 
     def __init__(self, workspace: Path, actor: str | None, search: Search | None = None) -> None:
         self.session = Session.open(workspace, actor)
+        self.session.store.schema_version()  # opened now: the process owns the store
         self.lock = threading.RLock()
         self.leases = Leases()
         self.jobs = Jobs(self.session, self.lock)
@@ -120,6 +122,15 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
         return web.render(request, "error.html", status_of(exc), message=message)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The application ``unaccounted serve`` runs: the workspace and the actor are in the
+    environment (``UNACCOUNTED_WORKSPACE``, ``UNACCOUNTED_USER``)."""
+    root = os.environ.get("UNACCOUNTED_WORKSPACE")
+    if not root:
+        raise WorkspaceError("UNACCOUNTED_WORKSPACE names no workspace to serve")
+    return create_app(Path(root), os.environ.get("UNACCOUNTED_USER"))
 
 
 def web_of(request: Request) -> Web:
