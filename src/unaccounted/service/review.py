@@ -91,10 +91,35 @@ class Progress:
     remaining: int
 
 
-def _state(left: str | None, right: str | None) -> str:
+#: Which raw fields each of the linkage's comparisons judges.
+COMPARED = {"surname": ("full_name", "surname"), "given_name": ("full_name", "given_name"),
+            "patronymic": ("full_name", "patronymic"), "birth_date": ("birth_date", "age"),
+            "event_date": ("event_date",), "unit": ("unit",),
+            "place": ("region", "hometown", "event_place")}  # fmt: skip
+
+
+def _judged(evidence: list[dict[str, Any]]) -> dict[str, str]:
+    """Agreement of raw fields as the linkage saw it: a field agrees when every comparison
+    that reads it weighs for the match, disagrees when any weighs against."""
+    states: dict[str, str] = {}
+    for c in evidence:
+        weight = float(c.get("weight") or 0.0)
+        if weight == 0.0:
+            continue
+        for name in COMPARED.get(str(c.get("comparison")), ()):
+            if weight < 0:
+                states[name] = "differ"
+            else:
+                states.setdefault(name, "same")
+    return states
+
+
+def _state(left: str | None, right: str | None, judged: str | None) -> str:
     if not left or not right:
         return "one"
-    return "same" if left.strip().casefold() == right.strip().casefold() else "differ"
+    if left.strip().casefold() == right.strip().casefold():
+        return "same"
+    return judged or "differ"
 
 
 def _open_pairs(s: Session) -> list[dict[str, Any]]:
@@ -120,14 +145,15 @@ def raw_record(s: Session, source: str, record_id: str) -> dict[str, Any]:
 def pair(s: Session, a: tuple[str, str], b: tuple[str, str]) -> ReviewPair:
     """Two records side by side: raw fields with agreement, and the match evidence."""
     left, right = raw_record(s, *a), raw_record(s, *b)
+    explained = explain_pair(s, ref(*a), ref(*b))
+    judged = _judged(list(explained.get("comparisons") or []))
     rows = []
     for name in FIELDS:
         lv, rv = left.get(name), right.get(name)
         if lv in (None, "") and rv in (None, ""):
             continue
         lt, rt = (None if v in (None, "") else str(v) for v in (lv, rv))
-        rows.append(FieldRow(name, lt, rt, _state(lt, rt)))
-    explained = explain_pair(s, ref(*a), ref(*b))
+        rows.append(FieldRow(name, lt, rt, _state(lt, rt, judged.get(name))))
     store = s.store
     return ReviewPair(
         a=ref(*a), b=ref(*b),
