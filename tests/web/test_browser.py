@@ -2,7 +2,8 @@
 
 Chromium is Debian's ``chromium`` (``scripts/system-deps.sh``); Playwright for Python
 drives it through ``executable_path`` and never downloads a browser. Screenshots are
-written to ``build/screenshots/`` (or ``$UNACCOUNTED_ARTIFACTS``) as test artifacts.
+written to ``$UNACCOUNTED_ARTIFACTS`` (default: ``unaccounted-web`` in the temporary folder)
+as test artifacts.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -25,8 +27,9 @@ from unaccounted.web.app import create_app
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = Path(os.environ.get("UNACCOUNTED_ARTIFACTS") or ROOT / "build" / "screenshots")
+ARTIFACTS = Path(
+    os.environ.get("UNACCOUNTED_ARTIFACTS") or Path(tempfile.gettempdir()) / "unaccounted-web"
+)
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
