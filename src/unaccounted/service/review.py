@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -122,16 +122,14 @@ def _state(left: str | None, right: str | None, judged: str | None) -> str:
     return judged or "differ"
 
 
-def _open_pairs(s: Session) -> list[dict[str, Any]]:
+def _open_pairs(s: Session) -> Iterator[dict[str, Any]]:
     """Queued pairs whose records are not already one person, most uncertain first."""
     store = s.read("review-queue")
-    out = []
     for row in review_queue(s, WINDOW):
         left = store.person_of(row["source_id_l"], row["record_id_l"])
         right = store.person_of(row["source_id_r"], row["record_id_r"])
         if left is None or left != right:
-            out.append(row)
-    return out
+            yield row
 
 
 def raw_record(s: Session, source: str, record_id: str) -> dict[str, Any]:
@@ -183,7 +181,7 @@ def next_pair(
 
 def progress(s: Session) -> Progress:
     """Judgements in force, and the open pairs still to decide."""
-    return Progress(len(judgements(s)), len(_open_pairs(s)))
+    return Progress(len(judgements(s)), sum(1 for _ in _open_pairs(s)))
 
 
 def decide(s: Session, leases: Leases, reviewer: str, a: str, b: str, decision: str) -> int:
