@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
 import time
 from pathlib import Path
 
@@ -222,3 +223,20 @@ def test_a_failed_job_leaves_the_workspace_as_it_was(
     monkeypatch.undo()
     r = client.post("/api/jobs", files={"file": ("graves_4.csv", data, "text/csv")})
     assert _wait(client, r.json()["id"])["state"] == "done"
+
+
+def test_one_job_at_a_time(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+
+    def slow_link(*args: object, **kwargs: object) -> object:
+        release.wait(60)
+        raise InputError("stopped by the test")
+
+    monkeypatch.setattr(jobs, "link", slow_link)
+    first = client.post("/api/jobs", files={"file": ("a.csv", b"full_name\nA\n", "text/csv")})
+    assert first.status_code == 200
+    second = client.post("/api/jobs", files={"file": ("b.csv", b"full_name\nB\n", "text/csv")})
+    assert second.status_code == 400
+    assert second.json()["error"] == f"job {first.json()['id']} is still running; one job at a time"
+    release.set()
+    assert _wait(client, first.json()["id"])["state"] == "failed"
