@@ -151,3 +151,27 @@ def _unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+def test_a_post_from_another_site_is_refused(client: TestClient) -> None:
+    r = client.post(
+        "/person/P-000001/merge",
+        data={"other": "P-000002"},
+        headers={"origin": "http://evil.example"},
+    )
+    assert (r.status_code, r.json()) == (403, {"error": "cross-site request refused"})
+    assert client.get("/api/judgements").json() == []
+    same = client.post(
+        "/api/review/decide",
+        data={"a": "x", "b": "y", "decision": "same"},
+        headers={"origin": "http://testserver"},
+    )
+    assert same.status_code != 403  # the site's own pages may post
+
+
+def test_no_page_loads_anything_from_the_network(reader: TestClient) -> None:
+    assert reader.get("/docs").status_code == 404  # the CDN-backed documentation is off
+    for page in ("/", "/review", "/person/P-000001", "/sources", "/estimates"):
+        html = reader.get(page).text
+        # no script, stylesheet, image or frame from elsewhere (links to sources are fine)
+        assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)=[\"']?(https?:)?//", html)

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -105,6 +106,9 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
 
     app = FastAPI(
         lifespan=lifespan,
+        # the interactive documentation pages load scripts from a CDN: not served
+        docs_url=None,
+        redoc_url=None,
         title="unaccounted",
         summary="Search persons, review pairs, read dossiers and estimates of a workspace.",
         version="1",
@@ -113,6 +117,16 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+
+    @app.middleware("http")
+    async def _same_origin(request: Request, call_next: Any) -> Response:
+        """A form posted from another site is refused (the server has no accounts yet)."""
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc != request.headers.get("host"):
+                return JSONResponse({"error": "cross-site request refused"}, status_code=403)
+        response: Response = await call_next(request)
+        return response
 
     @app.exception_handler(UnaccountedError)
     def _error(request: Request, exc: UnaccountedError) -> Response:
