@@ -87,7 +87,7 @@ def baseline(root: Path, ids: list[str], queries: list[str], search: Any) -> dic
         out = {
             "person": quantiles(timed(lambda: persons.person(s, next(it)), len(ids))),
             "review": quantiles(
-                timed(lambda: (review.next_pair(s, leases, "b"), review.progress(s)), 50)
+                timed(lambda: (review.next_pair(s, leases, "b"), review.progress(s, leases)), 50)
             ),
         }
         if search is not None:

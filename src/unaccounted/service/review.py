@@ -46,6 +46,19 @@ class Leases:
     clock: Clock = time.monotonic
     _held: dict[tuple[str, str], tuple[str, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: the person of every record, as of the event it was read after (the queue's filter)
+    _persons: tuple[Any, dict[tuple[str, str], str]] = (None, {})
+
+    def persons(self, s: Session) -> dict[tuple[str, str], str]:
+        """The person of every record, read again only after the store changed."""
+        latest = s.store.latest_event()
+        stamp = latest["event_id"] if latest else None
+        if self._persons[0] != stamp or not self._persons[1]:
+            table = s.store.current_assignment().to_pydict()
+            found = dict(zip(zip(table["source_id"], table["record_id"], strict=True),
+                             table["person_id"], strict=True))  # fmt: skip
+            self._persons = (stamp, found)
+        return self._persons[1]
 
     def take(self, pair: tuple[str, str], reviewer: str) -> bool:
         """Lease ``pair`` to ``reviewer`` unless someone else holds it; renew one's own."""
@@ -122,12 +135,14 @@ def _state(left: str | None, right: str | None, judged: str | None) -> str:
     return judged or "differ"
 
 
-def _open_pairs(s: Session) -> Iterator[dict[str, Any]]:
+def _open_pairs(s: Session, leases: Leases) -> Iterator[dict[str, Any]]:
     """Queued pairs whose records are not already one person, most uncertain first."""
-    store = s.read("review-queue")
-    for row in review_queue(s, WINDOW):
-        left = store.person_of(row["source_id_l"], row["record_id_l"])
-        right = store.person_of(row["source_id_r"], row["record_id_r"])
+    s.check("review-queue")
+    rows = review_queue(s, WINDOW)
+    persons = leases.persons(s) if rows else {}
+    for row in rows:
+        left = persons.get((row["source_id_l"], row["record_id_l"]))
+        right = persons.get((row["source_id_r"], row["record_id_r"]))
         if left is None or left != right:
             yield row
 
@@ -167,7 +182,7 @@ def next_pair(
 ) -> ReviewPair | None:
     """The most informative open pair no other reviewer holds, leased to ``reviewer``."""
     passed = set(skipped)
-    for row in _open_pairs(s):
+    for row in _open_pairs(s, leases):
         a = (row["source_id_l"], row["record_id_l"])
         b = (row["source_id_r"], row["record_id_r"])
         key = (ref(*a), ref(*b))
@@ -179,9 +194,9 @@ def next_pair(
     return None
 
 
-def progress(s: Session) -> Progress:
+def progress(s: Session, leases: Leases) -> Progress:
     """Judgements in force, and the open pairs still to decide."""
-    return Progress(len(judgements(s)), sum(1 for _ in _open_pairs(s)))
+    return Progress(len(judgements(s)), sum(1 for _ in _open_pairs(s, leases)))
 
 
 def decide(s: Session, leases: Leases, reviewer: str, a: str, b: str, decision: str) -> int:

@@ -86,7 +86,7 @@ def review_next(web: W, reviewer: str = "api") -> dict[str, Any] | None:
 @router.get("/review/progress")
 def review_progress(web: W) -> dict[str, Any]:
     with web.use() as s:
-        return dataclasses.asdict(review.progress(s))
+        return dataclasses.asdict(review.progress(s, web.leases))
 
 
 @router.post("/review/decide")

@@ -97,7 +97,7 @@ def review_page(request: Request, web: W, last: str = "", skipped: str = "") -> 
     passed = [x for x in skipped.split(",") if x]
     with web.use() as s:
         found = review.next_pair(s, web.leases, reviewer, passed)
-        done = review.progress(s)
+        done = review.progress(s, web.leases)
     response = web.render(request, "review.html", pair=found, progress=done, last=last,
                           skipped=skipped)  # fmt: skip
     response.set_cookie(REVIEWER, reviewer, httponly=True, samesite="lax")
