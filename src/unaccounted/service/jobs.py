@@ -54,7 +54,7 @@ class Job:
 class Jobs:
     """The jobs of one workspace; ``lock`` is the one that serializes use of its store."""
 
-    def __init__(self, session: Session, lock: threading.RLock) -> None:
+    def __init__(self, session: Session, lock: threading.Lock) -> None:
         self.session, self.lock = session, lock
         self._jobs: dict[int, Job] = {}
         self._ids = itertools.count(1)

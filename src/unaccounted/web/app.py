@@ -40,7 +40,9 @@ class Web:
     def __init__(self, workspace: Path, actor: str | None, search: Search | None = None) -> None:
         self.session = Session.open(workspace, actor)
         self.session.store.schema_version()  # opened now: the process owns the store
-        self.lock = threading.RLock()
+        # a plain lock: a streamed export takes it in one worker thread and may release it
+        # in another (a re-entrant lock must be released by its owner)
+        self.lock = threading.Lock()
         self.leases = Leases()
         self.jobs = Jobs(self.session, self.lock)
         self.search = search or service_search()
