@@ -13,8 +13,6 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
 import yaml
@@ -23,11 +21,9 @@ pytest.importorskip("fastapi", reason="the web tests need the 'web' extra")
 
 from fastapi.testclient import TestClient
 
-from unaccounted.ingest import IngestOptions, ingest_files, load_mapping
-from unaccounted.ingest.folders import ingest_folder
-from unaccounted.link.stage import run_link
-from unaccounted.normalize.stage import run_normalize
-from unaccounted.service import Session, persons
+from unaccounted.ingest import IngestOptions, load_mapping
+from unaccounted.service import Session, link
+from unaccounted.service import ingest as ingest_service
 from unaccounted.settings import Settings
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
@@ -86,33 +82,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     root = tmp_path_factory.mktemp("web-world")
     simulate(load_config(None), PERSONS, SEED, root / "sim")
     ws = Workspace.init(root / "ws", settings())
-    ingest_folder(ws, root / "sim" / "sources")
     data, mapping = write_hostile(root)
-    ingest_files(ws, [data], IngestOptions(mapping=load_mapping(mapping)))
-    run_normalize(ws)
-    run_link(ws)
+    # through the service, as a user would: its writes keep the search index current
+    with Session.open(ws.root, "builder") as s:
+        ingest_service.ingest_simulated_folder(s, root / "sim" / "sources")
+        ingest_service.ingest(s, [data], IngestOptions(mapping=load_mapping(mapping)))
+        link.normalize(s)
+        link.link(s)
     return World(root, root / "ws", root / "sim")
-
-
-def fake_search(s: Session, query: str, **filters: Any) -> Any:
-    """Until the search service is on this branch: persons whose name holds the query."""
-    hits = [
-        SimpleNamespace(
-            person_id=v.person_id,
-            score=1.0,
-            name=v.name,
-            grade=v.grade.grade,
-            status=v.history.current,
-            unit=None,
-            region=None,
-            birth_year=None,
-            sources=len({c.source for c in v.claims}),
-            why=[f"name contains “{query}”"],
-        )
-        for v in persons.views(s, "search")
-        if query.casefold() in (v.name or "").casefold()
-    ][: filters.get("limit", 10)]
-    return SimpleNamespace(query=query, hits=hits)
 
 
 @pytest.fixture
@@ -123,7 +100,7 @@ def workspace(world: World, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(workspace: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(workspace, "tester", search=fake_search)) as c:
+    with TestClient(create_app(workspace, "tester")) as c:
         yield c
 
 
@@ -131,5 +108,5 @@ def client(workspace: Path) -> Iterator[TestClient]:
 def reader(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """A client for tests that only read (one copy per module)."""
     ws = Path(shutil.copytree(world.ws, tmp_path_factory.mktemp("web-read") / "ws"))
-    with TestClient(create_app(ws, "reader", search=fake_search)) as c:
+    with TestClient(create_app(ws, "reader")) as c:
         yield c

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web.conftest import World, fake_search
+from tests.web.conftest import World
 from unaccounted.service import Session, persons
 from unaccounted.web.app import create_app
 
@@ -87,7 +87,7 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def live(world: World, tmp_path: Path) -> Iterator[Live]:
     ws = Path(shutil.copytree(world.ws, tmp_path / "ws"))
-    with Live(ws, fake_search) as served:
+    with Live(ws, None) as served:
         yield served
 
 
@@ -175,7 +175,6 @@ def test_reading_works_with_javascript_disabled(browser: Any, live: Live) -> Non
 def test_a_search_in_cyrillic_latin_and_a_diminutive_reach_one_person(
     browser: Any, world: World, tmp_path: Path
 ) -> None:
-    search = pytest.importorskip("unaccounted.service.search")
     import iuliia
 
     with Session.open(world.ws, "t", read_only=True) as s:
@@ -193,7 +192,7 @@ def test_a_search_in_cyrillic_latin_and_a_diminutive_reach_one_person(
         f"Саша {surname}",
     ]
     ws = Path(shutil.copytree(world.ws, tmp_path / "ws"))
-    with Live(ws, search.search) as served:
+    with Live(ws, None) as served:
         page = browser.new_page()
         for i, q in enumerate(queries):
             page.goto(served.url + "/")

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import HOSTILE_SOURCE, IMAGE, PAYLOADS, SCRIPT, World
+from unaccounted.present import link_url
 from unaccounted.service import Session
-from unaccounted.web.safety import link_url
 
 pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 

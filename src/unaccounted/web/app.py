@@ -22,11 +22,11 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from unaccounted.errors import InputError, UnaccountedError, WorkspaceError
+from unaccounted.present import link_url
 from unaccounted.service import PermissionDenied, Session
 from unaccounted.service.jobs import Jobs
 from unaccounted.service.review import Leases
 from unaccounted.web import i18n
-from unaccounted.web.safety import link_url
 from unaccounted.web.searching import Search, service_search
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ class Web:
         self.lock = threading.Lock()
         self.leases = Leases()
         self.jobs = Jobs(self.session, self.lock)
-        self.search = search or service_search()
+        self.search = search or service_search
         self.uploads = workspace / "uploads"
         self.env = Environment(
             loader=PackageLoader("unaccounted.web", "templates"),

@@ -1,15 +1,13 @@
-"""The search the pages call: ``unaccounted.service.search.search`` when it is installed.
-
-The search service is looked up when first used, so that the pages that do not search
-work without it; a workspace without it gets a one-line message on the search page.
-"""
+"""The search the pages call (``unaccounted.service.search.search`` unless a test gives
+another), and a hit as the plain values the templates and the JSON API show."""
 
 from __future__ import annotations
 
-import importlib
 from typing import Any, Protocol
 
-from unaccounted.errors import InputError
+from unaccounted.service.search import search as service_search
+
+__all__ = ["Search", "hit_dict", "service_search"]
 
 
 class Search(Protocol):
@@ -19,24 +17,21 @@ class Search(Protocol):
     ) -> Any: ...  # fmt: skip
 
 
-def service_search() -> Search:
-    """``unaccounted.service.search.search``, or a one-line error if it is not installed."""
-    try:
-        module = importlib.import_module("unaccounted.service.search")
-    except ModuleNotFoundError as exc:
-        if exc.name != "unaccounted.service.search":
-            raise
-
-        def missing(s: Any, query: str, **filters: Any) -> Any:
-            raise InputError("search is not available in this installation")
-
-        return missing
-    found: Search = module.search
-    return found
+def _joined(hit: Any, many: str, one: str) -> str | None:
+    values = getattr(hit, many, None)
+    if values:
+        return ", ".join(str(v) for v in values)
+    value = getattr(hit, one, None)
+    return None if value is None else str(value)
 
 
 def hit_dict(hit: Any) -> dict[str, Any]:
-    """A search hit as plain values (the JSON API's and the templates' shape)."""
-    keys = ("person_id", "score", "name", "grade", "status", "unit", "region", "birth_year",
-            "sources", "why")  # fmt: skip
-    return {k: getattr(hit, k, None) for k in keys}
+    """A search hit as plain values: the name as written in the best-matching record, grade,
+    status, units, regions, birth years, number of sources, and why it matched."""
+    return {
+        "person_id": hit.person_id, "score": hit.score, "name": hit.name,
+        "grade": getattr(hit, "grade", None), "status": getattr(hit, "status", None),
+        "unit": _joined(hit, "units", "unit"), "region": _joined(hit, "regions", "region"),
+        "birth_year": _joined(hit, "birth_years", "birth_year"),
+        "sources": getattr(hit, "sources", None), "why": list(getattr(hit, "why", []) or []),
+    }  # fmt: skip
