@@ -31,6 +31,7 @@ QUICK_ARGS = {
     "strata": ["--quick"],
     "views": ["--quick"],
     "search": ["--quick"],
+    "web": ["--quick"],
 }
 
 

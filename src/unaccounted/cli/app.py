@@ -25,6 +25,7 @@ from rich.progress import (
 from unaccounted import __version__
 from unaccounted.errors import UnaccountedError
 from unaccounted.service import Session
+from unaccounted.service.server import check_not_served
 
 app = typer.Typer(
     name="unaccounted",
@@ -111,6 +112,8 @@ def get_context(ctx: typer.Context) -> Context:
 def session(ctx: typer.Context, *, read_only: bool = False) -> Session:
     """A service session on the command's workspace, as the command's actor (use ``with``)."""
     c = get_context(ctx)
+    # a workspace that 'unaccounted serve' owns is refused in one line naming the server
+    check_not_served(c.workspace)
     return Session.open(c.workspace, c.actor, read_only=read_only)
 
 

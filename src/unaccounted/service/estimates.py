@@ -51,7 +51,7 @@ def workspace_estimate(
     """The linked workspace's persons by independence group, per stratum, with a total."""
     s.check("estimate")
     counted = DEAD_OR_MISSING if include_missing else DEAD
-    return workspace_strata(s.workspace, by, choice, draws, counted, impute)
+    return workspace_strata(s.ws, by, choice, draws, counted, impute)
 
 
 @dataclass(frozen=True)
