@@ -29,6 +29,9 @@ QUICK_ARGS = {
     "simulate": [],
     "nowcast": ["--quick"],
     "strata": ["--quick"],
+    "views": ["--quick"],
+    "search": ["--quick"],
+    "web": ["--quick"],
 }
 
 

@@ -54,15 +54,15 @@ def test_a_plain_name_in_capitals(pack: RussianPack) -> None:
     # the surname's keys are those of its nominative in title case; the block adds the initial
     assert pack.name_values("ОСТРОВСКИЙ ИЛЬЯ СЕРГЕЕВИЧ") == (
         "Островский", "Илья", "Сергеевич", "И", "С", ("Илья",), "ostrovski", "ila",
-        "sergevic", "astrafski", "astrafski:И", "m", "cyrillic", "nominative", "S G P",
+        "sergevic", "astrafski", "astrafski:И", "m", "cyrillic", "nominative", "S G P", None,
     )  # fmt: skip
-    assert len(NAME_FIELDS) == 15
+    assert len(NAME_FIELDS) == 16
 
 
 def test_a_declined_name_is_read_in_its_case(pack: RussianPack) -> None:
     got = pack.name_values("Дмитрия Владиславовича Межженникова")
     assert got[:3] == ("Межженников", "Дмитрий", "Владиславович")
-    assert got[13:] == ("genitive", "G P S")
+    assert got[13:] == ("genitive", "G P S", None)
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,6 @@ from unaccounted.errors import InputError
 from unaccounted.resolve.person import PersonView
 
 
-def _best(v: PersonView, name: str) -> str | None:
-    b = v.best.get(name)
-    return str(b.value) if b is not None else None
-
-
 def _summary(people: list[PersonView]) -> dict[str, Any]:
     def count(values: list[str | None]) -> dict[str, int]:
         return dict(sorted(Counter(x or "(unknown)" for x in values).items()))
@@ -25,8 +20,8 @@ def _summary(people: list[PersonView]) -> dict[str, Any]:
         "persons": len(people),
         "by_status": count([v.history.current for v in people]),
         "by_grade": count([v.grade.grade for v in people]),
-        "by_category": count([_best(v, "category") for v in people]),
-        "by_month": count([(_best(v, "event_date") or "")[:7] or None for v in people]),
+        "by_category": count([v.best_value("category") for v in people]),
+        "by_month": count([(v.best_value("event_date") or "")[:7] or None for v in people]),
         "sources": dict(sources.most_common()),
         "people": [
             {
@@ -34,14 +29,17 @@ def _summary(people: list[PersonView]) -> dict[str, Any]:
                 "name": v.name,
                 "status": v.history.current,
                 "grade": v.grade.grade,
-                "event_date": _best(v, "event_date"),
+                "event_date": v.best_value("event_date"),
             }
             for v in people
         ],
     }
 
 
-def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
+def unit_dossier(
+    analysis: Analysis, key: str, people: list[PersonView] | None = None
+) -> dict[str, Any]:
+    """``people``: the unit's persons in view order, when the caller has them already."""
     unit = analysis.units.find(key)
     if unit is None:
         raise InputError(
@@ -49,8 +47,9 @@ def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
             "or a spelling; 'unaccounted unit-aliases' lists them)"
         )
     group = analysis.units.groups[unit]
-    members = set(analysis.units.members(unit))
-    people = [v for v in analysis.views if v.person_id in members]
+    if people is None:
+        members = set(analysis.units.members(unit))
+        people = [v for v in analysis.views if v.person_id in members]
     candidates = [
         {"a": x.a, "b": x.b, "persons": x.support, "share": round(x.share, 3)}
         for x in analysis.units.candidate_links
@@ -59,9 +58,14 @@ def unit_dossier(analysis: Analysis, key: str) -> dict[str, Any]:
     return {**group.as_dict(), "candidate_aliases": candidates, **_summary(people)}
 
 
-def region_dossier(analysis: Analysis, code: str) -> dict[str, Any]:
+def region_dossier(
+    analysis: Analysis, code: str, people: list[PersonView] | None = None
+) -> dict[str, Any]:
+    """``people``: the region's persons in view order, as :func:`by_region` gives them,
+    when the caller has them already."""
     wanted = code.strip().upper()
-    people = [v for v in analysis.views if (_best(v, "region") or "").upper() == wanted]
+    if people is None:
+        people = by_region(analysis.views).get(wanted, [])
     if not people:
         raise InputError(
             f"no person from region {code!r} in this workspace "
@@ -69,3 +73,12 @@ def region_dossier(analysis: Analysis, code: str) -> dict[str, Any]:
         )
     units = Counter(analysis.units.person_unit.get(v.person_id) or "(no unit)" for v in people)
     return {"region": wanted, "units": dict(units.most_common()), **_summary(people)}
+
+
+def by_region(views: list[PersonView]) -> dict[str, list[PersonView]]:
+    """Persons by their best region code (upper case), in view order."""
+    found: dict[str, list[PersonView]] = {}
+    for v in views:
+        # the region of a stored view is read without decoding its best values
+        found.setdefault((v.best_value("region") or "").upper(), []).append(v)
+    return found

@@ -1,4 +1,4 @@
-"""The analyze stage over a workspace: person views → unit alias groups → reports."""
+"""The analyze stage over a workspace: stored person views → unit alias groups → reports."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 from unaccounted.analyze.concealment import UnitEvidence, concealment
 from unaccounted.analyze.units import UnitIndex, infer_units
 from unaccounted.errors import InputError
-from unaccounted.resolve.person import PersonView, all_views
 from unaccounted.resolve.rules import GradingRules, workspace_rules
+from unaccounted.resolve.stored import workspace_views
+from unaccounted.resolve.view import PersonView
 from unaccounted.workspace import Workspace
 from unaccounted.yamlfile import read_yaml_mapping
 
@@ -19,6 +20,8 @@ CONFIRMED_ALIASES = "unit_aliases.yaml"
 
 @dataclass
 class Analysis:
+    """The person views (summaries: see :mod:`unaccounted.resolve.serial`) and their units."""
+
     rules: GradingRules
     views: list[PersonView]
     units: UnitIndex
@@ -49,9 +52,10 @@ def confirmed_aliases(ws: Workspace) -> list[tuple[str, str]]:
 
 
 def analyze(ws: Workspace) -> Analysis:
+    """Every person's view with the unit groups. The views are the stored summaries
+    (:func:`workspace_views`): complete but for the claim values no analysis reads."""
     rules = workspace_rules(ws)
-    with ws.store(read_only=True) as store:
-        views = list(all_views(store, rules))
+    views = workspace_views(ws, rules, summary=True)
     s = ws.settings.resolve
     units = infer_units(
         views,

@@ -10,26 +10,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from unaccounted.cli.app import app, console, fail, out
-from unaccounted.cli.workspace_cmds import open_workspace
+from unaccounted.cli.app import app, console, fail, get_context, out
 from unaccounted.errors import WorkspaceError
-from unaccounted.estimate import (
+from unaccounted.service import estimates as service
+from unaccounted.service.estimates import (
+    BY,
     METHODS,
+    POOLED,
+    SEARCHES,
+    WHOLE,
     Estimate,
     EstimateRefused,
     LCMCRSettings,
     LoglinearSettings,
+    MethodChoice,
     Row,
+    StrataResult,
+    StratumEstimate,
     compare,
     estimate,
     read_histories,
 )
-from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
-from unaccounted.estimate.lcmcr import Unconverged
-from unaccounted.estimate.result import json_ready
-from unaccounted.estimate.search import SEARCHES
-from unaccounted.estimate.strata import BY, POOLED, MethodChoice
-from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 
 
 @app.command("estimate")
@@ -172,10 +173,10 @@ def estimate_cmd(
                 delta=delta,
                 progress=progress,
             )
-    except Unconverged as exc:
-        _unconverged(exc, as_json)
-        raise fail(f"estimate refused: {exc}", code=1) from None
     except EstimateRefused as exc:
+        diagnostics = getattr(exc, "diagnostics", None)  # chains that did not converge
+        if isinstance(diagnostics, dict):
+            _unconverged(str(exc), diagnostics, as_json)
         raise fail(f"estimate refused: {exc}", code=1) from None
     except ValueError as exc:
         raise fail(str(exc)) from None
@@ -191,15 +192,13 @@ def _lcmcr_settings(seed: int, accept_unconverged: bool, **given: int | None) ->
     return LCMCRSettings(seed=seed, accept_unconverged=accept_unconverged, **chosen)  # type: ignore[arg-type]
 
 
-def _unconverged(exc: Unconverged, as_json: bool) -> None:
+def _unconverged(reason: str, diagnostics: dict[str, object], as_json: bool) -> None:
     """The diagnostics of chains that did not converge, without any point estimate."""
     if as_json:
-        out.print_json(
-            json.dumps({"refused": str(exc), "diagnostics": json_ready(exc.diagnostics)})
-        )
+        out.print_json(json.dumps({"refused": reason, "diagnostics": diagnostics}))
         return
     table = Table(title="LCMCR did not converge: no estimate", show_header=False)
-    for key, value in exc.diagnostics.items():
+    for key, value in diagnostics.items():
         if not key.startswith(("posterior", "mcse")):
             table.add_row(key, str(value))
     console.print(table)
@@ -214,16 +213,13 @@ def _workspace_estimate(
     impute: bool,
     as_json: bool,
 ) -> None:
+    c = get_context(ctx)
     try:
-        ws = open_workspace(ctx)
+        s = service.open_for_estimate(c.workspace, c.actor)
     except WorkspaceError as exc:
-        raise fail(
-            f"{exc}; outside a workspace a capture-history file is required: "
-            "unaccounted estimate HISTORIES.csv"
-        ) from None
-    counted = ("dead", "missing") if include_missing else ("dead",)
-    with console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
-        result = workspace_strata(ws, by, choice, draws, counted, impute)
+        raise fail(str(exc)) from None
+    with s, console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
+        result = service.workspace_estimate(s, by, choice, draws, include_missing, impute)
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

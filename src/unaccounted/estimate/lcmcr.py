@@ -19,7 +19,7 @@ import numpy as np
 from unaccounted.estimate.histories import CaptureHistories, overlapping
 from unaccounted.estimate.lcmcr_sampler import LCMCRDraws, LCMCRSettings, default_classes, sample
 from unaccounted.estimate.mcmc import ESS_LIMIT, RHAT_LIMIT, Convergence, convergence, mcse_quantile
-from unaccounted.estimate.result import Estimate, EstimateRefused
+from unaccounted.estimate.result import Estimate, EstimateRefused, json_ready
 
 __all__ = [
     "LCMCRDraws",
@@ -38,11 +38,11 @@ CHECKED = ("N", "alpha", "log_p0")
 
 
 class Unconverged(EstimateRefused):
-    """The chains did not converge; ``diagnostics`` holds what was measured."""
+    """The chains did not converge; ``diagnostics`` holds what was measured, JSON-ready."""
 
     def __init__(self, message: str, diagnostics: dict[str, Any]) -> None:
         super().__init__(message)
-        self.diagnostics = diagnostics
+        self.diagnostics: dict[str, Any] = json_ready(diagnostics)
 
 
 def draws_convergence(draws: LCMCRDraws) -> dict[str, Convergence]:

@@ -31,6 +31,8 @@ class ParsedName:
     script: str | None = None  # cyrillic | latin | mixed
     case: str | None = None  # grammatical case the name was written in
     order: str | None = None  # e.g. "SGP", "GPS", "S I I"
+    #: rank or title words written with the name, in the nominative («майор»)
+    rank: str | None = None
     rules: dict[str, str] = field(default_factory=dict)
 
     def parts(self) -> tuple[str | None, str | None, str | None]:
@@ -41,7 +43,7 @@ class ParsedName:
 NAME_FIELDS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "given_initial", "patronymic_initial",
     "given_candidates", "surname_key", "given_key", "patronymic_key", "surname_phonetic",
-    "name_block", "sex", "name_script", "name_case", "name_order",
+    "name_block", "sex", "name_script", "name_case", "name_order", "name_rank",
 )  # fmt: skip
 
 
@@ -59,7 +61,7 @@ def name_values(
         key(n.given_name) if n.given_name else None,
         key(n.patronymic) if n.patronymic else None, phon,
         f"{phon}:{n.given_initial}" if phon and n.given_initial else None,
-        n.sex, n.script, n.case, n.order,
+        n.sex, n.script, n.case, n.order, n.rank,
     )  # fmt: skip
 
 

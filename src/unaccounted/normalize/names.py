@@ -41,6 +41,10 @@ class TokenInfo:
     patronymic: str | None = None
     patronymic_case: str | None = None
     patronymic_sex: str | None = None
+    #: a given name only pymorphy3 knows (not in the pack's lists): weaker evidence
+    given_weak: bool = False
+    #: a word of patronymic shape whose father's name is known nowhere («Янукович»)
+    patronymic_weak: bool = False
     surname_like: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -89,7 +93,7 @@ _ORDERS: dict[int, tuple[tuple[str, float], ...]] = {
 
 def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
     if role == "P":
-        return 5.0 if t.patronymic else -9.0
+        return (1.0 if t.patronymic_weak else 5.0) if t.patronymic else -9.0
     if role == "G":
         score = 3.0 if t.given else -1.0
         if t.patronymic:
@@ -101,32 +105,52 @@ def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
         return score
     score = 1.5 if t.surname_like else 0.0  # S
     if t.given:
-        score -= 2.0 if t.given_rule != "weak" else 0.5
+        score -= 0.5 if t.given_weak else 2.0
     if t.patronymic:
-        score -= 3.0
+        score -= 0.5 if t.patronymic_weak else 3.0
     if t.caps and mixed_case:
         score += 3.0
     return score
 
 
-def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool) -> str:
-    """The best order (a string of S/G/P, one letter per word) for the word tokens."""
-    return _assign(tuple([signature(w) for w in words]), n_initials, leading_initials)
+#: Name hints (``LanguagePack.parse_name``): the source mostly writes names declined, or
+#: mostly surname first («Иванов Иван Иванович»); a hint may join both with «+».
+OBLIQUE, SURNAME_FIRST = "oblique", "surname_first"
+#: What a source's usual order adds to the orders that put the surname first.
+_SURNAME_FIRST_BONUS = 3.0
+
+
+def hint_has(hint: str | None, flag: str) -> bool:
+    """Whether a name hint («oblique», «surname_first», «oblique+surname_first») holds ``flag``."""
+    return bool(hint) and flag in hint.split("+")  # type: ignore[union-attr]
+
+
+def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool,
+                 surname_first: bool = False) -> str:  # fmt: skip
+    """The best order (a string of S/G/P, one letter per word) for the word tokens.
+
+    ``surname_first``: the source usually writes the surname first, which tips a name
+    whose words say nothing of their roles («Батрес Карлос»).
+    """
+    return _assign(tuple([signature(w) for w in words]), n_initials, leading_initials,
+                   surname_first)  # fmt: skip
 
 
 #: What role assignment looks at in a word token (:func:`signature`).
-Signature = tuple[bool, bool, bool, bool, bool]
+Signature = tuple[bool, bool, bool, bool, bool, bool]
 
 
 @lru_cache(maxsize=8192)
-def layout(codes: tuple[Signature | None, ...]) -> tuple[tuple[str, ...], str]:
+def layout(codes: tuple[Signature | None, ...],
+           surname_first: bool = False) -> tuple[tuple[str, ...], str]:  # fmt: skip
     """(role of each token, the name order) from each token's signature, None for initials.
 
     The same roles as :func:`assign_roles` and the same order as the full parse shows
     («S G P», «I I S»), computed once per layout of token signatures.
     """
     sigs = tuple(c for c in codes if c is not None)
-    order = _assign(sigs, len(codes) - len(sigs), bool(codes) and codes[0] is None)
+    order = _assign(sigs, len(codes) - len(sigs), bool(codes) and codes[0] is None,
+                    surname_first)  # fmt: skip
     roles = iter(order)
     shown = tuple("I" if c is None else next(roles, "?") for c in codes)
     return shown, " ".join(shown)
@@ -139,15 +163,17 @@ def is_glued(token: str) -> bool:
 
 def signature(w: TokenInfo) -> Signature:
     """What role assignment looks at in a token."""
-    return (bool(w.given), w.given_rule == "weak", bool(w.patronymic), w.surname_like, w.caps)
+    return (bool(w.given), w.given_weak, bool(w.patronymic), w.patronymic_weak, w.surname_like,
+            w.caps)  # fmt: skip
 
 
 @lru_cache(maxsize=4096)
-def _assign(signature: tuple[tuple[bool, bool, bool, bool, bool], ...], n_initials: int,
-            leading_initials: bool) -> str:  # fmt: skip
-    words = [TokenInfo("", given=("x",) if g else (), given_rule="weak" if weak else "",
-                       patronymic="x" if p else None, surname_like=sl, caps=caps)
-             for g, weak, p, sl, caps in signature]  # fmt: skip
+def _assign(signature: tuple[Signature, ...], n_initials: int, leading_initials: bool,
+            surname_first: bool = False) -> str:  # fmt: skip
+    words = [TokenInfo("", given=("x",) if g else (), given_weak=weak,
+                       patronymic="x" if p else None, patronymic_weak=p_weak, surname_like=sl,
+                       caps=caps)
+             for g, weak, p, p_weak, sl, caps in signature]  # fmt: skip
     n = len(words)
     if n == 0:
         return ""
@@ -162,6 +188,8 @@ def _assign(signature: tuple[tuple[bool, bool, bool, bool, bool], ...], n_initia
             continue  # «С. Савченко»: the word is the surname
         if leading_initials and order.startswith("S") and n >= 2:
             prior -= 0.5
+        if surname_first and order.startswith("S") and n >= 2:
+            prior += _SURNAME_FIRST_BONUS
         score = prior + sum(_fit(r, w, mixed_case) for r, w in zip(order, words, strict=True))
         if score > best_score:
             best, best_score = order, score

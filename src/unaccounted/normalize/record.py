@@ -27,16 +27,18 @@ from unaccounted.normalize.statuses import StatusReader
 from unaccounted.normalize.units import UnitReader
 
 #: Bumped when the core's rules change; with the pack's digest it makes ``norm_version``.
-CORE_VERSION = 1
+CORE_VERSION = 2
 
 #: Names a source must show before its usual case is trusted (``detect_name_hints``).
 _MIN_HINT_SAMPLE = 10
+#: Share of a source's names of two or more words that must put the surname first.
+_SURNAME_FIRST_SHARE = 0.9
 
-#: The normalized columns, in the store's order (see store/migrations/0002_normalized.sql).
+#: The normalized columns (store/migrations/0002_normalized.sql; ``name_rank``: 0005).
 FIELDS: tuple[str, ...] = (
     "surname", "given_name", "patronymic", "given_initial", "patronymic_initial",
     "given_candidates", "surname_key", "given_key", "patronymic_key", "surname_phonetic",
-    "name_block", "sex", "name_script", "name_case", "name_order",
+    "name_block", "sex", "name_script", "name_case", "name_order", "name_rank",
     "birth_lo", "birth_hi", "birth_precision", "birth_edtf", "birth_candidates", "birth_year",
     "age", "event_lo", "event_hi", "event_precision", "event_edtf", "event_candidates",
     "published_date", "status", "unit_key", "unit_class_key", "unit_type", "unit_number",
@@ -64,18 +66,18 @@ RAW_COLUMNS = (
 )
 
 
-_NAME_FIELDS = FIELDS[:15]
+_NAME_FIELDS = FIELDS[:16]
 assert _NAME_FIELDS == NAME_FIELDS
-_BIRTH_FIELDS = FIELDS[15:20]
-_EVENT_FIELDS = FIELDS[22:27]
-_REST_FIELDS = FIELDS[28:]
+_BIRTH_FIELDS = FIELDS[16:21]
+_EVENT_FIELDS = FIELDS[23:28]
+_REST_FIELDS = FIELDS[29:]
 _UNIT_FIELDS = ("unit_key", "unit_class_key", "unit_type", "unit_number", "unit_guards",
                 "unit_vch")  # fmt: skip
 _HOME_FIELDS = ("hometown_region_code", "hometown_settlement")
 _PLACE_FIELDS = ("event_place_name", "event_region_code")
 _LIST_FIELDS = frozenset({"given_candidates", "birth_candidates", "event_candidates"})
 assert _BIRTH_FIELDS[0] == "birth_lo" and _EVENT_FIELDS[0] == "event_lo"
-assert FIELDS[20:22] == ("birth_year", "age") and FIELDS[27] == "published_date"
+assert FIELDS[21:23] == ("birth_year", "age") and FIELDS[28] == "published_date"
 
 #: The Arrow type of each normalized field (strings unless listed).
 ARROW_TYPES: dict[str, pa.DataType] = {
@@ -303,19 +305,31 @@ class Normalizer:
         return (name, region)
 
     def detect_name_hints(self, names: Mapping[str, Sequence[str | None]]) -> dict[str, str]:
-        """Per source, ``"oblique"`` when most of its sampled names are not in the nominative.
+        """Per source, how it usually writes names, from a sample of them.
 
-        Obituaries write «простились с Алексеем Юрьевичем Чупиковым»; in such a source an
-        ambiguous «Александра Котова» is a man in the genitive, not a woman.
+        ``"oblique"`` when most of its sampled names are not in the nominative: obituaries
+        write «простились с Алексеем Юрьевичем Чупиковым»; in such a source an ambiguous
+        «Александра Котова» is a man in the genitive, not a woman. ``"surname_first"``
+        when nearly all its names of two or more words put the surname first (official
+        lists: «Батрес Карлос» is then surname Батрес). Both join as
+        ``"oblique+surname_first"``.
         """
         found: dict[str, str] = {}
         for source, sample in names.items():
-            cases = [self.pack.parse_name(x).case for x in sample if x]
-            decided = [c for c in cases if c]
+            parsed = [self.pack.parse_name(x) for x in sample if x]
+            flags = []
+            decided = [n.case for n in parsed if n.case]
             if len(decided) >= _MIN_HINT_SAMPLE:
                 oblique = sum(1 for c in decided if c != "nominative")
                 if oblique * 2 > len(decided):
-                    found[source] = "oblique"
+                    flags.append("oblique")
+            orders = [o for o in (_word_order(n.order) for n in parsed) if len(o) >= 2]
+            if len(orders) >= _MIN_HINT_SAMPLE:
+                first = sum(1 for o in orders if o.startswith("S"))
+                if first >= _SURNAME_FIRST_SHARE * len(orders):
+                    flags.append("surname_first")
+            if flags:
+                found[source] = "+".join(flags)
         return found
 
     def explain(
@@ -354,6 +368,7 @@ class Normalizer:
         add(Explained("name_script", written, name.script, "letters of the written name"))
         add(Explained("name_case", written, name.case, "case shown by given name or patronymic"))
         add(Explained("name_order", written, name.order, "best-fitting order of name parts"))
+        add(Explained("name_rank", written, name.rank, r.get("name_rank", "no rank in the name")))
 
         published = self.dates.parse(get("published"))
         ref = published.hi if published else None
@@ -404,6 +419,11 @@ class Normalizer:
         add(Explained(f"{prefix}_edtf", raw, d.edtf if d else None, rule))
         cands = list(d.candidates) if d and d.candidates else None
         add(Explained(f"{prefix}_candidates", raw, cands, rule))
+
+
+def _word_order(order: str | None) -> str:
+    """The roles of a name's words without its initials («S I I» → «S»)."""
+    return "" if not order or order == "columns" else order.replace("I", "").replace(" ", "")
 
 
 def _spread(fn: Any, values: Sequence[Any]) -> list[Any]:

@@ -18,11 +18,9 @@ from typing import Any
 
 from unaccounted.analyze import Analysis, analyze
 from unaccounted.analyze.concealment import UnitEvidence
-from unaccounted.analyze.dossier import region_dossier, unit_dossier
+from unaccounted.analyze.dossier import by_region, region_dossier, unit_dossier
 from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
-from unaccounted.store import report as report_sql
-from unaccounted.store import resolve as resolve_sql
 from unaccounted.workspace import Workspace
 
 #: Outcomes in the order a reader meets them.
@@ -232,9 +230,11 @@ def _units(
     for p in people:
         if p.unit is not None:
             members.setdefault(p.unit, []).append(p)
+    view_of = {v.person_id: v for v in analysis.views}
     taken: set[str] = set()
     pages = []
     for key in sorted(members):
+        views = [view_of[p.person_id] for p in members[key]]
         pages.append(
             GroupPage(
                 key=key,
@@ -242,7 +242,7 @@ def _units(
                 name=names[key],
                 tally=_tally(members[key]),
                 people=members[key],
-                dossier=unit_dossier(analysis, key),
+                dossier=unit_dossier(analysis, key, views),
                 evidence=evidence.get(key),
             )
         )
@@ -260,6 +260,7 @@ def _regions(analysis: Analysis, people: list[PersonRow]) -> list[GroupPage]:
     for p in people:
         if p.region is not None:
             members.setdefault(p.region, []).append(p)
+    views = by_region(analysis.views)
     taken: set[str] = set()
     pages = [
         GroupPage(
@@ -268,7 +269,7 @@ def _regions(analysis: Analysis, people: list[PersonRow]) -> list[GroupPage]:
             name=spellings[code].most_common(1)[0][0],
             tally=_tally(members[code]),
             people=members[code],
-            dossier=region_dossier(analysis, code),
+            dossier=region_dossier(analysis, code, views[code.strip().upper()]),
         )
         for code in sorted(members)
     ]
@@ -293,10 +294,9 @@ def report_data(ws: Workspace, title: str) -> ReportData:
     analysis = analyze(ws)
     report = analysis.concealment(ws)
     with ws.store(read_only=True) as store:
-        counts = store.counts()
-        counts["persons"] = resolve_sql.person_count(store)
+        counts = store.counts()  # its persons are those of the views: one definition
         source_rows = store.sources()
-        event = report_sql.latest_event(store)
+        event = store.latest_event()
     people = person_rows(analysis)
     months, unknown = _months(people)
     by_outcome: dict[str, Counter[str]] = {o: Counter() for o in OUTCOMES}

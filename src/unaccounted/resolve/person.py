@@ -1,134 +1,27 @@
-"""The person view: best values with their rules, the grade, the status history, every
-claim with its source, and the conflicts between claims kept visible."""
+"""Person views of a workspace: read from the stored views, computed where they are stale.
+
+A view (:class:`PersonView`) holds best values with their rules, the grade, the status
+history, every claim with its source, and the conflicts between claims kept visible; it
+is computed by :func:`view_of` and kept in the store by :mod:`unaccounted.resolve.stored`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
 
-from unaccounted.errors import InputError
-from unaccounted.resolve.best import BestValue, best_values
-from unaccounted.resolve.claims import Claim, claims_by_person
-from unaccounted.resolve.grade import Assessment, GradeResult, assess, grade
-from unaccounted.resolve.history import History, build_history
 from unaccounted.resolve.rules import GradingRules
+from unaccounted.resolve.stored import current_view, current_views, require_persons
+from unaccounted.resolve.view import CLAIM_FIELDS, PersonView, view_of
 from unaccounted.store import Store
-from unaccounted.store import resolve as sql
 
-#: Raw values shown with each claim.
-CLAIM_FIELDS = (
-    "full_name",
-    "raw_birth_date",
-    "raw_age",
-    "raw_status",
-    "raw_event_date",
-    "event_place",
-    "raw_unit",
-    "rank",
-    "category",
-    "raw_region",
-    "hometown",
-    "raw_published",
-)
-
-
-@dataclass(frozen=True)
-class PersonView:
-    person_id: str
-    claims: tuple[Claim, ...]
-    best: dict[str, BestValue]
-    assessment: Assessment
-    grade: GradeResult
-    history: History
-
-    @property
-    def name(self) -> str:
-        parts = [
-            self.best[f].shown for f in ("surname", "given_name", "patronymic") if f in self.best
-        ]
-        return " ".join(str(p) for p in parts) or (self.claims[0].value("full_name") or "?")
-
-    @property
-    def unit_keys(self) -> list[str]:
-        """Every unit key its records name (``unit_key``, else the class key)."""
-        keys = {c.value("unit_key") or c.value("unit_class_key") for c in self.claims}
-        return sorted(k for k in keys if k)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "person_id": self.person_id,
-            "name": self.name,
-            "grade": {
-                "grade": self.grade.grade,
-                "rule": self.grade.rule,
-                "description": self.grade.description,
-                "outcome": self.grade.fate,
-                "sources": self.grade.sources,
-                "independence_groups": self.grade.groups,
-            },
-            "status": self.history.current,
-            "best": {
-                name: {
-                    "value": b.value,
-                    "shown": b.shown,
-                    "rule": b.rule,
-                    "sources": b.sources,
-                    "conflict": b.conflict,
-                    "values": b.values,
-                }
-                for name, b in self.best.items()
-            },
-            "conflicts": [
-                {"kind": x.kind, "detail": x.detail, "claims": [c.label for c in x.claims]}
-                for x in self.assessment.conflicts
-            ],
-            "history": [e.as_dict() for e in self.history.entries],
-            "claims": [
-                {
-                    **c.provenance(),
-                    "status": c.status,
-                    **{k: c.value(k) for k in CLAIM_FIELDS if c.value(k) is not None},
-                }
-                for c in self.claims
-            ],
-        }
-
-
-def view_of(person_id: str, claims: list[Claim], rules: GradingRules) -> PersonView:
-    a = assess(claims, rules)
-    return PersonView(
-        person_id=person_id,
-        claims=tuple(claims),
-        best=best_values(claims, rules),
-        assessment=a,
-        grade=grade(claims, rules, a),
-        history=build_history(claims, rules),
-    )
-
-
-def require_persons(store: Store) -> None:
-    """One-line errors for a workspace with nothing to resolve yet."""
-    if sql.record_count(store) == 0:
-        raise InputError(
-            "the workspace has no records; ingest sources first ('unaccounted ingest')"
-        )
-    if sql.person_count(store) == 0:
-        raise InputError(
-            "the workspace has no persons yet; link the records first ('unaccounted link')"
-        )
+__all__ = ["CLAIM_FIELDS", "PersonView", "all_views", "person_view", "require_persons", "view_of"]
 
 
 def person_view(store: Store, person_id: str, rules: GradingRules) -> PersonView:
-    claims = sql.claims_of(store, person_id)
-    if not claims:
-        require_persons(store)
-        raise InputError(f"no person with id {person_id!r} in this workspace")
-    return view_of(person_id, [c for _, cs in claims_by_person(claims) for c in cs], rules)
+    """One person's view; :class:`InputError` when the workspace has no such person."""
+    return current_view(store, person_id, rules)
 
 
 def all_views(store: Store, rules: GradingRules) -> Iterator[PersonView]:
     """Every person of the current clustering, in person id order."""
-    require_persons(store)
-    for person_id, claims in claims_by_person(sql.all_claims(store)):
-        yield view_of(person_id, claims, rules)
+    return current_views(store, rules)

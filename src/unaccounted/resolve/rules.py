@@ -94,8 +94,28 @@ class GradingRules(_Strict):
         return order.index(kind) if kind in order else len(order)
 
 
+#: Rules already read, by file and the file's size and modification time: a server reads
+#: them for every person page, and parsing the YAML costs more than the rest of the page.
+_READ: dict[tuple[str, int, int], GradingRules] = {}
+
+
 def load_rules(path: Path) -> GradingRules:
-    """Read and check a rules file; one-line :class:`InputError` naming the bad key."""
+    """Read and check a rules file (again only when it changed); one-line
+    :class:`InputError` naming the bad key."""
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns) if stat else None
+    if key is not None and key in _READ:
+        return _READ[key]
+    rules = _parse_rules(path)
+    if key is not None:
+        _READ[key] = rules
+    return rules
+
+
+def _parse_rules(path: Path) -> GradingRules:
     data = read_yaml_mapping(path, "grading rules")
     try:
         return GradingRules.model_validate(data)

@@ -12,20 +12,34 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from unaccounted.normalize.model import ParsedName
-from unaccounted.normalize.names import TokenInfo, assign_roles, is_initial, tokens_of
+from unaccounted.normalize.names import (
+    SURNAME_FIRST,
+    TokenInfo,
+    assign_roles,
+    hint_has,
+    is_initial,
+    tokens_of,
+)
 from unaccounted.normalize.pack import LanguagePack, PackData
-from unaccounted.normalize.ru import keys, morph
+from unaccounted.normalize.ru import keys, morph, tags
 from unaccounted.normalize.ru import text as tx
 from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.parts import GivenPart
 from unaccounted.normalize.ru.plain import PlainNames
+from unaccounted.normalize.ru.ranks import rank_forms, split_rank
 from unaccounted.normalize.ru.translit import to_cyrillic
+
+#: Script-key endings no given name has (-ов, -ский, -енко …): no pymorphy3 look-up needed.
+_SURE_SURNAME_ENDINGS = ("ov", "ev", "ski", "tki", "enko", "ko", "uk", "ih", "ova", "eva",
+                         "ska", "tka", "dze", "wvili", "ovic", "evic", "ovoi", "evoi",
+                         "ovim", "evim", "skogo", "skomu", "skim", "skoi")  # fmt: skip
 
 
 class RussianPack(PlainNames, GivenPart, LanguagePack):
     code = "ru"
-    rules_version = 1
+    rules_version = 2
     tables = ("given_names", "given_name_variants", "given_names_latin", "diminutives",
+              "given_names_own",
               "patronymic_exceptions", "surnames", "months", "date_words", "statuses",
               "unit_types", "unit_words", "units", "honorifics", "regions", "region_aliases",
               "cities", "name_stopwords")  # fmt: skip
@@ -72,8 +86,9 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
 
     def clear_caches(self) -> None:
         for f in (keys.script_key, keys._key_of_lower, keys.phonetic_key, morph.patronymic_form,
-                  morph.surname_nominative, morph.pymorphy_given, to_cyrillic, tx.surname_hints,
-                  self._cached_parse):  # fmt: skip
+                  morph.surname_nominative, morph.pymorphy_surnames, to_cyrillic,
+                  tx.surname_hints, tags.name_readings, tags.surname_readings,
+                  tags.is_known_patronymic, self._cached_parse):  # fmt: skip
             f.cache_clear()
         self._word_info.cache_clear()  # type: ignore[attr-defined]
         self._parts_cache.clear()
@@ -110,15 +125,32 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
                 if form:
                     t.patronymic, t.patronymic_sex, t.patronymic_case = form
         else:
-            readings = self._given.get(word.lower().replace("ё", "е"))
-            if readings:
-                t.readings = tuple(readings)
-                self._read_as(t, readings[0])
-            p = morph.patronymic_form(word)
-            if p:
-                t.patronymic, t.patronymic_sex, t.patronymic_case = p
-        t.surname_like = k.endswith(tx.SURNAME_ENDINGS) and not t.patronymic
+            self._cyrillic_info(t, word, k)
+        t.surname_like = t.surname_like or (k.endswith(tx.SURNAME_ENDINGS) and not t.patronymic)
         return t
+
+    def _cyrillic_info(self, t: TokenInfo, word: str, k: str) -> None:
+        """The pack's lists first; pymorphy3's Name/Surn/Patr readings for what they lack."""
+        readings = tuple(self._given.get(word.lower().replace("ё", "е"), ()))
+        p = morph.patronymic_form(word)
+        if p:
+            t.patronymic, t.patronymic_sex, t.patronymic_case = p
+            # a patronymic of a father's name known nowhere is likely a surname (Янукович)
+            t.patronymic_weak = keys.script_key(p[0]) not in self.lex.patronymic_by_key and not (
+                tags.is_known_patronymic(word))  # fmt: skip
+            if t.patronymic_weak:
+                t.surname_like = True
+        elif not readings and not k.endswith(_SURE_SURNAME_ENDINGS):
+            readings = tags.name_readings(word)
+            t.given_weak = bool(readings)
+            if not readings:
+                t.surname_like = bool(tags.surname_readings(word))
+        if readings:
+            t.readings = readings
+            self._read_as(t, readings[0])
+            if t.given_weak:
+                t.given_rule = "pymorphy3 given name" + t.given_rule.partition(",")[1] + (
+                    t.given_rule.partition(",")[2])  # fmt: skip
 
     # -- the parse ---------------------------------------------------------------------
 
@@ -132,8 +164,13 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
         hint: str | None = None,
     ) -> ParsedName:
         out = ParsedName()
+        full_name, surname, given_name, patronymic = (
+            tx.fold_lookalikes(v) for v in (full_name, surname, given_name, patronymic)
+        )
         if full_name and tx.DIRT.search(full_name):
-            full_name = self._clean_full_name(full_name)
+            full_name, out.rank = self._clean_full_name(full_name)
+            if out.rank:
+                out.rules["name_rank"] = "rank words taken out of the name"
         split = bool(surname or given_name or patronymic)
         if split:
             written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
@@ -168,7 +205,10 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             words = [x for x, f in zip(toks, flags, strict=True) if not f]
             initials = [x.rstrip(".") for x, f in zip(toks, flags, strict=True) if f]
             word_infos = [self._word_info(w) for w in words]
-            order = assign_roles(word_infos, len(initials), bool(flags) and flags[0])
+            if len(words) <= 2:  # «Людмилу Зенькович»: no patronymic of a father's name known
+                word_infos = [_as_surname(w) if w.patronymic_weak else w for w in word_infos]
+            order = assign_roles(word_infos, len(initials), bool(flags) and flags[0],
+                                 hint_has(hint, SURNAME_FIRST))  # fmt: skip
             roles_iter = iter(order)
             out.order = " ".join("I" if f else next(roles_iter, "?") for f in flags)
             infos = {}
@@ -184,17 +224,24 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
     def _stopwords(self) -> frozenset[str]:
         return frozenset(r["word"].lower() for r in self.data.table("name_stopwords"))
 
-    def _clean_full_name(self, text: str) -> str:
-        """Drop what is not a name: brackets, call signs, ranks, years, «г.р.», symbols."""
+    @cached_property
+    def _rank_forms(self) -> dict[str, str]:
+        return rank_forms(r["word"] for r in self.data.table("name_stopwords")
+                          if r["kind"] == "rank")  # fmt: skip
+
+    def _clean_full_name(self, text: str) -> tuple[str, str | None]:
+        """(the name without what is not a name, the rank words taken out of it).
+
+        Brackets, call signs, years, «г.р.» and symbols go; rank words in any case
+        («майора», «младшему сержанту») go and are kept as the rank.
+        """
         text = tx.BRACKETS.sub(" ", text)
         text = tx.CALLSIGN.sub(" ", text)
         text = tx.BORN.sub(" ", text)
-        kept = [
-            t for t in text.replace(",", " ").split()
-            if not any(c.isdigit() for c in t) and t.lower().strip(".") not in self._stopwords
-            and t.lower().rstrip(".") not in self._stopwords and t.strip("†*+✝✞-") != ""
-        ]  # fmt: skip
-        return " ".join(t.strip("†*+✝✞") for t in kept)
+        words = [t.strip("†*+✝✞") for t in text.replace(",", " ").split()
+                 if not any(c.isdigit() for c in t) and t.strip("†*+✝✞-") != ""]  # fmt: skip
+        kept, rank = split_rank(words, self._rank_forms, self._stopwords)
+        return " ".join(kept), rank
 
     def _word_info(self, word: str) -> TokenInfo:
         """What the pack knows of one word (cached; the result is shared, never changed)."""
@@ -266,3 +313,8 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             masc = table[k[:-1] + "i"]
             return masc[:-2] + "ая" if masc.endswith("ий") else None
         return None
+
+
+def _as_surname(t: TokenInfo) -> TokenInfo:
+    """A word of patronymic shape read as a surname (token infos are shared: a copy)."""
+    return TokenInfo(t.text, caps=t.caps, surname_like=True)

@@ -1,5 +1,8 @@
 """The Russian pack's name dictionaries, built once from its data files.
 
+- ``given_names_own.csv``: names that are full names in their own right though they look
+  like another name's diminutive or case form (Макс, Гали, Парфен, Фарида): read as
+  themselves first, the name they resemble after them.
 - ``given_names.csv`` (canonical names with sex), ``diminutives.csv`` (Серёжа → Сергей;
   an ambiguous form such as Саша keeps every canonical name it can stand for, in file
   order), ``given_names_latin.csv`` (Alexander, Serhii, Oleksandr …) and
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 
+from unaccounted.errors import InputError
 from unaccounted.normalize.pack import PackData
 from unaccounted.normalize.ru.morph import CASES, decline
 
@@ -50,6 +54,11 @@ class Lexicon:
         def add(form: str, canonical: str, diminutive: bool) -> None:
             found.setdefault(self.key(form), []).append((canonical, diminutive))
 
+        for row in self.data.table("given_names_own"):  # itself first, before what it resembles
+            if row["sex"] not in ("m", "f") or not row["name"]:
+                raise InputError(f"given_names_own.csv: a row needs a name and sex m or f: {row}")
+            self.sex_of.setdefault(row["name"], row["sex"])
+            add(row["name"], row["name"], False)
         for row in self.data.table("given_names"):
             self.sex_of.setdefault(row["name"], row["sex"])
             add(row["name"], row["name"], False)
@@ -81,6 +90,8 @@ class Lexicon:
         forms: dict[str, list[tuple[str, str, str]]] = {}
         words: dict[str, str] = {}
         self.given_by_key  # noqa: B018  (fills sex_of)
+        for row in self.data.table("given_names_own"):
+            words.setdefault(row["name"], row["sex"])
         for row in self.data.table("given_names"):
             words.setdefault(row["name"], row["sex"])
         for row in self.data.table("diminutives"):

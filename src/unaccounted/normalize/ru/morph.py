@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import Any
 
 from pytrovich.enums import Case, Gender, NamePart
 from pytrovich.maker import PetrovichDeclinationMaker
@@ -78,20 +79,22 @@ def patronymic_form(word: str) -> tuple[str, str, str] | None:
 
 
 _M_UNDO: dict[str, tuple[tuple[str, str], ...]] = {
-    "genitive": (("ского", "ский"), ("цкого", "цкий"), ("ого", "ой"), ("ого", "ый"),
-                 ("его", "ий"), ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"),
-                 ("ына", "ын"), ("я", "й"), ("я", "ь"), ("ы", "а"), ("и", "а"), ("и", "я"),
-                 ("а", "")),
-    "dative": (("скому", "ский"), ("цкому", "цкий"), ("ому", "ой"), ("ому", "ый"),
-               ("ему", "ий"), ("ову", "ов"), ("еву", "ев"), ("ину", "ин"), ("ю", "й"),
-               ("ю", "ь"), ("е", "а"), ("е", "я"), ("у", "")),
-    "instrumental": (("ским", "ский"), ("цким", "цкий"), ("ым", "ый"), ("ым", "ой"),
-                     ("им", "ий"), ("овым", "ов"), ("евым", "ев"), ("иным", "ин"),
-                     ("ем", "й"), ("ем", "ь"), ("ей", "я"), ("ой", "а"), ("ом", ""),
-                     ("ем", "")),
-    "prepositional": (("ском", "ский"), ("цком", "цкий"), ("ом", "ой"), ("ом", "ый"),
-                      ("ем", "ий"), ("ове", "ов"), ("еве", "ев"), ("ине", "ин"), ("е", "й"),
-                      ("е", "ь"), ("е", "а"), ("е", "я"), ("е", "")),
+    "genitive": (("ского", "ский"), ("ского", "ской"), ("цкого", "цкий"), ("кого", "кий"),
+                 ("гого", "гий"), ("хого", "хий"), ("ого", "ый"), ("ого", "ой"), ("его", "ий"),
+                 ("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ына", "ын"),
+                 ("я", "й"), ("я", "ь"), ("ы", "а"), ("и", "а"), ("и", "я"), ("а", "")),
+    "dative": (("скому", "ский"), ("скому", "ской"), ("цкому", "цкий"), ("кому", "кий"),
+               ("гому", "гий"), ("хому", "хий"), ("ому", "ый"), ("ому", "ой"), ("ему", "ий"),
+               ("ову", "ов"), ("еву", "ев"), ("ину", "ин"), ("ю", "й"), ("ю", "ь"), ("е", "а"),
+               ("е", "я"), ("у", "")),
+    "instrumental": (("ским", "ский"), ("ским", "ской"), ("цким", "цкий"), ("ким", "кий"),
+                     ("гим", "гий"), ("хим", "хий"), ("ым", "ый"), ("ым", "ой"), ("им", "ий"),
+                     ("овым", "ов"), ("евым", "ев"), ("иным", "ин"), ("ем", "й"), ("ем", "ь"),
+                     ("ей", "я"), ("ой", "а"), ("ом", ""), ("ем", "")),
+    "prepositional": (("ском", "ский"), ("ском", "ской"), ("цком", "цкий"), ("ком", "кий"),
+                      ("гом", "гий"), ("хом", "хий"), ("ом", "ый"), ("ом", "ой"), ("ем", "ий"),
+                      ("ове", "ов"), ("еве", "ев"), ("ине", "ин"), ("е", "й"), ("е", "ь"),
+                      ("е", "а"), ("е", "я"), ("е", "")),
 }  # fmt: skip
 _M_UNDO["accusative"] = _M_UNDO["genitive"] + (("у", "а"), ("ю", "я"))
 _M_UNDO["instrumental"] += (("овым", "ов"), ("евым", "ев"), ("ёвым", "ёв"), ("ыным", "ын"))
@@ -125,10 +128,18 @@ def surname_nominative(word: str, sex: str, case: str) -> tuple[str, str]:
     ordered = sorted(undo, key=lambda en: (not en[1].endswith(_POSSESSIVE), -len(en[0])))
     candidates = [word[: len(word) - len(e)] + n for e, n in ordered if low.endswith(e)]
     candidates.append(word)  # does not decline
-    for cand in candidates:
-        if len(cand) >= 2 and _same(decline(cand, "surname", sex, case), word):
-            rule = "does not decline" if cand == word else f"{case} undone, checked by petrovich"
-            return cand, rule
+    # a man's surname does not end in a hissing consonant and ь (Януковичем → Янукович)
+    verified = [c for c in dict.fromkeys(candidates)
+                if len(c) >= 2 and not (sex == "m" and c[-2:-1] in "жшчщ" and c[-1:] == "ь")
+                and _same(decline(c, "surname", sex, case), word)]  # fmt: skip
+    if len(verified) > 1 and any(c.endswith("ой") for c in verified):
+        # «Толстым»: Толстой or Толстый — pymorphy3's dictionary decides
+        known = pymorphy_surnames(word, sex)
+        verified.sort(key=lambda c: c.lower().replace("ё", "е") not in known)
+    if verified:
+        cand = verified[0]
+        rule = "does not decline" if cand == word else f"{case} undone, checked by petrovich"
+        return cand, rule
     lemma = _pymorphy_surname(word, sex)
     if lemma:
         return lemma, "pymorphy3 surname lemma"
@@ -140,38 +151,72 @@ def _same(a: str, b: str) -> bool:
 
 
 @cache
-def _morph() -> object:
-    import pymorphy3  # type: ignore[import-untyped]  # imported late: 0.1 s and 15 MB, only for unknown words
+def pymorphy() -> Any:
+    """pymorphy3's analyzer, made on first use (0.1 s and 15 MB, only for unknown words)."""
+    import pymorphy3  # type: ignore[import-untyped]
 
     return pymorphy3.MorphAnalyzer(lang="ru")
 
 
 def _pymorphy_surname(word: str, sex: str) -> str | None:
-    for p in _morph().parse(word):  # type: ignore[attr-defined]
+    for p in pymorphy().parse(word):
         if "Surn" in p.tag:
             form = p.inflect({"nomn", "femn" if sex == "f" else "masc"}) or p
-            return _cased_like(str(form.word), word)
+            return cased_like(str(form.word), word)
     return None
 
 
 @lru_cache(maxsize=100_000)
-def pymorphy_given(word: str) -> tuple[str, str, str | None] | None:
-    """(nominative, case, sex) of an unknown first name that pymorphy3 knows, else None."""
-    for p in _morph().parse(word):  # type: ignore[attr-defined]
-        if "Name" in p.tag and p.score >= 0.3:
-            sex = "f" if "femn" in p.tag else "m" if "masc" in p.tag else None
-            case = _PYMORPHY_CASES.get(str(p.tag.case), "nominative")
-            return _cased_like(str(p.normal_form), word), case, sex
+def pymorphy_surnames(word: str, sex: str) -> frozenset[str]:
+    """The nominatives pymorphy3's dictionary gives ``word`` as a surname of ``sex``."""
+    found: set[str] = set()
+    if not pymorphy().word_is_known(word.lower()):
+        return frozenset()
+    for p in pymorphy().parse(word):
+        if "Surn" in p.tag and p.is_known and "plur" not in p.tag:
+            form = p.inflect({"nomn", "femn" if sex == "f" else "masc"})
+            if form is not None:
+                found.add(str(form.word).replace("ё", "е"))
+    return frozenset(found)
+
+
+#: Case endings of given names to undo: (ending, nominative ending) per sex and case.
+_GIVEN_UNDO: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("f", "nominative"): (("", ""),),
+    ("f", "genitive"): (("ы", "а"), ("и", "я"), ("и", "а"), ("и", "ь")),
+    ("f", "dative"): (("е", "а"), ("е", "я"), ("и", "я"), ("и", "ь")),
+    ("f", "accusative"): (("у", "а"), ("ю", "я"), ("ь", "ь")),
+    ("f", "instrumental"): (("ой", "а"), ("ей", "я"), ("ей", "а"), ("ью", "ь")),
+    ("f", "prepositional"): (("е", "а"), ("е", "я"), ("и", "я"), ("и", "ь")),
+    ("m", "nominative"): (("", ""),),
+    ("m", "genitive"): (("а", ""), ("я", "й"), ("я", "ь"), ("ы", "а"), ("и", "а"), ("и", "я")),
+    ("m", "accusative"): (("а", ""), ("я", "й"), ("я", "ь"), ("у", "а"), ("ю", "я")),
+    ("m", "dative"): (("у", ""), ("ю", "й"), ("ю", "ь"), ("е", "а"), ("е", "я")),
+    ("m", "instrumental"): (("ом", ""), ("ем", "й"), ("ем", "ь"), ("ой", "а"), ("ей", "я")),
+    ("m", "prepositional"): (("е", ""), ("е", "й"), ("е", "ь"), ("е", "а"), ("и", "я")),
+}  # fmt: skip
+
+
+@lru_cache(maxsize=50_000)
+def given_nominative(word: str, sex: str, case: str) -> str | None:
+    """The nominative of a given name of ``sex`` written in ``case``, checked by petrovich."""
+    low = word.lower()
+    for ending, nominative in _GIVEN_UNDO.get((sex, case), ()):
+        if not low.endswith(ending) or len(low) - len(ending) < 2:
+            continue
+        cand = word[: len(word) - len(ending)] + nominative
+        if _same(decline(cand, "given", sex, case), word):
+            return cand
     return None
 
 
-_PYMORPHY_CASES = {
+PYMORPHY_CASES = {
     "nomn": "nominative", "gent": "genitive", "datv": "dative",
     "accs": "accusative", "ablt": "instrumental", "loct": "prepositional",
 }  # fmt: skip
 
 
-def _cased_like(word: str, model: str) -> str:
+def cased_like(word: str, model: str) -> str:
     if model.isupper():
         return word.upper()
     return "-".join(p[:1].upper() + p[1:] for p in word.split("-"))

@@ -12,8 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from unaccounted.normalize.model import ParsedName
-from unaccounted.normalize.names import TokenInfo
-from unaccounted.normalize.ru import keys, morph
+from unaccounted.normalize.names import OBLIQUE, TokenInfo, hint_has
+from unaccounted.normalize.ru import keys, morph, tags
 from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.text import CYRILLIC as _CYRILLIC
 from unaccounted.normalize.ru.text import LATIN as _LATIN
@@ -43,6 +43,12 @@ class GivenPart:
     def _read_as(self, t: TokenInfo, reading: tuple[str, str, str]) -> None:
         nominative, case, _ = reading
         names, entry_sex, diminutive = self._canonical(nominative)
+        if entry_sex is None and keys.script_key(nominative) not in self.lex.given_by_key:
+            entry_sex = reading[2]  # a name only pymorphy3 knows: the reading's own sex
+        if t.given_weak and nominative not in names:
+            # «Филип», «Дайана»: a name of its own in pymorphy3's dictionary, not the listed
+            # Филипп or Даня that shares its script key
+            names, diminutive, entry_sex = (nominative, *names), False, reading[2]
         # an ambiguous name (Саша, Женя) has no sex of its own: the other parts decide
         t.given, t.given_case, t.given_sex = names, case, entry_sex
         t.given_rule = ("diminutive" if diminutive else "given name") + (
@@ -82,14 +88,31 @@ class GivenPart:
         p = self._word_info(p_text) if p_text is not None else None
         # token infos are cached and shared: copy before changing one
         if g is not None and not g.given and _CYRILLIC.search(g.text):
-            guess = morph.pymorphy_given(g.text)
+            guess = tags.name_readings(g.text)
             if guess:
-                g = replace(g, given=(guess[0],), given_case=guess[1], given_sex=guess[2],
-                            given_rule="pymorphy3 first-name lemma")  # fmt: skip
-        if g is not None and p is not None and p.patronymic and len(g.readings) > 1:
+                g = replace(g, readings=guess, given_weak=True)
+                self._read_as(g, guess[0])
+                g.given_rule = "pymorphy3 given name" + g.given_rule.partition(",")[1] + (
+                    g.given_rule.partition(",")[2])  # fmt: skip
+            elif hint_has(hint, OBLIQUE) and g.text[-1:] in ("а", "я") and p is None:
+                # «Хайнца Фишера» in a source that declines names: a man's genitive
+                made = morph.given_nominative(g.text, "m", "genitive")
+                if made:
+                    g = replace(g, readings=((made, "genitive", "m"),), given_weak=True)
+                    self._read_as(g, g.readings[0])
+                    g.given_rule = "a man's genitive, as the source writes names"
+        if g is not None and p is None and hints and hints[1] == "f" and not hint_has(
+                hint, OBLIQUE) and _only_mens_case_forms(g):  # fmt: skip
+            # «Галиуллина Фарида»: beside a woman's surname, a woman's name in -а/-я, not
+            # the genitive of Фарид (a source that declines names reads it as the genitive)
+            g = replace(g, readings=((_title(g.text), "nominative", "f"), *g.readings))
+            self._read_as(g, g.readings[0])
+            g.given_rule += ", a woman's name beside a woman's surname"
+        if g is not None and p is not None and p.patronymic and p.patronymic_sex and (
+                len(g.readings) > 1 or not self._fits(g, p)):  # fmt: skip
             g = replace(g)
             self._agree(g, p)
-        elif g is not None and hint == "oblique" and len(g.readings) > 1:
+        elif g is not None and hint_has(hint, OBLIQUE) and len(g.readings) > 1:
             # «Александра Котова» in a source that writes names declined: the man's genitive
             oblique = next((r for r in g.readings if r[1] != "nominative"), None)
             if oblique is not None:
@@ -138,9 +161,25 @@ class GivenPart:
         # a man's genitive and accusative forms are the same word
         return a == b or (sex == "m" and {a, b} == {"genitive", "accusative"})
 
+    @staticmethod
+    def _fits(g: TokenInfo, p: TokenInfo) -> bool:
+        """Whether the given name's reading has the patronymic's sex (when it has one)."""
+        return not g.given or g.given_sex in (None, p.patronymic_sex)
+
     def _agree(self, g: TokenInfo, p: TokenInfo) -> None:
-        """Read the given name in the patronymic's sex and case («Александра Андреевича»)."""
+        """Read the given name in the patronymic's sex and case («Александра Андреевича»).
+
+        When no reading has the patronymic's sex («Бронислава Ивановна», «Клавдию
+        Ивановну» with only a man's name known), the name of that sex is made by undoing
+        the case ending, checked by declining it again with petrovich.
+        """
+        assert p.patronymic_sex is not None and p.patronymic_case is not None
         same_sex = [r for r in g.readings if r[2] == p.patronymic_sex]
+        if not same_sex and _CYRILLIC.search(g.text):
+            made = morph.given_nominative(g.text, p.patronymic_sex, p.patronymic_case)
+            if made:
+                same_sex = [(made, p.patronymic_case, p.patronymic_sex)]
+                g.readings = (same_sex[0], *g.readings)
         exact = [r for r in same_sex if self._same_case(r[1], p.patronymic_case, r[2])]
         # the lexicon keeps one oblique reading per form and sex («Евгении»: gen/dat/prep)
         oblique = [r for r in same_sex if (r[1] == "nominative") == (
@@ -182,9 +221,13 @@ class GivenPart:
         col = _SEX_WORDS.get((written or "").strip().lower().rstrip("."))
         if col:
             return col, "sex column"
+        if g is not None and g.given and g.given_weak and hints is not None and (
+                hints[1] == "f" and case == "nominative"):  # fmt: skip
+            # «Поллыева Джахан»: a woman's surname ending before a name only pymorphy3 knows
+            return "f", "surname ending"
         if g is not None and g.given:
             sexes = {self.lex.sex_of.get(n) for n in g.given} - {None}
-            if len(sexes) == 1:
+            if len(sexes) == 1 and not g.given_weak:
                 return sexes.pop(), "given name"
             if g.given_sex:
                 return g.given_sex, "given name form"
@@ -193,4 +236,19 @@ class GivenPart:
                 return "f", "surname ending (feminine case form)"
             if hints[1]:
                 return hints[1], "surname ending"
+        if g is not None and not g.given and case == "nominative" and _CYRILLIC.search(g.text):
+            # a given name known nowhere: a Russian reader's reading of its ending
+            last = g.text[-1].lower()
+            if last in "ая":
+                return "f", "given name ending -а/-я"
+            if last in "бвгджзклмнпрстфхцчшщй":
+                return "m", "given name ending in a consonant"
         return None, "unknown"
+
+
+def _only_mens_case_forms(g: TokenInfo) -> bool:
+    """A word in -а/-я the lists read only as a man's case form, which pymorphy3's
+    dictionary also holds as a woman's name («Фарида»; not «Антона»)."""
+    return (bool(g.readings) and g.text[-1:].lower() in ("а", "я")
+            and all(r[2] == "m" and r[1] != "nominative" for r in g.readings)
+            and any(r[1:] == ("nominative", "f") for r in tags.name_readings(g.text)))  # fmt: skip

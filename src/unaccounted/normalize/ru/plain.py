@@ -8,7 +8,8 @@ given-name part is cached by its tokens (``parts.py``, with its keys) and the su
 its text, script, sex and case (with its keys). The values are exactly
 ``model.name_values`` of the full parse; ``explain-record`` still runs the full parse for
 its rules. A name with anything else in it — ranks, brackets, digits, words or initials
-written together, a Turkic particle, ё inside Latin — takes the full parse.
+written together, a Turkic particle, ё inside Latin, Latin letters inside a Cyrillic word,
+a word of patronymic shape whose father's name is known nowhere — takes the full parse.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from typing import Any
 
 from unaccounted.normalize.model import ParsedName
 from unaccounted.normalize.names import (
+    SURNAME_FIRST,
     Signature,
     TokenInfo,
+    hint_has,
     is_glued,
     is_initial,
     layout,
@@ -57,7 +60,7 @@ class PlainNames:
         #: (signature or None for an initial, script bits) of each token code
         self._codes: dict[tuple[Signature | None, int], int] = {}
         self._code_list: list[tuple[Signature | None, int]] = []
-        self._layouts: dict[tuple[int, ...], Layout] = {}
+        self._layouts: dict[tuple[tuple[int, ...], bool], Layout] = {}
         self._given_values: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._surname_values: dict[tuple[str, str, str | None, str], tuple[Any, ...]] = {}
 
@@ -74,9 +77,10 @@ class PlainNames:
         if None in tokens or not words:
             return None
         codes = tuple([t[0] for t in tokens])  # type: ignore[index]
-        lay = self._layouts.get(codes)
+        first = hint_has(hint, SURNAME_FIRST)
+        lay = self._layouts.get((codes, first))
         if lay is None:
-            lay = self._layout(codes)
+            lay = self._layout(codes, first)
         s_at, g_at, p_at, i_at, script, order = lay
         if len(s_at) == 1:
             s: str | None = words[s_at[0]]
@@ -139,9 +143,9 @@ class PlainNames:
         found[word] = token
         return token
 
-    def _layout(self, codes: tuple[int, ...]) -> Layout:
+    def _layout(self, codes: tuple[int, ...], surname_first: bool) -> Layout:
         described = [self._code_list[c] for c in codes]
-        roles, order = layout(tuple(sig for sig, _ in described))
+        roles, order = layout(tuple(sig for sig, _ in described), surname_first)
         bits = 0
         for _, b in described:
             bits |= b
@@ -153,7 +157,7 @@ class PlainNames:
             _SCRIPTS[bits],
             order,
         )
-        self._layouts[codes] = lay
+        self._layouts[(codes, surname_first)] = lay
         return lay
 
     def _assemble(
@@ -175,7 +179,7 @@ class PlainNames:
         case, name_sex, given, cands, patr, g_init, p_init, g_key, p_key = part
         if s is None:
             return (None, given, patr, g_init, p_init, cands, None, g_key, p_key, None, None,
-                    name_sex, script, case, order)  # fmt: skip
+                    name_sex, script, case, order, None)  # fmt: skip
         s_key = (s, script, name_sex, case or "nominative")
         sur = self._surname_values.get(s_key)
         if sur is None:
@@ -183,7 +187,7 @@ class PlainNames:
         phon = sur[2]
         return (sur[0], given, patr, g_init, p_init, cands, sur[1], g_key, p_key, phon,
                 f"{phon}:{g_init}" if phon and g_init else None, name_sex, script, case,
-                order)  # fmt: skip
+                order, None)  # fmt: skip
 
     def _describe(self, word: str) -> Token | None:
         """One token, or None when a name holding it needs the full parse."""
@@ -193,12 +197,16 @@ class PlainNames:
             or is_glued(word)
             or word.lower() in tx.TURKIC
             or tx.YO_IN_LATIN.search(word)
+            or tx.has_lookalikes(word)
         ):
             return None
         bits = (1 if tx.LATIN.search(word) else 0) | (2 if tx.CYRILLIC.search(word) else 0)
         if len(word) <= 2 and is_initial(word):
             return self._code(None, bits), word.rstrip("."), tx.surname_hints(word)
-        return self._code(signature(self._word_info(word)), bits), None, tx.surname_hints(word)
+        info = self._word_info(word)
+        if info.patronymic_weak:  # read by the words around it: the full parse
+            return None
+        return self._code(signature(info), bits), None, tx.surname_hints(word)
 
     def _code(self, sig: Signature | None, bits: int) -> int:
         code = self._codes.get((sig, bits))

@@ -47,7 +47,7 @@ def surname_hints(text: str) -> tuple[str | None, str | None, bool]:
 
 #: A full name that needs cleaning first: brackets, digits, symbols, commas, or a rank word.
 DIRT = re.compile(
-    r"[()\[\]«»\"\d†*+✝✞,]|(?i:рядов|ефрейт|сержант|лейтенант|капитан|майор|прапорщ|полковн"
+    r"[()\[\]«»\"\d†*+✝✞,]|(?i:рядов|ефрейт|сержант|лейтенант|капитан|майор|прапорщ|полковн|старшин"
     r"|генерал|матрос|гвардии|позывн|private|corporal|sergeant|lieutenant|captain|major|colonel"
     r"|\b(?:мл|ст|гв|ряд|ефр|sgt|pvt|cpl|lt|capt|col)\.)"
 )
@@ -55,6 +55,36 @@ BORN = re.compile(r"(?i)(?<!\w)г\.?\s?р\.?(?=[\s,;]|$)|года рождени
 BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 CALLSIGN = re.compile(r"(?i)(?:позывной|call\s*sign|callsign)\s*[«\"']?[^»\"',]*[»\"']?")
 YO_IN_LATIN = re.compile(r"(?<=[A-Za-z])[ёЁ]|[ёЁ](?=[A-Za-z])")
+
+
+#: Latin letters that look like Cyrillic ones, as typed inside Cyrillic words («Hиколай»).
+_LOOKALIKE = str.maketrans("ABCEHKMOPTXaceopxyiT", "АВСЕНКМОРТХасеорхуіТ")
+_MIXED_WORD = re.compile(
+    r"[^\W\d_]*(?:[a-zA-Z][^\W\d_]*[а-яА-ЯёЁ]|[а-яА-ЯёЁ][^\W\d_]*[a-zA-Z])"
+    r"[^\W\d_]*"
+)
+
+
+def has_lookalikes(text: str) -> bool:
+    """Whether a word of ``text`` mixes Latin and Cyrillic letters."""
+    return _MIXED_WORD.search(text) is not None
+
+
+def fold_lookalikes(value: str | None) -> str | None:
+    """Latin look-alike letters inside Cyrillic words written as the Cyrillic letters.
+
+    Only a word that mixes both scripts changes, and only when every Latin letter in it
+    has a Cyrillic twin («Hиколай» → «Николай»); a Latin word stays Latin.
+    """
+    if not value or not has_lookalikes(value):
+        return value
+
+    def fold(m: re.Match[str]) -> str:
+        word = m[0]
+        folded = word.translate(_LOOKALIKE)
+        return folded if not LATIN.search(folded) else word
+
+    return _MIXED_WORD.sub(fold, value)
 
 
 def latin_yo(value: str | None) -> str | None:

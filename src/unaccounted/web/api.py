@@ -1,0 +1,189 @@
+"""The JSON API under ``/api``: everything the pages show, as data (see ``/openapi.json``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi.responses import StreamingResponse
+
+from unaccounted.service import exports, jobs, link, overview, persons, review, workspace
+from unaccounted.web.app import Web, web_of
+from unaccounted.web.searching import hit_dict
+from unaccounted.web.uploads import job_inputs
+
+router = APIRouter(prefix="/api", tags=["api"])
+W = Annotated[Web, Depends(web_of)]
+
+
+@router.get("/status")
+def status(web: W) -> dict[str, Any]:
+    """The workspace's counts (the ``status --json`` contract)."""
+    with web.use() as s:
+        return workspace.status(s)
+
+
+@router.get("/search")
+def search(
+    web: W, q: str, unit: str | None = None, region: str | None = None,
+    status: str | None = None, born: str | None = None, limit: int = Query(10, ge=1, le=500),
+) -> dict[str, Any]:  # fmt: skip
+    """Persons by name in any script and form, ranked, each with why it matched."""
+    with web.use() as s:
+        found = web.search(s, q, unit=unit or None, region=region or None,
+                           status=status or None, born=born or None, limit=limit)  # fmt: skip
+    return {"query": found.query, "hits": [hit_dict(h) for h in found.hits]}
+
+
+@router.get("/persons/{person_id}")
+def person(web: W, person_id: str) -> dict[str, Any]:
+    """One person view with its linkage and the judgements on its records."""
+    with web.use() as s:
+        view = persons.person(s, person_id)
+        refs = [review.ref(r["source_id"], r["record_id"])
+                for r in view.get("linkage", {}).get("records", [])]  # fmt: skip
+        view["judgements"] = review.judgements_of(s, refs)
+    return view
+
+
+@router.post("/persons/{person_id}/split")
+def split(web: W, person_id: str, record: Annotated[str, Form()]) -> dict[str, Any]:
+    """Judge a record a different person from the rest of its person (undo: withdraw)."""
+    with web.use() as s:
+        return {"judgements": review.split_record(s, person_id, record)}
+
+
+@router.post("/persons/{person_id}/merge")
+def merge(web: W, person_id: str, other: Annotated[str, Form()]) -> dict[str, Any]:
+    """Judge two persons the same person (undo: withdraw the judgement)."""
+    with web.use() as s:
+        return {"judgements": [review.merge_persons(s, person_id, other.strip())]}
+
+
+@router.get("/judgements")
+def judgements(web: W, withdrawn: bool = False) -> list[dict[str, Any]]:
+    with web.use() as s:
+        return link.judgements(s, withdrawn)
+
+
+@router.post("/judgements/{judgement_id}/withdraw")
+def withdraw(web: W, judgement_id: int) -> dict[str, Any]:
+    """Undo a decision: the judgement stays on file but is no longer honoured."""
+    with web.use() as s:
+        link.withdraw_judgement(s, judgement_id)
+    return {"withdrawn": judgement_id}
+
+
+@router.get("/review/next")
+def review_next(web: W, reviewer: str = "api") -> dict[str, Any] | None:
+    """The next open pair, leased to ``reviewer`` (None when the queue is empty)."""
+    with web.use() as s:
+        found = review.next_pair(s, web.leases, reviewer)
+    return dataclasses.asdict(found) if found is not None else None
+
+
+@router.get("/review/progress")
+def review_progress(web: W) -> dict[str, Any]:
+    with web.use() as s:
+        return dataclasses.asdict(review.progress(s, web.leases))
+
+
+@router.post("/review/decide")
+def review_decide(
+    web: W, a: Annotated[str, Form()], b: Annotated[str, Form()],
+    decision: Annotated[str, Form()], reviewer: Annotated[str, Form()] = "api",
+) -> dict[str, Any]:  # fmt: skip
+    """Same, different or unsure about a pair, as a judgement."""
+    with web.use() as s:
+        return {"judgement": review.decide(s, web.leases, reviewer, a, b, decision)}
+
+
+@router.get("/units/{key:path}")
+def unit(web: W, key: str) -> dict[str, Any]:
+    with web.use() as s:
+        return persons.unit(s, key)
+
+
+@router.get("/regions/{code}")
+def region(web: W, code: str) -> dict[str, Any]:
+    with web.use() as s:
+        return persons.region(s, code)
+
+
+@router.get("/concealment")
+def concealment(web: W) -> list[dict[str, Any]]:
+    with web.use() as s:
+        return [dataclasses.asdict(u) for u in persons.concealment(s)]
+
+
+@router.get("/sources")
+def sources(web: W) -> list[dict[str, Any]]:
+    with web.use() as s:
+        return workspace.sources(s)
+
+
+@router.get("/rejects")
+def rejects(web: W, source: str | None = None, limit: int = Query(1000, ge=1)) -> list[Any]:
+    with web.use() as s:
+        return workspace.rejects(s, source, limit)
+
+
+@router.get("/estimates")
+def estimate(web: W, by: str | None = None, missing: bool = False) -> dict[str, Any]:
+    """Multiple systems estimation of the workspace, per stratum, with warnings."""
+    with web.use() as s:
+        return overview.estimates(s, by or None, missing).as_dict()
+
+
+@router.get("/nowcast")
+def nowcast(web: W) -> dict[str, Any]:
+    """The documented deaths by week, corrected for reporting delay."""
+    with web.use() as s:
+        return overview.nowcasts(s).as_dict()
+
+
+@router.get("/jobs")
+def job_list(web: W) -> list[dict[str, Any]]:
+    return [j.as_dict() for j in web.jobs.all()]
+
+
+@router.get("/jobs/{job_id}")
+def job(web: W, job_id: int) -> dict[str, Any]:
+    return web.jobs.get(job_id).as_dict()
+
+
+@router.post("/jobs")
+def start_job(
+    web: W, file: Annotated[UploadFile, File()],
+    mapping: Annotated[UploadFile | None, File()] = None,
+    source: Annotated[str | None, Form()] = None, kind: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Upload a file (and its mapping) and run ingest → normalize → link in the background."""
+    files, options = job_inputs(web, file, mapping, source, kind)
+    started: jobs.Job = web.jobs.start(files, options)
+    return started.as_dict()
+
+
+@router.get("/export/persons.{fmt}")
+def export_persons(web: W, fmt: str) -> StreamingResponse:
+    """Every person, streamed (csv, jsonl, parquet)."""
+    exports.check_format(fmt)
+    return StreamingResponse(_locked(web, "persons", fmt, None), media_type=exports.FORMATS[fmt])
+
+
+@router.get("/export/records.{fmt}")
+def export_records(web: W, fmt: str, source: str | None = None) -> StreamingResponse:
+    """Every current record with its provenance, streamed (csv, jsonl, parquet)."""
+    exports.check_format(fmt)
+    with web.use() as s:
+        workspace.require_source(s, source)  # before the first byte: a one-line error
+    return StreamingResponse(_locked(web, "records", fmt, source), media_type=exports.FORMATS[fmt])
+
+
+def _locked(web: Web, what: str, fmt: str, source: str | None) -> Any:
+    with web.use() as s:
+        if what == "persons":
+            yield from exports.persons_stream(s, fmt)
+        else:
+            yield from exports.records_stream(s, fmt, source)
