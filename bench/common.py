@@ -57,3 +57,24 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     path = folder / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def simulated_workspace(root: Path, persons: int, seed: int) -> tuple[Any, dict[str, Any]]:
+    """Simulate a world into ``root/simulated`` and ingest its sources into a new workspace
+    ``root/ws``; return the workspace and the seconds each step took."""
+    import time
+
+    from unaccounted.ingest.folders import ingest_folder
+    from unaccounted.simulate.config import load_config
+    from unaccounted.simulate.run import simulate
+    from unaccounted.workspace import Workspace
+
+    facts: dict[str, Any] = {"persons": persons, "seed": seed}
+    t = time.perf_counter()
+    simulate(load_config(None), persons, seed, root / "simulated")
+    facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
+    ws = Workspace.init(root / "ws")
+    t = time.perf_counter()
+    ingest_folder(ws, root / "simulated" / "sources")
+    facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
+    return ws, facts

@@ -37,12 +37,11 @@ import json
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
 import febrl
-from common import machine, run_measured, write_result
+from common import machine, run_measured, simulated_workspace, write_result
 
 OURS = """
 def run(folder):
@@ -153,19 +152,8 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from unaccounted.evaluate.truth import truth_persons
-    from unaccounted.ingest.folders import ingest_folder
-    from unaccounted.simulate.config import load_config
-    from unaccounted.simulate.run import simulate
-    from unaccounted.workspace import Workspace
 
-    facts: dict[str, Any] = {"persons": persons, "seed": seed}
-    t = time.perf_counter()
-    simulate(load_config(None), persons, seed, root / "simulated")
-    facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
-    ws = Workspace.init(root / "ws")
-    t = time.perf_counter()
-    ingest_folder(ws, root / "simulated" / "sources")
-    facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
+    ws, facts = simulated_workspace(root, persons, seed)
     # in a fresh process, so that its peak RSS is the normalize stage's own
     normalized = run_measured(NORMALIZE, str(root / "ws"))
     facts["normalize_seconds"] = round(normalized["seconds"], 1)

@@ -39,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from common import RESULTS, machine, write_result
+from common import RESULTS, machine, simulated_workspace, write_result
 
 # -- queries written from the truth ----------------------------------------------------
 
@@ -234,21 +234,10 @@ def write_extra_source(folder: Path, truth: Path, rows: int, seed: int) -> None:
 
 def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     """Simulate, ingest, normalize, link and build the search index in ``root``."""
-    from unaccounted.ingest.folders import ingest_folder
     from unaccounted.link.stage import run_link
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.simulate.config import load_config
-    from unaccounted.simulate.run import simulate
-    from unaccounted.workspace import Workspace
 
-    facts: dict[str, Any] = {"persons": persons, "seed": seed}
-    t = time.perf_counter()
-    simulate(load_config(None), persons, seed, root / "simulated")
-    facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
-    ws = Workspace.init(root / "ws")
-    t = time.perf_counter()
-    ingest_folder(ws, root / "simulated" / "sources")
-    facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
+    ws, facts = simulated_workspace(root, persons, seed)
     t = time.perf_counter()
     facts["records"] = run_normalize(ws).records
     facts["normalize_seconds"] = round(time.perf_counter() - t, 1)

@@ -40,14 +40,19 @@ def open_as(ws: Workspace, actor: str, **kw: object) -> Session:
     return Session.open(ws.root, actor, **kw)  # type: ignore[arg-type]
 
 
+def ingest_both(s: Session, lists: tuple[Path, Path]) -> None:
+    """The two lists ingested (an obituary list and social posts) and normalized."""
+    obits, posts = lists
+    ingest_service.ingest(s, [obits], IngestOptions(kind="obituary"))
+    ingest_service.ingest(s, [posts], IngestOptions(kind="social"))
+    link_service.normalize(s)
+
+
 def test_every_write_event_names_the_sessions_actor(
     ws: Workspace, lists: tuple[Path, Path]
 ) -> None:
-    obits, posts = lists
     with open_as(ws, "alice") as s:
-        ingest_service.ingest(s, [obits], IngestOptions(kind="obituary"))
-        ingest_service.ingest(s, [posts], IngestOptions(kind="social"))
-        link_service.normalize(s)
+        ingest_both(s, lists)
         persons_service.load_clusters(
             s, [("P1", "obits", "r1"), ("P1", "posts", "r1"), ("P2", "obits", "r2"),
                 ("P3", "posts", "r2"), ("P4", "obits", "r3")], "clusters.csv",
@@ -133,11 +138,8 @@ def test_a_read_only_session_refuses_writes(ws: Workspace, lists: tuple[Path, Pa
 def test_loading_clusters_twice_keeps_one_definition_of_persons(
     ws: Workspace, lists: tuple[Path, Path]
 ) -> None:
-    obits, posts = lists
     with open_as(ws, "alice") as s:
-        ingest_service.ingest(s, [obits], IngestOptions(kind="obituary"))
-        ingest_service.ingest(s, [posts], IngestOptions(kind="social"))
-        link_service.normalize(s)
+        ingest_both(s, lists)
         first = [("A", "obits", "r1"), ("A", "posts", "r1"), ("B", "obits", "r2"),
                  ("C", "posts", "r2"), ("D", "obits", "r3")]  # fmt: skip
         second = [("X", "obits", "r1"), ("X", "posts", "r1"), ("X", "obits", "r2"),
