@@ -28,12 +28,11 @@ from typing import Any
 from common import machine, write_result
 from unaccounted.analyze import analyze
 from unaccounted.analyze.concealment import naive_ranking
+from unaccounted.evaluate.truth import read_clusters
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import run_normalize
-from unaccounted.resolve.clusters import read_clusters
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 UNITS_PER_TYPE = 4
@@ -62,7 +61,7 @@ def build(folder: Path, persons: int, seed: int) -> Workspace:
     ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
+        store.load_clusters(read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
     return ws
 
 

@@ -152,11 +152,10 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from unaccounted.evaluate.truth import truth_persons
     from unaccounted.ingest.folders import ingest_folder
-    from unaccounted.link.truth import truth_persons
     from unaccounted.simulate.config import load_config
     from unaccounted.simulate.run import simulate
-    from unaccounted.store import linkage as sql
     from unaccounted.workspace import Workspace
 
     facts: dict[str, Any] = {"persons": persons, "seed": seed}
@@ -173,8 +172,8 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     facts["normalize_peak_rss_mib"] = round(normalized["peak_rss_mib"])
     facts["records"] = normalized["records"]
     with ws.store(read_only=True) as store:
-        pq.write_table(sql.link_input(store), root / "link_input.parquet")
-        pq.write_table(sql.raw_input(store), root / "raw.parquet")
+        pq.write_table(store.link_input(), root / "link_input.parquet")
+        pq.write_table(store.raw_input(), root / "raw.parquet")
     truth = truth_persons(root / "simulated")
     pq.write_table(
         pa.table({

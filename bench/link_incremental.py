@@ -38,8 +38,7 @@ def run(ws_path, simulated, mode):
     import os
     from pathlib import Path
     from unaccounted.link.stage import run_link
-    from unaccounted.link.truth import score_workspace
-    from unaccounted.store import linkage as sql
+    from unaccounted.evaluate.truth import score_workspace
     from unaccounted.workspace import Workspace
     ws = Workspace.open(Path(ws_path))
     load_before = os.getloadavg()
@@ -51,7 +50,7 @@ def run(ws_path, simulated, mode):
     load_after = os.getloadavg()
     scores = score_workspace(ws, Path(simulated)).as_dict()
     with ws.store(read_only=True) as store:
-        rows = sql.current_assignment(store).to_pylist()
+        rows = store.current_assignment().to_pylist()
     with open(ws_path + ".clusters.json", "w") as fh:
         json.dump([[r["source_id"], r["record_id"], r["person_id"]] for r in rows], fh)
     return {"mode": report.mode, "retrained": report.retrained, "why": report.why,

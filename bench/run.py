@@ -30,6 +30,7 @@ QUICK_ARGS = {
     "nowcast": ["--quick"],
     "strata": ["--quick"],
     "views": ["--quick"],
+    "search": ["--quick"],
 }
 
 

@@ -44,15 +44,14 @@ def run(ws_path, sim):
     from pathlib import Path
     from unaccounted.ingest.folders import ingest_folder
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.resolve.clusters import read_clusters
-    from unaccounted.store.resolve import load_clusters
+    from unaccounted.evaluate.truth import read_clusters
     from unaccounted.workspace import Workspace
     sim = Path(sim)
     ws = Workspace.init(Path(ws_path))
     ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
+        store.load_clusters(read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
         counts = store.counts()
     return {"records": counts["records"], "persons": counts["persons"]}
 """
@@ -61,10 +60,9 @@ REFRESH = """
 def run(ws_path, sim, moved):
     import os
     from pathlib import Path
-    from unaccounted.resolve.clusters import read_clusters
+    from unaccounted.evaluate.truth import read_clusters
     from unaccounted.resolve.rules import workspace_rules
     from unaccounted.resolve.stored import refresh_views
-    from unaccounted.store.resolve import load_clusters
     from unaccounted.workspace import Workspace
     ws = Workspace.open(Path(ws_path))
     rules = workspace_rules(ws)
@@ -73,7 +71,7 @@ def run(ws_path, sim, moved):
             rows = list(read_clusters(Path(sim) / "truth" / "records.csv", Path(sim) / "sources"))
             rows = [(f"moved-{i}", s, r) if i < int(moved) else (p, s, r)
                     for i, (p, s, r) in enumerate(rows)]
-            load_clusters(store, rows, "bench")
+            store.load_clusters(rows, "bench")
         load = os.getloadavg()[0]
         t0, c0 = time.perf_counter(), time.process_time()
         with store.transaction():

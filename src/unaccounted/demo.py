@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from unaccounted.errors import InputError
+from unaccounted.service import Session
 from unaccounted.workspace import Workspace
 
 MARKER = ".unaccounted-demo"
@@ -34,6 +35,11 @@ class DemoRun:
     @property
     def simulated(self) -> Path:
         return self.root / "simulated"
+
+    def session(self) -> Session:
+        """A session on the demo's workspace, acting as ``demo``."""
+        assert self.workspace is not None
+        return Session(self.workspace, "demo")
 
 
 def prepare(root: Path) -> None:
@@ -66,15 +72,17 @@ def step_simulate(run: DemoRun) -> None:
 
 
 def step_init(run: DemoRun) -> None:
-    run.workspace = Workspace.init(run.root / "workspace")
+    from unaccounted.service.workspace import init_workspace
+
+    run.workspace = init_workspace(run.root / "workspace")
     run.report(f"created workspace {run.workspace.root}")
 
 
 def step_ingest(run: DemoRun) -> None:
-    from unaccounted.ingest.folders import ingest_folder
+    from unaccounted.service.ingest import ingest_simulated_folder
 
-    assert run.workspace is not None
-    reports = ingest_folder(run.workspace, run.simulated / "sources")
+    with run.session() as s:
+        reports = ingest_simulated_folder(s, run.simulated / "sources")
     accepted = sum(r.accepted for r in reports)
     rejected = sum(r.rejected for r in reports)
     run.report(f"ingested {len(reports)} source files: {accepted:,} records, {rejected:,} rejects")
@@ -82,19 +90,14 @@ def step_ingest(run: DemoRun) -> None:
 
 def step_link(run: DemoRun) -> None:
     """Normalize (if no step did), link, and score the persons against the simulated truth."""
-    from unaccounted.link.stage import run_link
-    from unaccounted.link.truth import score_workspace
-    from unaccounted.store.linkage import counts
+    from unaccounted.evaluate.truth import score_workspace
+    from unaccounted.service.link import link, normalize
 
-    assert run.workspace is not None
-    with run.workspace.store(read_only=True) as store:
-        done = counts(store)
-    if done["normalized"] < done["records"]:
-        from unaccounted.normalize.stage import run_normalize
-
-        run_normalize(run.workspace)
-    report = run_link(run.workspace)
-    scores = score_workspace(run.workspace, run.simulated)
+    with run.session() as s:
+        if s.store.normalized_count() < s.store.record_count():
+            normalize(s)
+        report = link(s)
+        scores = score_workspace(s.ws, run.simulated)
     run.facts["link_scores"] = scores.as_dict()
     run.report(
         f"linked {report.records:,} records into {report.persons:,} persons "
@@ -108,31 +111,24 @@ def step_resolve(run: DemoRun) -> None:
     """Grade persons, build histories and rank units for concealment."""
     from collections import Counter
 
-    from unaccounted.analyze import analyze
-    from unaccounted.store import resolve as resolve_sql
+    from unaccounted.evaluate.truth import read_clusters
+    from unaccounted.service.link import normalize
+    from unaccounted.service.persons import analysis as analyzed
+    from unaccounted.service.persons import load_clusters
 
-    assert run.workspace is not None
-    with run.workspace.store() as store:
-        if resolve_sql.normalized_count(store) < resolve_sql.record_count(store):
-            from unaccounted.normalize.stage import run_normalize
-
-            store.close()
-            run_normalize(run.workspace)
-    with run.workspace.store() as store:
-        if resolve_sql.person_count(store) == 0:
-            from unaccounted.resolve.clusters import read_clusters
-
+    with run.session() as s:
+        if s.store.normalized_count() < s.store.record_count():
+            normalize(s)
+        if s.store.person_count() == 0:
             truth = run.simulated / "truth" / "records.csv"
-            resolve_sql.load_clusters(
-                store, read_clusters(truth, run.simulated / "sources"), "demo"
-            )
+            load_clusters(s, read_clusters(truth, run.simulated / "sources"), truth.name)
             run.report(
                 "no link step ran: loaded the simulator's true clusters "
                 "(real runs use 'unaccounted link')"
             )
-    analysis = analyze(run.workspace)
-    grades = Counter(v.grade.grade for v in analysis.views)
-    report = analysis.concealment(run.workspace)
+        analysis = analyzed(s, "concealment")
+        grades = Counter(v.grade.grade for v in analysis.views)
+        report = analysis.concealment(s.workspace)
     flagged = [e.unit for e in report if e.flagged]
     run.facts["grades"] = dict(grades)
     run.facts["concealment_flagged"] = flagged
@@ -151,29 +147,25 @@ def step_nowcast(run: DemoRun, weeks: int = 6) -> None:
     import datetime as dt
     import json
 
-    from unaccounted.nowcast import layout, nowcast
-    from unaccounted.nowcast.weekly import weekly_reports
-    from unaccounted.store.nowcast import documented_deaths
+    from unaccounted.service.estimates import layout, nowcast, workspace_triangle
 
-    assert run.workspace is not None
     truth = run.simulated / "truth"
     war = json.loads((truth / "world.json").read_text("utf-8"))["war"]
     as_of = dt.date.fromisoformat(war["as_of"])
-    with run.workspace.store(read_only=True) as store:
-        deaths = documented_deaths(store)
-    try:
-        rows = weekly_reports([(e, k) for e, k in deaths.rows if e is not None], as_of)
-    except InputError as exc:
-        run.report(f"nowcast: nothing to nowcast ({exc})")
-        return
-    result = nowcast(layout(rows, as_of))
+    with run.session() as s:
+        try:
+            counted = workspace_triangle(s, as_of)
+        except InputError as exc:
+            run.report(f"nowcast: nothing to nowcast ({exc})")
+            return
+    result = nowcast(layout(counted.rows, as_of))
     with (truth / "documented_by_week.csv").open(encoding="utf-8", newline="") as fh:
         eventual = {r["week"]: r["eventual"] for r in csv.DictReader(fh)}
     last = result.rows[-weeks:]
     run.facts["nowcast"] = [r.to_dict() | {"truth": eventual.get(r.period.isoformat())}
                             for r in last]  # fmt: skip
     run.report(
-        f"nowcast of documented deaths (per {deaths.unit}) as of {as_of}, last {len(last)} "
+        f"nowcast of documented deaths (per {counted.unit}) as of {as_of}, last {len(last)} "
         "weeks — known / nowcast (95%) / eventually documented (truth): "
         + "; ".join(
             f"{r.period:%d %b}: {r.observed} / {r.estimate} ({r.lower}–{r.upper}) / "
@@ -186,22 +178,21 @@ def step_nowcast(run: DemoRun, weeks: int = 6) -> None:
 
 def step_report(run: DemoRun) -> None:
     """Write the static HTML report of the workspace and say where it is."""
-    from unaccounted.report.html import write_report
+    from unaccounted.service.tools import report
 
-    assert run.workspace is not None
-    index = write_report(run.workspace, run.root / "report")
+    with run.session() as s:
+        index = report(s, run.root / "report")
     run.facts["report"] = index
     run.report(f"wrote the HTML report: open {index} in a browser")
 
 
 def step_strata(run: DemoRun) -> None:
     """Estimate the dead per event quarter (linkage error carried) against the truth."""
-    from unaccounted.estimate.from_workspace import workspace_strata
-    from unaccounted.estimate.strata import MethodChoice
+    from unaccounted.service.estimates import MethodChoice, workspace_estimate
     from unaccounted.simulate.truth_strata import dead_by_quarter
 
-    assert run.workspace is not None
-    result = workspace_strata(run.workspace, "period", MethodChoice(seed=run.seed), draws=10)
+    with run.session() as session:
+        result = workspace_estimate(session, "period", MethodChoice(seed=run.seed), 10, False, True)
     truth = dead_by_quarter(run.simulated / "truth" / "persons.csv")
     run.facts["strata"] = result.to_dict()
     run.report(

@@ -9,14 +9,28 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any, Literal
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import Annotated, Any, Literal
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from unaccounted.errors import WorkspaceError
 from unaccounted.yamlfile import describe_validation_error
+
+
+def _inside_workspace(value: str) -> str:
+    """A path setting must name a place inside the workspace: relative, without '..'."""
+    parts = PurePosixPath(value.replace("\\", "/")).parts
+    if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute():
+        raise ValueError(f"{value!r} is absolute; give a path relative to the workspace")
+    if ".." in parts:
+        raise ValueError(f"{value!r} leads outside the workspace; remove the '..'")
+    return value
+
+
+#: A path relative to the workspace folder that cannot lead out of it.
+WorkspacePath = Annotated[str, AfterValidator(_inside_workspace)]
 
 
 class _Section(BaseModel):
@@ -27,7 +41,7 @@ class StoreSettings(_Section):
     engine: Literal["duckdb"] = Field(
         "duckdb", description="Store engine. The embedded default is one DuckDB file."
     )
-    path: str = Field(
+    path: WorkspacePath = Field(
         "unaccounted.duckdb", description="Store file, relative to the workspace folder."
     )
     memory_limit: str = Field(
@@ -50,6 +64,39 @@ class IngestSettings(_Section):
         ge=1024,
         description="Bytes read from the start of a text file to detect its encoding and dialect.",
     )
+    # What one input file may cost (unaccounted.ingest.limits): a file over a limit is
+    # refused whole with a one-line error naming the setting that raises it.
+    max_columns: int = Field(
+        1_000,
+        ge=1,
+        description="Most columns a file (or sheet) may have: header cells or JSON keys.",
+    )
+    max_cell_chars: int = Field(
+        1_000_000, ge=1, description="Most characters in one cell of any input file."
+    )
+    json_max_depth: int = Field(
+        64, ge=1, le=500, description="Deepest nesting of arrays and objects in a JSON value."
+    )
+    xlsx_max_sheets: int = Field(100, ge=1, description="Most sheets in an XLSX workbook.")
+    xlsx_max_cells: int = Field(
+        50_000_000,
+        ge=1,
+        description=(
+            "Most cells of one XLSX sheet: its declared rows times columns, and the cells "
+            "actually read, empty ones included."
+        ),
+    )
+    xlsx_max_unpacked_bytes: int = Field(
+        1 << 30,
+        ge=1,
+        description="Most bytes an XLSX workbook may unpack to, read from its zip directory "
+        "before anything is unpacked.",
+    )
+    xlsx_max_shared_strings_bytes: int = Field(
+        256 << 20,
+        ge=1,
+        description="Most bytes of an XLSX workbook's shared strings (loaded whole into memory).",
+    )
 
 
 class NormalizeSettings(_Section):
@@ -57,7 +104,7 @@ class NormalizeSettings(_Section):
         "ru",
         description="Language pack that reads names, dates, units and regions (e.g. 'ru').",
     )
-    pack_dir: str = Field(
+    pack_dir: WorkspacePath = Field(
         "",
         description=(
             "Folder (relative to the workspace) of CSV files whose rows are added to the "
@@ -166,7 +213,7 @@ class LinkSettings(_Section):
 
 
 class ResolveSettings(_Section):
-    rules_file: str = Field(
+    rules_file: WorkspacePath = Field(
         "grading_rules.yaml",
         description=(
             "Corroboration grading rules (YAML, relative to the workspace); the default "

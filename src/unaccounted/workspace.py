@@ -7,12 +7,12 @@ workspace is reported the same way everywhere.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from unaccounted.errors import WorkspaceError
 from unaccounted.settings import Settings, dump_settings, load_settings
-from unaccounted.store import Store
+from unaccounted.store import Store, create_store, open_store
 
 CONFIG_NAME = "unaccounted.toml"
 ARCHIVE_DIR = "archive"
@@ -22,6 +22,9 @@ ARCHIVE_DIR = "archive"
 class Workspace:
     root: Path
     settings: Settings
+    #: The store every :meth:`store` call lends out (a session's one connection); None:
+    #: each call opens a connection of its own.
+    attached: Store | None = field(default=None, compare=False, repr=False)
 
     @property
     def config_path(self) -> Path:
@@ -49,7 +52,7 @@ class Workspace:
             ws = cls(root=root.resolve(), settings=settings)
             if ws.store_path.exists():
                 raise WorkspaceError(f"{ws.store_path} already exists; move it away first")
-            Store.create(ws.store_path, settings.store).close()
+            create_store(ws.store_path, settings.store).close()
             ws.config_path.write_text(dump_settings(settings), encoding="utf-8")
         except OSError as exc:
             raise WorkspaceError(f"cannot create a workspace in {root}: {exc.strerror}") from exc
@@ -72,5 +75,17 @@ class Workspace:
         return ws
 
     def store(self, *, read_only: bool = False) -> Store:
-        """Open the store (upgrading an older schema unless read-only)."""
-        return Store.open(self.store_path, self.settings.store, read_only=read_only)
+        """The store: the attached one (lent, so closing it gives it back), else a new
+        connection (upgrading an older schema unless read-only)."""
+        if self.attached is not None:
+            if self.attached.read_only and not read_only:
+                raise WorkspaceError(
+                    "this command was opened to read the workspace and cannot change it"
+                )
+            return self.attached.lend()
+        return open_store(self.store_path, self.settings.store, read_only=read_only)
+
+    def with_store(self, store: Store) -> Workspace:
+        """This workspace with ``store`` attached: every stage run on it shares that one
+        connection and its transaction."""
+        return replace(self, attached=store)

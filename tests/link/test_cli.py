@@ -8,7 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 from unaccounted.cli import app
-from unaccounted.store.judgements import queue
 from unaccounted.workspace import Workspace
 
 
@@ -25,7 +24,7 @@ def test_link_review_and_judgements_from_the_terminal(linked_ws: Workspace) -> N
     assert summary["records"] > 0 and summary["persons"] <= summary["records"]
     cfg = linked_ws.settings.link
     with linked_ws.store(read_only=True) as store:
-        waiting = queue(store, cfg.review_low, cfg.review_high, 100)
+        waiting = store.review_queue(cfg.review_low, cfg.review_high, 100)
     if not waiting:
         pytest.skip("this world left no pair in the review band")
     first = waiting[0]

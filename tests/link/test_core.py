@@ -6,7 +6,8 @@ import numpy as np
 import pyarrow as pa
 
 from unaccounted.link.cluster import Pairs
-from unaccounted.link.core import _score_groups, _union, value_codes
+from unaccounted.link.constraints import value_codes
+from unaccounted.link.core import _score_groups, _union
 
 
 def scored(rows: list[tuple[int, int, float]]) -> pa.Table:

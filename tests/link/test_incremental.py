@@ -29,7 +29,7 @@ from unaccounted.link.plan import Changes, Plan, cause, plan_run
 from unaccounted.link.stage import run_link
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.settings import LinkSettings
-from unaccounted.store import linkage as sql
+from unaccounted.store.linkage import _INPUT_COLUMNS
 from unaccounted.workspace import Workspace
 
 from .conftest import ingest
@@ -68,7 +68,7 @@ def grown_ws(grown: Path, tmp_path: Path) -> Workspace:
 
 def persons(ws: Workspace) -> dict[Key, str]:
     with ws.store(read_only=True) as store:
-        rows = sql.current_assignment(store).to_pylist()
+        rows = store.current_assignment().to_pylist()
     return {(r["source_id"], r["record_id"]): r["person_id"] for r in rows}
 
 
@@ -88,7 +88,7 @@ def run_pairs(ws: Workspace, run_id: int) -> set[tuple[Key, Key]]:
 
 def last_run(ws: Workspace) -> dict[str, Any]:
     with ws.store(read_only=True) as store:
-        run = sql.last_run(store)
+        run = store.last_run()
     assert run is not None
     return run
 
@@ -98,7 +98,7 @@ def first_pass_pairs_with(ws: Workspace, source: str) -> int:
     cfg = ws.settings.link
     model = json.loads(last_run(ws)["model"])
     with ws.store(read_only=True) as store:
-        table = sql.link_input(store)
+        table = store.link_input()
     con = DuckDBEngine(LinkSettings())
     load_input(con, table)
     pairs = _predict(con, model, min(cfg.candidate_threshold, cfg.review_low))
@@ -234,14 +234,14 @@ def test_record_state_from_an_earlier_version_is_read_as_it_was_written(
         assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 16
         # as those versions wrote them: the md5 of their link-input row (without the
         # columns added since) cast to text
-        store.con.execute(
+        store.execute(
             f"""UPDATE link_state t SET fingerprint = o.fp FROM (
                 SELECT source_id, record_id, md5(CAST(f AS VARCHAR)) AS fp FROM (
                     SELECT * EXCLUDE (given_ambiguous) FROM (
-                        SELECT {sql._INPUT_COLUMNS} FROM current_normalized n
+                        SELECT {_INPUT_COLUMNS} FROM current_normalized n
                         LEFT JOIN sources s ON s.name = n.source_id)) f) o
             WHERE o.source_id = t.source_id AND o.record_id = t.record_id"""
-        ).fetchall()
+        )
         assert store.scalar("SELECT DISTINCT length(fingerprint) FROM link_state") == 32
 
     report = run_link(grown_ws)
@@ -280,7 +280,7 @@ def test_judgement_changes_recluster_and_record_merges_and_splits(grown_ws: Work
     now = persons(grown_ws)
     assert now[a] == now[b] == pid  # together again under the id they had
     with grown_ws.store(read_only=True) as store:
-        history = sql.id_history(store, pid)
+        history = store.id_history(pid)
     assert [(h["kind"], h["old_person_id"], h["new_person_id"], h["reason"]) for h in history] == [
         ("split", pid, moved,
          f"1 of its records were clustered apart from the rest in link run {split.event_id}"

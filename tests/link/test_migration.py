@@ -42,9 +42,9 @@ def test_a_schema_3_store_gains_the_incremental_link_state(
     ws = Workspace.init(tmp_path / "ws")
     with ws.store() as store:
         assert store.schema_version() == 3
-        store.con.execute(
+        store.execute(
             """INSERT INTO link_runs VALUES (7, 'duckdb', 1, 0, 1, '{}', '{}', '{}', '[]', 0.5)"""
-        ).fetchall()
+        )
     monkeypatch.undo()
     with ws.store() as store:
         assert store.schema_version() >= 4

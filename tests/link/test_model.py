@@ -9,7 +9,6 @@ import pytest
 from unaccounted.link.blocking import PREDICTION_RULES, TRAINING_BLOCKS
 from unaccounted.link.core import link_records
 from unaccounted.link.model import plausibility, sanity_checks
-from unaccounted.store import linkage as sql
 from unaccounted.workspace import Workspace
 
 
@@ -100,7 +99,7 @@ def test_a_block_whose_em_underflows_is_skipped_and_said(
 
     monkeypatch.setattr(model, "new_linker", linker)
     with linked_ws.store(read_only=True) as store:
-        table = sql.link_input(store)
+        table = store.link_input()
     result = link_records(table, linked_ws.settings.link)
     first = result.model.training["sessions"][0]
     assert (first["rule"], first["used"]) == (failed[0], False)

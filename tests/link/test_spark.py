@@ -17,7 +17,6 @@ from unaccounted.normalize.stage import run_normalize
 from unaccounted.settings import LinkSettings
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
-from unaccounted.store import linkage as sql
 from unaccounted.workspace import Workspace
 
 # The JVM's start and Spark's many small training jobs take minutes on a busy 2-core machine.
@@ -35,7 +34,7 @@ def world_5k(tmp_path_factory: pytest.TempPathFactory) -> pa.Table:
     ingest_folder(ws, root / "simulated" / "sources")
     run_normalize(ws)
     with ws.store(read_only=True) as store:
-        table: pa.Table = sql.link_input(store)
+        table: pa.Table = store.link_input()
     return table
 
 

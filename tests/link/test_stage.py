@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 
 from unaccounted.errors import InputError
+from unaccounted.evaluate.truth import score_workspace
 from unaccounted.link.explain import explain_pair, person_view
 from unaccounted.link.judgements import import_csv, judge, listing, withdraw
 from unaccounted.link.stage import run_link
-from unaccounted.link.truth import score_workspace
 from unaccounted.normalize.stage import run_normalize
-from unaccounted.store import linkage as sql
 from unaccounted.workspace import Workspace
 
 from .conftest import FIRST_SOURCES, ingest
@@ -20,7 +19,7 @@ from .conftest import FIRST_SOURCES, ingest
 
 def persons(ws: Workspace) -> dict[tuple[str, str], str]:
     with ws.store(read_only=True) as store:
-        rows = sql.current_assignment(store).to_pylist()
+        rows = store.current_assignment().to_pylist()
     return {(r["source_id"], r["record_id"]): r["person_id"] for r in rows}
 
 
@@ -47,7 +46,7 @@ def test_link_finds_the_simulated_persons(linked_ws: Workspace, world: Path) -> 
     assert scores.pairwise_f1 >= 0.95, scores
     assert scores.pairwise_precision >= 0.97, scores
     with linked_ws.store(read_only=True) as store:
-        run = sql.last_run(store)
+        run = store.last_run()
     assert run is not None and run["run_id"] == report.event_id
     assert '"m_probability"' in run["model"]  # the trained model is saved with the run
 
@@ -65,7 +64,7 @@ def test_judgements_are_honoured_on_every_rerun_and_can_be_withdrawn(linked_ws: 
         assert now[a] != now[b]
     # the part that kept the id is recorded, the other part is a split
     with linked_ws.store(read_only=True) as store:
-        history = sql.id_history(store, pid)
+        history = store.id_history(pid)
     assert [h["kind"] for h in history] == ["split"]
     assert listing(linked_ws)[0]["note"] == "two brothers"
     withdraw(linked_ws, jid)
@@ -73,7 +72,7 @@ def test_judgements_are_honoured_on_every_rerun_and_can_be_withdrawn(linked_ws: 
     now = persons(linked_ws)
     assert now[a] == now[b] == pid  # together again, under the id they had
     with linked_ws.store(read_only=True) as store:
-        assert [h["kind"] for h in sql.id_history(store, pid)] == ["split", "merge"]
+        assert [h["kind"] for h in store.id_history(pid)] == ["split", "merge"]
     assert listing(linked_ws) == []
     assert len(listing(linked_ws, include_withdrawn=True)) == 1
 

@@ -90,12 +90,11 @@ def test_from_a_workspace_counts_deaths_per_record_before_linking(tmp_path: Path
     )
     from unaccounted.ingest import IngestOptions, ingest_files
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.store.nowcast import documented_deaths
 
     ingest_files(ws, [src], IngestOptions())
     run_normalize(ws)
     with ws.store(read_only=True) as store:
-        deaths = documented_deaths(store)
+        deaths = store.documented_deaths()
     assert deaths.unit == "record"
     assert deaths.ingest_dated == 0
     # The wounded man is not a death; the death dated only to a year has no event day.
@@ -115,15 +114,14 @@ def test_from_a_workspace_counts_deaths_per_record_before_linking(tmp_path: Path
         ("2024-03-04", 2), ("2024-03-11", 1)
     ]  # fmt: skip
     # Once the two Фомин records are one person, his death counts once, known on 5 March.
-    from unaccounted.store import resolve as resolve_sql
 
     with ws.store() as store:
         ids = store.rows("SELECT source_id, record_id, full_name FROM current_records")
-        resolve_sql.load_clusters(
-            store, [(f"p-{r['full_name']}", r["source_id"], r["record_id"]) for r in ids], "test"
+        store.load_clusters(
+            [(f"p-{r['full_name']}", r["source_id"], r["record_id"]) for r in ids], "test"
         )
     with ws.store(read_only=True) as store:
-        deaths = documented_deaths(store)
+        deaths = store.documented_deaths()
     assert deaths.unit == "person"
     assert deaths.latest_published == D(2024, 3, 30)
     assert sorted(deaths.rows, key=str) == sorted(
@@ -140,12 +138,11 @@ def test_a_record_without_publication_date_is_known_from_its_ingest_day(tmp_path
                         [["Лаптев Олег Ильич", "погиб", "2024-03-05"]])  # fmt: skip
     from unaccounted.ingest import IngestOptions, ingest_files
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.store.nowcast import documented_deaths
 
     ingest_files(ws, [dated, undated], IngestOptions())
     run_normalize(ws)
     with ws.store(read_only=True) as store:
-        deaths = documented_deaths(store)
+        deaths = store.documented_deaths()
     assert deaths.ingest_dated == 1
     first, ingested = sorted(k for _, k in deaths.rows)
     assert first == D(2024, 3, 5)

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from unaccounted.evaluate.truth import read_clusters
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.report.html import write_report
-from unaccounted.resolve.clusters import read_clusters
 from unaccounted.simulate.config import SimulationConfig, load_config
 from unaccounted.simulate.run import simulate
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 #: 3,000 persons, seed 1: 4 units of each type, 10 % of them conceal 60 % of their dead as
@@ -55,7 +54,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "test")
+        store.load_clusters(read_clusters(sim / "truth" / "records.csv", sim / "sources"), "test")
     out = folder / "report"
     write_report(ws, out)
     return Rendered(ws, sim, out)

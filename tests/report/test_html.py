@@ -21,7 +21,6 @@ from unaccounted.normalize.stage import run_normalize
 from unaccounted.report.data import event_month
 from unaccounted.report.html import write_report
 from unaccounted.resolve.rules import GRADES
-from unaccounted.store import resolve as resolve_sql
 from unaccounted.workspace import Workspace
 
 
@@ -63,8 +62,8 @@ def test_overview_counts_are_the_stores(rendered: Rendered) -> None:
     views = analysis.views
     with rendered.ws.store(read_only=True) as store:
         stored = store.counts()
-        persons = resolve_sql.person_count(store)
-        claims = resolve_sql.all_claims(store)
+        persons = store.person_count()
+        claims = store.all_claims()
     assert found["total/persons"] == persons == len(views)
     assert found["total/records"] == stored["records"]
     assert found["total/sources"] == stored["sources"]
@@ -183,7 +182,7 @@ def test_sources_rules_and_persons_csv(rendered: Rendered) -> None:
     found = counts(rendered.html("sources.html"))
     with rendered.ws.store(read_only=True) as store:
         sources = store.sources()
-        claims = resolve_sql.all_claims(store)
+        claims = store.all_claims()
     persons_of: dict[str, set[str]] = defaultdict(set)
     for r in claims:
         persons_of[r["source_id"]].add(r["person_id"])
@@ -224,9 +223,8 @@ def test_hostile_names_are_escaped(tmp_path: Path) -> None:
     ingest_files(ws, [path], IngestOptions(source=f"<b>{hostile}</b>", kind="obituary"))
     run_normalize(ws)
     with ws.store() as store:
-        source = resolve_sql.source_names(store)[0]
-        load_clusters = resolve_sql.load_clusters
-        load_clusters(store, [("P1", source, "r1"), ("P2", source, "r2")], "test")
+        source = store.source_names()[0]
+        store.load_clusters([("P1", source, "r1"), ("P2", source, "r2")], "test")
     index = write_report(ws, tmp_path / "report")
     pages = {p: p.read_text("utf-8") for p in index.parent.rglob("*.html")}
     for page, html in pages.items():

@@ -21,16 +21,12 @@ from unaccounted.resolve.stored import (
 )
 from unaccounted.resolve.view import PersonView, view_of
 from unaccounted.store import Store
-from unaccounted.store import resolve as resolve_sql
-from unaccounted.store import views as views_sql
-from unaccounted.store.resolve import load_clusters
-from unaccounted.store.strata import set_group
 from unaccounted.workspace import Workspace
 
 
 def computed(store: Store, rules: GradingRules) -> list[PersonView]:
     """Every view computed from the claims, as before views were stored."""
-    return [view_of(p, cs, rules) for p, cs in claims_by_person(resolve_sql.all_claims(store))]
+    return [view_of(p, cs, rules) for p, cs in claims_by_person(store.all_claims())]
 
 
 def same(a: list[PersonView], b: list[PersonView]) -> bool:
@@ -105,12 +101,12 @@ def test_only_the_persons_whose_inputs_changed_are_rewritten(ws: Workspace, tmp_
         assert stored_view(store, "P1").unit_keys == ["battalion:100", "omsbr:102"]
     # The obituaries join the official group: every person with an obituary, P1 and P2.
     with ws.store() as store:
-        set_group(store, "obits", "state")
+        store.set_group("obits", "state")
     assert refresh(ws, rules) == 2
     # b2 leaves P2 for a new person P4: P2 and P4 are rewritten; P3 leaves the clustering.
     moved = [c for c in CLUSTERS if c[2] not in ("b2", "a3")] + [("P4", "obits", "b2")]
     with ws.store() as store:
-        load_clusters(store, moved, "test")
+        store.load_clusters(moved, "test")
     assert refresh(ws, rules) == 2
     with ws.store(read_only=True) as store:
         assert [v.person_id for v in stored_views(store)] == ["P1", "P2", "P4"]
@@ -141,10 +137,10 @@ def test_a_read_only_store_computes_stale_views_and_writes_nothing(
 def test_analyze_stores_the_views_it_reads(ws: Workspace) -> None:
     rules = workspace_rules(ws)
     with ws.store(read_only=True) as store:
-        assert views_sql.view_count(store) == 0  # loading clusters wrote none
+        assert store.view_count() == 0  # loading clusters wrote none
     analysis = analyze(ws)
     with ws.store(read_only=True) as store:
-        assert views_sql.view_count(store) == 3
+        assert store.view_count() == 3
         assert views_current(store, rules)
         full = computed(store, rules)
     # The analysis reads summaries: the same persons, grades and histories.

@@ -7,7 +7,6 @@ from pathlib import Path
 from tests.conftest import write_csv
 from unaccounted.ingest import IngestOptions, ingest_files
 from unaccounted.normalize.stage import run_normalize
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 HEADER = ["record_id", "full_name", "status", "unit", "region", "event_date", "published"]
@@ -38,7 +37,7 @@ def build(folder: Path) -> Workspace:
         ingest_files(ws, [path], IngestOptions(source=name, kind=kind))
     run_normalize(ws)
     with ws.store() as store:
-        load_clusters(store, CLUSTERS, "test")
+        store.load_clusters(CLUSTERS, "test")
     return ws
 
 

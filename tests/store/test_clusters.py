@@ -17,7 +17,6 @@ from unaccounted.errors import InputError
 from unaccounted.report.data import report_data
 from unaccounted.store import migrations as migrations_module
 from unaccounted.store.migrations import available_migrations
-from unaccounted.store.resolve import load_clusters
 from unaccounted.workspace import Workspace
 
 runner = CliRunner()
@@ -54,7 +53,7 @@ def test_a_clustering_replaces_the_whole_one_before(tmp_path: Path) -> None:
     ws = build(tmp_path)
     with ws.store() as store:
         # P3's record is not in the new clustering: it belongs to no person any more.
-        load_clusters(store, [c for c in CLUSTERS if c[0] != "P3"], "test")
+        store.load_clusters([c for c in CLUSTERS if c[0] != "P3"], "test")
         kept = store.rows("SELECT person_id, event_id FROM person_records ORDER BY ALL")
         assert store.counts()["persons"] == 2
     # Unchanged rows keep the event that wrote them (the first load, event 4).
@@ -64,7 +63,7 @@ def test_a_clustering_replaces_the_whole_one_before(tmp_path: Path) -> None:
 def test_a_record_given_two_persons_is_refused_and_nothing_changes(tmp_path: Path) -> None:
     ws = build(tmp_path)
     with ws.store() as store, pytest.raises(InputError) as err:
-        load_clusters(store, [*CLUSTERS, ("P9", "mod", "a1")], "test")
+        store.load_clusters([*CLUSTERS, ("P9", "mod", "a1")], "test")
     assert str(err.value) == (
         "the clustering gives record 'a1' of source 'mod' two persons (P1, P9); "
         "each record belongs to one person"
@@ -76,7 +75,7 @@ def test_a_record_given_two_persons_is_refused_and_nothing_changes(tmp_path: Pat
 def test_record_exports_carry_the_person_id(tmp_path: Path) -> None:
     ws = build(tmp_path)
     with ws.store() as store:
-        load_clusters(store, [c for c in CLUSTERS if c[0] != "P3"], "test")
+        store.load_clusters([c for c in CLUSTERS if c[0] != "P3"], "test")
     rows = list(csv.DictReader(io.StringIO(cli(ws, "export", "records", "-f", "csv"))))
     # a3 is in no person now: its person id is empty.
     assert [(r["record_id"], r["person_id"]) for r in rows] == [
@@ -93,11 +92,11 @@ def test_a_schema_4_store_keeps_only_its_current_clustering(
     with ws.store() as store:
         assert store.schema_version() == 4
         # Two clusterings appended, as load-clusters did: the later one (event 9) counts.
-        store.con.execute(
+        store.execute(
             """INSERT INTO person_records VALUES ('A', 's', 'r1', 8), ('A', 's', 'r2', 8),
             ('B', 's', 'r1', 9), ('C', 's', 'r2', 9)"""
-        ).fetchall()
-        store.con.execute("INSERT INTO persons VALUES ('A', 8), ('B', 9), ('C', 9)").fetchall()
+        )
+        store.execute("INSERT INTO persons VALUES ('A', 8), ('B', 9), ('C', 9)")
     monkeypatch.undo()
     with ws.store() as store:
         assert store.schema_version() >= 5

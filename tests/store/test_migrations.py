@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from unaccounted.errors import WorkspaceError
-from unaccounted.store import Store, latest_schema_version
+from unaccounted.store import latest_schema_version, open_store
 from unaccounted.store import migrations as migrations_module
 from unaccounted.store.migrations import Migration, available_migrations
 from unaccounted.workspace import Workspace
@@ -85,7 +85,7 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.duckdb"
     duckdb.connect(str(path)).close()
     with pytest.raises(WorkspaceError, match="is not an unaccounted store"):
-        Store.open(path, Workspace.init(tmp_path / "w").settings.store)
+        open_store(path, Workspace.init(tmp_path / "w").settings.store)
 
 
 def test_migration_files_split_into_statements() -> None:

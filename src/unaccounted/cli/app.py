@@ -24,6 +24,7 @@ from rich.progress import (
 
 from unaccounted import __version__
 from unaccounted.errors import UnaccountedError
+from unaccounted.service import Session
 
 app = typer.Typer(
     name="unaccounted",
@@ -50,6 +51,8 @@ class Context:
 
     workspace: Path
     verbose: int = 0
+    #: Who acts (``--as``; else ``$UNACCOUNTED_USER``, else the OS login).
+    actor: str | None = None
 
 
 def _version(value: bool) -> None:
@@ -70,6 +73,15 @@ def _global(
             show_default=False,
         ),
     ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who is acting, as recorded in the event log (default: $UNACCOUNTED_USER, "
+            "else your login name).",
+            show_default=False,
+        ),
+    ] = None,
     verbose: Annotated[
         int,
         typer.Option("--verbose", "-v", count=True, help="Log progress to stderr (-vv: debug)."),
@@ -80,7 +92,7 @@ def _global(
     ] = False,
 ) -> None:
     chosen = workspace or Path(os.environ.get(WORKSPACE_ENV) or ".")
-    ctx.obj = Context(workspace=chosen, verbose=verbose)
+    ctx.obj = Context(workspace=chosen, verbose=verbose, actor=actor)
     if verbose:
         logging.basicConfig(
             level=logging.DEBUG if verbose > 1 else logging.INFO,
@@ -94,6 +106,12 @@ def get_context(ctx: typer.Context) -> Context:
     obj = ctx.find_root().obj
     assert isinstance(obj, Context)
     return obj
+
+
+def session(ctx: typer.Context, *, read_only: bool = False) -> Session:
+    """A service session on the command's workspace, as the command's actor (use ``with``)."""
+    c = get_context(ctx)
+    return Session.open(c.workspace, c.actor, read_only=read_only)
 
 
 @contextmanager

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from unaccounted.cli.app import app, console, out
-from unaccounted.demo import run_demo
+from unaccounted.service import tools as service
 
 
 @app.command()
@@ -21,23 +21,20 @@ def demo(
     seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 1,
 ) -> None:
     """Simulate a world, build a workspace from its sources, and run every stage on it."""
-    run = run_demo(directory, persons, seed, lambda line: console.print(line, markup=False))
-    assert run.workspace is not None
-    with run.workspace.store() as store:
-        counts = store.counts()
-        sources = store.sources()
+    run = service.demo(directory, persons, seed, lambda line: console.print(line, markup=False))
+    counts, sources = run["counts"], run["sources"]
     table = Table("source", "kind", "group", "records", "rejects", title="sources")
     for s in sources:
         table.add_row(
             s["name"], s["kind"], s["independence_group"], str(s["records"]), str(s["rejects"])
         )
     out.print(table)
-    ws = run.workspace.root
+    ws, simulated = run["workspace"], run["simulated"]
     out.print(
         f"workspace: {ws}\n"
         f"  {counts['sources']} sources, {counts['records']:,} records, "
         f"{counts['rejects']:,} rejects, {counts['persons']:,} persons\n"
-        f"simulated truth (what a method should recover): {run.simulated / 'truth'}\n"
+        f"simulated truth (what a method should recover): {simulated / 'truth'}\n"
         f"try:\n"
         f"  unaccounted -w {ws} status\n"
         f"  unaccounted -w {ws} sources\n"
@@ -46,8 +43,8 @@ def demo(
         f"  unaccounted -w {ws} grades\n"
         f"  unaccounted -w {ws} concealment\n"
         f"  unaccounted -w {ws} person P-000001\n"
-        f"  unaccounted estimate {run.simulated / 'truth' / 'histories.csv'} --method loglinear",
+        f"  unaccounted estimate {simulated / 'truth' / 'histories.csv'} --method loglinear",
         markup=False,
     )
-    if "report" in run.facts:
-        out.print(f"HTML report (open it in a browser): {run.facts['report']}", markup=False)
+    if "report" in run["facts"]:
+        out.print(f"HTML report (open it in a browser): {run['facts']['report']}", markup=False)

@@ -10,24 +10,27 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from unaccounted.cli.app import app, console, fail, out
-from unaccounted.cli.workspace_cmds import open_workspace
+from unaccounted.cli.app import app, console, fail, get_context, out
 from unaccounted.errors import WorkspaceError
-from unaccounted.estimate import (
+from unaccounted.service import estimates as service
+from unaccounted.service.estimates import (
+    BY,
     METHODS,
+    POOLED,
+    SEARCHES,
+    WHOLE,
     Estimate,
     EstimateRefused,
     LCMCRSettings,
     LoglinearSettings,
+    MethodChoice,
     Row,
+    StrataResult,
+    StratumEstimate,
     compare,
     estimate,
     read_histories,
 )
-from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
-from unaccounted.estimate.search import SEARCHES
-from unaccounted.estimate.strata import BY, POOLED, MethodChoice
-from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 
 
 @app.command("estimate")
@@ -176,16 +179,13 @@ def _workspace_estimate(
     impute: bool,
     as_json: bool,
 ) -> None:
+    c = get_context(ctx)
     try:
-        ws = open_workspace(ctx)
+        s = service.open_for_estimate(c.workspace, c.actor)
     except WorkspaceError as exc:
-        raise fail(
-            f"{exc}; outside a workspace a capture-history file is required: "
-            "unaccounted estimate HISTORIES.csv"
-        ) from None
-    counted = ("dead", "missing") if include_missing else ("dead",)
-    with console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
-        result = workspace_strata(ws, by, choice, draws, counted, impute)
+        raise fail(str(exc)) from None
+    with s, console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
+        result = service.workspace_estimate(s, by, choice, draws, include_missing, impute)
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:

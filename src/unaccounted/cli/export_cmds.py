@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, progress_bar
-from unaccounted.errors import InputError
-from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
-from unaccounted.workspace import Workspace
+from unaccounted.cli.app import app, console, progress_bar, session
+from unaccounted.service import workspace as service
+from unaccounted.service.workspace import EXPORT_FORMATS
 
 export_app = typer.Typer(
     help="Write workspace data out as CSV, Parquet or JSON Lines.", no_args_is_help=True
@@ -37,41 +34,11 @@ def export_records(
         bool,
         typer.Option(help="CSV: prefix cells that start with = + - @ with ' (spreadsheet-safe)."),
     ] = True,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Export records with their source, version, file and line."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    export_path_check(out_path, fmt)
-    with ws.store() as store:
-        if source is not None and not store.has_source(source):
-            raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
-        if fmt == "parquet":
-            assert out_path is not None
-            n = store.write_records_parquet(out_path, source, all_versions)
-        else:
-            total = store.count_records(source, all_versions)
-            batches = store.record_batches(source, all_versions)
-            with progress_bar("exporting") as update:
-
-                def on_rows(done: int) -> None:
-                    update(done, total)
-
-                n = _write(batches, fmt, out_path, safe_cells, on_rows)
+    with session(ctx) as s, progress_bar("exporting") as update:
+        n = service.export_records(s, fmt, out_path, source=source, all_versions=all_versions,
+                                   safe_cells=safe_cells, progress=update,
+                                   force=force)  # fmt: skip
     console.print(f"exported {n} records" + (f" to {out_path}" if out_path else ""))
-
-
-def _write(
-    batches: Any, fmt: str, out_path: Path | None, safe: bool, progress: Callable[[int], None]
-) -> int:
-    if fmt == "csv":
-        if out_path is None:
-            n = write_csv(batches, sys.stdout.buffer, safe, progress)
-            sys.stdout.buffer.flush()
-            return n
-        with out_path.open("wb") as fh:
-            return write_csv(batches, fh, safe, progress)
-    if out_path is None:
-        n = write_jsonl(batches, sys.stdout, progress)
-        sys.stdout.flush()
-        return n
-    with out_path.open("w", encoding="utf-8") as fh:
-        return write_jsonl(batches, fh, progress)

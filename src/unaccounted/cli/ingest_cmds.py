@@ -8,11 +8,10 @@ from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, out, progress_bar
-from unaccounted.columns import SOURCE_KINDS
-from unaccounted.ingest import IngestOptions, IngestReport, ingest_files, load_mapping
-from unaccounted.ingest.pipeline import check_inputs
-from unaccounted.workspace import Workspace
+from unaccounted.cli.app import app, console, out, progress_bar, session
+from unaccounted.present import terminal_safe
+from unaccounted.service import ingest as service
+from unaccounted.service.ingest import SOURCE_KINDS, IngestOptions, IngestReport, load_mapping
 
 _REJECT_LABELS = {
     "no_name": "no name",
@@ -45,8 +44,8 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Read source files into the workspace; every row becomes a record or a reject."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    check_inputs(files)
+    s = session(ctx)
+    service.check_inputs(files)
     options = IngestOptions(
         source=source,
         kind=kind,
@@ -55,8 +54,8 @@ def ingest(
         sheet=sheet,
         encoding=encoding,
     )
-    with progress_bar("ingesting", in_bytes=True) as on_progress:
-        report = ingest_files(ws, files, options, on_progress)
+    with s, progress_bar("ingesting", in_bytes=True) as on_progress:
+        report = service.ingest(s, files, options, on_progress)
     if as_json:
         out.print_json(json.dumps(report_json(report), ensure_ascii=False))
     print_report(report)
@@ -88,7 +87,7 @@ def print_report(report: IngestReport) -> None:
         )
         if c["blank"]:
             line += f"; {c['blank']} blank rows skipped"
-        console.print(line, markup=False)
+        console.print(terminal_safe(line), markup=False)  # file and sheet names are data
     console.print(
         f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
         markup=False,

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, out, progress_bar
+from unaccounted.cli.app import app, console, out, progress_bar, session
 from unaccounted.errors import InputError
-from unaccounted.workspace import Workspace
+from unaccounted.service import link as service
 
 judgements_app = typer.Typer(
     help="Reviewers' decisions about record pairs: list, add, withdraw, import.",
@@ -38,11 +38,8 @@ def link(
 ) -> None:
     """Link what is new against what exists (saved model, stored pairs), or everything
     when asked or needed; honour reviewers' judgements and keep person ids stable."""
-    from unaccounted.link.stage import run_link
-
-    ws = Workspace.open(get_context(ctx).workspace)
-    with progress_bar("linking") as on_progress:
-        r = run_link(ws, on_progress, full=full, retrain=retrain)
+    with session(ctx) as s, progress_bar("linking") as on_progress:
+        r = service.link(s, on_progress, full=full, retrain=retrain)
     changes = {"new": r.changes.new, "changed": r.changes.changed, "gone": r.changes.gone}
     summary = {"event": r.event_id, "mode": r.mode, "retrained": r.retrained, "why": r.why,
                "changes": changes, "records": r.records, "pairs": r.pairs,
@@ -79,16 +76,14 @@ def dedupe(
         ),
     ] = "duckdb",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """One-shot: normalize, link and cluster a CSV of records; write record_id,person_id.
     No workspace needed."""
-    from unaccounted.link.dedupe import dedupe as run
-    from unaccounted.settings import LinkSettings
-
     if engine not in ("duckdb", "spark"):
         raise InputError(f"unknown engine '{engine}'; use duckdb or spark")
     with progress_bar("deduplicating") as on_progress:
-        report = run(records, out_path, LinkSettings(engine=engine), on_progress)
+        report = service.dedupe(records, out_path, engine, on_progress, force=force)
     if as_json:
         _print_json({"records": report.records, "persons": report.persons,
                      "extra_columns": report.extra_columns, "checks": report.checks})  # fmt: skip
@@ -106,9 +101,8 @@ def explain_pair_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show each comparison's level and weight for two records, and their match score."""
-    from unaccounted.link.explain import explain_pair
-
-    result = explain_pair(Workspace.open(get_context(ctx).workspace), a, b)
+    with session(ctx, read_only=True) as s:
+        result = service.explain_pair(s, a, b)
     if as_json:
         _print_json(result)
         return
@@ -135,14 +129,12 @@ def review(
 ) -> None:
     """Review uncertain pairs in the terminal: both records side by side with the fields
     that agree; answer same / different / unsure / skip / quit."""
-    from unaccounted.link.explain import explain_pair
-    from unaccounted.link.judgements import _ALIASES, judge
-    from unaccounted.store import judgements as jsql
+    with session(ctx) as s:
+        _review(s, limit)
 
-    ws = Workspace.open(get_context(ctx).workspace)
-    cfg = ws.settings.link
-    with ws.store(read_only=True) as store:
-        queue = jsql.queue(store, cfg.review_low, cfg.review_high, limit)
+
+def _review(s: service.Session, limit: int) -> None:
+    queue = service.review_queue(s, limit)
     if not queue:
         console.print("nothing to review: no unjudged pair in the review band", markup=False)
         return
@@ -150,7 +142,7 @@ def review(
     for i, q in enumerate(queue, 1):
         a = f"{q['source_id_l']}:{q['record_id_l']}"
         b = f"{q['source_id_r']}:{q['record_id_r']}"
-        result = explain_pair(ws, a, b)
+        result = service.explain_pair(s, a, b)
         console.print(f"\n[{i}/{len(queue)}] p={q['match_probability']:.3f}", markup=False)
         console.print(f"  {'':<11} {a:<40} {b}", markup=False)
         for c in result["comparisons"]:
@@ -165,8 +157,8 @@ def review(
             if word in ("quit", "q"):
                 console.print(f"{done} judgements stored", markup=False)
                 return
-            if word in _ALIASES:
-                judge(ws, a, b, word)
+            if service.is_decision(word):
+                service.add_judgement(s, a, b, word)
                 done += 1
                 break
             console.print("answer same, different, unsure, skip or quit", markup=False)
@@ -180,9 +172,8 @@ def judgements_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List the judgements in force (with --all, withdrawn ones too)."""
-    from unaccounted.link.judgements import listing
-
-    rows = listing(Workspace.open(get_context(ctx).workspace), include_withdrawn=show_all)
+    with session(ctx, read_only=True) as s:
+        rows = service.judgements(s, include_withdrawn=show_all)
     if as_json:
         _print_json(rows)
         return
@@ -204,9 +195,8 @@ def judgements_add(
     note: Annotated[str | None, typer.Option("--note", help="Why, in a few words.")] = None,
 ) -> None:
     """Record that two records are the same person, different persons, or unsure."""
-    from unaccounted.link.judgements import judge
-
-    jid = judge(Workspace.open(get_context(ctx).workspace), a, b, decision, note)
+    with session(ctx) as s:
+        jid = service.add_judgement(s, a, b, decision, note)
     console.print(f"judgement {jid} stored; the next 'unaccounted link' honours it",
                   markup=False)  # fmt: skip
 
@@ -217,9 +207,8 @@ def judgements_withdraw(
     judgement_id: Annotated[int, typer.Argument(help="Judgement number (see 'list').")],
 ) -> None:
     """Withdraw a judgement: it stays on file but is no longer honoured."""
-    from unaccounted.link.judgements import withdraw
-
-    withdraw(Workspace.open(get_context(ctx).workspace), judgement_id)
+    with session(ctx) as s:
+        service.withdraw_judgement(s, judgement_id)
     console.print(f"judgement {judgement_id} withdrawn", markup=False)
 
 
@@ -231,7 +220,6 @@ def judgements_import(
     ],
 ) -> None:
     """Import judgements from a CSV, all or nothing."""
-    from unaccounted.link.judgements import import_csv
-
-    n = import_csv(Workspace.open(get_context(ctx).workspace), path)
+    with session(ctx) as s:
+        n = service.import_judgements(s, path)
     console.print(f"{n} judgements imported from {path}", markup=False)

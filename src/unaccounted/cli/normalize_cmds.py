@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, out, progress_bar
-from unaccounted.normalize.stage import explain_record, run_normalize
-from unaccounted.workspace import Workspace
+from unaccounted.cli.app import app, console, out, progress_bar, session
+from unaccounted.present import terminal_safe
+from unaccounted.service import link as service
 
 
 @app.command()
@@ -22,9 +22,8 @@ def normalize(
 ) -> None:
     """Fill the normalized fields (name parts, keys, date intervals, unit, region) of records
     that lack them for the current normalizer and language pack."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    with progress_bar("normalizing") as on_progress:
-        report = run_normalize(ws, on_progress, rebuild=rebuild)
+    with session(ctx) as s, progress_bar("normalizing") as on_progress:
+        report = service.normalize(s, on_progress, rebuild=rebuild)
     summary = {
         "event": report.event_id,
         "norm_version": report.norm_version,
@@ -58,16 +57,17 @@ def explain_record_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """Show one record raw → normalized, field by field, with the rule that decided each."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    result = explain_record(ws, source, record_id)
+    with session(ctx, read_only=True) as s:
+        result = service.explain_record(s, source, record_id)
     if as_json:
         out.print_json(json.dumps(result, ensure_ascii=False))
         return
+    state = "" if result["stored"] else ", not yet normalized"
     out.print(
-        f"{result['source']} / {result['record_id']} (version {result['version']}, "
-        f"{result['norm_version']}{'' if result['stored'] else ', not yet normalized'})",
+        terminal_safe(f"{result['source']} / {result['record_id']} (version {result['version']}, "
+                      f"{result['norm_version']}{state})"),
         markup=False,
-    )
+    )  # fmt: skip
     last_raw: object = object()
     for f in result["fields"]:
         if f["value"] is None and f["raw"] in (None, ""):
@@ -76,6 +76,6 @@ def explain_record_cmd(
         shown = "" if raw == last_raw else f"  «{raw}»" if raw is not None else ""
         last_raw = raw
         if shown:
-            out.print(shown, markup=False)
-        out.print(f"    {f['field']:<22} {json.dumps(f['value'], ensure_ascii=False):<36} "
-                  f"{f['rule']}", markup=False)  # fmt: skip
+            out.print(terminal_safe(shown), markup=False)
+        value = json.dumps(f["value"], ensure_ascii=False)
+        out.print(terminal_safe(f"    {f['field']:<22} {value:<36} {f['rule']}"), markup=False)

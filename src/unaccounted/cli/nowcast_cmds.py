@@ -10,11 +10,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from unaccounted.cli.app import app, console, fail, get_context, out
+from unaccounted.cli.app import app, console, fail, out, session
 from unaccounted.errors import InputError
-from unaccounted.nowcast import METHODS, Nowcast, NowcastSettings, layout, nowcast, read_triangle
-from unaccounted.nowcast.weekly import weekly_reports
-from unaccounted.workspace import Workspace
+from unaccounted.service import estimates as service
+from unaccounted.service.estimates import NOWCAST_METHODS as METHODS
+from unaccounted.service.estimates import Nowcast, NowcastSettings, layout, nowcast, read_triangle
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -62,20 +62,9 @@ def nowcast_cmd(
         rows = read_triangle(triangle)
         counted = f"{triangle.name}"
     else:
-        from unaccounted.store.nowcast import documented_deaths
-
-        ws = Workspace.open(get_context(ctx).workspace)
-        with ws.store(read_only=True) as store:
-            deaths = documented_deaths(store)
-        dated = [(e, k) for e, k in deaths.rows if e is not None]
-        # Ingest days are not publication days: by default, cut at the latest publication.
-        cut = cut or deaths.latest_published
-        rows = weekly_reports(dated, cut)
-        counted = (
-            f"deaths counted once per {deaths.unit}; {len(deaths.rows) - len(dated):,} "
-            f"without an event date to the week left out; {deaths.ingest_dated:,} records "
-            "dated by ingest (no publication date)"
-        )
+        with session(ctx, read_only=True) as s:
+            found = service.workspace_triangle(s, cut)
+        rows, cut, counted = found.rows, found.cut, found.counted
     tri = layout(rows, cut)
     settings = NowcastSettings(method=method, window=window or None, seed=seed)
     with console.status(f"nowcasting ({method})"):

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, get_context, out
-from unaccounted.report.html import DEFAULT_TITLE, write_report
-from unaccounted.workspace import Workspace
+from unaccounted.cli.app import app, console, out, session
+from unaccounted.service import tools as service
+from unaccounted.service.tools import DEFAULT_TITLE
 
 
 @app.command()
@@ -19,12 +19,18 @@ def report(
     title: Annotated[
         str, typer.Option("--title", help="Title shown on every page of the report.")
     ] = DEFAULT_TITLE,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace files in --out that no earlier report wrote."),
+    ] = False,
 ) -> None:
     """Write the static HTML report (overview, units, regions, concealment) into a folder.
 
     Open index.html in any browser; it needs no network."""
-    ws = Workspace.open(get_context(ctx).workspace)
-    with console.status("analyzing the workspace and writing the report"):
-        index = write_report(ws, out_dir, title=title)
+    with (
+        session(ctx, read_only=True) as s,
+        console.status("analyzing the workspace and writing the report"),
+    ):
+        index = service.report(s, out_dir, title=title, force=force)
     console.print(f"wrote the report to {index.parent}", markup=False)
     out.print(str(index), markup=False)

@@ -3,32 +3,19 @@ region dossiers, unit aliases, the concealment report, and loading a clustering.
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from unaccounted.analyze import analyze
-from unaccounted.analyze.dossier import region_dossier, unit_dossier
-from unaccounted.analyze.run import CONFIRMED_ALIASES, confirmed_aliases
-from unaccounted.analyze.tables import BY, missing_to_dead, transitions
-from unaccounted.cli.app import app, console, get_context, out
+from unaccounted.cli.app import app, console, out, session
 from unaccounted.cli.export_cmds import export_app
-from unaccounted.errors import InputError
-from unaccounted.report.export import safe_cell
-from unaccounted.resolve import all_views, person_view, workspace_rules
-from unaccounted.resolve.clusters import read_clusters
-from unaccounted.resolve.rules import GRADES, workspace_rules_path
-from unaccounted.store.resolve import load_clusters
-from unaccounted.workspace import Workspace
+from unaccounted.present import terminal_safe
+from unaccounted.service import persons as service
+from unaccounted.service.persons import UNIT_ALIASES
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
-
-
-def _ws(ctx: typer.Context) -> Workspace:
-    return Workspace.open(get_context(ctx).workspace)
 
 
 def _json(data: Any) -> None:
@@ -47,9 +34,8 @@ def load_clusters_cmd(
     """Store a clustering made elsewhere (e.g. a simulator's truth/records.csv).
 
     Real runs cluster with 'unaccounted link'."""
-    ws = _ws(ctx)
-    with ws.store() as store:
-        stored = load_clusters(store, read_clusters(clusters, sources), "load-clusters")
+    with session(ctx) as s:
+        stored = service.load_clusters(s, service.read_clusters(clusters, sources), clusters.name)
     console.print(f"stored {stored:,} record-to-person rows from {clusters}", markup=False)
 
 
@@ -61,32 +47,24 @@ def person_cmd(
 ) -> None:
     """One person: best values and their rules, grade, status history, every claim, and
     the scored links and id history of the cluster."""
-    from unaccounted.link.explain import person_view as cluster_view
-
-    ws = _ws(ctx)
-    try:
-        linkage: dict[str, Any] | None = cluster_view(ws, person_id)
-    except InputError:
-        linkage = None  # not a linked person: the person view below says why
-    current = linkage["person_id"] if linkage else person_id
-    rules = workspace_rules(ws)
-    with ws.store(read_only=True) as store:
-        view = person_view(store, current, rules)
-    d = view.as_dict()
-    if linkage:
-        d["linkage"] = {k: linkage[k] for k in ("asked", "followed", "records", "links", "history")}
+    with session(ctx, read_only=True) as s:
+        d = service.person(s, person_id)
     if as_json:
         _json(d)
         return
+    linkage = d.get("linkage")
     if linkage and linkage["followed"]:
-        console.print(f"{person_id} was merged; following it to {current}", markup=False)
+        console.print(terminal_safe(f"{person_id} was merged; following it to {d['person_id']}"),
+                      markup=False)  # fmt: skip
     g = d["grade"]
-    out.print(f"{d['person_id']}  {d['name']}  status {d['status']}", markup=False)
+    # Every line holds values from the sources: shown with control characters escaped.
+    show = terminal_safe
+    out.print(show(f"{d['person_id']}  {d['name']}  status {d['status']}"), markup=False)
     out.print(
-        f"grade {g['grade']} (rule {g['rule']}: {g['description']}; "
-        f"groups: {', '.join(g['independence_groups']) or 'none'})",
+        show(f"grade {g['grade']} (rule {g['rule']}: {g['description']}; "
+             f"groups: {', '.join(g['independence_groups']) or 'none'})"),
         markup=False,
-    )
+    )  # fmt: skip
     out.print("best values:", markup=False)
     for name, b in d["best"].items():
         flag = (
@@ -95,24 +73,24 @@ def person_cmd(
             if b["conflict"]
             else ""
         )
-        out.print(f"  {name:<12} {b['shown']}  [{b['rule']}]{flag}", markup=False)
+        out.print(show(f"  {name:<12} {b['shown']}  [{b['rule']}]{flag}"), markup=False)
     for x in d["conflicts"]:
-        out.print(f"conflict ({x['kind']}): {x['detail']}", markup=False)
+        out.print(show(f"conflict ({x['kind']}): {x['detail']}"), markup=False)
     out.print("history:", markup=False)
     for e in d["history"]:
         out.print(
-            f"  {e['date'] or 'undated':<10} {e['status']:<14} per {e['source']} "
-            f"({e['kind']}, {e['date_basis'] or 'no date'})",
+            show(f"  {e['date'] or 'undated':<10} {e['status']:<14} per {e['source']} "
+                 f"({e['kind']}, {e['date_basis'] or 'no date'})"),
             markup=False,
-        )
+        )  # fmt: skip
     out.print("claims:", markup=False)
     for c in d["claims"]:
         out.print(
-            f"  {c['source']} / {c['record_id']} [{c['kind']}, group "
-            f"{c['independence_group']}] {c.get('raw_status') or ''} "
-            f"{c.get('url') or ''}",
+            show(f"  {c['source']} / {c['record_id']} [{c['kind']}, group "
+                 f"{c['independence_group']}] {c.get('raw_status') or ''} "
+                 f"{c.get('url') or ''}"),
             markup=False,
-        )
+        )  # fmt: skip
     if linkage:
         _print_linkage(linkage)
 
@@ -122,10 +100,10 @@ def _print_linkage(linkage: dict[str, Any]) -> None:
         out.print("links that formed the cluster:", markup=False)
         for q in linkage["links"]:
             out.print(
-                f"  p={q['match_probability']:.3f}  {q['source_id_l']}:{q['record_id_l']}"
-                f" — {q['source_id_r']}:{q['record_id_r']}",
+                terminal_safe(f"  p={q['match_probability']:.3f}  {q['source_id_l']}:"
+                              f"{q['record_id_l']} — {q['source_id_r']}:{q['record_id_r']}"),
                 markup=False,
-            )
+            )  # fmt: skip
     for h in linkage["history"]:
         out.print(
             f"  event {h['event_id']}: {h['kind']} {h['old_person_id']} → "
@@ -138,74 +116,25 @@ def _print_linkage(linkage: dict[str, Any]) -> None:
 def export_persons(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="File to write (.jsonl or .csv).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Every person view: JSON Lines (whole views) or CSV (best values, grade, status)."""
-    ws = _ws(ctx)
-    rules = workspace_rules(ws)
-    n = 0
-    with ws.store(read_only=True) as store, out_path.open("w", encoding="utf-8", newline="") as fh:
-        if out_path.suffix.lower() == ".csv":
-            fields = [
-                "person_id",
-                "name",
-                "grade",
-                "rule",
-                "outcome",
-                "status",
-                "birth_date",
-                "event_date",
-                "unit",
-                "region",
-                "sources",
-            ]
-            w = csv.DictWriter(fh, fieldnames=fields)
-            w.writeheader()
-            for v in all_views(store, rules):
-                best = {k: b.shown for k, b in v.best.items()}
-                row = {
-                    "person_id": v.person_id,
-                    "name": v.name,
-                    "grade": v.grade.grade,
-                    "rule": v.grade.rule,
-                    "outcome": v.grade.fate,
-                    "status": v.history.current,
-                    "birth_date": best.get("birth_date"),
-                    "event_date": best.get("event_date"),
-                    "unit": best.get("unit"),
-                    "region": best.get("region"),
-                    "sources": "; ".join(sorted({c.source for c in v.claims})),
-                }
-                # Names and units come from untrusted sources: cells that a spreadsheet
-                # would run as a formula are written as text, as in 'export records'.
-                w.writerow({k: safe_cell(value) for k, value in row.items()})
-                n += 1
-        else:
-            for v in all_views(store, rules):
-                fh.write(json.dumps(v.as_dict(), ensure_ascii=False, default=str) + "\n")
-                n += 1
+    with session(ctx, read_only=True) as s:
+        n = service.export_persons(s, out_path, force=force)
     console.print(f"wrote {n:,} persons to {out_path}", markup=False)
 
 
 @app.command()
 def grades(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """Count persons by corroboration grade and the rule that gave it."""
-    ws = _ws(ctx)
-    rules = workspace_rules(ws)
-    counts: dict[tuple[str, str], int] = {}
-    with ws.store(read_only=True) as store:
-        for v in all_views(store, rules):
-            key = (v.grade.grade, v.grade.rule)
-            counts[key] = counts.get(key, 0) + 1
-    rows = [
-        {"grade": g, "rule": r, "persons": n}
-        for (g, r), n in sorted(counts.items(), key=lambda x: (GRADES.index(x[0][0]), x[0][1]))
-    ]
+    with session(ctx, read_only=True) as s:
+        result = service.grades(s)
     if as_json:
-        _json({"rules_file": str(workspace_rules_path(ws)), "grades": rows})
+        _json(result)
         return
-    for row in rows:
+    for row in result["grades"]:
         out.print(f"{row['grade']:<11} {row['rule']:<22} {row['persons']:>8,}", markup=False)
-    console.print(f"rules: {workspace_rules_path(ws)}", markup=False)
+    console.print(f"rules: {result['rules_file']}", markup=False)
 
 
 @app.command()
@@ -221,11 +150,8 @@ def history(
 ) -> None:
     """Status transitions (missing -> killed, …) per unit, region or month, or the
     missing-to-dead delay per unit."""
-    if by not in BY:
-        raise InputError(f"--by must be one of {', '.join(BY)} (got {by!r})")
-    ws = _ws(ctx)
-    a = analyze(ws)
-    rows = missing_to_dead(a.views, a.units) if delays else transitions(a.views, a.units, by)
+    with session(ctx, read_only=True) as s:
+        rows = service.history(s, by, delays)
     if as_json:
         _json(rows)
         return
@@ -243,8 +169,8 @@ def concealment_cmd(
 ) -> None:
     """Rank units whose officially missing are dead by independent sources (most suspicious
     first); units with too little data are listed, not ranked."""
-    ws = _ws(ctx)
-    report = analyze(ws).concealment(ws)
+    with session(ctx, read_only=True) as s:
+        report = service.concealment(s)
     if as_json:
         _json([e.as_dict(people=True) for e in report])
         return
@@ -273,8 +199,8 @@ def unit(
     as_json: JsonFlag = False,
 ) -> None:
     """A unit's dossier: counts by status, grade, category and month; people; sources; aliases."""
-    ws = _ws(ctx)
-    d = unit_dossier(analyze(ws), key)
+    with session(ctx, read_only=True) as s:
+        d = service.unit(s, key)
     _json(d) if as_json else _print_dossier(d, f"unit {d['unit']} ({', '.join(d['aliases'][:5])})")
 
 
@@ -285,8 +211,8 @@ def region(
     as_json: JsonFlag = False,
 ) -> None:
     """A region's dossier: counts by status, grade, category and month; people; sources."""
-    ws = _ws(ctx)
-    d = region_dossier(analyze(ws), code)
+    with session(ctx, read_only=True) as s:
+        d = service.region(s, code)
     _json(d) if as_json else _print_dossier(d, f"region {d['region']}")
 
 
@@ -308,17 +234,12 @@ def unit_aliases(
     as_json: JsonFlag = False,
 ) -> None:
     """Unit alias groups inferred from linked persons, with their support; confirm one."""
-    ws = _ws(ctx)
-    if confirm is not None:
-        import yaml
-
-        pairs = [*confirmed_aliases(ws), (confirm[0], confirm[1])]
-        (ws.root / CONFIRMED_ALIASES).write_text(
-            yaml.safe_dump({"aliases": [list(p) for p in pairs]}, allow_unicode=True), "utf-8"
-        )
-        console.print(f"confirmed {confirm[0]} = {confirm[1]} in {CONFIRMED_ALIASES}", markup=False)
-    a = analyze(ws)
-    groups = [g.as_dict() for g in a.units.groups.values() if len(g.keys) > 1]
+    with session(ctx, read_only=confirm is None) as s:
+        if confirm is not None:
+            service.confirm_unit_alias(s, confirm[0], confirm[1])
+            console.print(f"confirmed {confirm[0]} = {confirm[1]} in {UNIT_ALIASES}",
+                          markup=False)  # fmt: skip
+        groups = service.unit_aliases(s)
     if as_json:
         _json(groups)
         return

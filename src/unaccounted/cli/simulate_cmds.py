@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from unaccounted.cli.app import app, console, out
-from unaccounted.errors import InputError
+from unaccounted.service import tools as service
 
 evaluate_app = typer.Typer(
     help="Score a method's output against a simulated world's truth.", no_args_is_help=True
@@ -33,23 +34,21 @@ def simulate(
             "--config", help="YAML merged over the default config (see docs/simulate.md)."
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the files of an earlier simulation in --out.")
+    ] = False,
 ) -> None:
     """Simulate a war's dead and missing and the noisy sources that report them."""
-    from unaccounted.simulate.config import load_config
-    from unaccounted.simulate.run import simulate as run
-    from unaccounted.simulate.run import steps
-
-    cfg = load_config(config)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     ) as bar:  # fmt: skip
-        task = bar.add_task("simulating", total=steps(cfg))
 
-        def tick(message: str) -> None:
-            bar.update(task, advance=1, description=message)
+        def ticker(total: int) -> Callable[[str], None]:
+            task = bar.add_task("simulating", total=total)
+            return lambda message: bar.update(task, advance=1, description=message)
 
-        summary = run(cfg, persons, seed, out_dir, progress=tick)
+        summary = service.simulate(out_dir, persons, seed, config, ticker, force=force)
     console.print(
         f"{summary.persons:,} persons ({summary.dead:,} dead, {summary.dead_unobserved:,} of them "
         f"in no source); {summary.total_records:,} records in {len(summary.records)} sources "
@@ -61,9 +60,7 @@ def simulate(
 @app.command("simulate-config")
 def simulate_config() -> None:
     """Print the default simulate config (YAML) to copy and edit."""
-    from unaccounted.simulate.config import default_config_text
-
-    out.print(default_config_text(), markup=False, end="")
+    out.print(service.default_config_text(), markup=False, end="")
 
 
 def _fmt(value: float) -> str:
@@ -77,14 +74,7 @@ def evaluate_clusters(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Pairwise and B-cubed precision/recall/F1 and cluster-count error of a linkage."""
-    from unaccounted.evaluate.clusters import score_clusters
-    from unaccounted.evaluate.io import read_clusters
-
-    t, p = read_clusters(truth, pred)
-    try:
-        scores = score_clusters(t, p)
-    except ValueError as exc:
-        raise InputError(f"{pred}: {exc}") from exc
+    scores = service.evaluate_clusters(truth, pred)
     if as_json:
         out.print(json.dumps(scores.as_dict(), indent=2), markup=False)
         return
@@ -103,18 +93,9 @@ def evaluate_estimate(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Whether each estimate's interval covers the true count, and its relative error."""
-    from unaccounted.evaluate.estimate import check_estimates, coverage
-    from unaccounted.evaluate.io import read_results, read_truth_counts
-
-    counts = read_truth_counts(truth)
-    try:
-        checks = check_estimates(counts, read_results(result), key)
-    except ValueError as exc:
-        raise InputError(f"{result}: {exc}") from exc
-    if not checks:
-        raise InputError(f"no stratum of {result} has a true count in {truth}")
+    checks = service.evaluate_estimate(truth, result, key)
     if as_json:
-        data = {"coverage": coverage(checks), "checks": [c.as_dict() for c in checks]}
+        data = {"coverage": service.coverage(checks), "checks": [c.as_dict() for c in checks]}
         out.print(json.dumps(data, indent=2), markup=False)
         return
     out.print(
@@ -128,4 +109,4 @@ def evaluate_estimate(
             f"{'yes' if c.covered else 'NO':>7} {c.relative_error:+.3f}",
             markup=False,
         )
-    out.print(f"coverage: {coverage(checks):.3f} of {len(checks)} intervals", markup=False)
+    out.print(f"coverage: {service.coverage(checks):.3f} of {len(checks)} intervals", markup=False)

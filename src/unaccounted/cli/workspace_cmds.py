@@ -8,16 +8,13 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from unaccounted.cli.app import app, console, get_context, out
+from unaccounted.cli.app import app, console, out, session
 from unaccounted.errors import InputError
-from unaccounted.store import latest_schema_version
-from unaccounted.store.strata import set_group
-from unaccounted.workspace import Workspace
-
-
-def open_workspace(ctx: typer.Context) -> Workspace:
-    return Workspace.open(get_context(ctx).workspace)
+from unaccounted.present import terminal_safe
+from unaccounted.service import shared
+from unaccounted.service import workspace as service
 
 
 @app.command()
@@ -25,10 +22,10 @@ def init(
     directory: Annotated[Path, typer.Argument(help="Folder for the new workspace.")] = Path("."),
 ) -> None:
     """Create a workspace: DIR/unaccounted.toml and an empty store."""
-    ws = Workspace.init(directory)
+    ws = service.init_workspace(directory)
     console.print(f"created workspace {ws.root}")
     console.print(f"  settings: {ws.config_path}")
-    console.print(f"  store:    {ws.store_path} (schema version {latest_schema_version()})")
+    console.print(f"  store:    {ws.store_path} (schema version {service.latest_schema_version()})")
     console.print(f"next: cd {directory} && unaccounted ingest FILE.csv", markup=False)
 
 
@@ -38,15 +35,12 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """Counts of sources, records, rejects and persons in the workspace."""
-    ws = open_workspace(ctx)
-    with ws.store() as store:
-        counts: dict[str, object] = dict(store.counts())
-        counts["schema_version"] = store.schema_version()
-    counts["workspace"] = str(ws.root)
+    with session(ctx) as s:
+        counts = service.status(s)
     if as_json:
         out.print_json(json.dumps(counts, ensure_ascii=False))
         return
-    table = Table(title=f"workspace {ws.root}", show_header=False)
+    table = Table(title=f"workspace {counts['workspace']}", show_header=False)
     for key, value in counts.items():
         if key != "workspace":
             table.add_row(key.replace("_", " "), str(value))
@@ -69,25 +63,19 @@ def sources(
 ) -> None:
     """List the sources with their kind, independence group and counts."""
     changes = [_group_change(g) for g in group or []]
-    with open_workspace(ctx).store() as store:
+    with session(ctx) as s:
         for source, name in changes:
-            old = set_group(store, source, name)
-            console.print(f"{source}: independence group {old} -> {name}", markup=False)
-        rows = store.sources()
+            old = service.set_source_group(s, source, name)
+            line = f"{source}: independence group {old} -> {name}"
+            console.print(terminal_safe(line), markup=False)
+        rows = service.sources(s)
     if as_json:
         out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
         return
     table = Table("source", "kind", "group", "records", "rejects", "publisher", "url")
     for r in rows:
-        table.add_row(
-            r["name"],
-            r["kind"],
-            r["independence_group"],
-            str(r["records"]),
-            str(r["rejects"]),
-            r["publisher"] or "",
-            r["url"] or "",
-        )
+        cells = ("name", "kind", "independence_group", "records", "rejects", "publisher", "url")
+        table.add_row(*(Text(terminal_safe(r[c])) for c in cells))
     out.print(table)
 
 
@@ -106,10 +94,8 @@ def rejects(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """List rejected rows with their source, file, line and reason."""
-    with open_workspace(ctx).store() as store:
-        if source is not None and not store.has_source(source):
-            raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
-        rows = store.rejects(source, limit)
+    with session(ctx) as s:
+        rows = service.rejects(s, source, limit)
     if as_json:
         for r in rows:
             r["raw"] = json.loads(r["raw"]) if r["raw"] else None
@@ -121,12 +107,59 @@ def rejects(
     table = Table("source", "file", "sheet", "line", "reason", "row as found")
     for r in rows:
         raw = r["raw"] or ""
+        cells = (r["source"], r["file"], r["sheet"], r["line"], r["reason"],
+                 raw if len(raw) <= 80 else raw[:77] + "...")  # fmt: skip
+        table.add_row(*(Text(terminal_safe(c)) for c in cells))
+    out.print(table)
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    limit: Annotated[int | None, typer.Option(help="Show at most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+) -> None:
+    """The event log, newest first: who did what, when, and with what outcome."""
+    with session(ctx, read_only=True) as s:
+        rows = service.events(s, limit)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table("event", "when", "actor", "command", "outcome", "message")
+    for r in rows:
         table.add_row(
-            r["source"],
-            r["file"] or "",
-            r["sheet"] or "",
-            str(r["line"]),
-            r["reason"],
-            raw if len(raw) <= 80 else raw[:77] + "...",
+            str(r["event_id"]),
+            f"{r['logged_at']:%Y-%m-%d %H:%M:%S}",
+            r["actor"],
+            r["command"],
+            r["outcome"],
+            r["message"] or "",
         )
+    out.print(table)
+
+
+@app.command("files")
+def shared_files(
+    ctx: typer.Context,
+    sync: Annotated[
+        bool,
+        typer.Option("--sync", help="Store the workspace copies that changed, as new versions."),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+) -> None:
+    """The files a team shares (grading rules, unit aliases, language-pack additions): the
+    version the store holds, who stored it, and whether the workspace copy changed since."""
+    with session(ctx, read_only=not sync) as s:
+        if sync:
+            for name in shared.sync_shared_files(s):
+                console.print(f"stored a new version of {name}", markup=False)
+        rows = shared.shared_files(s)
+    if as_json:
+        out.print_json(json.dumps(rows, ensure_ascii=False, default=str))
+        return
+    table = Table("file", "version", "stored by", "stored at", "workspace copy")
+    for r in rows:
+        when = f"{r['stored_at']:%Y-%m-%d %H:%M}" if r["stored_at"] else ""
+        table.add_row(r["name"], str(r["version"] or ""), r["actor"] or "", when,
+                      r["workspace_copy"])  # fmt: skip
     out.print(table)

@@ -18,13 +18,11 @@ from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.estimate.linkage_error import LinkageScores, draw_clusterings
 from unaccounted.estimate.strata import BY, MethodChoice, RecordTable, quarter
 from unaccounted.estimate.stratified import StrataResult, estimate_strata
-from unaccounted.link import cluster as cl
-from unaccounted.link.core import judged_in_force, link_constraints
+from unaccounted.link import constraints as cl
+from unaccounted.link.constraints import judged_in_force, link_constraints
 from unaccounted.normalize.categories import CategoryReader
 from unaccounted.normalize.pack import PackData
 from unaccounted.resolve.rules import default_rules, load_rules, workspace_rules_path
-from unaccounted.store import judgements as jsql
-from unaccounted.store import strata as sql
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -80,7 +78,7 @@ def workspace_strata(
     path = workspace_rules_path(ws)
     rules = load_rules(path) if path.exists() else default_rules()
     with ws.store(read_only=True) as store:
-        rows = sql.records(store)
+        rows = store.strata_records()
         if not rows:
             raise WorkspaceError("the workspace has no records; run 'unaccounted ingest' first")
         if all(r["person_id"] is None for r in rows):
@@ -88,12 +86,12 @@ def workspace_strata(
         keys = {(r["source_id"], r["record_id"]): i for i, r in enumerate(rows)}
         scores = None
         if draws:
-            if not sql.has_link_run(store):
+            if not store.has_link_run():
                 raise WorkspaceError(
                     "no link run has scored pairs to draw clusterings from; "
                     "run 'unaccounted link' or use --draws 0"
                 )
-            scores = _scores(rows, keys, sql.last_run_pairs(store), jsql.active(store),
+            scores = _scores(rows, keys, store.last_run_pairs(), store.judgements_in_force(),
                              ws.settings.link.conflict_kinds)  # fmt: skip
     categories = None
     if by == "category":  # the language pack's category words, read only when asked

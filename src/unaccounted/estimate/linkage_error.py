@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import t as student_t
 
-from unaccounted.link import cluster as cl
+from unaccounted.link import constraints as cl
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

@@ -21,11 +21,14 @@ from pathlib import Path
 
 from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
+from unaccounted.files import Folder
 from unaccounted.ingest.formats import open_tables
+from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
-from unaccounted.store.staging import Part, SourceMeta, StageColumn, Stager
-from unaccounted.workspace import Workspace
+from unaccounted.store.base import Stager
+from unaccounted.store.types import Part, SourceMeta, StageColumn
+from unaccounted.workspace import ARCHIVE_DIR, Workspace
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +175,7 @@ def ingest_files(
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
         try:
-            with Stager(store, event_id) as stager:
+            with store.stager(event_id) as stager:
                 # Phase 1: read and stage every file (the store itself is not touched).
                 staged: list[tuple[Part, PartReport]] = []
                 done = 0.0
@@ -230,6 +233,7 @@ def _stage_file(
         delimiter=mapping.delimiter if mapping else None,
         sheet=options.sheet or (mapping.sheet if mapping else None),
         sample_bytes=settings.encoding_sample_bytes,
+        limits=Limits.from_settings(settings),
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
@@ -300,15 +304,17 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _archive(ws: Workspace, path: Path, sha: str) -> str:
-    """Copy the file into the workspace archive under its content hash; return the name."""
+    """Copy the file into the workspace archive under its content hash; return the name.
+
+    The copy never follows a link: a linked ``archive/`` is refused, and the copy is
+    written under a fresh random name and renamed into place (:mod:`unaccounted.files`).
+    """
     name = f"{sha}{path.suffix.lower()}"
-    target = ws.archive_dir / name
-    if not target.exists():
-        ws.archive_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".part")
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
-    return f"archive/{name}"
+    with Folder.at(ws.root) as root, root.folder(ARCHIVE_DIR) as archive:
+        if archive.kind(name) != "file":
+            with archive.open(name, "wb", force=True) as out, path.open("rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+    return f"{ARCHIVE_DIR}/{name}"
 
 
 def _summary(report: IngestReport) -> dict[str, object]:

@@ -1,4 +1,7 @@
-"""CSV and TSV: encoding detected, delimiter sniffed from the header line, read as a stream."""
+"""CSV and TSV: encoding detected, delimiter sniffed from the header line, read as a stream.
+
+The header may have at most ``ingest.max_columns`` cells and a cell at most
+``ingest.max_cell_chars`` characters (:mod:`unaccounted.ingest.limits`)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.ingest.encoding import decode_error, detect_encoding
+from unaccounted.ingest.limits import check_columns, over_limit
 from unaccounted.ingest.readers import (
     BadRow,
     Batch,
@@ -41,6 +45,8 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
     size = max(path.stat().st_size, 1)
 
     def tables() -> Iterator[Table]:
+        # The csv module's one (process-wide) limit is the cell-size limit of this read.
+        csv.field_size_limit(opts.limits.max_cell_chars)
         raw = path.open("rb")
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         try:
@@ -58,6 +64,7 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
                 return
             delimiter = opts.delimiter or sniff_delimiter(first, path.suffix.lower())
             header_cells = next(csv.reader([first], delimiter=delimiter))
+            check_columns(path, len(header_cells), opts.limits)
             header = clean_header(list(header_cells))
             reader = csv.reader(text, delimiter=delimiter)
             yield Table(
@@ -111,6 +118,12 @@ def _csv_batches(
     except UnicodeDecodeError as exc:
         raise decode_error(path, encoding) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            limit = opts.limits.max_cell_chars
+            raise over_limit(
+                path, f"characters in one cell near line {last + 1}", limit + 1, limit,
+                "max_cell_chars",
+            ) from exc  # fmt: skip
         raise InputError(f"{path}: malformed CSV near line {last + 1}: {exc}") from exc
     if good or bad or blank:
         yield Batch(columns_table(lines, good, width), bad, blank)  # type: ignore[arg-type]

@@ -2,7 +2,10 @@
 
 Cells are turned back into the text a person sees: whole numbers without ``.0``, dates
 as ISO ``YYYY-MM-DD`` (with the time only when it is not midnight), booleans as
-``true``/``false``. The sheet row number is the record's line.
+``true``/``false``. The sheet row number is the record's line. The workbook is checked
+against the limits of :mod:`unaccounted.ingest.limits` before it is opened and while
+its rows are read; a cell that cannot be read is a one-line error, like a workbook that
+cannot be opened.
 """
 
 from __future__ import annotations
@@ -13,6 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
+from unaccounted.ingest.limits import (
+    Limits,
+    check_cells,
+    check_columns,
+    check_sheet_cells,
+    check_sheets,
+    check_xlsx_archive,
+)
 from unaccounted.ingest.readers import Progress, ReadOptions, Table, clean_header, rows_to_batches
 
 
@@ -38,24 +49,28 @@ def cell_text(value: Any) -> str | None:
 def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Table]:
     import openpyxl  # imported here: only workbooks need it
 
+    limits = opts.limits
+    check_xlsx_archive(path, limits)  # sizes from the zip directory, before unpacking
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from exc
     names = list(book.sheetnames)
-    if opts.sheet is not None and opts.sheet not in names:
+    try:
+        check_sheets(path, len(names), limits)
+        if opts.sheet is not None and opts.sheet not in names:
+            raise InputError(f"{path}: no sheet named '{opts.sheet}' (sheets: {', '.join(names)})")
+    except InputError:
         book.close()
-        raise InputError(f"{path}: no sheet named '{opts.sheet}' (sheets: {', '.join(names)})")
+        raise
     chosen = [opts.sheet] if opts.sheet is not None else names
 
     def tables() -> Iterator[Table]:
         try:
             for index, name in enumerate(chosen):
                 sheet = book[name]
-                rows = (
-                    (i, [cell_text(v) for v in row])
-                    for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-                )
+                _check_dimensions(path, name, sheet, limits)
+                rows = _guarded(path, name, sheet.iter_rows(values_only=True), limits)
                 header = _first_nonblank(rows)
                 if header is None:
                     continue
@@ -75,6 +90,39 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
             book.close()
 
     return tables()
+
+
+def _check_dimensions(path: Path, name: str, sheet: Any, limits: Limits) -> None:
+    """Refuse a sheet by the size it declares (``<dimension ref="A1:XFD1048576"/>``)."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    check_columns(path, columns, limits)
+    check_sheet_cells(path, name, rows * columns, limits)
+
+
+def _guarded(
+    path: Path, name: str, raw: Iterator[tuple[Any, ...]], limits: Limits
+) -> Iterator[tuple[int, list[str | None]]]:
+    """Rows as text, numbered from 1; a row that cannot be read is a one-line error, and
+    the rows, columns and cells read stay within the limits (empty rows count as a cell).
+    """
+    cells = 0
+    line = 0
+    while True:
+        try:
+            row = next(raw, None)
+        except Exception as exc:  # openpyxl raises many types for a damaged cell
+            raise InputError(
+                f"{path}: sheet '{name}' row {line + 1} cannot be read ({exc}); nothing was stored"
+            ) from exc
+        if row is None:
+            return
+        line += 1
+        cells += max(len(row), 1)
+        check_sheet_cells(path, name, cells, limits)
+        check_columns(path, len(row), limits)
+        texts = [cell_text(v) for v in row]
+        check_cells(path, texts, limits, f"sheet '{name}' row {line}")
+        yield line, texts
 
 
 def _first_nonblank(rows: Iterator[tuple[int, list[str | None]]]) -> list[str | None] | None:

@@ -19,6 +19,7 @@ from typing import Any
 import pyarrow as pa
 
 from unaccounted.errors import InputError
+from unaccounted.ingest.limits import Limits
 
 csv.field_size_limit(64 * 1024 * 1024)
 
@@ -68,6 +69,7 @@ class ReadOptions:
     delimiter: str | None = None
     sheet: str | None = None
     sample_bytes: int = 1_048_576
+    limits: Limits = field(default_factory=Limits)
 
 
 def file_format(path: Path) -> str:

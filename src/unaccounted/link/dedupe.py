@@ -20,11 +20,12 @@ import pyarrow as pa
 
 from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, VALUE_COLUMNS
 from unaccounted.errors import InputError
+from unaccounted.files import check_output, open_output
 from unaccounted.link.core import Progress, link_records
 from unaccounted.normalize.pack import load_pack
 from unaccounted.normalize.record import FIELDS, Normalizer
 from unaccounted.settings import LinkSettings
-from unaccounted.store.linkage import link_input_from
+from unaccounted.store import link_input_from
 
 log = logging.getLogger(__name__)
 
@@ -104,9 +105,17 @@ def _normalized_table(rows: list[dict[str, Any]], extra: list[str]) -> pa.Table:
 
 
 def dedupe(
-    path: Path, out: Path, cfg: LinkSettings | None = None, progress: Progress | None = None
+    path: Path,
+    out: Path,
+    cfg: LinkSettings | None = None,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
 ) -> DedupeReport:
-    """Cluster the records of ``path`` into persons; write ``record_id,person_id``."""
+    """Cluster the records of ``path`` into persons; write ``record_id,person_id``.
+
+    An existing ``out`` is replaced only with ``force`` (checked before any work)."""
+    check_output(out, force=force)
     cfg = cfg or LinkSettings()
     rows, extra = read_records(path)
     if not rows:
@@ -132,7 +141,7 @@ def dedupe(
     width = max(6, len(str(len(numbers))))
     by_id = {rid: f"P-{numbers[label]:0{width}d}" for rid, label in zip(ids, labels, strict=True)}
     try:
-        with out.open("w", encoding="utf-8", newline="") as fh:
+        with open_output(out, "w", force=force) as fh:
             writer = csv.writer(fh, lineterminator="\n")
             writer.writerow(["record_id", "person_id"])
             for row in rows:

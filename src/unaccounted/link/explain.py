@@ -17,8 +17,7 @@ import duckdb
 from unaccounted.errors import InputError
 from unaccounted.link.comparisons import Comparison, standard_comparisons
 from unaccounted.link.judgements import parse_ref
-from unaccounted.store import judgements as jsql
-from unaccounted.store import linkage as sql
+from unaccounted.store.types import ordered
 from unaccounted.workspace import Workspace
 
 
@@ -59,13 +58,13 @@ def _type(a: Any, b: Any) -> str:
 def explain_pair(ws: Workspace, a: str, b: str) -> dict[str, Any]:
     with ws.store(read_only=True) as store:
         ka, kb = parse_ref(store, a), parse_ref(store, b)
-        (kl, kr) = jsql.ordered(ka, kb)
-        run = sql.last_run(store)
+        (kl, kr) = ordered(ka, kb)
+        run = store.last_run()
         if run is None:
             raise InputError("no link run yet; run 'unaccounted link' first")
-        rows = sql.input_rows(store, [kl, kr])
-        stored = jsql.pair_score(store, kl, kr)
-        persons = [sql.person_of(store, *kl), sql.person_of(store, *kr)]
+        rows = store.input_rows([kl, kr])
+        stored = store.pair_score(kl, kr)
+        persons = [store.person_of(*kl), store.person_of(*kr)]
     model = json.loads(run["model"])
     comparisons = standard_comparisons()
     levels = list(stored["levels"]) if stored else levels_of(comparisons, rows[0], rows[1])
@@ -117,20 +116,20 @@ def person_view(ws: Workspace, person_id: str) -> dict[str, Any]:
     with ws.store(read_only=True) as store:
         followed: list[str] = []
         current = person_id
-        while not sql.person_exists(store, current):
-            nxt = sql.merged_into(store, current)
+        while not store.person_exists(current):
+            nxt = store.merged_into(current)
             if nxt is None or nxt in followed:
                 break
             followed.append(current)
             current = nxt
-        if not sql.person_exists(store, current):
+        if not store.person_exists(current):
             raise InputError(f"no person '{person_id}' in the workspace")
-        run = sql.last_run(store)
-        records = sql.person_records(store, current)
-        links = sql.pairs_of_person(store, run["run_id"], current) if run else []
-        history = sql.id_history(store, current)
+        run = store.last_run()
+        records = store.person_records(current)
+        links = store.pairs_of_person(run["run_id"], current) if run else []
+        history = store.id_history(current)
         for pid in followed:
-            history += sql.id_history(store, pid)
+            history += store.id_history(pid)
     return {
         "person_id": current,
         "asked": person_id,

@@ -31,8 +31,8 @@ import pyarrow as pa
 
 from unaccounted.link import cluster as cl
 from unaccounted.link.comparisons import standard_comparisons
+from unaccounted.link.constraints import Judged
 from unaccounted.link.core import (
-    Judged,
     LinkResult,
     Progress,
     _empty_pairs,

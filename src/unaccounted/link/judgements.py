@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
-from unaccounted.store import judgements as jsql
-from unaccounted.store import linkage as sql
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store import Store
 from unaccounted.workspace import Workspace
 
 DECISIONS = ("same", "different", "unsure")
@@ -41,7 +39,7 @@ def decision_of(word: str) -> str:
 def parse_ref(store: Store, ref: str) -> Key:
     """``SOURCE:RECORD_ID`` → a record key; the source name may itself hold colons."""
     for i, ch in enumerate(ref):
-        if ch == ":" and sql.record_exists(store, ref[:i], ref[i + 1 :]):
+        if ch == ":" and store.record_exists(ref[:i], ref[i + 1 :]):
             return ref[:i], ref[i + 1 :]
     if ":" not in ref:
         raise InputError(f"'{ref}' is not a record reference; write it as SOURCE:RECORD_ID")
@@ -62,9 +60,9 @@ def _add(store: Store, a: Key, b: Key, decision: str, note: str | None,
          actor: str | None = None) -> int:  # fmt: skip
     if a == b:
         raise InputError("a record cannot be judged against itself")
-    scored = jsql.pair_score(store, a, b)
+    scored = store.pair_score(a, b)
     event_id = store.next_event_id()
-    jid = jsql.add(store, a, b, decision, scored["match_probability"] if scored else None,
+    jid = store.add_judgement(a, b, decision, scored["match_probability"] if scored else None,
                    note, event_id, actor)  # fmt: skip
     store.log_event(event_id, "judge", {"a": list(a), "b": list(b), "decision": decision},
                     {"judgement": jid})  # fmt: skip
@@ -74,7 +72,7 @@ def _add(store: Store, a: Key, b: Key, decision: str, note: str | None,
 def withdraw(ws: Workspace, judgement_id: int) -> None:
     with ws.store() as store, store.transaction():
         event_id = store.next_event_id()
-        if not jsql.withdraw(store, judgement_id, event_id):
+        if not store.withdraw_judgement(judgement_id, event_id):
             raise InputError(f"no judgement {judgement_id} in force")
         store.log_event(event_id, "withdraw-judgement", {"judgement": judgement_id}, {})
 
@@ -95,7 +93,7 @@ def import_csv(ws: Workspace, path: Path) -> int:
             row = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k}
             a, b = (row["source_l"], row["record_id_l"]), (row["source_r"], row["record_id_r"])
             for key in (a, b):
-                if not sql.record_exists(store, *key):
+                if not store.record_exists(*key):
                     raise InputError(f"{path} line {line}: no record '{key[1]}' in source "
                                      f"'{key[0]}'")  # fmt: skip
             try:
@@ -108,5 +106,5 @@ def import_csv(ws: Workspace, path: Path) -> int:
 
 def listing(ws: Workspace, include_withdrawn: bool = False) -> list[dict[str, Any]]:
     with ws.store(read_only=True) as store:
-        rows = jsql.all_judgements(store)
+        rows = store.all_judgements()
     return [r for r in rows if include_withdrawn or r["withdrawn_at"] is None]

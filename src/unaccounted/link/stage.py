@@ -25,20 +25,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
-from unaccounted.link.core import (
-    Judged,
-    LinkResult,
-    _empty_pairs,
-    judged_in_force,
-    link_records,
-)
+from unaccounted.link.constraints import Judged, judged_in_force
+from unaccounted.link.core import LinkResult, _empty_pairs, link_records
 from unaccounted.link.incremental import link_incremental
 from unaccounted.link.model import TrainedModel
 from unaccounted.link.plan import Changes, Plan, cause, plan_run
 from unaccounted.link.stable_ids import IdAssignment, assign_ids, format_person_id
 from unaccounted.settings import LinkSettings
-from unaccounted.store import judgements as jsql
-from unaccounted.store import linkage as sql
+from unaccounted.store import Store
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -88,15 +82,15 @@ def run_link(
 
 
 def _run(
-    store: Any, cfg: LinkSettings, progress: Progress | None, t0: float, *, full: bool,
+    store: Store, cfg: LinkSettings, progress: Progress | None, t0: float, *, full: bool,
     retrain: bool,
 ) -> LinkReport:  # fmt: skip
-    records = sql.record_count(store)
+    records = store.record_count()
     if records == 0:
         raise InputError(
             "nothing to link: the workspace has no records; run 'unaccounted ingest' first"
         )
-    full_table = sql.link_input_with_state(store)  # the records with normalized fields
+    full_table = store.link_input_with_state()  # the records with normalized fields
     if full_table.num_rows < records:
         raise InputError(
             f"{records - full_table.num_rows} of {records} "
@@ -104,22 +98,22 @@ def _run(
         )
     new = full_table.column("link_new").to_numpy(zero_copy_only=False).astype(bool)
     seen = full_table.column("link_seen").to_numpy(zero_copy_only=False).astype(bool)
-    state_records = sql.state_records(store)
+    state_records = store.state_records()
     changes = Changes(int((~seen).sum()), int((seen & new).sum()),
                       state_records - int(seen.sum()))  # fmt: skip
     table = full_table.drop_columns(["fingerprint", "link_seen", "link_new"])
     keys = list(zip(table.column("source_id").to_pylist(),
                     table.column("record_id").to_pylist(), strict=True))  # fmt: skip
-    rows = jsql.active(store)  # the record index only when there are judgements to place
+    rows = store.judgements_in_force()  # the record index only when there are judgements to place
     index = {k: i for i, k in enumerate(keys)} if rows else {}
     judged, judgement_ids = judged_in_force(rows, index)
     active = len(judgement_ids)
-    last = sql.last_run(store)
+    last = store.last_run()
     plan = plan_run(last, state_records, cfg, changes, judgement_ids, full=full, retrain=retrain)
     if plan.mode == "nothing":
         assert last is not None
         return LinkReport(
-            int(last["run_id"]), table.num_rows, 0, sql.person_count(store), 0, 0, 0, 0, active,
+            int(last["run_id"]), table.num_rows, 0, store.person_count(), 0, 0, 0, 0, active,
             time.perf_counter() - t0, [], {}, plan.mode, False, plan.why, changes,
         )  # fmt: skip
     event_id = store.next_event_id()
@@ -130,7 +124,7 @@ def _run(
         assert last is not None
         result = _with_saved_model(store, last, plan, table, new, cfg, judged, progress)
         model_run = int(last["model_run"] or last["run_id"])
-    current = sql.current_assignment(store)
+    current = store.current_assignment()
     old_keys = zip(current.column("source_id").to_pylist(),
                    current.column("record_id").to_pylist(), strict=True)  # fmt: skip
     previous: dict[Hashable, str] = dict(
@@ -138,18 +132,18 @@ def _run(
     )
     before = json.loads(last["judgement_ids"] or "[]") if last else []
     ids = assign_ids(
-        keys, result.labels, previous, sql.person_created(store),
-        lambda n: [format_person_id(x) for x in sql.next_person_numbers(store, n)],
+        keys, result.labels, previous, store.person_created(),
+        lambda n: [format_person_id(x) for x in store.next_person_numbers(n)],
         event_id, cause(plan, changes, judgement_ids, before),
     )  # fmt: skip
     _write(store, event_id, table, result, ids)
-    sql.write_state(store, event_id, full_table.select(["source_id", "record_id", "fingerprint"]))
+    store.write_state(event_id, full_table.select(["source_id", "record_id", "fingerprint"]))
     seconds = time.perf_counter() - t0
     row = _run_row(event_id, cfg.model_dump(), result, ids, seconds)
     row.update({"mode": plan.mode, "model_run": model_run, "why": plan.why,
                 "changed_since_training": plan.changed_since_training,
                 "judgement_ids": json.dumps(judgement_ids)})  # fmt: skip
-    sql.write_run(store, row)
+    store.write_run(row)
     report = LinkReport(
         event_id, table.num_rows, result.pairs.num_rows, len(ids.created),
         ids.kept, ids.new, sum(h["kind"] == "merge" for h in ids.history),
@@ -168,7 +162,7 @@ def _run(
 
 
 def _with_saved_model(
-    store: Any, last: dict[str, Any], plan: Plan, table: pa.Table,
+    store: Store, last: dict[str, Any], plan: Plan, table: pa.Table,
     new: np.ndarray[Any, np.dtype[np.bool_]], cfg: LinkSettings, judged: Judged,
     progress: Progress | None,
 ) -> LinkResult:  # fmt: skip
@@ -180,7 +174,7 @@ def _with_saved_model(
         new = np.ones(table.num_rows, dtype=bool)
         kept = _empty_pairs()
     else:
-        kept = sql.kept_pairs(store, int(last["run_id"]), pa.table({
+        kept = store.kept_pairs(int(last["run_id"]), pa.table({
             "source_id": table.column("source_id"), "record_id": table.column("record_id"),
             "unique_id": table.column("unique_id"), "link_new": pa.array(new, pa.bool_()),
         }))  # fmt: skip
@@ -188,7 +182,7 @@ def _with_saved_model(
 
 
 def _write(
-    store: Any, event_id: int, table: pa.Table, result: LinkResult, ids: IdAssignment
+    store: Store, event_id: int, table: pa.Table, result: LinkResult, ids: IdAssignment
 ) -> None:
     source = table.column("source_id")
     record = table.column("record_id")
@@ -201,15 +195,15 @@ def _write(
         "match_probability": result.pairs.column("match_probability"),
         "levels": result.pairs.column("levels"),
     })  # fmt: skip
-    sql.write_pairs(store, event_id, pairs)
+    store.write_pairs(event_id, pairs)
     person = pc.dictionary_encode(pa.array(ids.person_ids, pa.string()))
     created = [ids.created[p] for p in person.dictionary.to_pylist()]  # once per person
     assignment = pa.table({
         "source_id": source, "record_id": record, "person_id": person.cast(pa.string()),
         "created_event": pa.array(created, pa.int64()).take(person.indices),
     })  # fmt: skip
-    sql.replace_persons(store, assignment, event_id)
-    sql.write_id_history(store, event_id, ids.history)
+    store.replace_persons(assignment, event_id)
+    store.write_id_history(event_id, ids.history)
 
 
 def _run_row(

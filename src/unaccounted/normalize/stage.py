@@ -27,7 +27,7 @@ from unaccounted.errors import InputError
 from unaccounted.normalize.pack import load_pack
 from unaccounted.normalize.record import Normalizer
 from unaccounted.normalize.workers import CHECKS, WorkerPool, batch_table
-from unaccounted.store import normalized as sql
+from unaccounted.store import Store
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -78,16 +78,16 @@ def run_normalize(
         try:
             with store.transaction():
                 event_id = store.next_event_id()
-                total = sql.prepare_pending(store, version, rebuild=rebuild)
+                total = store.prepare_pending(version, rebuild=rebuild)
                 workers = _workers(ws, total)
                 pool = None
                 if workers > 1:  # started first: the workers load the pack meanwhile
                     cfg = ws.settings.normalize
                     extra = ws.root / cfg.pack_dir if cfg.pack_dir else None
                     pool = stack.enter_context(WorkerPool(cfg.locale, extra, workers))
-                orders = _date_orders(ws, sql.slash_date_orders(store) if total else {})
+                orders = _date_orders(ws, store.slash_date_orders() if total else {})
                 hints = normalizer.detect_name_hints(
-                    sql.name_samples(store, _NAME_SAMPLE) if total else {}
+                    store.name_samples(_NAME_SAMPLE) if total else {}
                 )
                 missed = dict.fromkeys(CHECKS, 0)
                 tick(0, total)
@@ -104,7 +104,7 @@ def run_normalize(
                     # while the workers normalize
                     flight: deque[tuple[int, Any]] = deque()
                     for first, last in ranges:
-                        raw = sql.pending_table(store, first, last)
+                        raw = store.pending_table(first, last)
                         flight.append((last, pool.submit(raw, job)))
                         if len(flight) > workers:
                             done, pending = flight.popleft()
@@ -116,18 +116,18 @@ def run_normalize(
                         tick(done, total)
                 else:
                     for first, last in ranges:
-                        raw = sql.pending_table(store, first, last)
+                        raw = store.pending_table(first, last)
                         found = batch_table(normalizer, raw, version, event_id, orders, hints)
                         write(*found)
                         tick(last, total)
                 write.flush()
-                sql.drop_pending(store)
+                store.drop_pending()
                 seconds = time.perf_counter() - t0
                 counts: dict[str, Any] = {"normalized": total, "not_understood": missed,
                                           "seconds": round(seconds, 2)}  # fmt: skip
                 store.log_event(event_id, "normalize",
                                 {"rebuild": rebuild, "norm_version": version}, counts)  # fmt: skip
-                records = sql.current_count(store)
+                records = store.record_count()
         except Exception as exc:
             store.log_failure("normalize", {"rebuild": rebuild}, str(exc))
             raise
@@ -153,7 +153,7 @@ def _date_orders(ws: Workspace, detected: dict[str, str]) -> dict[str, str]:
 class _Writer:
     """Finished batches into the store, several at a time (fewer, larger Arrow inserts)."""
 
-    def __init__(self, store: Any, rows: int, missed: dict[str, int]) -> None:
+    def __init__(self, store: Store, rows: int, missed: dict[str, int]) -> None:
         self.store, self.rows, self.missed = store, rows, missed
         self.held: list[pa.Table] = []
 
@@ -166,7 +166,7 @@ class _Writer:
 
     def flush(self) -> None:
         if self.held:
-            sql.write_batch(self.store, pa.concat_tables(self.held))
+            self.store.write_batch(pa.concat_tables(self.held))
             self.held = []
 
 
@@ -174,9 +174,9 @@ def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]
     """Raw → normalized for one record, field by field, with the deciding rule."""
     normalizer = normalizer_for(ws)
     with ws.store(read_only=True) as store:
-        raw, stored = sql.record_with_fields(store, source, record_id)
-        orders = _date_orders(ws, sql.slash_date_orders(store)) if raw else {}
-        samples = sql.name_samples(store, _NAME_SAMPLE, source) if raw else {}
+        raw, stored = store.record_with_fields(source, record_id)
+        orders = _date_orders(ws, store.slash_date_orders()) if raw else {}
+        samples = store.name_samples(_NAME_SAMPLE, source) if raw else {}
     hint = normalizer.detect_name_hints(samples).get(source)
     if raw is None:
         raise InputError(f"no record '{record_id}' in source '{source}'")

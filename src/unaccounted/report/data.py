@@ -21,7 +21,6 @@ from unaccounted.analyze.concealment import UnitEvidence
 from unaccounted.analyze.dossier import by_region, region_dossier, unit_dossier
 from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
-from unaccounted.store import report as report_sql
 from unaccounted.workspace import Workspace
 
 #: Outcomes in the order a reader meets them.
@@ -297,7 +296,7 @@ def report_data(ws: Workspace, title: str) -> ReportData:
     with ws.store(read_only=True) as store:
         counts = store.counts()  # its persons are those of the views: one definition
         source_rows = store.sources()
-        event = report_sql.latest_event(store)
+        event = store.latest_event()
     people = person_rows(analysis)
     months, unknown = _months(people)
     by_outcome: dict[str, Counter[str]] = {o: Counter() for o in OUTCOMES}

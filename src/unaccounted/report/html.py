@@ -11,27 +11,31 @@
 - ``data/persons.csv`` — one row per person counted, with the sources behind him.
 
 Templates are Jinja2 with autoescaping on: names, units and sources come from untrusted
-sources and are always escaped. Charts are inline SVG (:mod:`unaccounted.report.charts`).
+sources and are always escaped; a URL becomes a link only when
+:func:`unaccounted.present.link_url` allows its scheme (http, https or relative).
+Charts are inline SVG (:mod:`unaccounted.report.charts`).
 """
 
 from __future__ import annotations
 
 import csv
-import shutil
+import io
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from unaccounted.errors import InputError
+from unaccounted.present import link_url
 from unaccounted.report import charts
 from unaccounted.report.data import OUTCOMES, GroupPage, ReportData, report_data
 from unaccounted.report.export import safe_cell
+from unaccounted.report.output import ReportFolder
 from unaccounted.resolve.rules import GRADES
 from unaccounted.workspace import Workspace
 
-MARKER = ".unaccounted-report"
+TOP_PAGES = ("index", "concealment", "units", "regions", "sources", "method")
+PERSONS_CSV = "data/persons.csv"
 DEFAULT_TITLE = "The documented dead and missing"
 DEAD_COLOR, MISSING_COLOR = "#8b1a1a", "#d08c2b"
 GRADE_COLOR = "#1f4e79"
@@ -80,7 +84,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get)
+    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get, link_url=link_url)
     env.globals.update(OUTCOMES=OUTCOMES, GRADES=GRADES, OUTCOME_LABELS=OUTCOME_LABELS)
     return env
 
@@ -122,53 +126,45 @@ def _charts(data: ReportData) -> dict[str, Markup]:
     }
 
 
-def _prepare(out: Path) -> None:
-    """Make ``out`` ready; refuse a non-empty folder a report did not make."""
-    if out.exists():
-        if not out.is_dir():
-            raise InputError(f"{out} exists and is not a folder; choose another --out")
-        if any(out.iterdir()) and not (out / MARKER).exists():
-            raise InputError(
-                f"{out} is not empty and holds no earlier report; choose another --out"
-            )
-        for sub in ("units", "regions", "data"):
-            shutil.rmtree(out / sub, ignore_errors=True)
-    for sub in ("units", "regions", "data"):
-        (out / sub).mkdir(parents=True, exist_ok=True)
-    (out / MARKER).write_text("made by 'unaccounted report'; rewritten on every run\n", "utf-8")
+def _persons_csv(data: ReportData) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(PERSON_COLUMNS)
+    for p in data.people:
+        row: dict[str, Any] = {**p.__dict__, "sources": "; ".join(p.sources)}
+        w.writerow([safe_cell(row[c]) for c in PERSON_COLUMNS])
+    return buf.getvalue().encode("utf-8")
 
 
-def _write_persons_csv(data: ReportData, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(PERSON_COLUMNS)
-        for p in data.people:
-            row: dict[str, Any] = {**p.__dict__, "sources": "; ".join(p.sources)}
-            w.writerow([safe_cell(row[c]) for c in PERSON_COLUMNS])
+def write_report(
+    ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE, force: bool = False
+) -> Path:
+    """Write the report into ``out``; return the path of its ``index.html``.
 
-
-def write_report(ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE) -> Path:
-    """Write the report into ``out``; return the path of its ``index.html``."""
+    Only files an earlier report wrote are replaced, unless ``force``
+    (:mod:`unaccounted.report.output`)."""
     data = report_data(ws, title)
-    _prepare(out)
     env = environment()
     common: dict[str, Any] = {
         "data": data,
         "charts": _charts(data),
         "source_slug": {s.name: s.slug for s in data.sources},
     }
-
-    def page(template: str, path: str, **extra: Any) -> None:
-        root = "../" * path.count("/")
-        html = env.get_template(template).render(root=root, page=path, **common, **extra)
-        (out / path).write_text(html, "utf-8")
-
-    for name in ("index", "concealment", "units", "regions", "sources", "method"):
-        page(f"{name}.html.j2", f"{name}.html")
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        (f"{name}.html.j2", f"{name}.html", {}) for name in TOP_PAGES
+    ]
     for kind, groups in (("unit", data.units), ("region", data.regions)):
-        for g in groups:
-            page("group.html.j2", f"{kind}s/{g.slug}.html", kind=kind, g=g, **_marks(g))
-    _write_persons_csv(data, out / "data" / "persons.csv")
+        pages += [
+            ("group.html.j2", f"{kind}s/{g.slug}.html", {"kind": kind, "g": g, **_marks(g)})
+            for g in groups
+        ]
+    with ReportFolder(out, force=force) as folder:
+        folder.check([path for _, path, _ in pages] + [PERSONS_CSV])
+        for template, path, extra in pages:
+            root = "../" * path.count("/")
+            html = env.get_template(template).render(root=root, page=path, **common, **extra)
+            folder.write(path, html.encode("utf-8"))
+        folder.write(PERSONS_CSV, _persons_csv(data))
     return out / "index.html"
 
 

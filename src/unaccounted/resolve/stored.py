@@ -27,8 +27,7 @@ from unaccounted.resolve.rules import GradingRules
 from unaccounted.resolve.serial import FORMAT, RowTexts, Texts, decode, encode
 from unaccounted.resolve.view import PersonView, view_of
 from unaccounted.store import Store
-from unaccounted.store import resolve as sql
-from unaccounted.store import views as views_sql
+from unaccounted.store.types import TEXTS, Inputs
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -45,9 +44,9 @@ def rules_digest(rules: GradingRules) -> str:
 
 def require_persons(store: Store) -> None:
     """One-line errors for a workspace with nothing to resolve yet."""
-    if sql.person_count(store) > 0:
+    if store.person_count() > 0:
         return
-    if sql.record_count(store) == 0:
+    if store.record_count() == 0:
         raise InputError(
             "the workspace has no records; ingest sources first ('unaccounted ingest')"
         )
@@ -58,7 +57,7 @@ def require_persons(store: Store) -> None:
 
 def person_count(store: Store) -> int:
     """Persons of the current clustering: the one count every reader gives."""
-    return sql.person_count(store)
+    return store.person_count()
 
 
 def _names(v: PersonView) -> list[str]:
@@ -71,7 +70,7 @@ def _names(v: PersonView) -> list[str]:
     return sorted(n for n in found if n)
 
 
-def _row(v: PersonView, inputs: views_sql.Inputs, digest: str) -> dict[str, Any]:
+def _row(v: PersonView, inputs: Inputs, digest: str) -> dict[str, Any]:
     region = v.best.get("region")
     texts = encode(v)
     born_lo = [c.birth_lo.year for c in v.claims if c.birth_lo is not None]
@@ -102,7 +101,7 @@ def _row(v: PersonView, inputs: views_sql.Inputs, digest: str) -> dict[str, Any]
 
 def computed_views(store: Store, rules: GradingRules, person_ids: list[str]) -> list[PersonView]:
     """The views of the given persons computed from their claims, in person id order."""
-    rows = sql.claims_of_persons(store, person_ids)
+    rows = store.claims_of_persons(person_ids)
     return [view_of(p, claims, rules) for p, claims in claims_by_person(rows)]
 
 
@@ -116,19 +115,19 @@ def refresh_views(store: Store, rules: GradingRules, person_ids: list[str] | Non
     opens none (so a failed command leaves the views as they were).
     """
     digest = rules_digest(rules)
-    if person_ids is None and views_sql.is_marked_current(store, digest):
+    if person_ids is None and store.views_marked_current(digest):
         return 0
-    plan = views_sql.staleness(store, digest, person_ids)
-    views_sql.delete_views(store, plan.gone)
+    plan = store.view_staleness(digest, person_ids)
+    store.delete_views(plan.gone)
     stale = sorted(plan.stale)
     for start in range(0, len(stale), BATCH_PERSONS):
         batch = stale[start : start + BATCH_PERSONS]
         rows = [
             _row(v, plan.stale[v.person_id], digest) for v in computed_views(store, rules, batch)
         ]
-        views_sql.write_views(store, rows)
+        store.write_views(rows)
     if person_ids is None:
-        views_sql.mark_current(store, digest)
+        store.mark_views_current(digest)
     if stale or plan.gone:
         log.info("person views: %d written, %d deleted", len(stale), len(plan.gone))
     return len(stale)
@@ -137,12 +136,12 @@ def refresh_views(store: Store, rules: GradingRules, person_ids: list[str] | Non
 def views_current(store: Store, rules: GradingRules) -> bool:
     """True when every stored view is up to date (nothing to refresh)."""
     digest = rules_digest(rules)
-    return views_sql.is_marked_current(store, digest) or views_sql.staleness(store, digest).empty
+    return store.views_marked_current(digest) or store.view_staleness(digest).empty
 
 
 def stored_view(store: Store, person_id: str) -> PersonView:
     """One person's stored view, as it was written; :class:`InputError` when there is none."""
-    found = views_sql.view_of(store, person_id)
+    found = store.view_row(person_id)
     if found is None:
         require_persons(store)
         raise InputError(f"no person with id {person_id!r} in this workspace")
@@ -158,8 +157,8 @@ def stored_views(store: Store, *, summary: bool = False) -> Iterator[PersonView]
 
 def _read(store: Store, *, summary: bool, skip: set[str]) -> Iterator[PersonView]:
     """The stored views but those of ``skip``; each text stays in Arrow until used."""
-    table = views_sql.views_table(store, detail=not summary)
-    texts = {name: table.column(name) for name in views_sql.TEXTS}
+    table = store.views_table(detail=not summary)
+    texts = {name: table.column(name) for name in TEXTS}
     regions = table.column("region").to_pylist()
     for row, person_id in enumerate(table.column("person_id").to_pylist()):
         if person_id not in skip:
@@ -168,7 +167,7 @@ def _read(store: Store, *, summary: bool, skip: set[str]) -> Iterator[PersonView
 
 def current_view(store: Store, person_id: str, rules: GradingRules) -> PersonView:
     """One person's view: the stored one when the views are up to date, else computed."""
-    if views_sql.is_marked_current(store, rules_digest(rules)):
+    if store.views_marked_current(rules_digest(rules)):
         return stored_view(store, person_id)
     found = computed_views(store, rules, [person_id])
     if not found:
@@ -185,10 +184,10 @@ def current_views(
     :func:`stored_views`."""
     require_persons(store)
     digest = rules_digest(rules)
-    if views_sql.is_marked_current(store, digest):
+    if store.views_marked_current(digest):
         yield from stored_views(store, summary=summary)
         return
-    plan = views_sql.staleness(store, digest)
+    plan = store.view_staleness(digest)
     if plan.empty:
         yield from stored_views(store, summary=summary)
         return

@@ -12,6 +12,7 @@ import numpy as np
 
 from unaccounted import __version__
 from unaccounted.errors import InputError
+from unaccounted.files import Folder
 from unaccounted.simulate import truth
 from unaccounted.simulate.config import SimulationConfig
 from unaccounted.simulate.render import Render
@@ -45,8 +46,11 @@ def steps(config: SimulationConfig) -> int:
 
 
 def simulate(config: SimulationConfig, persons: int, seed: int, out: Path,
-             progress: Progress | None = None) -> Summary:  # fmt: skip
-    """Write ``out/sources/`` and ``out/truth/`` for a world of ``persons`` persons."""
+             progress: Progress | None = None, *, force: bool = False) -> Summary:  # fmt: skip
+    """Write ``out/sources/`` and ``out/truth/`` for a world of ``persons`` persons.
+
+    Files of an earlier simulation there are replaced only with ``force``."""
+    _check_out(out, force)
     if persons < 1:
         raise InputError(f"--persons must be at least 1 (got {persons})")
     if seed < 0:
@@ -59,9 +63,34 @@ def simulate(config: SimulationConfig, persons: int, seed: int, out: Path,
     tick(f"world of {persons:,} persons")
     log.info("world: %d persons, %d dead", persons, int(world.dead.sum()))
 
-    src_dir, truth_dir = out / "sources", out / "truth"
-    src_dir.mkdir(parents=True, exist_ok=True)
-    truth_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        Folder.at(out, create=True, force=force) as root,
+        root.folder("sources") as src_dir,
+        root.folder("truth") as truth_dir,
+    ):
+        summary = _write_world(config, world, src_dir, truth_dir, tick, timings)
+    return summary
+
+
+def _check_out(out: Path, force: bool) -> None:
+    """Refuse, before any work, to write over an earlier simulation without ``force``."""
+    for sub in ("sources", "truth"):
+        folder = out / sub
+        if not force and folder.is_dir() and not folder.is_symlink() and any(folder.iterdir()):
+            raise InputError(
+                f"{folder} already holds files; pass --force to replace them, "
+                "or choose another --out"
+            )
+
+
+def _write_world(
+    config: SimulationConfig,
+    world: World,
+    src_dir: Folder,
+    truth_dir: Folder,
+    tick: Progress,
+    timings: dict[str, float],
+) -> Summary:
     done: dict[str, Records] = {}
     pairs: list[tuple[Records, list[str]]] = []
     for src in config.sources:
@@ -85,7 +114,7 @@ def simulate(config: SimulationConfig, persons: int, seed: int, out: Path,
     return summary
 
 
-def _write_truth(world: World, folder: Path, pairs: list[tuple[Records, list[str]]]) -> Summary:
+def _write_truth(world: World, folder: Folder, pairs: list[tuple[Records, list[str]]]) -> Summary:
     ids = truth.person_ids(world.n)
     seen = np.zeros(world.n, dtype=np.int64)
     for recs, _ in pairs:

@@ -17,11 +17,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from unaccounted.files import Folder
 from unaccounted.simulate import delays, forms
 from unaccounted.simulate.names import GROUPS
 from unaccounted.simulate.sources import Records
@@ -34,7 +34,7 @@ def person_ids(n: int) -> list[str]:
     return [f"P{i:0{width}d}" for i in range(1, n + 1)]
 
 
-def write_records(folder: Path, ids: list[str], pairs: list[tuple[Records, list[str]]]) -> None:
+def write_records(folder: Folder, ids: list[str], pairs: list[tuple[Records, list[str]]]) -> None:
     def rows() -> Any:
         for recs, record_ids in pairs:
             slug = recs.source.slug
@@ -48,7 +48,7 @@ def write_records(folder: Path, ids: list[str], pairs: list[tuple[Records, list[
     )
 
 
-def write_persons(folder: Path, world: World, ids: list[str], seen: np.ndarray) -> None:
+def write_persons(folder: Folder, world: World, ids: list[str], seen: np.ndarray) -> None:
     w = world
     iso = [r["iso_code"] for r in w.regions]
     date = np.vectorize(lambda d: forms.iso(int(d)) if d >= 0 else "", otypes=[object])
@@ -81,7 +81,7 @@ def write_persons(folder: Path, world: World, ids: list[str], seen: np.ndarray) 
     write_csv(folder / "persons.csv", list(cols), zip(*cols.values(), strict=True))
 
 
-def write_units(folder: Path, world: World, conceals: set[str]) -> None:
+def write_units(folder: Folder, world: World, conceals: set[str]) -> None:
     dead = np.bincount(world.unit[world.dead], minlength=len(world.units))
     persons = np.bincount(world.unit, minlength=len(world.units))
     hidden = np.bincount(world.unit[world.concealed], minlength=len(world.units))
@@ -114,7 +114,7 @@ def dead_totals(world: World) -> dict[str, dict[str, int]]:
     }
 
 
-def write_totals(folder: Path, world: World) -> dict[str, int]:
+def write_totals(folder: Folder, world: World) -> dict[str, int]:
     totals = dead_totals(world)
     flat: dict[str, int] = {"all": int(world.dead.sum())}
     for key, table in totals.items():
@@ -125,7 +125,7 @@ def write_totals(folder: Path, world: World) -> dict[str, int]:
 
 
 def write_histories(
-    folder: Path, world: World, pairs: list[tuple[Records, list[str]]]
+    folder: Folder, world: World, pairs: list[tuple[Records, list[str]]]
 ) -> dict[str, int]:
     """True capture histories of the dead over independence groups; returns summary counts."""
     groups = sorted({recs.source.independence_group for recs, _ in pairs})
@@ -145,7 +145,7 @@ def write_histories(
     }
 
 
-def write_delays(folder: Path, world: World, records: list[Records]) -> None:
+def write_delays(folder: Folder, world: World, records: list[Records]) -> None:
     """``documented_by_week.csv`` and ``triangle.csv`` (see :mod:`unaccounted.simulate.delays`)."""
     write_csv(
         folder / "documented_by_week.csv",

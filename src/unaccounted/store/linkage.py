@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
-from unaccounted.store.duckdb_store import CURRENT_KEYS, Store
+from unaccounted.store.duckdb_core import CURRENT_KEYS, DuckDBCore
 
 #: The link input's columns, from ``normalized`` (n) and ``sources`` (s).
 _INPUT_COLUMNS = """
@@ -45,11 +44,6 @@ def input_sql(normalized: str, sources: str | None, extra: str = "") -> str:
             AS unique_id, {_INPUT_COLUMNS}{extra}
         FROM {normalized} n {join}
         ORDER BY unique_id"""
-
-
-def link_input(store: Store) -> pa.Table:
-    """The link input of every current record that has normalized fields."""
-    return store.con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
 
 
 #: The link-input columns a record's fingerprint covers: all but its key (and
@@ -84,277 +78,245 @@ def _legacy_fingerprint(alias: str) -> str:
     return f"md5(CAST(struct_pack({fields}) AS VARCHAR))"
 
 
-def link_input_with_state(store: Store) -> pa.Table:
-    """The link input (as :func:`link_input`) with each record's ``fingerprint`` (of its
-    link-input fields), ``link_seen`` (the last link run saw the record) and ``link_new``
-    (new, or changed since the last link run: its fingerprint differs from ``link_state``).
+class LinkageQueries(DuckDBCore):
+    """linkage: see the module docstring."""
 
-    Sorted by record in the query and numbered here: a window's row number would sort
-    every row once more. ``link_state`` written by an earlier version holds the legacy
-    fingerprints; they are compared as such (once: this run stores the new ones).
-    """
-    legacy = store.scalar("SELECT length(fingerprint) = 32 FROM link_state LIMIT 1")
-    stored = f", {_legacy_fingerprint('f')} AS stored" if legacy else ""
-    table = store.con.sql(
-        f"""WITH f AS (
-            SELECT {_INPUT_COLUMNS}
-            FROM normalized n SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
-            LEFT JOIN sources s ON s.name = n.source_id),
-        i AS (SELECT f.*, {_fingerprint("f")} AS fingerprint{stored} FROM f)
-        SELECT i.*{" EXCLUDE (stored)" if legacy else ""},
-            s.fingerprint IS NOT NULL AS link_seen,
-            s.fingerprint IS DISTINCT FROM i.{"stored" if legacy else "fingerprint"} AS link_new
-        FROM i LEFT JOIN link_state s
-            ON s.source_id = i.source_id AND s.record_id = i.record_id
-        ORDER BY i.source_id, i.record_id"""
-    ).to_arrow_table()
-    ids = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
-    return table.add_column(0, "unique_id", ids)
+    def link_input(self) -> pa.Table:
+        """The link input of every current record that has normalized fields."""
+        return self._con.sql(input_sql("current_normalized", "sources")).to_arrow_table()
 
+    def link_input_with_state(self) -> pa.Table:
+        """The link input (as :func:`link_input`) with each record's ``fingerprint`` (of its
+        link-input fields), ``link_seen`` (the last link run saw the record) and ``link_new``
+        (new, or changed since the last link run: its fingerprint differs from ``link_state``).
 
-def state_records(store: Store) -> int:
-    """Records the last link run saw (rows of ``link_state``)."""
-    return int(store.scalar("SELECT count(*) FROM link_state") or 0)
+        Sorted by record in the query and numbered here: a window's row number would sort
+        every row once more. ``link_state`` written by an earlier version holds the legacy
+        fingerprints; they are compared as such (once: this run stores the new ones).
+        """
+        legacy = self.scalar("SELECT length(fingerprint) = 32 FROM link_state LIMIT 1")
+        stored = f", {_legacy_fingerprint('f')} AS stored" if legacy else ""
+        table = self._con.sql(
+            f"""WITH f AS (
+                SELECT {_INPUT_COLUMNS}
+                FROM normalized n SEMI JOIN ({CURRENT_KEYS}) c USING (source_id, record_id, version)
+                LEFT JOIN sources s ON s.name = n.source_id),
+            i AS (SELECT f.*, {_fingerprint("f")} AS fingerprint{stored} FROM f)
+            SELECT i.*{" EXCLUDE (stored)" if legacy else ""},
+                s.fingerprint IS NOT NULL AS link_seen,
+                s.fingerprint IS DISTINCT FROM i.{"stored" if legacy else "fingerprint"} AS link_new
+            FROM i LEFT JOIN link_state s
+                ON s.source_id = i.source_id AND s.record_id = i.record_id
+            ORDER BY i.source_id, i.record_id"""
+        ).to_arrow_table()
+        ids = pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64))
+        return table.add_column(0, "unique_id", ids)
 
+    def state_records(self) -> int:
+        """Records the last link run saw (rows of ``link_state``)."""
+        return int(self.scalar("SELECT count(*) FROM link_state") or 0)
 
-def write_state(store: Store, run_id: int, state: pa.Table) -> None:
-    """Replace ``link_state`` by ``state`` (source_id, record_id, fingerprint)."""
-    store.con.register("link_state_batch", state)
-    try:
-        store.con.execute("DELETE FROM link_state").fetchall()
-        store.con.execute(
-            """INSERT INTO link_state SELECT source_id, record_id, fingerprint, ?
-            FROM link_state_batch""",
-            [run_id],
+    def write_state(self, run_id: int, state: pa.Table) -> None:
+        """Replace ``link_state`` by ``state`` (source_id, record_id, fingerprint)."""
+        self._con.register("link_state_batch", state)
+        try:
+            self._con.execute("DELETE FROM link_state").fetchall()
+            self._con.execute(
+                """INSERT INTO link_state SELECT source_id, record_id, fingerprint, ?
+                FROM link_state_batch""",
+                [run_id],
+            ).fetchall()
+        finally:
+            self._con.unregister("link_state_batch")
+
+    def kept_pairs(self, run_id: int, keys: pa.Table) -> pa.Table:
+        """Run ``run_id``'s scored pairs between records that are neither new nor changed.
+
+        ``keys`` has source_id, record_id, unique_id and link_new of every current record;
+        pairs come back in the link-result shape (unique_id_l < unique_id_r, match_weight,
+        match_probability, levels), ordered by ids. Pairs naming a record that is gone or
+        changed are left out.
+        """
+        self._con.register("link_keys", keys)
+        try:
+            return self._con.sql(
+                """SELECT least(a.unique_id, b.unique_id) AS unique_id_l,
+                    greatest(a.unique_id, b.unique_id) AS unique_id_r,
+                    q.match_weight, q.match_probability, q.levels
+                FROM link_pairs q
+                JOIN link_keys a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
+                JOIN link_keys b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
+                WHERE q.run_id = ? AND NOT a.link_new AND NOT b.link_new
+                ORDER BY unique_id_l, unique_id_r""",
+                params=[run_id],
+            ).to_arrow_table()
+        finally:
+            self._con.unregister("link_keys")
+
+    def link_counts(self) -> dict[str, int]:
+        """Current records, those with normalized fields, and persons."""
+        return {
+            "records": self.record_count(),
+            "normalized": int(self.scalar("SELECT count(*) FROM current_normalized") or 0),
+            "persons": self.person_count(),
+        }
+
+    def write_run(self, row: dict[str, Any]) -> None:
+        names = list(row)
+        self._con.execute(
+            f"INSERT INTO link_runs ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+            [row[n] for n in names],
         ).fetchall()
-    finally:
-        store.con.unregister("link_state_batch")
 
+    def write_pairs(self, run_id: int, pairs: pa.Table) -> None:
+        """Insert a run's pairs (columns of ``link_pairs`` except ``run_id``)."""
+        self._con.register("link_pairs_batch", pairs)
+        try:
+            self._con.execute(
+                """INSERT INTO link_pairs SELECT ?, source_id_l, record_id_l, source_id_r,
+                    record_id_r, match_weight, match_probability, levels FROM link_pairs_batch""",
+                [run_id],
+            ).fetchall()
+        finally:
+            self._con.unregister("link_pairs_batch")
 
-def kept_pairs(store: Store, run_id: int, keys: pa.Table) -> pa.Table:
-    """Run ``run_id``'s scored pairs between records that are neither new nor changed.
+    def current_assignment(self) -> pa.Table:
+        """``(source_id, record_id, person_id)`` of the current persons."""
+        return self._con.sql(
+            "SELECT source_id, record_id, person_id FROM person_records"
+        ).to_arrow_table()
 
-    ``keys`` has source_id, record_id, unique_id and link_new of every current record;
-    pairs come back in the link-result shape (unique_id_l < unique_id_r, match_weight,
-    match_probability, levels), ordered by ids. Pairs naming a record that is gone or
-    changed are left out.
-    """
-    store.con.register("link_keys", keys)
-    try:
-        return store.con.sql(
-            """SELECT least(a.unique_id, b.unique_id) AS unique_id_l,
-                greatest(a.unique_id, b.unique_id) AS unique_id_r,
+    def next_person_numbers(self, n: int) -> list[int]:
+        if n == 0:
+            return []
+        rows = self._con.execute("SELECT nextval('person_seq') FROM range(?)", [n]).fetchall()
+        return sorted(int(r[0]) for r in rows)
+
+    def replace_persons(self, assignment: pa.Table, event_id: int) -> None:
+        """Make ``assignment`` (source_id, record_id, person_id, created_event) current.
+
+        Only what changed is written: a record whose person changed (or that is new) gets a
+        row of ``event_id``, an unchanged record keeps the row of the run that assigned it,
+        and ids no record holds any more leave ``persons``. Rewriting every row would cost
+        far more at commit than linking the few new records (the index of ``persons``).
+        """
+        self._con.register("link_assignment", assignment)
+        try:
+            self._con.execute(
+                """DELETE FROM person_records p WHERE NOT EXISTS (
+                    SELECT 1 FROM link_assignment a WHERE a.source_id = p.source_id
+                    AND a.record_id = p.record_id AND a.person_id = p.person_id)"""
+            ).fetchall()
+            self._con.execute(
+                """INSERT INTO person_records SELECT a.person_id, a.source_id, a.record_id, ?
+                FROM link_assignment a WHERE NOT EXISTS (
+                    SELECT 1 FROM person_records p WHERE a.source_id = p.source_id
+                    AND a.record_id = p.record_id)""",
+                [event_id],
+            ).fetchall()
+            self._con.execute(
+                """DELETE FROM persons WHERE person_id NOT IN (
+                    SELECT DISTINCT person_id FROM link_assignment)"""
+            ).fetchall()
+            self._con.execute(
+                """INSERT INTO persons SELECT person_id, min(created_event) FROM link_assignment
+                WHERE person_id NOT IN (SELECT person_id FROM persons) GROUP BY person_id"""
+            ).fetchall()
+        finally:
+            self._con.unregister("link_assignment")
+
+    def person_created(self) -> dict[str, int]:
+        return {r[0]: int(r[1]) for r in self._con.execute(
+            "SELECT person_id, created_event FROM persons").fetchall()}  # fmt: skip
+
+    def write_id_history(self, event_id: int, rows: list[dict[str, Any]]) -> None:
+        for r in rows:
+            self._con.execute(
+                "INSERT INTO link_id_history VALUES (?, ?, ?, ?, ?, ?)",
+                [event_id, r["kind"], r["old"], r["new"], r["records"], r["reason"]],
+            ).fetchall()
+
+    def id_history(self, person_id: str) -> list[dict[str, Any]]:
+        """Every merge or split that names ``person_id``, oldest first."""
+        return self.rows(
+            """SELECT event_id, kind, old_person_id, new_person_id, records, reason
+            FROM link_id_history WHERE old_person_id = ? OR new_person_id = ?
+            ORDER BY event_id, kind, old_person_id, new_person_id""",
+            [person_id, person_id],
+        )
+
+    def merged_into(self, person_id: str) -> str | None:
+        """The id ``person_id`` was merged into, if it was retired by a merge."""
+        value = self.scalar(
+            """SELECT new_person_id FROM link_id_history WHERE kind = 'merge'
+            AND old_person_id = ? ORDER BY event_id DESC LIMIT 1""",
+            [person_id],
+        )
+        return str(value) if value is not None else None
+
+    def person_exists(self, person_id: str) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM persons WHERE person_id = ?", [person_id]))
+
+    def person_records(self, person_id: str) -> list[dict[str, Any]]:
+        return self.rows(
+            """SELECT r.source_id, r.record_id, r.full_name, r.surname, r.given_name,
+                r.patronymic, r.birth_date, r.age, r.status, r.event_date, r.unit, r.region,
+                r.hometown
+            FROM person_records p JOIN current_records r USING (source_id, record_id)
+            WHERE p.person_id = ? ORDER BY r.source_id, r.record_id""",
+            [person_id],
+        )
+
+    def last_run(self) -> dict[str, Any] | None:
+        rows = self.rows("SELECT * FROM link_runs ORDER BY run_id DESC LIMIT 1")
+        return rows[0] if rows else None
+
+    def pairs_of_person(self, run_id: int, person_id: str) -> list[dict[str, Any]]:
+        """The last run's scored pairs between two records of one person, strongest first."""
+        return self.rows(
+            """SELECT q.source_id_l, q.record_id_l, q.source_id_r, q.record_id_r,
                 q.match_weight, q.match_probability, q.levels
             FROM link_pairs q
-            JOIN link_keys a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
-            JOIN link_keys b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
-            WHERE q.run_id = ? AND NOT a.link_new AND NOT b.link_new
-            ORDER BY unique_id_l, unique_id_r""",
-            params=[run_id],
+            JOIN person_records a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
+            JOIN person_records b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
+            WHERE q.run_id = ? AND a.person_id = ? AND b.person_id = ?
+            ORDER BY q.match_weight DESC, q.source_id_l, q.record_id_l""",
+            [run_id, person_id, person_id],
+        )
+
+    def record_exists(self, source: str, record_id: str) -> bool:
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM current_records WHERE source_id = ? AND record_id = ?",
+                [source, record_id],
+            )
+        )
+
+    def person_of(self, source: str, record_id: str) -> str | None:
+        value = self.scalar(
+            "SELECT person_id FROM person_records WHERE source_id = ? AND record_id = ?",
+            [source, record_id],
+        )
+        return str(value) if value is not None else None
+
+    def input_rows(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        """Link-input rows (normalized fields) of the given records, in the given order."""
+        out = []
+        for source, record_id in keys:
+            rows = self.rows(
+                f"""SELECT * FROM ({input_sql("current_normalized", "sources")})
+                WHERE source_id = ? AND record_id = ?""",
+                [source, record_id],
+            )
+            out.extend(rows)
+        return out
+
+    def raw_input(self) -> pa.Table:
+        """The raw strings of every current record, for the plain-Splink baseline benchmark."""
+        return self._con.sql(
+            """SELECT (row_number() OVER (ORDER BY source_id, record_id))::BIGINT AS unique_id,
+                source_id, record_id,
+                coalesce(full_name, concat_ws(' ', surname, given_name, patronymic)) AS full_name,
+                birth_date, region, unit
+            FROM current_records ORDER BY unique_id"""
         ).to_arrow_table()
-    finally:
-        store.con.unregister("link_keys")
-
-
-def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list[str]) -> pa.Table:
-    """The link input over a table on another connection (the one-shot dedupe)."""
-    cols = "".join(f', n."{c}"' for c in extra)
-    return con.sql(input_sql(normalized, None, cols)).to_arrow_table()
-
-
-def counts(store: Store) -> dict[str, int]:
-    """Current records, those with normalized fields, and persons."""
-    return {
-        "records": record_count(store),
-        "normalized": int(store.scalar("SELECT count(*) FROM current_normalized") or 0),
-        "persons": person_count(store),
-    }
-
-
-def record_count(store: Store) -> int:
-    """Current records (one per source and record id)."""
-    return int(store.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
-
-
-def person_count(store: Store) -> int:
-    return int(store.scalar("SELECT count(*) FROM persons") or 0)
-
-
-# -- runs, pairs, persons ----------------------------------------------------------------
-
-
-def write_run(store: Store, row: dict[str, Any]) -> None:
-    names = list(row)
-    store.con.execute(
-        f"INSERT INTO link_runs ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-        [row[n] for n in names],
-    ).fetchall()
-
-
-def write_pairs(store: Store, run_id: int, pairs: pa.Table) -> None:
-    """Insert a run's pairs (columns of ``link_pairs`` except ``run_id``)."""
-    store.con.register("link_pairs_batch", pairs)
-    try:
-        store.con.execute(
-            """INSERT INTO link_pairs SELECT ?, source_id_l, record_id_l, source_id_r,
-                record_id_r, match_weight, match_probability, levels FROM link_pairs_batch""",
-            [run_id],
-        ).fetchall()
-    finally:
-        store.con.unregister("link_pairs_batch")
-
-
-def current_assignment(store: Store) -> pa.Table:
-    """``(source_id, record_id, person_id)`` of the current persons."""
-    return store.con.sql(
-        "SELECT source_id, record_id, person_id FROM person_records"
-    ).to_arrow_table()
-
-
-def next_person_numbers(store: Store, n: int) -> list[int]:
-    if n == 0:
-        return []
-    rows = store.con.execute("SELECT nextval('person_seq') FROM range(?)", [n]).fetchall()
-    return sorted(int(r[0]) for r in rows)
-
-
-def replace_persons(store: Store, assignment: pa.Table, event_id: int) -> None:
-    """Make ``assignment`` (source_id, record_id, person_id, created_event) current.
-
-    Only what changed is written: a record whose person changed (or that is new) gets a
-    row of ``event_id``, an unchanged record keeps the row of the run that assigned it,
-    and ids no record holds any more leave ``persons``. Rewriting every row would cost
-    far more at commit than linking the few new records (the index of ``persons``).
-    """
-    store.con.register("link_assignment", assignment)
-    try:
-        store.con.execute(
-            """DELETE FROM person_records p WHERE NOT EXISTS (
-                SELECT 1 FROM link_assignment a WHERE a.source_id = p.source_id
-                AND a.record_id = p.record_id AND a.person_id = p.person_id)"""
-        ).fetchall()
-        store.con.execute(
-            """INSERT INTO person_records SELECT a.person_id, a.source_id, a.record_id, ?
-            FROM link_assignment a WHERE NOT EXISTS (
-                SELECT 1 FROM person_records p WHERE a.source_id = p.source_id
-                AND a.record_id = p.record_id)""",
-            [event_id],
-        ).fetchall()
-        store.con.execute(
-            """DELETE FROM persons WHERE person_id NOT IN (
-                SELECT DISTINCT person_id FROM link_assignment)"""
-        ).fetchall()
-        store.con.execute(
-            """INSERT INTO persons SELECT person_id, min(created_event) FROM link_assignment
-            WHERE person_id NOT IN (SELECT person_id FROM persons) GROUP BY person_id"""
-        ).fetchall()
-    finally:
-        store.con.unregister("link_assignment")
-
-
-def person_created(store: Store) -> dict[str, int]:
-    return {r[0]: int(r[1]) for r in store.con.execute(
-        "SELECT person_id, created_event FROM persons").fetchall()}  # fmt: skip
-
-
-def write_id_history(store: Store, event_id: int, rows: list[dict[str, Any]]) -> None:
-    for r in rows:
-        store.con.execute(
-            "INSERT INTO link_id_history VALUES (?, ?, ?, ?, ?, ?)",
-            [event_id, r["kind"], r["old"], r["new"], r["records"], r["reason"]],
-        ).fetchall()
-
-
-def id_history(store: Store, person_id: str) -> list[dict[str, Any]]:
-    """Every merge or split that names ``person_id``, oldest first."""
-    return store.rows(
-        """SELECT event_id, kind, old_person_id, new_person_id, records, reason
-        FROM link_id_history WHERE old_person_id = ? OR new_person_id = ?
-        ORDER BY event_id, kind, old_person_id, new_person_id""",
-        [person_id, person_id],
-    )
-
-
-def merged_into(store: Store, person_id: str) -> str | None:
-    """The id ``person_id`` was merged into, if it was retired by a merge."""
-    value = store.scalar(
-        """SELECT new_person_id FROM link_id_history WHERE kind = 'merge'
-        AND old_person_id = ? ORDER BY event_id DESC LIMIT 1""",
-        [person_id],
-    )
-    return str(value) if value is not None else None
-
-
-def person_exists(store: Store, person_id: str) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM persons WHERE person_id = ?", [person_id]))
-
-
-def person_records(store: Store, person_id: str) -> list[dict[str, Any]]:
-    return store.rows(
-        """SELECT r.source_id, r.record_id, r.full_name, r.surname, r.given_name,
-            r.patronymic, r.birth_date, r.age, r.status, r.event_date, r.unit, r.region,
-            r.hometown
-        FROM person_records p JOIN current_records r USING (source_id, record_id)
-        WHERE p.person_id = ? ORDER BY r.source_id, r.record_id""",
-        [person_id],
-    )
-
-
-def last_run(store: Store) -> dict[str, Any] | None:
-    rows = store.rows("SELECT * FROM link_runs ORDER BY run_id DESC LIMIT 1")
-    return rows[0] if rows else None
-
-
-def pairs_of_person(store: Store, run_id: int, person_id: str) -> list[dict[str, Any]]:
-    """The last run's scored pairs between two records of one person, strongest first."""
-    return store.rows(
-        """SELECT q.source_id_l, q.record_id_l, q.source_id_r, q.record_id_r,
-            q.match_weight, q.match_probability, q.levels
-        FROM link_pairs q
-        JOIN person_records a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
-        JOIN person_records b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
-        WHERE q.run_id = ? AND a.person_id = ? AND b.person_id = ?
-        ORDER BY q.match_weight DESC, q.source_id_l, q.record_id_l""",
-        [run_id, person_id, person_id],
-    )
-
-
-def record_exists(store: Store, source: str, record_id: str) -> bool:
-    return bool(
-        store.scalar(
-            "SELECT count(*) FROM current_records WHERE source_id = ? AND record_id = ?",
-            [source, record_id],
-        )
-    )
-
-
-def person_of(store: Store, source: str, record_id: str) -> str | None:
-    value = store.scalar(
-        "SELECT person_id FROM person_records WHERE source_id = ? AND record_id = ?",
-        [source, record_id],
-    )
-    return str(value) if value is not None else None
-
-
-def input_rows(store: Store, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Link-input rows (normalized fields) of the given records, in the given order."""
-    out = []
-    for source, record_id in keys:
-        rows = store.rows(
-            f"""SELECT * FROM ({input_sql("current_normalized", "sources")})
-            WHERE source_id = ? AND record_id = ?""",
-            [source, record_id],
-        )
-        out.extend(rows)
-    return out
-
-
-def raw_input(store: Store) -> pa.Table:
-    """The raw strings of every current record, for the plain-Splink baseline benchmark."""
-    return store.con.sql(
-        """SELECT (row_number() OVER (ORDER BY source_id, record_id))::BIGINT AS unique_id,
-            source_id, record_id,
-            coalesce(full_name, concat_ws(' ', surname, given_name, patronymic)) AS full_name,
-            birth_date, region, unit
-        FROM current_records ORDER BY unique_id"""
-    ).to_arrow_table()

@@ -10,54 +10,40 @@ with no publication date, the day it was ingested.
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
-from unaccounted.store.duckdb_store import Store
-from unaccounted.store.resolve import _CURRENT_CLUSTERS, _CURRENT_NORMALIZED, person_count
-
-DEATH_STATUSES: tuple[str, ...] = ("killed", "died_of_wounds", "died", "declared_dead")
+from unaccounted.store.duckdb_core import CURRENT_CLUSTERS, CURRENT_NORMALIZED, DuckDBCore
+from unaccounted.store.types import DEATH_STATUSES, Deaths
 
 
-@dataclass(frozen=True)
-class Deaths:
-    """One row per death: ``(event day or None, day it became known)``."""
+class NowcastQueries(DuckDBCore):
+    """nowcast: see the module docstring."""
 
-    unit: str  # "person" or "record"
-    rows: list[tuple[dt.date | None, dt.date]]
-    #: How many of the deaths' records had no publication date (their ingest day was used).
-    ingest_dated: int
-    #: The latest publication date of any death's record (None: no record has one).
-    latest_published: dt.date | None = None
-
-
-def documented_deaths(store: Store) -> Deaths:
-    """Every documented death with its event day and the day it became known."""
-    by_person = person_count(store) > 0
-    unit = "c.person_id" if by_person else "r.source_id || '\x1f' || r.record_id"
-    join = f"JOIN ({_CURRENT_CLUSTERS}) c USING (source_id, record_id)" if by_person else ""
-    marks = ", ".join("?" for _ in DEATH_STATUSES)
-    sql = f"""
-        WITH deaths AS (
-            SELECT {unit} AS unit,
-                   CASE WHEN n.event_hi - n.event_lo < 7 THEN n.event_lo END AS event_day,
-                   coalesce(n.published_date, CAST(e.logged_at AS DATE)) AS known_on,
-                   n.published_date IS NULL AS from_ingest, n.published_date
-            FROM current_records r
-            JOIN ({_CURRENT_NORMALIZED}) n USING (source_id, record_id)
-            JOIN events e ON e.event_id = r.event_id
-            {join}
-            WHERE n.status IN ({marks})
+    def documented_deaths(self) -> Deaths:
+        """Every documented death with its event day and the day it became known."""
+        by_person = self.person_count() > 0
+        unit = "c.person_id" if by_person else "r.source_id || '\x1f' || r.record_id"
+        join = f"JOIN ({CURRENT_CLUSTERS}) c USING (source_id, record_id)" if by_person else ""
+        marks = ", ".join("?" for _ in DEATH_STATUSES)
+        sql = f"""
+            WITH deaths AS (
+                SELECT {unit} AS unit,
+                       CASE WHEN n.event_hi - n.event_lo < 7 THEN n.event_lo END AS event_day,
+                       coalesce(n.published_date, CAST(e.logged_at AS DATE)) AS known_on,
+                       n.published_date IS NULL AS from_ingest, n.published_date
+                FROM current_records r
+                JOIN ({CURRENT_NORMALIZED}) n USING (source_id, record_id)
+                JOIN events e ON e.event_id = r.event_id
+                {join}
+                WHERE n.status IN ({marks})
+            )
+            SELECT min(event_day) AS event_day, min(known_on) AS known_on,
+                   sum(CAST(from_ingest AS INTEGER)) AS from_ingest,
+                   max(published_date) AS published
+            FROM deaths GROUP BY unit ORDER BY unit
+        """
+        found = self.rows(sql, list(DEATH_STATUSES))
+        return Deaths(
+            unit="person" if by_person else "record",
+            rows=[(r["event_day"], r["known_on"]) for r in found],
+            ingest_dated=int(sum(r["from_ingest"] or 0 for r in found)),
+            latest_published=max((r["published"] for r in found if r["published"]), default=None),
         )
-        SELECT min(event_day) AS event_day, min(known_on) AS known_on,
-               sum(CAST(from_ingest AS INTEGER)) AS from_ingest,
-               max(published_date) AS published
-        FROM deaths GROUP BY unit ORDER BY unit
-    """
-    found = store.rows(sql, list(DEATH_STATUSES))
-    return Deaths(
-        unit="person" if by_person else "record",
-        rows=[(r["event_day"], r["known_on"]) for r in found],
-        ingest_dated=int(sum(r["from_ingest"] or 0 for r in found)),
-        latest_published=max((r["published"] for r in found if r["published"]), default=None),
-    )

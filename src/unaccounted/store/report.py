@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_core import DuckDBCore
 
 
-def latest_event(store: Store) -> dict[str, Any] | None:
-    """The newest successful event of the store (``event_id``, ``logged_at``, ``command``)."""
-    rows = store.rows(
-        """SELECT event_id, logged_at, command FROM events WHERE outcome = 'ok'
-        ORDER BY event_id DESC LIMIT 1"""
-    )
-    return rows[0] if rows else None
+class ReportQueries(DuckDBCore):
+    """report: see the module docstring."""
+
+    def latest_event(self) -> dict[str, Any] | None:
+        """The newest successful event of the store (``event_id``, ``logged_at``, ``command``)."""
+        rows = self.rows(
+            """SELECT event_id, logged_at, command FROM events WHERE outcome = 'ok'
+            ORDER BY event_id DESC LIMIT 1"""
+        )
+        return rows[0] if rows else None

@@ -28,62 +28,27 @@ The hash is MD5: a fingerprint for change detection, not a security boundary.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
 import pyarrow as pa
 
 from unaccounted.columns import NAME_COLUMNS, VALUE_COLUMNS
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_core import DuckDBCore
+from unaccounted.store.types import Part, SourceMeta, StageColumn
 
 SCRATCH = "ingest_scratch"
 REJECT_OUTCOMES = ("no_name", "duplicate", "conflicting_id")
 
 
-@dataclass(frozen=True)
-class StageColumn:
-    """One input column: its stage column name, its header as found, its canonical name."""
-
-    name: str
-    header: str
-    canonical: str | None
+def _stage(part: Part) -> str:
+    """The scratch table of a part's staged rows."""
+    return f"{SCRATCH}.stage_{part.number}"
 
 
-@dataclass(frozen=True)
-class SourceMeta:
-    """Source attributes given on the command line or in a mapping (None = not given)."""
-
-    kind: str | None = None
-    publisher: str | None = None
-    url: str | None = None
-    independence_group: str | None = None
-
-
-@dataclass(frozen=True)
-class Part:
-    """One table of one file (a CSV, or one sheet of a workbook), staged as ``stage_<n>``."""
-
-    number: int
-    file_sha256: str
-    path: str
-    sheet: str | None
-    columns: tuple[StageColumn, ...]
-    default_source: str
-
-    @property
-    def stage(self) -> str:
-        return f"{SCRATCH}.stage_{self.number}"
-
-    @property
-    def bad(self) -> str:
-        return f"{SCRATCH}.bad_{self.number}"
-
-    def by_canonical(self) -> dict[str, StageColumn]:
-        return {c.canonical: c for c in self.columns if c.canonical}
-
-    def extras(self) -> list[StageColumn]:
-        return [c for c in self.columns if c.canonical is None]
+def _bad(part: Part) -> str:
+    """The scratch table of a part's rows the reader could not read."""
+    return f"{SCRATCH}.bad_{part.number}"
 
 
 def _lit(text: str) -> str:
@@ -107,14 +72,14 @@ class Stager:
     twice, to its log and its blocks, for data that lives a few seconds.)
     """
 
-    def __init__(self, store: Store, event_id: int) -> None:
+    def __init__(self, store: DuckDBCore, event_id: int) -> None:
         self.store = store
-        self.con = store.con
+        self._con = store._con  # the backend shares its connection
         self.event_id = event_id
         self._append_sql: dict[int, str] = {}
 
     def __enter__(self) -> Stager:
-        self.con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
+        self._con.execute(f"ATTACH ':memory:' AS {SCRATCH}")
         return self
 
     def __exit__(
@@ -123,18 +88,18 @@ class Stager:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.con.execute(f"DETACH {SCRATCH}")
+        self._con.execute(f"DETACH {SCRATCH}")
 
     # -- phase 1: stage ----------------------------------------------------------------
 
     def open(self, part: Part) -> None:
         cols = ", ".join(f"{_ident(c.name)} VARCHAR" for c in part.columns)
-        self.con.execute(
-            f"CREATE TABLE {part.stage} (_line BIGINT NOT NULL, {cols}, src VARCHAR,"
+        self._con.execute(
+            f"CREATE TABLE {_stage(part)} (_line BIGINT NOT NULL, {cols}, src VARCHAR,"
             " rid_given VARCHAR, rid VARCHAR, has_name BOOLEAN, row_hash VARCHAR)"
         )
-        self.con.execute(
-            f"CREATE TABLE {part.bad} (_line BIGINT, code VARCHAR, reason VARCHAR, raw VARCHAR)"
+        self._con.execute(
+            f"CREATE TABLE {_bad(part)} (_line BIGINT, code VARCHAR, reason VARCHAR, raw VARCHAR)"
         )
         self._append_sql[part.number] = _append_sql(part)
 
@@ -147,15 +112,15 @@ class Stager:
         else:
             picks = ", ".join(_ident(c.name) for c in part.columns)
         sql = self._append_sql[part.number].replace("__PICKS__", picks)
-        relation = self.con.from_arrow(batch).query("_ingest_batch", sql)
+        relation = self._con.from_arrow(batch).query("_ingest_batch", sql)
         assert relation is not None
-        relation.insert_into(part.stage)
+        relation.insert_into(_stage(part))
 
     def append_bad(self, part: Part, rows: list[tuple[int, str, str, Any]]) -> None:
         """Keep rows the reader could not stage (bad JSON, too many cells) for ``merge``."""
         if rows:
-            self.con.executemany(
-                f"INSERT INTO {part.bad} VALUES (?, ?, ?, ?)",
+            self._con.executemany(
+                f"INSERT INTO {_bad(part)} VALUES (?, ?, ?, ?)",
                 [
                     (line, code, reason, json.dumps(raw, ensure_ascii=False))
                     for line, code, reason, raw in rows
@@ -166,7 +131,7 @@ class Stager:
 
     def record_file(self, info: dict[str, Any]) -> None:
         """Store a file's digest and facts (once per content); note a new archive copy."""
-        self.con.execute(
+        self._con.execute(
             "INSERT INTO files SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
             "(SELECT 1 FROM files WHERE sha256 = ?)",
             [
@@ -181,7 +146,7 @@ class Stager:
             ],
         )
         if info["archived_as"]:
-            self.con.execute(
+            self._con.execute(
                 "UPDATE files SET archived_as = ? WHERE sha256 = ?",
                 [info["archived_as"], info["sha256"]],
             )
@@ -189,7 +154,7 @@ class Stager:
     def record_part(self, part: Part, counts: dict[str, int]) -> None:
         """Keep how this table's headers were read, and what became of its rows."""
         header = [{"header": c.header, "column": c.canonical} for c in part.columns]
-        self.con.execute(
+        self._con.execute(
             "INSERT INTO file_ingests VALUES (?, ?, ?, ?, ?, ?)",
             [
                 self.event_id,
@@ -210,7 +175,7 @@ class Stager:
         """
         self._ensure_sources(part, meta)
         decide = _decide_sql(part, self.event_id)
-        counts = self.con.execute(
+        counts = self._con.execute(
             f"SELECT outcome, count(*) FROM ({decide}) GROUP BY outcome"
         ).fetchall()
         self._insert_bad(part)
@@ -221,14 +186,14 @@ class Stager:
     def _ensure_sources(self, part: Part, meta: SourceMeta) -> None:
         names = [
             r[0]
-            for r in self.con.execute(
-                f"SELECT DISTINCT src FROM {part.stage} UNION "
-                f"SELECT {_lit(part.default_source)} FROM {part.bad} ORDER BY 1"
+            for r in self._con.execute(
+                f"SELECT DISTINCT src FROM {_stage(part)} UNION "
+                f"SELECT {_lit(part.default_source)} FROM {_bad(part)} ORDER BY 1"
             ).fetchall()
         ]
         for name in names:
-            if not self.con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
-                self.con.execute(
+            if not self._con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
+                self._con.execute(
                     "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
                     [
                         name,
@@ -243,15 +208,15 @@ class Stager:
             for column in ("kind", "publisher", "url", "independence_group"):
                 value = getattr(meta, column)
                 if value is not None:
-                    self.con.execute(
+                    self._con.execute(
                         f"UPDATE sources SET {column} = ? WHERE name = ?", [value, name]
                     )
 
     def _insert_bad(self, part: Part) -> None:
-        self.con.execute(
+        self._con.execute(
             f"""INSERT INTO rejects
             SELECT ?, ?, ?, ?, b._line, b.code, b.reason, md5(b.raw), b.raw::JSON
-            FROM {part.bad} b
+            FROM {_bad(part)} b
             WHERE NOT EXISTS (
                 SELECT 1 FROM rejects r WHERE r.file_sha256 = ?
                 AND r.sheet IS NOT DISTINCT FROM ? AND r.line = b._line
@@ -284,11 +249,11 @@ class Stager:
             )
         else:
             extra = "NULL"
-        self.con.execute(
+        self._con.execute(
             f"""INSERT INTO records
             SELECT s.src, s.rid, coalesce(d.cur_version, 0) + 1, s.row_hash,
                    s.rid_given IS NULL, ?, ?, ?, s._line, {values}, {extra}
-            FROM {part.stage} s JOIN ({decide}) d USING (_line)
+            FROM {_stage(part)} s JOIN ({decide}) d USING (_line)
             WHERE d.outcome IN ('new', 'version')""",
             [self.event_id, part.file_sha256, part.sheet],
         )
@@ -299,7 +264,7 @@ class Stager:
             + ", ".join(f"{_lit(c.header)}, s.{_ident(c.name)}" for c in part.columns)
             + ")::JSON"
         )
-        self.con.execute(
+        self._con.execute(
             f"""INSERT INTO rejects
             SELECT ?, s.src, ?, ?, s._line, d.outcome,
                 CASE WHEN d.outcome = 'no_name' THEN 'no name'
@@ -315,7 +280,7 @@ class Stager:
                           || ' earlier in this ingest (line ' || d.cur_line || ')'
                 END,
                 s.row_hash, {raw}
-            FROM ({decide}) d JOIN {part.stage} s USING (_line)
+            FROM ({decide}) d JOIN {_stage(part)} s USING (_line)
             WHERE d.outcome IN ('no_name', 'duplicate', 'conflicting_id')
             AND NOT EXISTS (
                 SELECT 1 FROM rejects r WHERE r.file_sha256 = ?
@@ -366,7 +331,7 @@ def _decide_sql(part: Part, event_id: int) -> str:
     """The outcome of every staged row, keyed by ``_line``."""
     ev = int(event_id)
     return f"""
-    WITH k AS (SELECT _line, src, rid, row_hash, has_name FROM {part.stage}),
+    WITH k AS (SELECT _line, src, rid, row_hash, has_name FROM {_stage(part)}),
     dup_keys AS (
         SELECT src, rid FROM k WHERE has_name GROUP BY src, rid HAVING count(*) > 1
     ),

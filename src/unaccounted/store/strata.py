@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from unaccounted.errors import InputError
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_core import DuckDBCore
 
 #: One row per current record: its list (independence group), the fields that place a
 #: person in a stratum, its status, and its current person.
@@ -34,40 +34,42 @@ _RECORDS = """
     ORDER BY r.source_id, r.record_id"""
 
 
-def records(store: Store) -> list[dict[str, Any]]:
-    """Every current record with its list, strata fields, status and person (or None)."""
-    return store.rows(_RECORDS)
+class StrataQueries(DuckDBCore):
+    """strata: see the module docstring."""
 
+    def strata_records(self) -> list[dict[str, Any]]:
+        """Every current record with its list, strata fields, status and person (or None)."""
+        return self.rows(_RECORDS)
 
-def last_run_pairs(store: Store) -> list[tuple[str, str, str, str, float]]:
-    """The last link run's scored pairs: (source_l, record_l, source_r, record_r, p)."""
-    rows = store.con.execute(
-        """SELECT source_id_l, record_id_l, source_id_r, record_id_r, match_probability
-        FROM link_pairs WHERE run_id = (SELECT max(run_id) FROM link_runs)"""
-    ).fetchall()
-    return [(str(a), str(b), str(c), str(d), float(p)) for a, b, c, d, p in rows]
-
-
-def has_link_run(store: Store) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM link_runs"))
-
-
-def set_group(store: Store, source: str, group: str) -> str:
-    """Put ``source`` in independence group ``group`` (sources of one group are one list).
-
-    One logged event; returns the group the source was in before.
-    """
-    if not group.strip():
-        raise InputError(f"empty independence group for source '{source}'")
-    if not store.has_source(source):
-        raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
-    with store.transaction():
-        old = str(store.scalar("SELECT independence_group FROM sources WHERE name = ?", [source]))
-        store.con.execute(
-            "UPDATE sources SET independence_group = ? WHERE name = ?", [group.strip(), source]
+    def last_run_pairs(self) -> list[tuple[str, str, str, str, float]]:
+        """The last link run's scored pairs: (source_l, record_l, source_r, record_r, p)."""
+        rows = self._con.execute(
+            """SELECT source_id_l, record_id_l, source_id_r, record_id_r, match_probability
+            FROM link_pairs WHERE run_id = (SELECT max(run_id) FROM link_runs)"""
         ).fetchall()
-        store.log_event(
-            store.next_event_id(), "sources", {"source": source, "group": group.strip()},
-            {"previous_group": old},
-        )  # fmt: skip
-    return old
+        return [(str(a), str(b), str(c), str(d), float(p)) for a, b, c, d, p in rows]
+
+    def has_link_run(self) -> bool:
+        return bool(self.scalar("SELECT count(*) FROM link_runs"))
+
+    def set_group(self, source: str, group: str) -> str:
+        """Put ``source`` in independence group ``group`` (sources of one group are one list).
+
+        One logged event; returns the group the source was in before.
+        """
+        if not group.strip():
+            raise InputError(f"empty independence group for source '{source}'")
+        if not self.has_source(source):
+            raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
+        with self.transaction():
+            old = str(
+                self.scalar("SELECT independence_group FROM sources WHERE name = ?", [source])
+            )
+            self._con.execute(
+                "UPDATE sources SET independence_group = ? WHERE name = ?", [group.strip(), source]
+            ).fetchall()
+            self.log_event(
+                self.next_event_id(), "sources", {"source": source, "group": group.strip()},
+                {"previous_group": old},
+            )  # fmt: skip
+        return old

@@ -1,4 +1,4 @@
-"""SQL of the stored person views (schema 5): which views are stale, writing and reading them.
+"""SQL of the stored person views (schema 6): which views are stale, writing and reading them.
 
 A person's view is stale when the **fingerprint** of its inputs changed: the md5 of the
 list of its current records, each with its version and the event that wrote that version,
@@ -9,7 +9,7 @@ whose person left the clustering is deleted. Views made with other grading rules
 
 So that a reader need not compute fingerprints each time, ``meta`` remembers the newest
 event and the rules digest the views were last brought up to date with
-(:func:`mark_current`): while no command has changed the store since, the views are
+(:meth:`mark_views_current`): while no command has changed the store since, the views are
 current.
 
 Nothing here opens a transaction: writes happen in the caller's.
@@ -17,12 +17,12 @@ Nothing here opens a transaction: writes happen in the caller's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
-from unaccounted.store.duckdb_store import Store
+from unaccounted.store.duckdb_core import DuckDBCore
+from unaccounted.store.types import TEXTS, Inputs, Staleness
 
 #: Each person of the current clustering with the fingerprint of its inputs and the
 #: newest event of its rows in ``person_records``.
@@ -69,141 +69,128 @@ COLUMNS = (
     "detail",
 )
 #: The texts of a view, in the order of ``resolve.serial.Texts``.
-TEXTS = ("claims", "best", "grading", "detail")
 
 _EVENT_KEY = "views_event"
 _RULES_KEY = "views_rules"
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """What a person's view was (or must be) made from."""
+class ViewQueries(DuckDBCore):
+    """views: see the module docstring."""
 
-    fingerprint: str
-    cluster_event: int
+    def newest_event(self) -> int:
+        """The newest event that changed the store (a failed command changed nothing)."""
+        return int(self.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok'") or 0)
 
+    def views_marked_current(self, rules_digest: str) -> bool:
+        """True when no command changed the store since the views were brought up to date
+        with these rules: then no view can be stale, and no fingerprint need be computed."""
+        rows = self._con.execute(
+            "SELECT key, value FROM meta WHERE key IN (?, ?)", [_EVENT_KEY, _RULES_KEY]
+        ).fetchall()
+        marks = {str(k): str(v) for k, v in rows}
+        return marks.get(_RULES_KEY) == rules_digest and marks.get(_EVENT_KEY) == str(
+            self.newest_event()
+        )
 
-@dataclass(frozen=True)
-class Staleness:
-    """Persons whose views must be (re)made, with their inputs, and views to delete."""
+    def mark_views_current(self, rules_digest: str) -> None:
+        """Remember that every view is up to date as of the newest event, with these rules."""
+        for key, value in ((_EVENT_KEY, str(self.newest_event())), (_RULES_KEY, rules_digest)):
+            self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]).fetchall()
 
-    stale: dict[str, Inputs]
-    gone: list[str]
+    def view_staleness(self, rules_digest: str, person_ids: list[str] | None = None) -> Staleness:
+        """Views to (re)make — of ``person_ids`` only, when given, whether stale or not — and
+        views of persons no longer in the clustering."""
+        if person_ids is not None:
+            ids = pa.table({"person_id": pa.array(sorted(set(person_ids)), pa.string())})
+            self._con.register("views_wanted", ids)
+            try:
+                rows = self._con.execute(
+                    f"SELECT * FROM ({_INPUTS}) SEMI JOIN views_wanted USING (person_id)"
+                ).fetchall()
+            finally:
+                self._con.unregister("views_wanted")
+        else:
+            rows = self._con.execute(
+                f"""SELECT f.* FROM ({_INPUTS}) f LEFT JOIN person_views v USING (person_id)
+                WHERE v.fingerprint IS DISTINCT FROM f.fingerprint
+                   OR v.rules_digest IS DISTINCT FROM ?""",
+                [rules_digest],
+            ).fetchall()
+        gone = self._con.execute(
+            """SELECT person_id FROM person_views
+            ANTI JOIN (SELECT DISTINCT person_id FROM person_records) USING (person_id)"""
+        ).fetchall()
+        return Staleness(
+            stale={str(p): Inputs(str(f), int(e)) for p, f, e in rows},
+            gone=sorted(str(r[0]) for r in gone),
+        )
 
-    @property
-    def empty(self) -> bool:
-        return not self.stale and not self.gone
-
-
-def newest_event(store: Store) -> int:
-    """The newest event that changed the store (a failed command changed nothing)."""
-    return int(store.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok'") or 0)
-
-
-def is_marked_current(store: Store, rules_digest: str) -> bool:
-    """True when no command changed the store since the views were brought up to date
-    with these rules: then no view can be stale, and no fingerprint need be computed."""
-    rows = store.con.execute(
-        "SELECT key, value FROM meta WHERE key IN (?, ?)", [_EVENT_KEY, _RULES_KEY]
-    ).fetchall()
-    marks = {str(k): str(v) for k, v in rows}
-    return marks.get(_RULES_KEY) == rules_digest and marks.get(_EVENT_KEY) == str(
-        newest_event(store)
-    )
-
-
-def mark_current(store: Store, rules_digest: str) -> None:
-    """Remember that every view is up to date as of the newest event, with these rules."""
-    for key, value in ((_EVENT_KEY, str(newest_event(store))), (_RULES_KEY, rules_digest)):
-        store.con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value]).fetchall()
-
-
-def staleness(store: Store, rules_digest: str, person_ids: list[str] | None = None) -> Staleness:
-    """Views to (re)make — of ``person_ids`` only, when given, whether stale or not — and
-    views of persons no longer in the clustering."""
-    if person_ids is not None:
-        ids = pa.table({"person_id": pa.array(sorted(set(person_ids)), pa.string())})
-        store.con.register("views_wanted", ids)
+    def delete_views(self, person_ids: list[str]) -> None:
+        if not person_ids:
+            return
+        self._con.register("views_gone", pa.table({"person_id": pa.array(person_ids, pa.string())}))
         try:
-            rows = store.con.execute(
-                f"SELECT * FROM ({_INPUTS}) SEMI JOIN views_wanted USING (person_id)"
+            self._con.execute(
+                "DELETE FROM person_views WHERE person_id IN (SELECT person_id FROM views_gone)"
             ).fetchall()
         finally:
-            store.con.unregister("views_wanted")
-    else:
-        rows = store.con.execute(
-            f"""SELECT f.* FROM ({_INPUTS}) f LEFT JOIN person_views v USING (person_id)
-            WHERE v.fingerprint IS DISTINCT FROM f.fingerprint
-               OR v.rules_digest IS DISTINCT FROM ?""",
-            [rules_digest],
+            self._con.unregister("views_gone")
+
+    def write_views(self, rows: list[dict[str, Any]]) -> None:
+        """Replace the views of the given persons by ``rows`` (one dict per person, keyed by
+        :data:`COLUMNS`)."""
+        if not rows:
+            return
+        self.delete_views([str(r["person_id"]) for r in rows])
+        list_of = pa.list_(pa.string())
+        types = {"names": list_of, "unit_keys": list_of, "birth_year_lo": pa.int32(),
+                 "birth_year_hi": pa.int32(), "sources": pa.int32(), "records": pa.int32(),
+                 "cluster_event": pa.int64()}  # fmt: skip
+        table = pa.table(
+            {c: pa.array([r[c] for r in rows], types.get(c, pa.string())) for c in COLUMNS}
+        )
+        self._con.register("views_batch", table)
+        try:
+            self._con.execute(
+                f"INSERT INTO person_views ({', '.join(COLUMNS)}) "
+                f"SELECT {', '.join(COLUMNS)} FROM views_batch"
+            ).fetchall()
+        finally:
+            self._con.unregister("views_batch")
+
+    def view_row(self, person_id: str) -> tuple[str, str, str, str, str | None] | None:
+        """The texts (:data:`TEXTS`) and the region of one person's view, or None."""
+        rows = self._con.execute(
+            f"SELECT {', '.join(TEXTS)}, region FROM person_views WHERE person_id = ?", [person_id]
         ).fetchall()
-    gone = store.con.execute(
-        """SELECT person_id FROM person_views
-        ANTI JOIN (SELECT DISTINCT person_id FROM person_records) USING (person_id)"""
-    ).fetchall()
-    return Staleness(
-        stale={str(p): Inputs(str(f), int(e)) for p, f, e in rows},
-        gone=sorted(str(r[0]) for r in gone),
-    )
+        if not rows:
+            return None
+        claims, best, grading, detail, region = rows[0]
+        return str(claims), str(best), str(grading), str(detail), region
 
+    def views_table(self, *, detail: bool = True) -> pa.Table:
+        """Every stored view in person id order: ``person_id``, its texts (:data:`TEXTS`;
+        ``detail`` null unless asked for) and ``region``, as one Arrow table (the texts stay
+        Arrow strings until a reader needs one)."""
+        table = self._con.sql(
+            f"""SELECT person_id, claims, best, grading,
+                {"detail" if detail else "NULL::VARCHAR AS detail"}, region
+            FROM person_views ORDER BY person_id"""
+        ).to_arrow_table()
+        return table.combine_chunks()
 
-def delete_views(store: Store, person_ids: list[str]) -> None:
-    if not person_ids:
-        return
-    store.con.register("views_gone", pa.table({"person_id": pa.array(person_ids, pa.string())}))
-    try:
-        store.con.execute(
-            "DELETE FROM person_views WHERE person_id IN (SELECT person_id FROM views_gone)"
-        ).fetchall()
-    finally:
-        store.con.unregister("views_gone")
+    def view_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM person_views") or 0)
 
-
-def write_views(store: Store, rows: list[dict[str, Any]]) -> None:
-    """Replace the views of the given persons by ``rows`` (one dict per person, keyed by
-    :data:`COLUMNS`)."""
-    if not rows:
-        return
-    delete_views(store, [str(r["person_id"]) for r in rows])
-    list_of = pa.list_(pa.string())
-    types = {"names": list_of, "unit_keys": list_of, "birth_year_lo": pa.int32(),
-             "birth_year_hi": pa.int32(), "sources": pa.int32(), "records": pa.int32(),
-             "cluster_event": pa.int64()}  # fmt: skip
-    table = pa.table(
-        {c: pa.array([r[c] for r in rows], types.get(c, pa.string())) for c in COLUMNS}
-    )
-    store.con.register("views_batch", table)
-    try:
-        store.con.execute(
-            f"INSERT INTO person_views ({', '.join(COLUMNS)}) "
-            f"SELECT {', '.join(COLUMNS)} FROM views_batch"
-        ).fetchall()
-    finally:
-        store.con.unregister("views_batch")
-
-
-def view_of(store: Store, person_id: str) -> tuple[str, str, str, str, str | None] | None:
-    """The texts (:data:`TEXTS`) and the region of one person's view, or None."""
-    rows = store.con.execute(
-        f"SELECT {', '.join(TEXTS)}, region FROM person_views WHERE person_id = ?", [person_id]
-    ).fetchall()
-    if not rows:
-        return None
-    claims, best, grading, detail, region = rows[0]
-    return str(claims), str(best), str(grading), str(detail), region
-
-
-def views_table(store: Store, *, detail: bool = True) -> pa.Table:
-    """Every stored view in person id order: ``person_id``, its texts (:data:`TEXTS`;
-    ``detail`` null unless asked for) and ``region``, as one Arrow table (the texts stay
-    Arrow strings until a reader needs one)."""
-    table = store.con.sql(
-        f"""SELECT person_id, claims, best, grading,
-            {"detail" if detail else "NULL::VARCHAR AS detail"}, region
-        FROM person_views ORDER BY person_id"""
-    ).to_arrow_table()
-    return table.combine_chunks()
-
-
-def view_count(store: Store) -> int:
-    return int(store.scalar("SELECT count(*) FROM person_views") or 0)
+    def view_summaries(self, person_ids: list[str]) -> dict[str, dict[str, Any]]:
+        """Name, grade, rule, current status, region and counts of the given persons' views."""
+        ids = pa.table({"person_id": pa.array(person_ids, pa.string())})
+        self._con.register("views_wanted", ids)
+        try:
+            rows = self.rows(
+                """SELECT person_id, name, grade, rule, status, region, sources, records
+                FROM person_views WHERE person_id IN (SELECT person_id FROM views_wanted)"""
+            )
+        finally:
+            self._con.unregister("views_wanted")
+        return {str(r["person_id"]): r for r in rows}

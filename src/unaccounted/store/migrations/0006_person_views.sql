@@ -1,4 +1,4 @@
--- Schema 5: stored person views, and one clustering in person_records.
+-- Schema 6: stored person views, and one clustering in person_records.
 -- The resolve stage writes one row per person of the current clustering: the whole view
 -- (claims with their provenance, best values with their rules, assessment, grade, status
 -- history) as JSON texts, plus plain columns to filter and count by. A row is rewritten when

@@ -1,0 +1,54 @@
+"""German, Polish and Ukrainian Latin spellings of Russian names, respelled in the scheme
+the script key reads (``keys.py``: English-like ICAO/BGN spellings). Used by search to read a query.
+
+The script key already folds GOST, ICAO, BGN/PCGN, MVD and Wikipedia spellings. German
+and Polish spellings use the same letters for other sounds — German ``z`` is ц and ``ch``
+is х («Kusnezow», «Chruschtschow»), Polish ``cz`` is ч and ``rz`` is ж («Czernow»,
+«Rzewski») — and Ukrainian writes г as ``h`` («Serhiy», «Hryhoriy»), so a word in one of
+these spellings is first respelled here, then keyed as usual. One word may be read in
+several schemes; :func:`respellings` gives every reading that differs from the word.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: (scheme, rules applied in order: pattern → replacement), on lower-case words.
+_SCHEMES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("German spelling", (
+        (r"schtsch", "SHCH"), (r"tsch", "CH"), (r"sch", "SH"), (r"ch", "KH"), (r"ss", "S"),
+        (r"z", "TS"), (r"(?<=[aeiouy])s(?=[aeiouy])", "Z"),
+    )),
+    ("Polish spelling", (
+        (r"szcz", "SHCH"), (r"sz", "SH"), (r"cz", "CH"), (r"rz", "ZH"), (r"ż", "ZH"),
+        (r"ch", "KH"), (r"c", "TS"), (r"ł", "L"), (r"ś", "S"), (r"ź", "Z"), (r"ń", "N"),
+        (r"ć", "CH"),
+    )),
+    ("Ukrainian spelling", ((r"(?<![kzcs])h", "G"), (r"yi", "I"), (r"i[iy]$", "EI"))),
+)  # fmt: skip
+
+_COMPILED = tuple((name, tuple((re.compile(p), r) for p, r in rules)) for name, rules in _SCHEMES)
+_LATIN_WORD = re.compile(r"^[a-zA-ZąćęłńóśźżĄĆĘŁŃÓŚŹŻäöüÄÖÜß'’-]+$")
+SCHEMES: tuple[str, ...] = tuple(name for name, _ in _SCHEMES)
+
+
+@lru_cache(maxsize=50_000)
+def respellings(word: str) -> tuple[tuple[str, str], ...]:
+    """(scheme, the word respelled) for each scheme that changes a Latin-script word."""
+    if not _LATIN_WORD.match(word):
+        return ()
+    low = word.lower().replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    found: list[tuple[str, str]] = []
+    for name, rules in _COMPILED:
+        text = low
+        for pattern, repl in rules:  # upper-case output: no later rule reads it again
+            text = pattern.sub(repl, text)
+        text = text.lower()
+        if text != word.lower() and all(text != t for _, t in found):
+            found.append((name, _case_like(text, word)))
+    return tuple(found)
+
+
+def _case_like(text: str, model: str) -> str:
+    return text[:1].upper() + text[1:] if model[:1].isupper() else text

@@ -1,0 +1,167 @@
+"""A session: one workspace, one actor, one store connection, and the way every write goes.
+
+The command line and the web application open a :class:`Session` on a workspace *as*
+someone and call the service's functions with it; nothing else opens the store. Each
+write runs in one :meth:`Session.write` unit of work:
+
+1. the permission hook is asked whether the actor may do the named action — a refusal
+   stops it before anything is read or written;
+2. one transaction is opened; every stage the action runs joins it (the workspace lends
+   the session's connection to each stage), so the action is all or nothing;
+3. the action's audit event names the actor (a stage that logs its own event logs it with
+   the session's actor; an action whose stages log nothing gets one event of its own);
+4. on failure the transaction is rolled back and one ``failed`` event is written.
+
+Reads are checked by the same hook (:meth:`Session.read`), so roles attached later apply to
+the command line and the web alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from unaccounted.errors import UnaccountedError
+from unaccounted.service.actions import ACTIONS
+from unaccounted.store import Store, default_actor
+from unaccounted.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class PermissionDenied(UnaccountedError):
+    """The permission hook refused an action; nothing was read or written."""
+
+
+class Permissions(Protocol):
+    """The permission hook: may ``actor`` do ``action`` (a name in :data:`ACTIONS`)?"""
+
+    def allows(self, actor: str, action: str) -> bool: ...
+
+
+class AllowAll:
+    """The default hook of a single-user workspace: everyone may do everything."""
+
+    def allows(self, actor: str, action: str) -> bool:
+        return True
+
+
+@dataclass
+class Session:
+    """A workspace opened by an actor. Use :meth:`open` and ``with``."""
+
+    workspace: Workspace
+    actor: str
+    permissions: Permissions = field(default_factory=AllowAll)
+    read_only: bool = False
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def open(
+        cls, root: Path, actor: str | None = None, *, read_only: bool = False,
+        permissions: Permissions | None = None,
+    ) -> Session:  # fmt: skip
+        """Open the workspace in ``root``; the store itself opens on first use."""
+        return cls(
+            workspace=Workspace.open(root),
+            actor=(actor or "").strip() or default_actor(),
+            permissions=permissions or AllowAll(),
+            read_only=read_only,
+        )
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    @property
+    def settings(self) -> Any:
+        return self.workspace.settings
+
+    @property
+    def store(self) -> Store:
+        """The session's one store connection (opened on first use)."""
+        if self._store is None:
+            self._store = self.workspace.store(read_only=self.read_only)
+            self._store.actor = self.actor
+        return self._store
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace with the session's store attached: stages run on it share the
+        session's connection, its transaction and its actor."""
+        return self.workspace.with_store(self.store)
+
+    # -- permissions -------------------------------------------------------------------
+
+    def check(self, action: str) -> None:
+        """Raise :class:`PermissionDenied` unless the actor may do ``action``."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; name it in service/actions.py")
+        if not self.permissions.allows(self.actor, action):
+            raise PermissionDenied(f"{self.actor} may not {ACTIONS[action].summary}")
+
+    def read(self, action: str) -> Store:
+        """Check a read action and return the store to read from."""
+        self.check(action)
+        return self.store
+
+    # -- the unit of work --------------------------------------------------------------
+
+    @contextmanager
+    def write(
+        self, action: str, args: Mapping[str, Any] | None = None, *, own_transaction: bool = True
+    ) -> Iterator[Work]:
+        """One write: permission, one transaction, one audit event by the actor.
+
+        ``own_transaction=False`` is for a stage that must open its one transaction itself
+        (ingest stages its files in a scratch database first, and a transaction may write
+        to one database only); everything else about the unit of work is the same.
+        """
+        self.check(action)
+        if not ACTIONS[action].writes:
+            raise ValueError(f"action {action!r} is not a write")
+        if self.read_only:
+            raise PermissionDenied(f"this session only reads the workspace; cannot {action}")
+        store = self.store
+        work = Work(self, action, dict(args or {}))
+        events, failures = store.events_logged, store.failures_logged
+        try:
+            with store.transaction() if own_transaction else nullcontext():
+                yield work
+                if store.events_logged == events:
+                    store.log_event(store.next_event_id(), action, work.args, work.counts)
+        except Exception as exc:
+            if not isinstance(exc, UnaccountedError):
+                log.debug("%s failed", action, exc_info=True)
+            if store.failures_logged == failures:
+                store.log_failure(action, work.args, str(exc) or type(exc).__name__)
+            raise
+
+
+@dataclass
+class Work:
+    """One unit of work in progress: what it is, and the counts its event will carry."""
+
+    session: Session
+    action: str
+    args: dict[str, Any]
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def ws(self) -> Workspace:
+        return self.session.ws

@@ -1,0 +1,109 @@
+"""The workspace as a whole: create it, count it, its sources, rejects, events, exports."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from unaccounted.errors import InputError
+from unaccounted.files import open_output, output_path
+from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
+from unaccounted.service.derived import refresh_derived
+from unaccounted.service.session import Session
+from unaccounted.store import latest_schema_version
+from unaccounted.workspace import Workspace
+
+__all__ = ["EXPORT_FORMATS", "latest_schema_version"]
+
+
+def init_workspace(directory: Path) -> Workspace:
+    """Create a workspace: ``DIR/unaccounted.toml`` and an empty store."""
+    return Workspace.init(directory)
+
+
+def status(s: Session) -> dict[str, Any]:
+    """The ``status --json`` contract (sources, records, rejects, persons first) and detail."""
+    store = s.read("status")
+    counts: dict[str, Any] = dict(store.counts())
+    counts["schema_version"] = store.schema_version()
+    counts["workspace"] = str(s.workspace.root)
+    return counts
+
+
+def sources(s: Session) -> list[dict[str, Any]]:
+    """Every source with its kind, independence group and counts."""
+    return s.read("sources").sources()
+
+
+def set_source_group(s: Session, source: str, group: str) -> str:
+    """Put ``source`` in independence ``group``; return the group it was in."""
+    with s.write("set-source-group", {"source": source, "group": group}) as work:
+        old = work.store.set_group(source, group)
+        refresh_derived(work)  # a view's grade counts independence groups
+        return old
+
+
+def require_source(s: Session, source: str | None) -> None:
+    if source is not None and not s.store.has_source(source):
+        raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
+
+
+def rejects(
+    s: Session, source: str | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Rejected rows with their source, file, line and reason, oldest first."""
+    store = s.read("rejects")
+    require_source(s, source)
+    return store.rejects(source, limit)
+
+
+def events(s: Session, limit: int | None = None) -> list[dict[str, Any]]:
+    """The event log, newest first: who did what, when, with what outcome."""
+    return s.read("events").events(limit)
+
+
+def export_records(
+    s: Session, fmt: str, out_path: Path | None, *, source: str | None = None,
+    all_versions: bool = False, safe_cells: bool = True,
+    progress: Callable[[int, int], None] | None = None, force: bool = False,
+) -> int:  # fmt: skip
+    """Write records (CSV, JSON Lines, Parquet) to ``out_path`` or stdout; return the count.
+
+    An existing ``out_path`` is replaced only with ``force``; nothing is written through a
+    symbolic link (see files.py)."""
+    export_path_check(out_path, fmt, force=force)
+    store = s.read("export-records")
+    require_source(s, source)
+    if fmt == "parquet":
+        assert out_path is not None
+        with output_path(out_path, force=force) as tmp:
+            return store.write_records_parquet(tmp, source, all_versions)
+    total = store.count_records(source, all_versions)
+    batches = store.record_batches(source, all_versions)
+    tick = progress or (lambda done, total: None)
+
+    def on_rows(done: int) -> None:
+        tick(done, total)
+
+    return _write(batches, fmt, out_path, safe_cells, on_rows, force)
+
+
+def _write(
+    batches: Any, fmt: str, out_path: Path | None, safe: bool, progress: Callable[[int], None],
+    force: bool,
+) -> int:  # fmt: skip
+    if fmt == "csv":
+        if out_path is None:
+            n = write_csv(batches, sys.stdout.buffer, safe, progress)
+            sys.stdout.buffer.flush()
+            return n
+        with open_output(out_path, "wb", force=force) as fh:
+            return write_csv(batches, fh, safe, progress)
+    if out_path is None:
+        n = write_jsonl(batches, sys.stdout, progress)
+        sys.stdout.flush()
+        return n
+    with open_output(out_path, "w", force=force) as fh:
+        return write_jsonl(batches, fh, progress)

@@ -1,0 +1,374 @@
+"""The DuckDB backend's core: one connection to one DuckDB file, its versioned schema,
+transactions and the append-only event log, and the raw query helpers that the backend's
+query modules (``store/linkage.py``, ``store/resolve.py``, …) build on.
+
+Only the store package speaks SQL. Callers see the interfaces of ``store/base.py`` and get
+plain Python values or Arrow tables back; the connection is private to the backend.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Self
+
+import duckdb
+
+from unaccounted import __version__
+from unaccounted.columns import VALUE_COLUMNS
+from unaccounted.errors import WorkspaceError
+from unaccounted.settings import StoreSettings
+from unaccounted.store import migrations as _migrations
+
+log = logging.getLogger(__name__)
+
+
+#: The current version of each record, by key alone: the records of ``current_records``
+#: (the newest version of each source and record id) without its window over every column.
+CURRENT_KEYS = "SELECT source_id, record_id, max(version) AS version FROM records GROUP BY ALL"
+
+#: The current cluster of each record (``person_records`` holds one row per record since
+#: schema 6: a link run and ``load-clusters`` replace the clustering).
+CURRENT_CLUSTERS = "SELECT person_id, source_id, record_id, event_id FROM person_records"
+
+#: The normalized fields of each record's current version (newest normalizer run).
+CURRENT_NORMALIZED = """
+    SELECT * FROM current_normalized
+    QUALIFY row_number() OVER (PARTITION BY source_id, record_id ORDER BY event_id DESC) = 1
+"""
+
+
+#: The environment variable naming the actor when none is given (``--as`` overrides it).
+ACTOR_ENV = "UNACCOUNTED_USER"
+
+
+def default_actor() -> str:
+    """Who acts when nobody says: ``$UNACCOUNTED_USER``, else the OS login."""
+    named = os.environ.get(ACTOR_ENV, "").strip()
+    if named:
+        return named
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+class DuckDBCore:
+    """A connection to a workspace store. Use :meth:`create` or :meth:`open`, then ``close``."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, path: Path, actor: str | None = None
+    ) -> None:
+        self._con = con
+        self.path = path
+        #: Who every event and judgement written through this connection is attributed to.
+        self.actor = actor or default_actor()
+        self.read_only = False
+        self._depth = 0  # open transactions: an inner one joins the outer
+        #: Events logged through this connection, and failures among them (a unit of
+        #: work compares them before and after, to log exactly one event of its own).
+        self.events_logged = 0
+        self.failures_logged = 0
+        self._lent = 0  # loans not yet given back (see lend)
+
+    # -- opening -----------------------------------------------------------------------
+
+    @staticmethod
+    def _connect(path: Path, settings: StoreSettings, read_only: bool) -> duckdb.DuckDBPyConnection:
+        config: dict[str, Any] = {
+            "memory_limit": settings.memory_limit,
+            "threads": settings.threads,
+        }
+        try:
+            con = duckdb.connect(str(path), read_only=read_only, config=config)
+            con.execute("SET enable_progress_bar = false")  # progress is the CLI's job
+            return con
+        except duckdb.IOException as exc:
+            raise WorkspaceError(f"cannot open the store {path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"{path} is not a readable unaccounted store: {exc}") from exc
+
+    @classmethod
+    def create(cls, path: Path, settings: StoreSettings, *, actor: str | None = None) -> Self:
+        store = cls(cls._connect(path, settings, read_only=False), path, actor)
+        store._upgrade(from_version=0)
+        return store
+
+    @classmethod
+    def open(
+        cls, path: Path, settings: StoreSettings, *, read_only: bool = False,
+        actor: str | None = None,
+    ) -> Self:  # fmt: skip
+        store = cls(cls._connect(path, settings, read_only=read_only), path, actor)
+        store.read_only = read_only
+        current = store.schema_version()
+        latest = latest_schema_version()
+        if current > latest:
+            store.close()
+            raise WorkspaceError(
+                f"the workspace store is schema version {current}, newer than this unaccounted "
+                f"{__version__} understands (up to {latest}); upgrade unaccounted to use it"
+            )
+        if current < latest:
+            if read_only:
+                store.close()
+                raise WorkspaceError(
+                    f"the workspace store is schema version {current} and needs upgrading to "
+                    f"{latest}; run any command that writes (e.g. 'unaccounted status') first"
+                )
+            store._upgrade(from_version=current)
+        return store
+
+    def close(self) -> None:
+        """Close the connection, or give back one loan of it (see :meth:`lend`)."""
+        if self._lent:
+            self._lent -= 1
+            return
+        self._con.close()
+
+    def lend(self) -> Self:
+        """This store for one more user, who closes it when done without closing it for
+        the owner (a session lends its one connection to every stage it runs)."""
+        self._lent += 1
+        return self
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        try:
+            rows = self._con.execute(
+                "SELECT value FROM meta WHERE key = 'schema_version'"
+            ).fetchall()
+        except duckdb.CatalogException as exc:
+            raise WorkspaceError(f"{self.path} is not an unaccounted store (no schema)") from exc
+        if not rows:
+            raise WorkspaceError(f"{self.path} has no schema version; it cannot be used")
+        return int(rows[0][0])
+
+    def _upgrade(self, from_version: int) -> None:
+        pending = [m for m in _migrations.available_migrations() if m.version > from_version]
+        if not pending:
+            return
+        with self.transaction():
+            for migration in pending:
+                log.info("applying schema migration %d (%s)", migration.version, migration.name)
+                for statement in _migrations.statements(migration.sql):
+                    self._con.execute(statement)
+            self._con.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
+                [str(pending[-1].version)],
+            )
+            if from_version > 0:
+                event_id = self.next_event_id()
+                self.log_event(
+                    event_id,
+                    "migrate",
+                    {"from": from_version, "to": pending[-1].version},
+                    {},
+                )
+
+    # -- transactions and the event log ------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All or nothing: commit on success, roll back on any exception (or a killed process).
+
+        A transaction opened inside another joins it: the outermost one commits or rolls
+        back everything, so a unit of work can run several stages as one.
+        """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._con.execute("BEGIN TRANSACTION")
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._con.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._con.execute("COMMIT")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def next_event_id(self) -> int:
+        return int(self._con.execute("SELECT nextval('event_seq')").fetchall()[0][0])
+
+    def log_event(
+        self,
+        event_id: int,
+        command: str,
+        args: Mapping[str, Any],
+        counts: Mapping[str, Any],
+        *,
+        outcome: str = "ok",
+        message: str | None = None,
+    ) -> None:
+        """Append one event. Events are never updated or deleted."""
+        self._con.execute(
+            "INSERT INTO events (event_id, actor, command, args, counts, outcome, message, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                event_id,
+                self.actor,
+                command,
+                json.dumps(args, ensure_ascii=False, default=str),
+                json.dumps(counts, ensure_ascii=False, default=str),
+                outcome,
+                message,
+                __version__,
+            ],
+        )
+        self.events_logged += 1
+        if outcome == "failed":
+            self.failures_logged += 1
+
+    def log_failure(self, command: str, args: Mapping[str, Any], message: str) -> None:
+        """Record a command that failed and changed nothing, in its own small transaction.
+
+        Inside an outer transaction (a unit of work running this command) nothing is
+        written here: the outer transaction is rolled back, and its owner logs the failure.
+        """
+        if self._depth:
+            return
+        with self.transaction():
+            self.log_event(
+                self.next_event_id(), command, args, {}, outcome="failed", message=message
+            )
+
+    def events(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Logged events, newest first."""
+        sql = """SELECT event_id, logged_at, actor, command, args, counts, outcome, message,
+            version FROM events ORDER BY event_id DESC"""
+        params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.rows(sql, params)
+
+    # -- queries -----------------------------------------------------------------------
+
+    def rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        """Run a read query from this package and return its rows as dicts."""
+        cur = self._con.execute(sql, params or [])
+        names = [d[0] for d in cur.description or []]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def execute(self, sql: str, params: list[Any] | None = None) -> None:
+        """Run one statement of this backend's SQL (its query modules, migrations, tests)."""
+        self._con.execute(sql, params or []).fetchall()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        rows = self._con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
+    def counts(self) -> dict[str, int]:
+        """Top-level counts: the ``status --json`` contract plus detail."""
+        one: Callable[[str], int] = lambda sql: int(self.scalar(sql) or 0)  # noqa: E731
+        return {
+            "sources": one("SELECT count(*) FROM sources"),
+            "records": one("SELECT count(*) FROM current_records"),
+            "rejects": one("SELECT count(*) FROM rejects"),
+            "persons": self.person_count(),
+            "record_versions": one("SELECT count(*) FROM records"),
+            "files": one("SELECT count(*) FROM files"),
+            "events": one("SELECT count(*) FROM events"),
+        }
+
+    def record_count(self) -> int:
+        """Current records (one per source and record id)."""
+        return int(self.scalar(f"SELECT count(*) FROM ({CURRENT_KEYS})") or 0)
+
+    def person_count(self) -> int:
+        """Persons: the distinct person ids of the current clustering (the one definition
+        every command and the report use)."""
+        return int(self.scalar("SELECT count(DISTINCT person_id) FROM person_records") or 0)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source with its record and reject counts, by name."""
+        return self.rows(
+            """SELECT s.name, s.kind, s.independence_group, s.publisher, s.url,
+                coalesce(r.n, 0) AS records, coalesce(j.n, 0) AS rejects
+            FROM sources s
+            LEFT JOIN (SELECT source_id, count(*) AS n FROM current_records GROUP BY 1) r
+                ON r.source_id = s.name
+            LEFT JOIN (SELECT source_name, count(*) AS n FROM rejects GROUP BY 1) j
+                ON j.source_name = s.name
+            ORDER BY s.name"""
+        )
+
+    def has_source(self, name: str) -> bool:
+        return int(self.scalar("SELECT count(*) FROM sources WHERE name = ?", [name])) > 0
+
+    def rejects(self, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Rejected rows, oldest first, with the file they came from."""
+        sql = """SELECT j.source_name AS source, f.name AS file, j.sheet, j.line,
+                j.reason_code, j.reason, j.raw, j.event_id
+            FROM rejects j LEFT JOIN files f ON f.sha256 = j.file_sha256
+            WHERE ? IS NULL OR j.source_name = ?
+            ORDER BY j.event_id, f.name, j.sheet NULLS FIRST, j.line"""
+        params: list[Any] = [source, source]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.rows(sql, params)
+
+    def record_batches(
+        self, source: str | None = None, all_versions: bool = False, batch_rows: int = 50_000
+    ) -> Any:
+        """A ``pyarrow.RecordBatchReader`` over records in a stable order."""
+        rel = self._con.sql(_records_sql(all_versions), params=[source, source])
+        return rel.to_arrow_reader(batch_rows)
+
+    def count_records(self, source: str | None = None, all_versions: bool = False) -> int:
+        table = "records" if all_versions else "current_records"
+        return int(
+            self.scalar(
+                f"SELECT count(*) FROM {table} WHERE ? IS NULL OR source_id = ?", [source, source]
+            )
+        )
+
+    def write_records_parquet(
+        self, path: Path, source: str | None = None, all_versions: bool = False
+    ) -> int:
+        """Write records to a Parquet file with the engine's own writer; return the row count."""
+        sql = _records_sql(all_versions).replace("?", "$1")
+        self._con.execute(f"COPY ({sql}) TO '{_quote(str(path))}' (FORMAT parquet)", [source])
+        return int(self.scalar(f"SELECT count(*) FROM read_parquet('{_quote(str(path))}')"))
+
+
+def _records_sql(all_versions: bool) -> str:
+    table = "records" if all_versions else "current_records"
+    return f"""SELECT r.source_id AS source, r.record_id, r.version,
+            {", ".join("r." + c for c in VALUE_COLUMNS)}, r.extra,
+            f.name AS file, r.sheet, r.line, r.id_generated, p.person_id
+        FROM {table} r LEFT JOIN files f ON f.sha256 = r.file_sha256
+        LEFT JOIN person_records p ON p.source_id = r.source_id AND p.record_id = r.record_id
+        WHERE ? IS NULL OR r.source_id = ?
+        ORDER BY r.source_id, r.event_id, f.name, r.sheet NULLS FIRST, r.line, r.version"""
+
+
+def _quote(text: str) -> str:
+    return text.replace("'", "''")
+
+
+def latest_schema_version() -> int:
+    return _migrations.available_migrations()[-1].version

@@ -1,0 +1,44 @@
+"""German, Polish and Ukrainian Latin spellings respelled for the script key."""
+
+from __future__ import annotations
+
+import pytest
+
+from unaccounted.normalize.ru.keys import script_key
+from unaccounted.normalize.ru.schemes import respellings
+
+
+@pytest.mark.parametrize(
+    ("word", "scheme", "key"),
+    [
+        # German ch is х, sch is ш, tsch is ч, z is ц: Хомяков, Щербаков, Щукин, Чернов, Кузнецов
+        ("Chomjakow", "German spelling", script_key("Хомяков")),
+        ("Schtscherbakow", "German spelling", script_key("Щербаков")),
+        ("Schtschukin", "German spelling", script_key("Щукин")),
+        ("Tschernow", "German spelling", script_key("Чернов")),
+        ("Kusnezow", "German spelling", "kusnetov"),  # s for з stays s: one letter off
+        # Polish cz is ч, sz is ш, szcz is щ, rz is ж, ch is х
+        ("Czernow", "Polish spelling", script_key("Чернов")),
+        ("Szczukin", "Polish spelling", script_key("Щукин")),
+        ("Rzewski", "Polish spelling", script_key("Жевский")),
+        ("Chomiakow", "Polish spelling", script_key("Хомяков")),
+        # Ukrainian h is г, final -iy/-ii a Russian -ей
+        ("Serhiy", "Ukrainian spelling", script_key("Сергей")),
+        ("Andrii", "Ukrainian spelling", script_key("Андрей")),
+    ],
+)
+def test_a_spelling_meets_the_russian_key(word: str, scheme: str, key: str) -> None:
+    assert script_key(dict(respellings(word))[scheme]) == key
+
+
+def test_words_the_schemes_do_not_change_have_no_respelling() -> None:
+    # plain English-like spellings and Cyrillic words are read as they are
+    assert respellings("Petrov") == ()
+    assert respellings("Петров") == ()
+    assert respellings("Sergei") == ()
+
+
+def test_every_differing_reading_is_given_once() -> None:
+    # Schukow: German sch is ш (or ж: Жуков, one letter off); Polish reads s + ch (х)
+    assert respellings("Schukow") == (("German spelling", "Shukow"),
+                                      ("Polish spelling", "Skhukow"))  # fmt: skip
