@@ -4,8 +4,9 @@ A world of about ``--records`` records (the concealment benchmark's world: some 
 conceal their dead) is simulated, ingested and normalized, and the simulator's true
 clustering loaded, all by the **baseline** code — the source tree of ``--baseline`` (by
 default the commit before stored views were added), which recomputes every person view
-from every claim on each read. The workspace is copied; the copy is opened by this tree (its schema
-upgraded) and all its views stored (``refresh_all``). Then each reader runs as a fresh
+from every claim on each read (this build runs with the baseline's own functions). The
+workspace is copied; the copy is opened by this tree (its schema upgraded) and all its
+views stored (``refresh_all``). Then each reader runs as a fresh
 ``unaccounted`` process on each workspace — ``unit``, ``region``, ``history``,
 ``concealment`` (all ``--json``) and ``report`` — timed from outside (wall seconds and the
 CPU seconds of the process); the JSON they print is compared byte for byte. Last, a small
@@ -44,14 +45,15 @@ def run(ws_path, sim):
     from pathlib import Path
     from unaccounted.ingest.folders import ingest_folder
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.evaluate.truth import read_clusters
+    from unaccounted.resolve.clusters import read_clusters  # the baseline's own names
+    from unaccounted.store.resolve import load_clusters
     from unaccounted.workspace import Workspace
     sim = Path(sim)
     ws = Workspace.init(Path(ws_path))
     ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        store.load_clusters(read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
+        load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
         counts = store.counts()
     return {"records": counts["records"], "persons": counts["persons"]}
 """
