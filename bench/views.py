@@ -3,9 +3,10 @@
 A world of about ``--records`` records (the concealment benchmark's world: some units
 conceal their dead) is simulated, ingested and normalized, and the simulator's true
 clustering loaded, all by the **baseline** code — the source tree of ``--baseline`` (by
-default the commit this branch grew from), which recomputes every person view from every
-claim on each read. The workspace is copied; the copy is opened by this tree (its schema
-upgraded) and all its views stored (``refresh_all``). Then each reader runs as a fresh
+default the commit before stored views were added), which recomputes every person view
+from every claim on each read (this build runs with the baseline's own functions). The
+workspace is copied; the copy is opened by this tree (its schema upgraded) and all its
+views stored (``refresh_all``). Then each reader runs as a fresh
 ``unaccounted`` process on each workspace — ``unit``, ``region``, ``history``,
 ``concealment`` (all ``--json``) and ``report`` — timed from outside (wall seconds and the
 CPU seconds of the process); the JSON they print is compared byte for byte. Last, a small
@@ -44,14 +45,15 @@ def run(ws_path, sim):
     from pathlib import Path
     from unaccounted.ingest.folders import ingest_folder
     from unaccounted.normalize.stage import run_normalize
-    from unaccounted.evaluate.truth import read_clusters
+    from unaccounted.resolve.clusters import read_clusters  # the baseline's own names
+    from unaccounted.store.resolve import load_clusters
     from unaccounted.workspace import Workspace
     sim = Path(sim)
     ws = Workspace.init(Path(ws_path))
     ingest_folder(ws, sim / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        store.load_clusters(read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
+        load_clusters(store, read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench")
         counts = store.counts()
     return {"records": counts["records"], "persons": counts["persons"]}
 """
@@ -92,6 +94,16 @@ def baseline_tree(ref: str, folder: Path) -> tuple[str, Path]:
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return commit, folder / "src"
+
+
+def before_stored_views() -> str:
+    """The commit before the one that added the stored views (``store/views.py``)."""
+    added = subprocess.run(
+        ["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--",
+         "src/unaccounted/store/views.py"],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    return f"{added[-1]}^"
 
 
 def with_src(src: Path) -> dict[str, str]:
@@ -147,10 +159,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="Work here (kept) instead of a temp folder.")
     args = parser.parse_args()
     records = 10_000 if args.quick else args.records
-    ref = args.baseline or subprocess.run(
-        ["git", "-C", str(ROOT), "merge-base", "HEAD", "main"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    ref = args.baseline or before_stored_views()
     folder = args.data or Path(tempfile.mkdtemp(prefix="bench-views-"))
     folder.mkdir(parents=True, exist_ok=True)
     try:
