@@ -35,7 +35,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """Counts of sources, records, rejects and persons in the workspace."""
-    with session(ctx) as s:
+    with session(ctx, read_only=True) as s:
         counts = service.status(s)
     if as_json:
         out.print_json(json.dumps(counts, ensure_ascii=False))
@@ -63,7 +63,7 @@ def sources(
 ) -> None:
     """List the sources with their kind, independence group and counts."""
     changes = [_group_change(g) for g in group or []]
-    with session(ctx) as s:
+    with session(ctx, read_only=not changes) as s:
         for source, name in changes:
             old = service.set_source_group(s, source, name)
             line = f"{source}: independence group {old} -> {name}"
@@ -94,7 +94,7 @@ def rejects(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """List rejected rows with their source, file, line and reason."""
-    with session(ctx) as s:
+    with session(ctx, read_only=True) as s:
         rows = service.rejects(s, source, limit)
     if as_json:
         for r in rows:
