@@ -74,16 +74,19 @@ class Workspace:
             raise WorkspaceError(f"the workspace store {ws.store_path} is missing")
         return ws
 
-    def store(self, *, read_only: bool = False) -> Store:
+    def store(self, *, read_only: bool = False, checked: bool = True) -> Store:
         """The store: the attached one (lent, so closing it gives it back), else a new
-        connection (upgrading an older schema unless read-only)."""
+        connection (upgrading an older schema unless read-only; a damaged store refused
+        unless not ``checked``)."""
         if self.attached is not None:
             if self.attached.read_only and not read_only:
                 raise WorkspaceError(
                     "this command was opened to read the workspace and cannot change it"
                 )
             return self.attached.lend()
-        return open_store(self.store_path, self.settings.store, read_only=read_only)
+        return open_store(
+            self.store_path, self.settings.store, read_only=read_only, checked=checked
+        )
 
     def with_store(self, store: Store) -> Workspace:
         """This workspace with ``store`` attached: every stage run on it shares that one

@@ -1,4 +1,4 @@
-"""Workspace commands: init, status, sources, rejects."""
+"""Workspace commands: init, status, doctor, sources, rejects, events, files."""
 
 from __future__ import annotations
 
@@ -45,6 +45,28 @@ def status(
         if key != "workspace":
             table.add_row(key.replace("_", " "), str(value))
     out.print(table)
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+) -> None:
+    """Check the whole store: every table readable, records, sources and clusters agreeing,
+    the schema version matching this unaccounted. Exits 1 if a check fails."""
+    with session(ctx, read_only=True) as s:
+        findings = service.doctor(s)
+    if as_json:
+        out.print_json(json.dumps(findings, ensure_ascii=False))
+    else:
+        for f in findings:
+            mark = "ok    " if f["ok"] else "FAILED"
+            out.print(terminal_safe(f"{mark} {f['check']}: {f['detail']}"), markup=False)
+    failed = sum(not f["ok"] for f in findings)
+    if failed:
+        console.print(f"{failed} of {len(findings)} checks failed", markup=False)
+        raise typer.Exit(1)
+    console.print(f"all {len(findings)} checks passed", markup=False)
 
 
 @app.command()
