@@ -7,6 +7,7 @@ workspace is reported the same way everywhere.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -73,6 +74,14 @@ class Workspace:
         if not ws.store_path.is_file():
             raise WorkspaceError(f"the workspace store {ws.store_path} is missing")
         return ws
+
+    def relative(self, path: Path) -> str:
+        """``path`` as events keep it: relative to the workspace folder (``../lists/a.csv``
+        for a file beside it), so the log never holds a user's absolute paths."""
+        try:
+            return Path(os.path.relpath(path.resolve(), self.root)).as_posix()
+        except ValueError:  # another drive: only the name is relative to nothing
+            return path.name
 
     def store(self, *, read_only: bool = False, checked: bool = True) -> Store:
         """The store: the attached one (lent, so closing it gives it back), else a new

@@ -56,7 +56,7 @@ def storage_failure(exc: BaseException, path: object) -> WorkspaceError | None:
     """The one-line error for a damaged store or a full disk behind ``exc``, else None."""
     if isinstance(exc, StoreDamaged | DiskFull):
         return exc
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+    if _out_of_space(exc):
         return disk_full(path)
     if isinstance(exc, duckdb.Error):
         text = str(exc).lower()
@@ -65,6 +65,19 @@ def storage_failure(exc: BaseException, path: object) -> WorkspaceError | None:
         if any(mark in text for mark in _DAMAGE_MARKS):
             return damaged(path, _first_line(str(exc)))
     return None
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A full disk anywhere in the chain: a one-line error about a file that could not be
+    written (``files.py``) keeps the ``OSError`` it came from as its cause."""
+    seen: BaseException | None = exc
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def _first_line(text: str) -> str:
