@@ -19,6 +19,13 @@ CONFIG_NAME = "unaccounted.toml"
 ARCHIVE_DIR = "archive"
 
 
+def private(settings: Settings) -> None:
+    """Create every later file and folder of this process with the workspace's umask
+    (``[store] umask``: owner-only by default). A process works on one workspace at a
+    time, so the umask of the process is the workspace's."""
+    os.umask(settings.store.umask_bits)
+
+
 @dataclass(frozen=True)
 class Workspace:
     root: Path
@@ -48,6 +55,7 @@ class Workspace:
         if root.exists() and not root.is_dir():
             raise WorkspaceError(f"{root} exists and is not a folder")
         settings = settings or Settings()
+        private(settings)
         try:
             root.mkdir(parents=True, exist_ok=True)
             ws = cls(root=root.resolve(), settings=settings)
@@ -71,6 +79,7 @@ class Workspace:
                 f"create one with 'unaccounted init DIR' or pass --workspace DIR"
             )
         ws = cls(root=root.resolve(), settings=load_settings(config))
+        private(ws.settings)
         if not ws.store_path.is_file():
             raise WorkspaceError(f"the workspace store {ws.store_path} is missing")
         return ws
