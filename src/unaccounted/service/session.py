@@ -179,7 +179,7 @@ class Session:
             store.checkpoint()
         except Exception as exc:
             failure = storage_failure(exc, self.workspace.store_path)
-            if failure is None:
+            if failure is None or failure is exc:
                 raise
             raise failure from exc
 

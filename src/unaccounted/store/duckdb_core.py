@@ -159,8 +159,23 @@ class DuckDBCore:
     def checkpoint(self) -> None:
         """Write everything committed into the store file and empty the write-ahead log,
         so no result lives only in the log (a session does this once after each write)."""
-        if not self.read_only and not self._depth:
+        if self.read_only or self._depth:
+            return
+        try:
             self._con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            failure = _health.storage_failure(exc, self.path)
+            if isinstance(failure, _health.DiskFull):
+                raise _health.DiskFull(
+                    f"the disk holding {self.path} is full: the result is committed (in the "
+                    "store's write-ahead log) but could not be checkpointed; free some space "
+                    "before the next command"
+                ) from exc
+            if failure is not None:
+                raise failure from exc
+            # another connection's open transaction (a streamed export) postpones it: the
+            # log is checkpointed at the next write or when the store closes
+            log.warning("checkpoint postponed: %s", exc)
 
     def check(self) -> list[dict[str, Any]]:
         """The full check (``doctor``): every table read whole, the tables agreeing, the

@@ -97,8 +97,8 @@ def open_check(con: duckdb.DuckDBPyConnection, path: object, *, whole: bool) -> 
 
     Always: the catalogue, every table's row count and every row of the small tables
     (milliseconds). ``whole`` (an open for writing): every column of every table as well,
-    so a command never adds to a store that cannot be read back (about 0.2 s for 350,000
-    rows; a write runs for longer than that anyway)."""
+    so a command never adds to a store that cannot be read back (0.1 s for a 22 MB store of
+    350,000 rows, 1.5 s for a 440 MB store of a million records; the quick part: 15 ms)."""
     try:
         for table in tables(con):
             if whole or table in QUICK_TABLES:
