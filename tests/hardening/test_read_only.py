@@ -39,6 +39,9 @@ def test_reading_commands_work_on_a_read_only_workspace(tmp_path: Path) -> None:
         assert json.loads(_run(ws.root, "rejects", "--json")) == []
         exported = _run(ws.root, "export", "records", "--format", "jsonl")
         assert [json.loads(line)["record_id"] for line in exported.splitlines()] == ["r1", "r2"]
+        assert [e["command"] for e in json.loads(_run(ws.root, "events", "--json"))] == ["ingest"]
+        checks = json.loads(_run(ws.root, "doctor", "--json"))  # the full check reads only
+        assert checks and all(c["ok"] for c in checks)
         out = tmp_path / "records.parquet"  # an output outside the read-only workspace
         _run(ws.root, "export", "records", "--format", "parquet", "--out", str(out))
         assert out.stat().st_size > 0
