@@ -33,6 +33,18 @@ def _inside_workspace(value: str) -> str:
 WorkspacePath = Annotated[str, AfterValidator(_inside_workspace)]
 
 
+def _umask(value: str) -> str:
+    """A umask as three octal digits (``077``): the permissions new files must not get."""
+    text = value.strip()
+    if not (1 <= len(text) <= 4 and all(c in "01234567" for c in text)):
+        raise ValueError(f"{value!r} is not a umask; give octal digits such as '077' or '022'")
+    return text.zfill(3)
+
+
+#: A umask written in octal, as the shell's ``umask`` prints it.
+Umask = Annotated[str, AfterValidator(_umask)]
+
+
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -49,6 +61,16 @@ class StoreSettings(_Section):
         description="Most memory the store may use before spilling to disk (DuckDB syntax).",
     )
     threads: int = Field(2, ge=1, description="Worker threads the store may use.")
+    umask: Umask = Field(
+        "077",
+        description="Permissions withheld from every file and folder a command creates (the "
+        "store, archive copies, exports, the report), in octal: '077' makes them owner-only "
+        "(0600 files, 0700 folders); '027' lets the owner's group read them.",
+    )
+
+    @property
+    def umask_bits(self) -> int:
+        return int(self.umask, 8)
 
 
 class IngestSettings(_Section):

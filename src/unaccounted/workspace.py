@@ -7,6 +7,7 @@ workspace is reported the same way everywhere.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from unaccounted.store import Store, create_store, open_store
 
 CONFIG_NAME = "unaccounted.toml"
 ARCHIVE_DIR = "archive"
+
+
+def private(settings: Settings) -> None:
+    """Create every later file and folder of this process with the workspace's umask
+    (``[store] umask``: owner-only by default). A process works on one workspace at a
+    time, so the umask of the process is the workspace's."""
+    os.umask(settings.store.umask_bits)
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class Workspace:
         if root.exists() and not root.is_dir():
             raise WorkspaceError(f"{root} exists and is not a folder")
         settings = settings or Settings()
+        private(settings)
         try:
             root.mkdir(parents=True, exist_ok=True)
             ws = cls(root=root.resolve(), settings=settings)
@@ -70,20 +79,32 @@ class Workspace:
                 f"create one with 'unaccounted init DIR' or pass --workspace DIR"
             )
         ws = cls(root=root.resolve(), settings=load_settings(config))
+        private(ws.settings)
         if not ws.store_path.is_file():
             raise WorkspaceError(f"the workspace store {ws.store_path} is missing")
         return ws
 
-    def store(self, *, read_only: bool = False) -> Store:
+    def relative(self, path: Path) -> str:
+        """``path`` as events keep it: relative to the workspace folder (``../lists/a.csv``
+        for a file beside it), so the log never holds a user's absolute paths."""
+        try:
+            return Path(os.path.relpath(path.resolve(), self.root)).as_posix()
+        except ValueError:  # another drive: only the name is relative to nothing
+            return path.name
+
+    def store(self, *, read_only: bool = False, checked: bool = True) -> Store:
         """The store: the attached one (lent, so closing it gives it back), else a new
-        connection (upgrading an older schema unless read-only)."""
+        connection (upgrading an older schema unless read-only; a damaged store refused
+        unless not ``checked``)."""
         if self.attached is not None:
             if self.attached.read_only and not read_only:
                 raise WorkspaceError(
                     "this command was opened to read the workspace and cannot change it"
                 )
             return self.attached.lend()
-        return open_store(self.store_path, self.settings.store, read_only=read_only)
+        return open_store(
+            self.store_path, self.settings.store, read_only=read_only, checked=checked
+        )
 
     def with_store(self, store: Store) -> Workspace:
         """This workspace with ``store`` attached: every stage run on it shares that one

@@ -37,7 +37,7 @@ def export_records(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
 ) -> None:
     """Export records with their source, version, file and line."""
-    with session(ctx) as s, progress_bar("exporting") as update:
+    with session(ctx, read_only=True) as s, progress_bar("exporting") as update:
         n = service.export_records(s, fmt, out_path, source=source, all_versions=all_versions,
                                    safe_cells=safe_cells, progress=update,
                                    force=force)  # fmt: skip

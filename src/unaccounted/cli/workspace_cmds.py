@@ -1,4 +1,4 @@
-"""Workspace commands: init, status, sources, rejects."""
+"""Workspace commands: init, status, doctor, sources, rejects, events, files."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """Counts of sources, records, rejects and persons in the workspace."""
-    with session(ctx) as s:
+    with session(ctx, read_only=True) as s:
         counts = service.status(s)
     if as_json:
         out.print_json(json.dumps(counts, ensure_ascii=False))
@@ -45,6 +45,28 @@ def status(
         if key != "workspace":
             table.add_row(key.replace("_", " "), str(value))
     out.print(table)
+
+
+@app.command()
+def doctor(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
+) -> None:
+    """Check the whole store: every table readable, records, sources and clusters agreeing,
+    the schema version matching this unaccounted. Exits 1 if a check fails."""
+    with session(ctx, read_only=True) as s:
+        findings = service.doctor(s)
+    if as_json:
+        out.print_json(json.dumps(findings, ensure_ascii=False))
+    else:
+        for f in findings:
+            mark = "ok    " if f["ok"] else "FAILED"
+            out.print(terminal_safe(f"{mark} {f['check']}: {f['detail']}"), markup=False)
+    failed = sum(not f["ok"] for f in findings)
+    if failed:
+        console.print(f"{failed} of {len(findings)} checks failed", markup=False)
+        raise typer.Exit(1)
+    console.print(f"all {len(findings)} checks passed", markup=False)
 
 
 @app.command()
@@ -63,7 +85,7 @@ def sources(
 ) -> None:
     """List the sources with their kind, independence group and counts."""
     changes = [_group_change(g) for g in group or []]
-    with session(ctx) as s:
+    with session(ctx, read_only=not changes) as s:
         for source, name in changes:
             old = service.set_source_group(s, source, name)
             line = f"{source}: independence group {old} -> {name}"
@@ -94,7 +116,7 @@ def rejects(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
 ) -> None:
     """List rejected rows with their source, file, line and reason."""
-    with session(ctx) as s:
+    with session(ctx, read_only=True) as s:
         rows = service.rejects(s, source, limit)
     if as_json:
         for r in rows:

@@ -163,7 +163,7 @@ def ingest_files(
     digests = [file_digest(p) for p in paths]
     total_bytes = float(sum(size for _, size in digests)) or 1.0
     args = {
-        "files": [str(p) for p in paths],
+        "files": [ws.relative(p) for p in paths],
         "source": options.source,
         "kind": kind,
         "archive": options.archive,
@@ -174,6 +174,7 @@ def ingest_files(
     with ws.store() as store:
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
+        copies: list[str] = []  # archive copies this ingest made: removed if it fails
         try:
             with store.stager(event_id) as stager:
                 # Phase 1: read and stage every file (the store itself is not touched).
@@ -195,6 +196,7 @@ def ingest_files(
                         report,
                         on_file,
                         first_part=len(staged),
+                        copies=copies,
                     )
                     done += size
                 # Phase 2: one transaction decides every row and writes the outcome.
@@ -208,6 +210,7 @@ def ingest_files(
                         log.info("%s: %s", part_report.where, dict(part_report.counts))
                     store.log_event(event_id, "ingest", args, _summary(report))
         except BaseException as exc:
+            _remove_copies(ws, copies)  # a refused file leaves nothing behind
             if isinstance(exc, Exception):
                 store.log_failure("ingest", args, str(exc))
             raise
@@ -224,6 +227,7 @@ def _stage_file(
     report: IngestReport,
     progress: Callable[[float], None],
     first_part: int,
+    copies: list[str],
 ) -> list[tuple[Part, PartReport]]:
     mapping = options.mapping
     settings = ws.settings.ingest
@@ -236,7 +240,7 @@ def _stage_file(
         limits=Limits.from_settings(settings),
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
-    archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
+    archived = _archive(ws, path, sha, copies) if (options.archive or settings.archive) else None
     default_source = options.source or (mapping.source if mapping else None) or path.stem
     report.files.append(
         {
@@ -303,8 +307,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _archive(ws: Workspace, path: Path, sha: str) -> str:
-    """Copy the file into the workspace archive under its content hash; return the name.
+def _archive(ws: Workspace, path: Path, sha: str, copies: list[str]) -> str:
+    """Copy the file into the workspace archive under its content hash; return its path
+    relative to the workspace. A copy made here is noted in ``copies``.
 
     The copy never follows a link: a linked ``archive/`` is refused, and the copy is
     written under a fresh random name and renamed into place (:mod:`unaccounted.files`).
@@ -314,7 +319,20 @@ def _archive(ws: Workspace, path: Path, sha: str) -> str:
         if archive.kind(name) != "file":
             with archive.open(name, "wb", force=True) as out, path.open("rb") as src:
                 shutil.copyfileobj(src, out, 1 << 20)
+            copies.append(name)
     return f"{ARCHIVE_DIR}/{name}"
+
+
+def _remove_copies(ws: Workspace, copies: list[str]) -> None:
+    """Remove the archive copies of an ingest that failed (an earlier ingest's stay)."""
+    if not copies:
+        return
+    try:
+        with Folder.at(ws.root) as root, root.folder(ARCHIVE_DIR, create=False) as archive:
+            for name in copies:
+                archive.remove(name)
+    except (OSError, InputError):
+        log.warning("could not remove the archive copies %s", copies, exc_info=True)
 
 
 def _summary(report: IngestReport) -> dict[str, object]:

@@ -20,7 +20,7 @@ from unaccounted.analyze import Analysis, analyze
 from unaccounted.analyze.concealment import UnitEvidence
 from unaccounted.analyze.dossier import by_region, region_dossier, unit_dossier
 from unaccounted.resolve.person import PersonView
-from unaccounted.resolve.rules import GRADES, workspace_rules_path
+from unaccounted.resolve.rules import GRADES
 from unaccounted.workspace import Workspace
 
 #: Outcomes in the order a reader meets them.
@@ -103,6 +103,7 @@ class SourceRow:
 @dataclass
 class ReportData:
     title: str
+    #: The workspace folder's name (never its absolute path).
     workspace: str
     generated: str
     data_as_of: str | None
@@ -308,7 +309,7 @@ def report_data(ws: Workspace, title: str) -> ReportData:
     s = ws.settings.resolve
     return ReportData(
         title=title,
-        workspace=str(ws.root),
+        workspace=ws.root.name,  # the folder's name: no absolute path is published
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         data_as_of=(
             f"{event['logged_at']:%Y-%m-%d %H:%M} (store event {event['event_id']}, "
@@ -332,7 +333,7 @@ def report_data(ws: Workspace, title: str) -> ReportData:
             }
             for r in analysis.rules.rules
         ],
-        rules_file=str(workspace_rules_path(ws)),
+        rules_file=str(ws.settings.resolve.rules_file),  # relative to the workspace
         units=_units(analysis, people, report),
         no_unit=_tally([p for p in people if p.unit is None]),
         regions=_regions(analysis, people),

@@ -39,6 +39,7 @@ ACTIONS: dict[str, Action] = _actions(
     ("run-job", True, "run an ingest, normalize and link job"),
     # reads
     ("status", False, "see the workspace's counts"),
+    ("doctor", False, "check the whole store"),
     ("sources", False, "list the sources"),
     ("rejects", False, "list the rejected rows"),
     ("events", False, "read the event log"),

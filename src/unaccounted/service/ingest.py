@@ -23,7 +23,9 @@ def ingest(
     """Ingest ``files``: every row becomes a record or a reject, in one transaction."""
     check_inputs(files)
     # ingest stages the files in a scratch database before its one transaction on the store
-    with s.write("ingest", {"files": [str(p) for p in files]}, own_transaction=False) as work:
+    with s.write(
+        "ingest", {"files": [s.workspace.relative(p) for p in files]}, own_transaction=False
+    ) as work:
         report = ingest_files(work.ws, files, options, progress)
         refresh_derived(work)  # a new version of a record changes its person's claims
         return report
@@ -31,7 +33,7 @@ def ingest(
 
 def ingest_simulated_folder(s: Session, folder: Path) -> list[IngestReport]:
     """Ingest every CSV file of a simulated ``sources/`` folder with its mapping."""
-    with s.write("ingest", {"folder": str(folder)}, own_transaction=False) as work:
+    with s.write("ingest", {"folder": s.workspace.relative(folder)}, own_transaction=False) as work:
         reports = ingest_folder(work.ws, folder)
         refresh_derived(work)
         return reports

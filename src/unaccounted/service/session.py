@@ -10,7 +10,12 @@ write runs in one :meth:`Session.write` unit of work:
    the session's connection to each stage), so the action is all or nothing;
 3. the action's audit event names the actor (a stage that logs its own event logs it with
    the session's actor; an action whose stages log nothing gets one event of its own);
-4. on failure the transaction is rolled back and one ``failed`` event is written.
+4. on failure the transaction is rolled back and one ``failed`` event is written;
+5. on success the store is checkpointed once, so the result lives in the store file and
+   not only in its write-ahead log (a lost log after a crash loses nothing committed).
+
+A damaged store or a full disk met anywhere in a session ends in one line saying what
+happened and that nothing was changed (``store.storage_failure``).
 
 Reads are checked by the same hook (:meth:`Session.read`), so roles attached later apply to
 the command line and the web alike.
@@ -27,7 +32,7 @@ from typing import Any, Protocol
 
 from unaccounted.errors import UnaccountedError
 from unaccounted.service.actions import ACTIONS
-from unaccounted.store import Store, default_actor
+from unaccounted.store import Store, default_actor, storage_failure
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -76,8 +81,11 @@ class Session:
     def __enter__(self) -> Session:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         self.close()
+        failure = storage_failure(exc, self.workspace.store_path) if exc is not None else None
+        if failure is not None and failure is not exc:
+            raise failure from exc
 
     def close(self) -> None:
         if self._store is not None:
@@ -144,9 +152,36 @@ class Session:
         except Exception as exc:
             if not isinstance(exc, UnaccountedError):
                 log.debug("%s failed", action, exc_info=True)
+            failure = storage_failure(exc, self.workspace.store_path)
             if store.failures_logged == failures:
-                store.log_failure(action, work.args, str(exc) or type(exc).__name__)
+                self._log_failure(action, work.args, str(failure or exc) or type(exc).__name__)
+            if failure is not None and failure is not exc:
+                raise failure from exc
             raise
+        self._checkpoint()
+
+    def _log_failure(self, action: str, args: Mapping[str, Any], message: str) -> None:
+        """Log a failed action; a store that cannot take even that (a full disk, a
+        damaged block) keeps the error the user sees about the action itself."""
+        try:
+            self.store.log_failure(action, args, message)
+        except Exception as exc:
+            if storage_failure(exc, self.workspace.store_path) is None:
+                raise
+            log.debug("the failure of %s could not be logged", action, exc_info=True)
+
+    def _checkpoint(self) -> None:
+        """Checkpoint after a write that committed (not inside an outer transaction)."""
+        store = self.store
+        if store.in_transaction:
+            return
+        try:
+            store.checkpoint()
+        except Exception as exc:
+            failure = storage_failure(exc, self.workspace.store_path)
+            if failure is None or failure is exc:
+                raise
+            raise failure from exc
 
 
 @dataclass

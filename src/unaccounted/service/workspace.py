@@ -12,7 +12,7 @@ from unaccounted.files import open_output, output_path
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
-from unaccounted.store import latest_schema_version
+from unaccounted.store import StoreDamaged, latest_schema_version
 from unaccounted.workspace import Workspace
 
 __all__ = ["EXPORT_FORMATS", "latest_schema_version"]
@@ -30,6 +30,19 @@ def status(s: Session) -> dict[str, Any]:
     counts["schema_version"] = store.schema_version()
     counts["workspace"] = str(s.workspace.root)
     return counts
+
+
+def doctor(s: Session) -> list[dict[str, Any]]:
+    """The full check of the store: every table read whole, the tables agreeing, the schema
+    version matching the migrations; one ``{check, ok, detail}`` per check. A store whose
+    catalogue cannot be read is one failed check; nothing is changed."""
+    s.check("doctor")
+    try:
+        store = s.workspace.store(read_only=True, checked=False)
+    except StoreDamaged as exc:
+        return [{"check": "the store opens", "ok": False, "detail": str(exc)}]
+    with store:
+        return [{"check": "the store opens", "ok": True, "detail": "yes"}, *store.check()]
 
 
 def sources(s: Session) -> list[dict[str, Any]]:

@@ -17,16 +17,20 @@ from unaccounted.settings import StoreSettings
 from unaccounted.store.base import Store
 from unaccounted.store.duckdb_core import ACTOR_ENV, default_actor, latest_schema_version
 from unaccounted.store.duckdb_store import DuckDBStore
+from unaccounted.store.health import DiskFull, StoreDamaged, storage_failure
 from unaccounted.store.linkage import input_sql
 
 __all__ = [
     "ACTOR_ENV",
+    "DiskFull",
     "Store",
+    "StoreDamaged",
     "create_store",
     "default_actor",
     "latest_schema_version",
     "link_input_from",
     "open_store",
+    "storage_failure",
 ]
 
 
@@ -36,10 +40,14 @@ def create_store(path: Path, settings: StoreSettings, *, actor: str | None = Non
 
 
 def open_store(
-    path: Path, settings: StoreSettings, *, read_only: bool = False, actor: str | None = None
-) -> Store:
-    """Open the store at ``path`` (upgrading an older schema unless read-only)."""
-    return DuckDBStore.open(path, settings, read_only=read_only, actor=actor)
+    path: Path, settings: StoreSettings, *, read_only: bool = False, actor: str | None = None,
+    checked: bool = True,
+) -> Store:  # fmt: skip
+    """Open the store at ``path`` (upgrading an older schema unless read-only).
+
+    A damaged store is refused (:class:`StoreDamaged`) unless ``checked`` is False: the
+    full check opens it unchecked, read-only, to report what it finds."""
+    return DuckDBStore.open(path, settings, read_only=read_only, actor=actor, checked=checked)
 
 
 def link_input_from(con: duckdb.DuckDBPyConnection, normalized: str, extra: list[str]) -> pa.Table:

@@ -23,6 +23,7 @@ from unaccounted import __version__
 from unaccounted.columns import VALUE_COLUMNS
 from unaccounted.errors import WorkspaceError
 from unaccounted.settings import StoreSettings
+from unaccounted.store import health as _health
 from unaccounted.store import migrations as _migrations
 
 log = logging.getLogger(__name__)
@@ -88,9 +89,12 @@ class DuckDBCore:
             con = duckdb.connect(str(path), read_only=read_only, config=config)
             con.execute("SET enable_progress_bar = false")  # progress is the CLI's job
             return con
-        except duckdb.IOException as exc:
-            raise WorkspaceError(f"cannot open the store {path}: {exc}") from exc
         except duckdb.Error as exc:
+            failure = _health.storage_failure(exc, path)
+            if failure is not None:
+                raise failure from exc
+            if isinstance(exc, duckdb.IOException):
+                raise WorkspaceError(f"cannot open the store {path}: {exc}") from exc
             raise WorkspaceError(f"{path} is not a readable unaccounted store: {exc}") from exc
 
     @classmethod
@@ -102,10 +106,17 @@ class DuckDBCore:
     @classmethod
     def open(
         cls, path: Path, settings: StoreSettings, *, read_only: bool = False,
-        actor: str | None = None,
+        actor: str | None = None, checked: bool = True,
     ) -> Self:  # fmt: skip
         store = cls(cls._connect(path, settings, read_only=read_only), path, actor)
         store.read_only = read_only
+        if not checked:  # the full check (doctor) reports damage instead of refusing it
+            return store
+        try:
+            _health.open_check(store._con, path, whole=not read_only)  # damage: refused
+        except WorkspaceError:
+            store.close()
+            raise
         current = store.schema_version()
         latest = latest_schema_version()
         if current > latest:
@@ -119,7 +130,7 @@ class DuckDBCore:
                 store.close()
                 raise WorkspaceError(
                     f"the workspace store is schema version {current} and needs upgrading to "
-                    f"{latest}; run any command that writes (e.g. 'unaccounted status') first"
+                    f"{latest}; run a command that writes first (e.g. 'unaccounted files --sync')"
                 )
             store._upgrade(from_version=current)
         return store
@@ -142,6 +153,34 @@ class DuckDBCore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    # -- durability and health ---------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write everything committed into the store file and empty the write-ahead log,
+        so no result lives only in the log (a session does this once after each write)."""
+        if self.read_only or self._depth:
+            return
+        try:
+            self._con.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            failure = _health.storage_failure(exc, self.path)
+            if isinstance(failure, _health.DiskFull):
+                raise _health.DiskFull(
+                    f"the disk holding {self.path} is full: the result is committed (in the "
+                    "store's write-ahead log) but could not be checkpointed; free some space "
+                    "before the next command"
+                ) from exc
+            if failure is not None:
+                raise failure from exc
+            # another connection's open transaction (a streamed export) postpones it: the
+            # log is checkpointed at the next write or when the store closes
+            log.warning("checkpoint postponed: %s", exc)
+
+    def check(self) -> list[dict[str, Any]]:
+        """The full check (``doctor``): every table read whole, the tables agreeing, the
+        schema version matching the migrations; one finding per check."""
+        return _health.full_check(self._con, latest_schema_version())
 
     # -- schema ------------------------------------------------------------------------
 
