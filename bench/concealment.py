@@ -7,8 +7,10 @@ here), infer unit alias groups and rank the units. Each alias group is mapped to
 simulated unit most of its persons served in. A seed succeeds when every concealing
 unit is ranked above every honest unit. Target: 19 of 20 seeds.
 
-Named baseline, same worlds and same alias groups: ranking units by the raw share of
-their official-source persons listed missing (no independent evidence, no test).
+Named baselines, same worlds and same alias groups: ranking units by the raw share of
+their official-source persons listed missing (no independent evidence, no test); and
+today's test alone — the ranked units by the independent-evidence p-value (shown dead and
+dead before the notice, Fisher's exact test), without the missing share against peers.
 
     python bench/concealment.py [--quick] [--seeds N] [--persons N]
 """
@@ -124,6 +126,20 @@ def one_seed(persons: int, seed: int) -> dict[str, Any]:
             r is not None and (naive_honest is None or r < naive_honest)
             for r in naive_conc.values()
         )
+        by_evidence = sorted(
+            (e for e in report if e.rank),
+            key=lambda e: (e.evidence_p or 1.0, -(e.share or 0.0), e.unit),
+        )
+        evidence_rank = {e.unit: i + 1 for i, e in enumerate(by_evidence)}
+        evidence_honest = min(
+            (evidence_rank[e.unit] for e in by_evidence if true_of.get(e.unit) not in conceals),
+            default=None,
+        )
+        evidence_conc = {u: evidence_rank.get(main[u][1]) if u in main else None for u in conceals}
+        evidence_ok = bool(conceals) and all(
+            r is not None and (evidence_honest is None or r < evidence_honest)
+            for r in evidence_conc.values()
+        )
         return {
             "seed": seed,
             "ok": ok,
@@ -139,6 +155,11 @@ def one_seed(persons: int, seed: int) -> dict[str, Any]:
                 "ok": naive_ok,
                 "concealing_ranks": naive_conc,
                 "best_honest_rank": naive_honest,
+            },
+            "baseline_independent_evidence": {
+                "ok": evidence_ok,
+                "concealing_ranks": evidence_conc,
+                "best_honest_rank": evidence_honest,
             },
             "persons": len(analysis.views),
             "build_seconds": round(built, 2),
@@ -161,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(run)
         print(
             f"seed {seed}: ok={run['ok']} baseline_ok={run['baseline']['ok']} "
+            f"evidence_only_ok={run['baseline_independent_evidence']['ok']} "
             f"concealing={ {u: c['rank'] for u, c in run['concealing_units'].items()} } "
             f"best honest={run['best_honest_rank']}",
             file=sys.stderr,
@@ -184,10 +206,18 @@ def main(argv: list[str] | None = None) -> int:
             "name": "raw share of official-source persons listed missing, no test",
             "seeds_ok": sum(r["baseline"]["ok"] for r in runs),
         },
+        "baseline_independent_evidence": {
+            "name": "the ranked units by the independent-evidence p-value alone (today's test)",
+            "seeds_ok": sum(r["baseline_independent_evidence"]["ok"] for r in runs),
+        },
         "runs": runs,
     }
     path = write_result("concealment-quick" if args.quick else "concealment", result)
-    print(f"{ok}/{seeds} seeds ok (baseline {result['baseline']['seeds_ok']}); wrote {path}")
+    evidence_ok = result["baseline_independent_evidence"]["seeds_ok"]
+    print(
+        f"{ok}/{seeds} seeds ok (raw missing share {result['baseline']['seeds_ok']}, "
+        f"independent evidence alone {evidence_ok}); wrote {path}"
+    )
     return 0
 
 

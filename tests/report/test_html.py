@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 from typer.testing import CliRunner
 
 from tests.conftest import write_csv
@@ -168,6 +169,7 @@ def test_concealment_ranking_is_the_analyze_stages(rendered: Rendered) -> None:
     assert any(e.flagged for e in report)  # this seed's world has a flagged unit
     for e in report:
         assert found[f"conceal/{e.unit}/officially-missing"] == len(e.officially_missing)
+        assert found[f"conceal/{e.unit}/casualty-notices"] == len(e.official_casualties)
         assert found[f"conceal/{e.unit}/shown-dead"] == len(e.shown_dead)
         assert found[f"conceal/{e.unit}/dead-before-notice"] == len(e.dead_before_notice)
         if e.rank is not None:
@@ -253,3 +255,18 @@ def test_cli_writes_prints_and_refuses_a_foreign_folder(rendered: Rendered, tmp_
     with pytest.raises(InputError, match="holds no earlier report"):
         write_report(rendered.ws, foreign)
     assert (foreign / "keep.txt").read_text("utf-8") == "mine"
+
+
+def test_concealment_page_says_what_is_missing_without_an_official_source(
+    tmp_path: Path,
+) -> None:
+    from tests.analyze.test_concealment import _workspace
+
+    ws = _workspace(tmp_path, "roster")  # the notices were ingested without kind official
+    write_report(ws, tmp_path / "report")
+    html = (tmp_path / "report" / "concealment.html").read_text("utf-8")
+    message = analyze(ws).concealment(ws).message
+    assert message is not None and message.startswith("no source has the kind 'official'")
+    # The message, escaped as every source's words are, in place of a table of zeros.
+    assert f'<p class="message" data-message="concealment">{escape(message)}</p>' in html
+    assert "conceal/vch:10001/officially-missing" not in html

@@ -62,10 +62,14 @@ def test_an_unknown_person_is_a_404_with_one_line(reader: TestClient) -> None:
 
 def test_dossiers_concealment_sources_rejects(reader: TestClient, world: World) -> None:
     with Session.open(world.ws, "t", read_only=True) as s:
-        first = persons.concealment(s)[0]
+        report = persons.concealment(s)
+        first = report[0]
         sources = workspace.sources(s)
     conc = reader.get("/api/concealment").json()
-    assert conc[0]["unit"] == first.unit  # the same ranking as the command line's
+    # the test world is too small for a unit to have enough officially missing: the reason
+    # is given as 'concealment --json' gives it; the service still lists the units
+    assert report.message is not None and report.message.startswith("no unit has 5 officially")
+    assert conc == {"message": report.message, "units": []}
     assert reader.get(f"/api/units/{first.unit}").json()["unit"] == first.unit
     region = reader.get("/api/regions/RU-MOW")
     assert region.status_code in (200, 404)

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import World
+from unaccounted.service import Session, persons
+
 pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 
 TEMPLATES = Path(resources.files("unaccounted.web").joinpath("templates"))  # type: ignore[arg-type]
@@ -38,8 +41,9 @@ def test_every_page_renders(reader: TestClient, page: str) -> None:
     assert "<nav>" in r.text and "/static/app.js" in r.text
 
 
-def test_dossier_pages_link_their_persons(reader: TestClient) -> None:
-    unit = reader.get("/api/concealment").json()[0]["unit"]
+def test_dossier_pages_link_their_persons(reader: TestClient, world: World) -> None:
+    with Session.open(world.ws, "t", read_only=True) as s:
+        unit = persons.concealment(s)[0].unit  # listed, if not ranked
     page = reader.get(f"/unit/{unit}").text
     people = reader.get(f"/api/units/{unit}").json()["people"]
     # every person of the unit is a link to its page

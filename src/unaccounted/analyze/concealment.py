@@ -16,18 +16,33 @@ data and not ranked. Each ranked unit's share is tested against all other ranked
 pooled (Fisher's exact test, one-sided: more shown dead than elsewhere), the p-values are
 corrected for testing many units at once (Benjamini–Hochberg), and units are ranked by
 p-value (ties: the larger share first).
+
+Signal 1 (:mod:`unaccounted.analyze.missing_share`): of the persons the unit's official
+notices name as casualties (missing or dead), the share said to be missing, tested against
+the unit's peers. A ranked unit's p-value combines that test with the independent-evidence
+test above by Fisher's method, so a unit that reports most of its casualties as missing
+ranks high even when its missing are no more often shown dead than other units'.
+
+Signal 5: ``hidden deaths`` are the shown-dead officially missing, given per known death
+of the unit (persons of the unit with a claim of the dead class from any source).
+
+With no source of kind ``official``, or no unit with ``min_missing`` officially missing
+persons, the report carries a one-line ``message`` saying what is missing and how to fix it.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple, overload
 
 from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 
+from unaccounted.analyze.concealment_message import shortfall
+from unaccounted.analyze.missing_share import ShareTest, combine, share_test, wilson
 from unaccounted.analyze.units import UnitIndex
 from unaccounted.resolve.claims import Claim
 from unaccounted.resolve.person import PersonView
@@ -44,6 +59,10 @@ class UnitEvidence:
     aliases: list[str]
     persons: int = 0
     official_persons: int = 0
+    #: persons with an official claim of the missing or the dead class
+    official_casualties: list[str] = field(default_factory=list)
+    #: persons with a claim of the dead class from any source
+    known_dead: int = 0
     officially_missing: list[str] = field(default_factory=list)
     shown_dead: list[str] = field(default_factory=list)
     dead_before_notice: list[str] = field(default_factory=list)
@@ -55,12 +74,45 @@ class UnitEvidence:
     #: test name → (odds ratio, one-sided p-value)
     tests: dict[str, tuple[float, float]] = field(default_factory=dict)
     flagged: bool = False
+    #: signal 1 against the unit's peers; today's independent-evidence p-value
+    share_test: ShareTest | None = None
+    evidence_p: float | None = None
 
     @property
     def share(self) -> float | None:
         return (
             len(self.shown_dead) / len(self.officially_missing) if self.officially_missing else None
         )
+
+    @property
+    def missing_share(self) -> float | None:
+        """Of the official casualty notices' persons, the share said to be missing."""
+        n = len(self.official_casualties)
+        return len(self.officially_missing) / n if n else None
+
+    @property
+    def missing_share_interval(self) -> tuple[float, float] | None:
+        n = len(self.official_casualties)
+        return wilson(len(self.officially_missing), n) if n else None
+
+    @property
+    def hidden_per_known_death(self) -> float | None:
+        return len(self.shown_dead) / self.known_dead if self.known_dead else None
+
+    def signals(self) -> dict[str, Any]:
+        """Signal 1 (missing share against peers) and signal 5 (hidden deaths)."""
+        interval = self.missing_share_interval
+        return {
+            "official_casualty_notices": len(self.official_casualties),
+            "missing_share": _round(self.missing_share),
+            "missing_share_interval_95": None
+            if interval is None
+            else [round(interval[0], 4), round(interval[1], 4)],
+            "missing_share_test": None if self.share_test is None else self.share_test.as_dict(),
+            "hidden_deaths": len(self.shown_dead),
+            "known_deaths": self.known_dead,
+            "hidden_per_known_death": _round(self.hidden_per_known_death),
+        }
 
     def as_dict(self, *, people: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -73,13 +125,16 @@ class UnitEvidence:
             "officially_missing": len(self.officially_missing),
             "shown_dead_by_independent_sources": len(self.shown_dead),
             "dead_before_official_notice": len(self.dead_before_notice),
-            "share": None if self.share is None else round(self.share, 4),
+            "share": _round(self.share),
+            "signals": self.signals(),
             "test": None
             if self.p_value is None
             else {
                 "name": "Fisher exact, one-sided, unit vs all other ranked units pooled, on "
-                "shown_dead and on dead_before_official_notice; p = 2 x the smaller "
-                "(Bonferroni), then Benjamini-Hochberg over units",
+                "shown_dead and on dead_before_official_notice; evidence p = 2 x the smaller "
+                "(Bonferroni); combined by Fisher's method with the missing-share test "
+                "against peers (binomial, or beta-binomial when peers are overdispersed); "
+                "then Benjamini-Hochberg over units",
                 "shown_dead": {
                     "odds_ratio": self.tests["shown"][0],
                     "p_value": self.tests["shown"][1],
@@ -88,6 +143,10 @@ class UnitEvidence:
                     "odds_ratio": self.tests["before"][0],
                     "p_value": self.tests["before"][1],
                 },
+                "independent_evidence_p_value": self.evidence_p,
+                "missing_share_p_value": None
+                if self.share_test is None
+                else self.share_test.p_value,
                 "p_value": self.p_value,
                 "q_value_bh": self.q_value,
                 "flagged": self.flagged,
@@ -103,6 +162,42 @@ class UnitEvidence:
         return d
 
 
+class Evidence(NamedTuple):
+    """What one person's claims say for the concealment report."""
+
+    official: bool  # a claim of an official source
+    casualty: bool  # an official claim of the missing or the dead class
+    missing: bool  # an official claim of the missing class
+    dead: list[Claim]  # independent claims of death (when officially missing)
+    before: bool  # an independent death published before the official notice
+    known_dead: bool  # a claim of the dead class from any source
+
+
+@dataclass
+class ConcealmentReport(Sequence[UnitEvidence]):
+    """The units, ranked first; ``message``: what is missing for a ranking, else None."""
+
+    units: list[UnitEvidence]
+    message: str | None = None
+
+    @overload
+    def __getitem__(self, i: int) -> UnitEvidence: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[UnitEvidence]: ...
+    def __getitem__(self, i: int | slice) -> UnitEvidence | list[UnitEvidence]:
+        return self.units[i]
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __iter__(self) -> Iterator[UnitEvidence]:
+        return iter(self.units)
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
 def _finite(x: float) -> float:
     """JSON has no infinity: an odds ratio with nothing in the reference is capped."""
     return x if math.isfinite(x) else 1e9
@@ -116,12 +211,14 @@ def _before(e: UnitEvidence) -> int:
     return len(e.dead_before_notice)
 
 
-def _evidence(v: PersonView, rules: GradingRules) -> tuple[bool, bool, list[Claim], bool]:
-    """(official claim?, officially missing?, independent death claims, dead before notice?)"""
+def _evidence(v: PersonView, rules: GradingRules) -> Evidence:
     official = [c for c in v.claims if c.kind in OFFICIAL_KINDS]
-    missing = [c for c in official if rules.status_class(c.status) == "missing"]
+    classes = [rules.status_class(c.status) for c in official]
+    casualty = any(k in ("missing", "dead") for k in classes)
+    known_dead = any(rules.status_class(c.status) == "dead" for c in v.claims)
+    missing = [c for c, k in zip(official, classes, strict=True) if k == "missing"]
     if not missing:
-        return bool(official), False, [], False
+        return Evidence(bool(official), casualty, False, [], False, known_dead)
     groups = {c.group for c in official}
     dead = [
         c
@@ -130,7 +227,7 @@ def _evidence(v: PersonView, rules: GradingRules) -> tuple[bool, bool, list[Clai
     ]
     notice = max((c.published for c in missing if c.published), default=None)
     before = notice is not None and any(c.published and c.published < notice for c in dead)
-    return True, True, dead, before
+    return Evidence(True, True, True, dead, before, known_dead)
 
 
 def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
@@ -145,10 +242,16 @@ def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
             rest_d = total_d - (d if inside else 0)
             odds, p = fisher_exact([[d, m - d], [rest_d, rest_m - rest_d]], alternative="greater")
             e.tests[count.__name__.strip("_")] = (_finite(float(odds)), float(p))
+    notices = {e.unit: (len(e.officially_missing), len(e.official_casualties)) for e in reference}
     for e in ranked:
-        # The unit's evidence is its stronger test, Bonferroni-corrected for taking the min.
-        e.p_value = min(1.0, 2 * min(p for _, p in e.tests.values()))
+        # The independent evidence is its stronger test, Bonferroni-corrected for the min.
+        e.evidence_p = min(1.0, 2 * min(p for _, p in e.tests.values()))
         e.odds_ratio = e.tests["shown"][0]
+        m, n = len(e.officially_missing), len(e.official_casualties)
+        e.share_test = share_test(e.unit, m, n, notices)  # the unit itself is left out
+        e.p_value = (
+            e.evidence_p if e.share_test is None else combine(e.evidence_p, e.share_test.p_value)
+        )
 
 
 def _correct(ranked: list[UnitEvidence], fdr: float) -> None:
@@ -159,6 +262,38 @@ def _correct(ranked: list[UnitEvidence], fdr: float) -> None:
         e.q_value, e.flagged = float(qv), bool(r)
 
 
+def _tally(
+    views: list[PersonView], units: UnitIndex, rules: GradingRules
+) -> tuple[dict[str, UnitEvidence], dict[str, str]]:
+    """Each unit's counts and persons; and every source seen with its kind."""
+    table = {key: UnitEvidence(key, g.spellings or g.keys) for key, g in units.groups.items()}
+    kinds: dict[str, str] = {}
+    sources: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for v in views:
+        kinds.update((c.source, c.kind) for c in v.claims)
+        unit = units.person_unit.get(v.person_id)
+        if unit is None:
+            continue
+        e = table[unit]
+        e.persons += 1
+        x = _evidence(v, rules)
+        e.official_persons += x.official
+        e.known_dead += x.known_dead
+        if x.casualty:
+            e.official_casualties.append(v.person_id)
+        if x.missing:
+            e.officially_missing.append(v.person_id)
+            if x.dead:
+                e.shown_dead.append(v.person_id)
+                for c in x.dead:
+                    sources[unit][c.source] += 1
+            if x.before:
+                e.dead_before_notice.append(v.person_id)
+    for unit, counts in sources.items():
+        table[unit].sources = dict(sorted(counts.items()))
+    return table, kinds
+
+
 def concealment(
     views: list[PersonView],
     units: UnitIndex,
@@ -166,28 +301,10 @@ def concealment(
     *,
     min_missing: int = 5,
     fdr: float = 0.05,
-) -> list[UnitEvidence]:
-    """Every unit, ranked ones first (most suspicious first), then the too-little-data ones."""
-    table = {key: UnitEvidence(key, g.spellings or g.keys) for key, g in units.groups.items()}
-    sources: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for v in views:
-        unit = units.person_unit.get(v.person_id)
-        if unit is None:
-            continue
-        e = table[unit]
-        e.persons += 1
-        has_official, missing, dead, before = _evidence(v, rules)
-        e.official_persons += has_official
-        if missing:
-            e.officially_missing.append(v.person_id)
-            if dead:
-                e.shown_dead.append(v.person_id)
-                for c in dead:
-                    sources[unit][c.source] += 1
-            if before:
-                e.dead_before_notice.append(v.person_id)
-    for unit, counts in sources.items():
-        table[unit].sources = dict(sorted(counts.items()))
+) -> ConcealmentReport:
+    """Every unit, ranked ones first (most suspicious first), then the too-little-data ones;
+    with a message instead when no unit can be ranked."""
+    table, kinds = _tally(views, units, rules)
     ranked = [e for e in table.values() if len(e.officially_missing) >= min_missing]
     _test(ranked, ranked)
     _correct(ranked, fdr)
@@ -196,14 +313,16 @@ def concealment(
     reference = [e for e in ranked if not e.flagged] or ranked
     _test(ranked, reference)
     _correct(ranked, fdr)
-    ranked.sort(key=lambda e: (e.p_value, -(e.share or 0.0), e.unit))
+    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
     for i, e in enumerate(ranked, start=1):
         e.rank = i
     rest = sorted(
         (e for e in table.values() if e.rank is None and e.persons),
         key=lambda e: (-len(e.officially_missing), e.unit),
     )
-    return ranked + rest
+    missing = {e.unit: len(e.officially_missing) for e in rest}
+    message = shortfall(kinds, missing, min_missing) if not ranked else None
+    return ConcealmentReport(ranked + rest, message)
 
 
 def naive_ranking(views: list[PersonView], units: UnitIndex, rules: GradingRules) -> list[str]:
@@ -215,9 +334,9 @@ def naive_ranking(views: list[PersonView], units: UnitIndex, rules: GradingRules
         unit = units.person_unit.get(v.person_id)
         if unit is None:
             continue
-        has_official, is_missing, _, _ = _evidence(v, rules)
-        official[unit] += has_official
-        missing[unit] += is_missing
+        x = _evidence(v, rules)
+        official[unit] += x.official
+        missing[unit] += x.missing
     return sorted(
         (u for u in official if official[u]), key=lambda u: (-missing[u] / official[u], u)
     )

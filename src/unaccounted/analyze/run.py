@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from unaccounted.analyze.concealment import UnitEvidence, concealment
+from unaccounted.analyze.concealment import ConcealmentReport, concealment
 from unaccounted.analyze.units import UnitIndex, infer_units
 from unaccounted.errors import InputError
 from unaccounted.resolve.rules import GradingRules, workspace_rules
@@ -26,7 +26,7 @@ class Analysis:
     views: list[PersonView]
     units: UnitIndex
 
-    def concealment(self, ws: Workspace) -> list[UnitEvidence]:
+    def concealment(self, ws: Workspace) -> ConcealmentReport:
         s = ws.settings.resolve
         return concealment(
             self.views,

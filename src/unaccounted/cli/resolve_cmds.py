@@ -171,6 +171,12 @@ def concealment_cmd(
     first); units with too little data are listed, not ranked."""
     with session(ctx, read_only=True) as s:
         report = service.concealment(s)
+    if report.message is not None:
+        if as_json:
+            _json({"message": report.message, "units": []})
+        else:
+            out.print(terminal_safe(report.message), markup=False, soft_wrap=True)
+        return
     if as_json:
         _json([e.as_dict(people=True) for e in report])
         return
@@ -182,10 +188,16 @@ def concealment_cmd(
             if e.q_value is not None
             else "too little data"
         )
+        share = e.missing_share_interval
+        said = (
+            f"{e.missing_share:.0%} [{share[0]:.0%}-{share[1]:.0%}]"
+            if share and e.missing_share is not None
+            else "-"
+        )
         out.print(
-            f"{rank} {e.unit:<16} missing {len(e.officially_missing):>4}  shown dead "
-            f"{len(e.shown_dead):>4}  dead before notice {len(e.dead_before_notice):>4}  "
-            f"{q}  ({', '.join(e.aliases[:3])})",
+            f"{rank} {e.unit:<16} notices {len(e.official_casualties):>4}  missing "
+            f"{len(e.officially_missing):>4} ({said})  shown dead {len(e.shown_dead):>4}  "
+            f"dead before notice {len(e.dead_before_notice):>4}  {q}  ({', '.join(e.aliases[:3])})",
             markup=False,
         )
         if people and d.get("people"):

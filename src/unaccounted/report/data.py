@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from unaccounted.analyze import Analysis, analyze
-from unaccounted.analyze.concealment import UnitEvidence
+from unaccounted.analyze.concealment import ConcealmentReport, UnitEvidence
 from unaccounted.analyze.dossier import by_region, region_dossier, unit_dossier
 from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GRADES
@@ -120,7 +120,7 @@ class ReportData:
     no_unit: Tally
     regions: list[GroupPage]
     no_region: Tally
-    concealment: list[UnitEvidence]
+    concealment: ConcealmentReport
     concealment_settings: dict[str, float]
     sources: list[SourceRow]
     _unit_pages: dict[str, GroupPage] = field(default_factory=dict, repr=False)
@@ -223,7 +223,7 @@ def unit_names(analysis: Analysis) -> dict[str, str]:
 
 
 def _units(
-    analysis: Analysis, people: list[PersonRow], report: list[UnitEvidence]
+    analysis: Analysis, people: list[PersonRow], report: ConcealmentReport
 ) -> list[GroupPage]:
     evidence = {e.unit: e for e in report}
     names = unit_names(analysis)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.analyze import Analysis, analyze
-from unaccounted.analyze.concealment import UnitEvidence
+from unaccounted.analyze.concealment import ConcealmentReport, UnitEvidence
 from unaccounted.analyze.dossier import region_dossier, unit_dossier
 from unaccounted.analyze.tables import BY, missing_to_dead, transitions
 from unaccounted.errors import InputError
@@ -99,8 +99,9 @@ def history(s: Session, by: str = "unit", delays: bool = False) -> list[dict[str
     return missing_to_dead(a.views, a.units) if delays else transitions(a.views, a.units, by)
 
 
-def concealment(s: Session) -> list[UnitEvidence]:
-    """Units whose officially missing are dead by independent sources, most suspicious first."""
+def concealment(s: Session) -> ConcealmentReport:
+    """Units by evidence of concealment, most suspicious first (a sequence of units); its
+    ``message`` says what is missing when no unit can be ranked."""
     return analysis(s, "concealment").concealment(s.workspace)
 
 

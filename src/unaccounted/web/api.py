@@ -112,9 +112,14 @@ def region(web: W, code: str) -> dict[str, Any]:
 
 
 @router.get("/concealment")
-def concealment(web: W) -> list[dict[str, Any]]:
+def concealment(web: W) -> list[dict[str, Any]] | dict[str, Any]:
+    """Units, most suspicious first; when nothing can be ranked, ``{"message", "units": []}``
+    saying why and how to fix it (as ``concealment --json``)."""
     with web.use() as s:
-        return [dataclasses.asdict(u) for u in persons.concealment(s)]
+        report = persons.concealment(s)
+        if report.message:
+            return {"message": report.message, "units": []}
+        return [dataclasses.asdict(u) for u in report]
 
 
 @router.get("/sources")

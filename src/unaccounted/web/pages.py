@@ -140,11 +140,13 @@ def region_page(request: Request, web: W, code: str) -> Response:
 @router.get("/concealment")
 def concealment_page(request: Request, web: W) -> Response:
     with web.use() as s:
-        units = [dataclasses.asdict(u) for u in persons.concealment(s)]
+        report = persons.concealment(s)
+        units = [dataclasses.asdict(u) for u in report]
     chart = overview.bars([(u["aliases"][0] if u["aliases"] else u["unit"],
                             len(u["officially_missing"])) for u in units[:20]],
                           "officially missing per unit")  # fmt: skip
-    return web.render(request, "concealment.html", units=units, chart=chart)
+    return web.render(request, "concealment.html", units=units, chart=chart,
+                      message=report.message)  # fmt: skip
 
 
 @router.get("/sources")

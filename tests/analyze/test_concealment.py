@@ -1,0 +1,150 @@
+"""The concealment report on a small workspace written by hand.
+
+Four units of one type (``в/ч`` numbers), 20 persons each in an official notices list;
+an obituary list (another independence group) shows some of the officially missing
+killed. Unit 10001 calls 18 of its 20 casualties missing, its peers 8, 6 and 10 of 20;
+the obituaries show about half of every unit's missing dead — so the shown-dead share
+alone does not point at 10001 (10003's 4 of 6 is higher), the missing share does.
+Nobody here is a real person: the names are made up from a number.
+"""
+
+from __future__ import annotations
+
+import json
+from math import comb
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import write_csv
+from unaccounted.analyze import analyze
+from unaccounted.analyze.concealment import ConcealmentReport
+from unaccounted.analyze.missing_share import combine, share_test, wilson
+from unaccounted.cli import app
+from unaccounted.ingest import IngestOptions, ingest_files
+from unaccounted.normalize.stage import run_normalize
+from unaccounted.workspace import Workspace
+
+#: unit number → (missing shown dead by an obituary, missing not shown dead, killed)
+UNITS = {10001: (8, 10, 2), 10002: (4, 4, 12), 10003: (4, 2, 14), 10004: (4, 6, 10)}
+HEADER = ("record_id", "full_name", "birth_date", "status", "unit", "published")
+
+
+def _rows() -> tuple[list[list[str]], list[list[str]]]:
+    """(official notices, obituaries): one notice per person, an obituary for the shown dead."""
+    notices: list[list[str]] = []
+    obits: list[list[str]] = []
+    i = 0
+    for number, (shown, unseen, killed) in UNITS.items():
+        for status, n in (("пропал без вести", shown + unseen), ("погиб", killed)):
+            for j in range(n):
+                i += 1
+                person = [f"r{i}", f"Тестов{i:03d} Иван Петрович", f"1990-01-{1 + i % 28:02d}"]
+                notices.append([*person, status, f"в/ч {number}", "2023-03-01"])
+                if status != "погиб" and j < shown:
+                    obits.append([*person, "погиб", f"в/ч {number}", "2023-04-01"])
+    return notices, obits
+
+
+def _workspace(root: Path, notices_kind: str) -> Workspace:
+    ws = Workspace.init(root / "ws")
+    notices, obits = _rows()
+    for name, kind, rows in (("notices", notices_kind, notices), ("obits", "obituary", obits)):
+        path = write_csv(root / f"{name}.csv", HEADER, rows)
+        ingest_files(ws, [path], IngestOptions(source=name, kind=kind))
+    run_normalize(ws)
+    with ws.store() as store:
+        clusters = [(f"P{r[0][1:]}", "notices", r[0]) for r in notices]
+        clusters += [(f"P{r[0][1:]}", "obits", r[0]) for r in obits]
+        store.load_clusters(clusters, "test")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> ConcealmentReport:
+    ws = _workspace(tmp_path_factory.mktemp("literal"), "official")
+    return analyze(ws).concealment(ws)
+
+
+def test_the_concealing_unit_ranks_first_and_is_flagged(report: ConcealmentReport) -> None:
+    assert report.message is None
+    # After 10001 (flagged, left out of the reference in the second pass), the order is by
+    # missing share against the other two: 10004's 10 of 20, 10002's 8, 10003's 6 — whose
+    # 4 shown dead of 6 (the strongest independent evidence, p 0.64) does not outweigh it.
+    assert [e.unit for e in report] == ["vch:10001", "vch:10004", "vch:10002", "vch:10003"]
+    assert [e.rank for e in report] == [1, 2, 3, 4]
+    # Only 10001 is flagged: its 18 of 20 against the peers' 24 of 60 (p ≈ 5e-6).
+    assert [e.flagged for e in report] == [True, False, False, False]
+    counts = [
+        (len(e.official_casualties), len(e.officially_missing), len(e.shown_dead),
+         len(e.dead_before_notice), e.known_dead)
+        for e in report
+    ]  # fmt: skip
+    assert counts == [(20, 18, 8, 0, 10), (20, 10, 4, 0, 14), (20, 8, 4, 0, 16), (20, 6, 4, 0, 18)]
+    # In the second pass a unit with two peers of its type left is compared with all units.
+    assert [e.share_test.peers for e in report if e.share_test] == ["vch"] + ["all units"] * 3
+
+
+def test_the_missing_share_test_is_the_exact_binomial_against_peers(
+    report: ConcealmentReport,
+) -> None:
+    top = report[0]
+    assert top.share_test is not None
+    # Peers: the three other в/ч units, 24 missing of 60 notices; their shares 0.4, 0.3 and
+    # 0.5 vary less than binomial sampling would (dispersion 5/6), so the test is binomial.
+    assert (top.share_test.peers, top.share_test.peer_units) == ("vch", 3)
+    assert top.share_test.peer_share == pytest.approx(0.4)
+    assert top.share_test.dispersion == pytest.approx(5 / 6)
+    exact = sum(comb(20, k) * 0.4**k * 0.6 ** (20 - k) for k in (18, 19, 20))
+    assert top.share_test.p_value == pytest.approx(exact, rel=1e-9)
+    assert top.evidence_p is not None and top.p_value is not None
+    assert top.p_value == pytest.approx(combine(top.evidence_p, exact), rel=1e-9)
+    assert top.missing_share_interval == wilson(18, 20)
+    # The independent evidence alone would not rank 10001 first: 10003's 4 of 6 is stronger.
+    by_evidence = min(report, key=lambda e: e.evidence_p or 1.0)
+    assert by_evidence.unit == "vch:10003"
+
+
+def test_hidden_deaths_per_known_death(report: ConcealmentReport) -> None:
+    signals = report[0].as_dict()["signals"]
+    # 8 shown dead of 10 known deaths (2 killed in notices + the 8).
+    assert signals["hidden_deaths"] == 8 and signals["known_deaths"] == 10
+    assert signals["hidden_per_known_death"] == 0.8
+    assert signals["missing_share"] == 0.9
+    assert signals["official_casualty_notices"] == 20
+
+
+def test_without_an_official_source_the_command_says_so_in_one_line(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, "roster")
+    expected = (
+        "no source has the kind 'official' (sources: notices (roster), obits (obituary)), "
+        "so no notice says who is officially missing; re-ingest the official notices with "
+        "'unaccounted ingest FILE --kind official' (or 'kind: official' in the file's mapping)"
+    )
+    report = analyze(ws).concealment(ws)
+    assert report.message == expected
+    runner = CliRunner()
+    text = runner.invoke(app, ["--workspace", str(ws.root), "concealment"])
+    assert text.exit_code == 0 and text.stdout == expected + "\n"  # one line, no table
+    as_json = runner.invoke(app, ["--workspace", str(ws.root), "concealment", "--json"])
+    assert json.loads(as_json.stdout) == {"message": expected, "units": []}
+
+
+def test_too_few_officially_missing_says_which_setting(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, "official")
+    ws.settings.resolve.concealment_min_missing = 19
+    report = analyze(ws).concealment(ws)
+    assert report.message == (
+        "no unit has 19 officially missing persons (the most: 18 in vch:10001), too few to "
+        "rank; add official notices or independent sources, or lower the setting "
+        "resolve.concealment_min_missing"
+    )
+
+
+def test_share_test_falls_back_to_all_units_when_a_type_has_few() -> None:
+    # Two peers of the unit's type are too few: every other unit is a peer.
+    reference = {"omsbr:1": (9, 10), "omsbr:2": (4, 10), "omsbr:3": (4, 10), "tp:1": (2, 10)}
+    found = share_test("omsbr:1", 9, 10, reference)
+    assert found is not None and (found.peers, found.peer_units) == ("all units", 3)
+    assert found.peer_share == pytest.approx(10 / 30)
