@@ -13,6 +13,8 @@ A mapping is YAML::
     columns:                                 # header as found -> canonical column
       ФИО: full_name
       Дата рождения: birth_date
+    defaults:                                # canonical column -> value for rows without one
+      status: killed                         # "every row of this memorial book is a death"
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from unaccounted.columns import CANONICAL_COLUMNS, SOURCE_KINDS
+from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, SOURCE_KINDS
 from unaccounted.errors import InputError
 from unaccounted.yamlfile import describe_validation_error, read_yaml_mapping
 
@@ -38,6 +40,7 @@ class Mapping(BaseModel):
     delimiter: str | None = None
     sheet: str | None = None
     columns: dict[str, str] = {}
+    defaults: dict[str, str] = {}
 
     @field_validator("kind")
     @classmethod
@@ -55,6 +58,22 @@ class Mapping(BaseModel):
                 )
         return {str(h).strip(): t.strip().lower() for h, t in value.items()}
 
+    @field_validator("defaults")
+    @classmethod
+    def _defaults(cls, value: dict[str, str]) -> dict[str, str]:
+        checked: dict[str, str] = {}
+        for column, default in value.items():
+            name = str(column).strip().lower()
+            if name not in CANONICAL_COLUMNS:
+                raise ValueError(f"'{column}' is not a canonical column")
+            if name in NO_DEFAULT:
+                raise ValueError(f"'{name}' cannot have a default (it tells rows apart)")
+            text = str(default).strip()
+            if not text:
+                raise ValueError(f"the default for '{name}' is empty")
+            checked[name] = text
+        return checked
+
     def target(self, header: str) -> str | None:
         """The canonical column this mapping sends ``header`` to, matched case-insensitively."""
         wanted = header.strip().casefold()
@@ -62,6 +81,11 @@ class Mapping(BaseModel):
             if name.casefold() == wanted:
                 return target
         return None
+
+
+#: Columns that tell one row or source from another: a default for every row makes no sense
+#: (``source`` has the mapping's own ``source`` key).
+NO_DEFAULT = ("record_id", "source", *NAME_COLUMNS)
 
 
 def check_kind(value: str | None) -> str | None:

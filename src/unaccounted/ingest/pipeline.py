@@ -126,7 +126,13 @@ def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> lis
         label = head if seen_headers[head] == 1 else f"{head} ({seen_headers[head]})"
         if canonical:
             taken.add(canonical)
-        columns.append(StageColumn(name=f"c{i}", header=label, canonical=canonical))
+        default = mapping.defaults.get(canonical) if mapping and canonical else None
+        columns.append(StageColumn(f"c{i}", label, canonical, default=default))
+    for canonical, default in (mapping.defaults if mapping else {}).items():
+        if canonical not in taken:
+            taken.add(canonical)
+            header_label = f"{canonical} (mapping default)"
+            columns.append(StageColumn(f"d{len(columns)}", header_label, canonical, default, False))
     if not taken.intersection(NAME_COLUMNS):
         raise InputError(
             f"{where} has no name column ({', '.join(NAME_COLUMNS)}); map one of its columns "
