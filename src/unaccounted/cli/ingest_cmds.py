@@ -69,7 +69,13 @@ def report_json(report: IngestReport) -> dict[str, object]:
         "counts": dict(report.totals),
         "files": report.files,
         "parts": [
-            {"path": p.path, "sheet": p.sheet, "counts": dict(p.counts)} for p in report.parts
+            {
+                "path": p.path,
+                "sheet": p.sheet,
+                "counts": dict(p.counts),
+                "read_as": {header: column for header, column in p.read_as},
+            }
+            for p in report.parts
         ],
     }
 
@@ -88,6 +94,9 @@ def print_report(report: IngestReport) -> None:
         if c["blank"]:
             line += f"; {c['blank']} blank rows skipped"
         console.print(terminal_safe(line), markup=False)  # file and sheet names are data
+        if part.read_as:
+            read = ", ".join(f"«{header}» as {column}" for header, column in part.read_as)
+            console.print(terminal_safe(f"  read {read}"), markup=False)
     console.print(
         f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
         markup=False,

@@ -23,6 +23,7 @@ from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
 from unaccounted.files import Folder
 from unaccounted.ingest.formats import open_tables
+from unaccounted.ingest.headers import NO_ALIASES, HeaderAliases, aliases_for
 from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
@@ -53,6 +54,8 @@ class PartReport:
     path: str
     sheet: str | None
     counts: Counter[str] = field(default_factory=Counter)
+    #: (header, column) read through the language pack's header names
+    read_as: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -105,8 +108,11 @@ def check_inputs(paths: Sequence[Path]) -> None:
         file_format(path)
 
 
-def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> list[StageColumn]:
-    """Match headers to canonical columns (mapping first); every header keeps a column."""
+def stage_columns(
+    header: list[str], mapping: Mapping | None, where: str, aliases: HeaderAliases = NO_ALIASES
+) -> list[StageColumn]:
+    """Match headers to canonical columns (mapping, then name, then the pack's aliases);
+    every header keeps a column."""
     if mapping is not None:
         known = {h.strip().casefold() for h in header}
         missing = [name for name in mapping.columns if name.casefold() not in known]
@@ -119,7 +125,7 @@ def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> lis
     taken: set[str] = set()
     seen_headers: Counter[str] = Counter()
     for i, head in enumerate(header):
-        canonical = (mapping.target(head) if mapping else None) or canonical_name(head)
+        canonical = (mapping.target(head) if mapping else None) or aliases.column(head)
         if canonical in taken:
             canonical = None  # a second column for the same field is kept as an extra
         seen_headers[head] += 1
@@ -139,6 +145,19 @@ def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> lis
             f"({', '.join(header)}) with --mapping, e.g. 'columns: {{{header[0]}: full_name}}'"
         )
     return columns
+
+
+def read_as(columns: Sequence[StageColumn], mapping: Mapping | None) -> list[tuple[str, str]]:
+    """(header, column) of the headers read through the pack's aliases, not named by the
+    mapping nor canonical names themselves: the ingest summary says how it read them."""
+    return [
+        (c.header, c.canonical)
+        for c in columns
+        if c.in_file
+        and c.canonical
+        and canonical_name(c.header) is None
+        and (mapping is None or mapping.target(c.header) is None)
+    ]
 
 
 def ingest_files(
@@ -242,6 +261,7 @@ def _stage_file(
         limits=Limits.from_settings(settings),
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
+    aliases = aliases_for(ws)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
     default_source = options.source or (mapping.source if mapping else None) or path.stem
     report.files.append(
@@ -258,9 +278,11 @@ def _stage_file(
     staged = []
     for number, table in enumerate(tables, start=first_part):
         where = f"{path.name}" + (f" sheet '{table.sheet}'" if table.sheet else "")
-        columns = stage_columns(table.header, mapping, where)
+        columns = stage_columns(table.header, mapping, where, aliases)
         part = Part(number, sha, str(path), table.sheet, tuple(columns), default_source)
-        part_report = PartReport(str(path), table.sheet)
+        part_report = PartReport(str(path), table.sheet, read_as=read_as(columns, mapping))
+        for header, column in part_report.read_as:
+            log.info("%s: read '%s' as %s", where, header, column)
         _stage_table(stager, part, table, part_report)
         report.parts.append(part_report)
         staged.append((part, part_report))
