@@ -38,6 +38,13 @@ def ingest(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX: only this sheet.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="CSV/XLSX: the header's row number, from 1 (default: the first row, or the "
+            "second below a one-cell title)."
+        ),
+    ] = None,
     archive: Annotated[
         bool, typer.Option("--archive", help="Copy the files into the workspace archive.")
     ] = False,
@@ -53,6 +60,7 @@ def ingest(
         archive=archive,
         sheet=sheet,
         encoding=encoding,
+        header_row=header_row,
     )
     with s, progress_bar("ingesting", in_bytes=True) as on_progress:
         report = service.ingest(s, files, options, on_progress)

@@ -10,6 +10,7 @@ A mapping is YAML::
     encoding: cp1251                         # optional; detected when absent
     delimiter: ";"                           # optional; sniffed when absent
     sheet: Лист1                             # optional; every sheet when absent
+    header_row: 3                            # optional (CSV, XLSX); found when absent
     columns:                                 # header as found -> canonical column
       ФИО: full_name
       Дата рождения: birth_date
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, SOURCE_KINDS
 from unaccounted.errors import InputError
@@ -39,6 +40,7 @@ class Mapping(BaseModel):
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str] = {}
     defaults: dict[str, str] = {}
 

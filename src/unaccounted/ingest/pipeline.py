@@ -47,6 +47,7 @@ class IngestOptions:
     archive: bool = False
     sheet: str | None = None
     encoding: str | None = None
+    header_row: int | None = None
 
 
 @dataclass
@@ -106,6 +107,17 @@ def check_inputs(paths: Sequence[Path]) -> None:
         if not path.is_file():
             raise InputError(f"not a file: {path}")
         file_format(path)
+
+
+def check_header_row(paths: Sequence[Path], header_row: int | None) -> None:
+    """A header row is chosen in CSV and XLSX files only, and counts from 1."""
+    if header_row is None:
+        return
+    if header_row < 1:
+        raise InputError(f"header row {header_row}: rows count from 1")
+    for path in paths:
+        if file_format(path) not in ("csv", "xlsx"):
+            raise InputError(f"{path}: a header row is chosen in CSV and XLSX files only")
 
 
 def stage_columns(
@@ -169,6 +181,7 @@ def ingest_files(
     """Ingest ``paths`` into the workspace store in one transaction."""
     check_inputs(paths)
     mapping = options.mapping
+    check_header_row(paths, _header_row(options))
     try:
         kind = check_kind(options.kind or (mapping.kind if mapping else None))
     except ValueError as exc:
@@ -194,6 +207,7 @@ def ingest_files(
         "archive": options.archive,
         "sheet": options.sheet,
         "encoding": options.encoding,
+        "header_row": options.header_row,
         "mapping": mapping.model_dump(exclude_defaults=True) if mapping else None,
     }
     with ws.store() as store:
@@ -252,6 +266,12 @@ def _stage_file(
 ) -> list[tuple[Part, PartReport]]:
     mapping = options.mapping
     settings = ws.settings.ingest
+    aliases = aliases_for(ws)
+
+    def known_headers(cells: list[str]) -> float:
+        mapped = sum(1 for c in cells if mapping is not None and mapping.target(c) is not None)
+        return max(aliases.known_share(cells), mapped / len(cells) if cells else 0.0)
+
     opts = ReadOptions(
         batch_rows=settings.batch_rows,
         encoding=options.encoding or (mapping.encoding if mapping else None),
@@ -259,9 +279,10 @@ def _stage_file(
         sheet=options.sheet or (mapping.sheet if mapping else None),
         sample_bytes=settings.encoding_sample_bytes,
         limits=Limits.from_settings(settings),
+        header_row=_header_row(options),
+        known_headers=known_headers,
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
-    aliases = aliases_for(ws)
     archived = _archive(ws, path, sha) if (options.archive or settings.archive) else None
     default_source = options.source or (mapping.source if mapping else None) or path.stem
     report.files.append(
@@ -315,6 +336,13 @@ def _stage_table(stager: Stager, part: Part, table: Table, result: PartReport) -
             log.info("%s: batch %d read (%d rows)", result.where, n, batch.table.num_rows)
         if pending is not None:
             pending.result()
+
+
+def _header_row(options: IngestOptions) -> int | None:
+    """The header row: the command line's, else the mapping's, else None (found)."""
+    if options.header_row is not None:
+        return options.header_row
+    return options.mapping.header_row if options.mapping else None
 
 
 @contextmanager
