@@ -1,4 +1,4 @@
-"""Header names a file may use for the canonical columns, read without a mapping.
+"""Headers to canonical columns: a mapping's, the canonical names, the pack's header names.
 
 The language pack's ``headers.csv`` (``header,column``) lists them («ФИО» → full_name,
 "date of birth" → birth_date); a workspace adds its own rows in its pack folder (setting
@@ -8,13 +8,16 @@ The language pack's ``headers.csv`` (``header,column``) lists them («ФИО» �
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from unaccounted.columns import CANONICAL_COLUMNS, canonical_name
+from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
+from unaccounted.ingest.mapping import Mapping
 from unaccounted.normalize.pack import PackData
+from unaccounted.store.types import StageColumn
 from unaccounted.workspace import Workspace
 
 _SPACES = re.compile(r"[\s_]+")
@@ -69,3 +72,55 @@ def aliases_for(ws: Workspace) -> HeaderAliases:
     if extra is not None and not extra.is_dir():
         extra = None  # the normalizer reports a missing pack folder; ingest does not need it
     return load_aliases(cfg.locale, extra)
+
+
+def stage_columns(
+    header: list[str], mapping: Mapping | None, where: str, aliases: HeaderAliases = NO_ALIASES
+) -> list[StageColumn]:
+    """Match headers to canonical columns (mapping, then name, then the pack's aliases);
+    every header keeps a column."""
+    if mapping is not None:
+        known = {h.strip().casefold() for h in header}
+        missing = [name for name in mapping.columns if name.casefold() not in known]
+        if missing:
+            raise InputError(
+                f"mapping names column '{missing[0]}', which {where} does not have "
+                f"(columns: {', '.join(header)})"
+            )
+    columns: list[StageColumn] = []
+    taken: set[str] = set()
+    seen_headers: Counter[str] = Counter()
+    for i, head in enumerate(header):
+        canonical = (mapping.target(head) if mapping else None) or aliases.column(head)
+        if canonical in taken:
+            canonical = None  # a second column for the same field is kept as an extra
+        seen_headers[head] += 1
+        label = head if seen_headers[head] == 1 else f"{head} ({seen_headers[head]})"
+        if canonical:
+            taken.add(canonical)
+        default = mapping.defaults.get(canonical) if mapping and canonical else None
+        columns.append(StageColumn(f"c{i}", label, canonical, default=default))
+    for canonical, default in (mapping.defaults if mapping else {}).items():
+        if canonical not in taken:
+            taken.add(canonical)
+            header_label = f"{canonical} (mapping default)"
+            columns.append(StageColumn(f"d{len(columns)}", header_label, canonical, default, False))
+    if not taken.intersection(NAME_COLUMNS):
+        raise InputError(
+            f"{where} has no name column ({', '.join(NAME_COLUMNS)}); map one of its columns "
+            f"({', '.join(header)}) with --mapping, e.g. 'columns: {{{header[0]}: full_name}}'"
+        )
+    return columns
+
+
+def read_as(columns: Sequence[StageColumn], mapping: Mapping | None) -> list[tuple[str, str]]:
+    """(header, column) of the headers read through the pack's aliases, not named by the
+    mapping nor canonical names themselves: the ingest summary says how it read them."""
+    return [
+        (c.header, c.canonical)
+        for c in columns
+        if c.in_file
+        and c.canonical
+        and canonical_name(c.header) is None
+        and (mapping is None or mapping.target(c.header) is None)
+    ]

@@ -19,16 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
 from unaccounted.files import Folder
 from unaccounted.ingest.formats import open_tables
-from unaccounted.ingest.headers import NO_ALIASES, HeaderAliases, aliases_for
+from unaccounted.ingest.headers import aliases_for, read_as, stage_columns
 from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
 from unaccounted.store.base import Stager
-from unaccounted.store.types import Part, SourceMeta, StageColumn
+from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
 
 log = logging.getLogger(__name__)
@@ -118,58 +117,6 @@ def check_header_row(paths: Sequence[Path], header_row: int | None) -> None:
     for path in paths:
         if file_format(path) not in ("csv", "xlsx"):
             raise InputError(f"{path}: a header row is chosen in CSV and XLSX files only")
-
-
-def stage_columns(
-    header: list[str], mapping: Mapping | None, where: str, aliases: HeaderAliases = NO_ALIASES
-) -> list[StageColumn]:
-    """Match headers to canonical columns (mapping, then name, then the pack's aliases);
-    every header keeps a column."""
-    if mapping is not None:
-        known = {h.strip().casefold() for h in header}
-        missing = [name for name in mapping.columns if name.casefold() not in known]
-        if missing:
-            raise InputError(
-                f"mapping names column '{missing[0]}', which {where} does not have "
-                f"(columns: {', '.join(header)})"
-            )
-    columns: list[StageColumn] = []
-    taken: set[str] = set()
-    seen_headers: Counter[str] = Counter()
-    for i, head in enumerate(header):
-        canonical = (mapping.target(head) if mapping else None) or aliases.column(head)
-        if canonical in taken:
-            canonical = None  # a second column for the same field is kept as an extra
-        seen_headers[head] += 1
-        label = head if seen_headers[head] == 1 else f"{head} ({seen_headers[head]})"
-        if canonical:
-            taken.add(canonical)
-        default = mapping.defaults.get(canonical) if mapping and canonical else None
-        columns.append(StageColumn(f"c{i}", label, canonical, default=default))
-    for canonical, default in (mapping.defaults if mapping else {}).items():
-        if canonical not in taken:
-            taken.add(canonical)
-            header_label = f"{canonical} (mapping default)"
-            columns.append(StageColumn(f"d{len(columns)}", header_label, canonical, default, False))
-    if not taken.intersection(NAME_COLUMNS):
-        raise InputError(
-            f"{where} has no name column ({', '.join(NAME_COLUMNS)}); map one of its columns "
-            f"({', '.join(header)}) with --mapping, e.g. 'columns: {{{header[0]}: full_name}}'"
-        )
-    return columns
-
-
-def read_as(columns: Sequence[StageColumn], mapping: Mapping | None) -> list[tuple[str, str]]:
-    """(header, column) of the headers read through the pack's aliases, not named by the
-    mapping nor canonical names themselves: the ingest summary says how it read them."""
-    return [
-        (c.header, c.canonical)
-        for c in columns
-        if c.in_file
-        and c.canonical
-        and canonical_name(c.header) is None
-        and (mapping is None or mapping.target(c.header) is None)
-    ]
 
 
 def ingest_files(
