@@ -76,6 +76,10 @@ def report_json(report: IngestReport) -> dict[str, object]:
         "rejected": report.rejected,
         "counts": dict(report.totals),
         "files": report.files,
+        "kind_changes": [
+            {"source": source, "from": before, "to": now}
+            for source, before, now in report.kind_changes
+        ],
         "parts": [
             {
                 "path": p.path,
@@ -105,6 +109,9 @@ def print_report(report: IngestReport) -> None:
         if part.read_as:
             read = ", ".join(f"«{header}» as {column}" for header, column in part.read_as)
             console.print(terminal_safe(f"  read {read}"), markup=False)
+    for source, before, now in report.kind_changes:
+        line = f"source {source}: kind changed from {before} to {now}"
+        console.print(terminal_safe(line), markup=False)
     console.print(
         f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
         markup=False,

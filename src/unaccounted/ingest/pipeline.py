@@ -26,7 +26,7 @@ from unaccounted.ingest.headers import aliases_for, read_as, stage_columns
 from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
-from unaccounted.store.base import Stager
+from unaccounted.store.base import Stager, Store
 from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
 
@@ -67,6 +67,8 @@ class IngestReport:
     event_id: int
     files: list[dict[str, object]] = field(default_factory=list)
     parts: list[PartReport] = field(default_factory=list)
+    #: (source, kind before, kind now) of the sources this ingest gave another kind
+    kind_changes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def totals(self) -> Counter[str]:
@@ -184,6 +186,7 @@ def ingest_files(
                     )
                     done += size
                 # Phase 2: one transaction decides every row and writes the outcome.
+                kinds = _kinds(store) if kind is not None else {}
                 with store.transaction():
                     for info in report.files:
                         stager.record_file(info)
@@ -192,12 +195,28 @@ def ingest_files(
                         part_report.counts.update(stager.merge(part, meta))
                         stager.record_part(part, dict(part_report.counts))
                         log.info("%s: %s", part_report.where, dict(part_report.counts))
+                    report.kind_changes = _kind_changes(kinds, _kinds(store) if kinds else {})
+                    for source, before, now in report.kind_changes:
+                        log.info("source %s: kind changed from %s to %s", source, before, now)
                     store.log_event(event_id, "ingest", args, _summary(report))
         except BaseException as exc:
             if isinstance(exc, Exception):
                 store.log_failure("ingest", args, str(exc))
             raise
     return report
+
+
+def _kinds(store: Store) -> dict[str, str]:
+    return {str(r["name"]): str(r["kind"]) for r in store.sources()}
+
+
+def _kind_changes(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Sources that existed before with another kind (a new source has no change)."""
+    return [
+        (name, before[name], kind)
+        for name, kind in sorted(after.items())
+        if name in before and before[name] != kind
+    ]
 
 
 def _stage_file(
@@ -324,4 +343,6 @@ def _summary(report: IngestReport) -> dict[str, object]:
     totals: dict[str, object] = dict(report.totals)
     totals["accepted"] = report.accepted
     totals["rejected"] = report.rejected
+    if report.kind_changes:
+        totals["kind_changes"] = [list(change) for change in report.kind_changes]
     return totals
