@@ -113,6 +113,8 @@ def find_header(rows: Rows, opts: ReadOptions, where: str) -> tuple[list[str | N
     first = next(((n, c) for n, c in rows if filled(c)), None)
     if first is None:
         return None
+    if opts.known_headers is None or len(filled(first[1])) != 1:
+        return first[1], rows
     peeked: list[tuple[int, list[str | None]]] = []
     for line, cells in rows:
         peeked.append((line, cells))
