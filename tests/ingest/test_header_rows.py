@@ -103,3 +103,20 @@ def test_a_header_row_for_json_is_refused(ws: Workspace, tmp_path: Path) -> None
     path.write_text('[{"full_name": "Орлов Олег"}]', "utf-8")
     with pytest.raises(InputError, match="a header row is chosen in CSV and XLSX files only"):
         ingest_files(ws, [path], IngestOptions(header_row=1))
+
+
+def test_a_memorial_book_as_it_comes(ws: Workspace, tmp_path: Path) -> None:
+    # A workbook with a title, Russian headers and no status column: a mapping that says
+    # only "every row is a death" is enough.
+    path = _workbook(tmp_path / "book.xlsx", [*BOOK, ["Панин Павел", "", "сержант"]])
+    report = ingest_files(ws, [path], IngestOptions(mapping=Mapping(defaults={"status": "погиб"})))
+    assert report.parts[0].read_as == [
+        ("ФИО", "full_name"),
+        ("Дата рождения", "birth_date"),
+        ("Звание", "rank"),
+    ]
+    with ws.store() as store:
+        assert store.rows("SELECT line, full_name, status FROM records ORDER BY line") == [
+            {"line": 3, "full_name": "Орлов Олег Олегович", "status": "погиб"},
+            {"line": 4, "full_name": "Панин Павел", "status": "погиб"},
+        ]

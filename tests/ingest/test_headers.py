@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,3 +104,14 @@ def test_an_added_header_naming_no_column_is_refused(tmp_path: Path) -> None:
     write_csv(tmp_path / "headers.csv", ["header", "column"], [["Боец", "fighter"]])
     with pytest.raises(InputError, match="'Боец' names 'fighter', which is not a canonical"):
         load_aliases("ru", tmp_path)
+
+
+def test_the_summary_says_how_headers_were_read(
+    ws: Workspace, tmp_path: Path, cli: Callable[..., Any]
+) -> None:
+    path = write_csv(tmp_path / "l.csv", ["ФИО", "Звание"], [["Орлов Олег", "рядовой"]])
+    result = cli("ingest", str(path))
+    assert result.exit_code == 0
+    assert "  read «ФИО» as full_name, «Звание» as rank\n" in result.output
+    data = json.loads(cli("ingest", str(path), "--json").stdout)
+    assert data["parts"][0]["read_as"] == {"ФИО": "full_name", "Звание": "rank"}
