@@ -108,8 +108,9 @@ def test_rows_without_a_name_are_rejected_and_blank_rows_counted(
 
 
 def test_a_file_with_no_name_column_is_refused(ws: Workspace, tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "l.csv", ["ФИО", "статус"], [["Жуков", "погиб"]])
-    with pytest.raises(InputError, match=r"l.csv has no name column .* \(ФИО, статус\)"):
+    # «Боец» is neither a canonical name nor a header the language pack lists.
+    path = write_csv(tmp_path / "l.csv", ["Боец", "статус"], [["Жуков", "погиб"]])
+    with pytest.raises(InputError, match=r"l.csv has no name column .* \(Боец, статус\)"):
         ingest_files(ws, [path], IngestOptions())
 
 
@@ -305,3 +306,42 @@ def test_missing_file_is_refused_before_anything_is_written(ws: Workspace, tmp_p
         ingest_files(ws, [tmp_path / "nope.csv"], IngestOptions())
     with ws.store() as store:
         assert store.counts()["events"] == 0
+
+
+def test_mapping_defaults_fill_rows_without_a_value(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "book.csv",
+        ["ФИО", "status"],
+        [["Орлов Олег", ""], ["Панин Павел", "пропал без вести"]],
+    )
+    mapping = Mapping(
+        columns={"ФИО": "full_name"}, defaults={"status": "killed", "category": "military"}
+    )
+    ingest_files(ws, [path], IngestOptions(mapping=mapping))
+    with ws.store() as store:
+        # The empty status takes the default; a row's own status wins over it; category is
+        # not in the file at all, so every row gets the mapping's value as its raw value.
+        assert store.rows("SELECT full_name, status, category FROM records ORDER BY line") == [
+            {"full_name": "Орлов Олег", "status": "killed", "category": "military"},
+            {"full_name": "Панин Павел", "status": "пропал без вести", "category": "military"},
+        ]
+        header = json.loads(store.scalar("SELECT header FROM file_ingests"))
+    # The file's header says where the value came from.
+    assert header[-1] == {"header": "category (mapping default)", "column": "category"}
+
+
+@pytest.mark.parametrize(
+    ("defaults", "message"),
+    [
+        ("{stauts: killed}", "'defaults': 'stauts' is not a canonical column"),
+        ("{record_id: x}", "'record_id' cannot have a default"),
+        ("{status: ''}", "the default for 'status' is empty"),
+    ],
+)
+def test_bad_defaults_are_one_line_errors(tmp_path: Path, defaults: str, message: str) -> None:
+    path = tmp_path / "m.yaml"
+    path.write_text(f"defaults: {defaults}\n", "utf-8")
+    with pytest.raises(InputError) as info:
+        load_mapping(path)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)

@@ -133,6 +133,36 @@ def test_normalize_command_summary(ws: Workspace, tmp_path: Path) -> None:
     assert summary["not_understood"]["unit"] == 1  # «где-то» names no unit
 
 
+def test_normalize_lists_the_values_it_could_not_read(ws: Workspace, tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "l.csv",
+        ["record_id", "full_name", "unit", "status", "region"],
+        [["1", "Иванов Иван", "где-то", "погиб", "Курская обл."],
+         ["2", "Петров Пётр", "где-то", "ушёл в туман", ""],
+         ["3", "Сидоров Сидор", "за речкой", "ушёл в туман", "Нарния"],
+         ["4", "Орлов Олег", "где-то", "погиб", ""]],
+    )  # fmt: skip
+    ingest_files(ws, [path], IngestOptions(source="l"))
+    res = _cli(ws.root, "normalize", "--json")
+    assert res.exit_code == 0
+    summary = json.loads(res.stdout)
+    # Each unread value once, most frequent first, with the first record that had it;
+    # the values the normalizer read («погиб», «Курская обл.») are not listed.
+    assert summary["not_understood_values"] == {
+        "region": [{"value": "Нарния", "count": 1, "example": {"source": "l", "record_id": "3"}}],
+        "status": [
+            {"value": "ушёл в туман", "count": 2, "example": {"source": "l", "record_id": "2"}}
+        ],
+        "unit": [
+            {"value": "где-то", "count": 3, "example": {"source": "l", "record_id": "1"}},
+            {"value": "за речкой", "count": 1, "example": {"source": "l", "record_id": "3"}},
+        ],
+    }
+    # The text summary (on stderr) shows the top values of each field with an example.
+    text = _cli(ws.root, "normalize", "--rebuild").stderr
+    assert "  unit: «где-то» ×3 (e.g. l 1), «за речкой» ×1 (e.g. l 3)\n" in text
+
+
 def _cli(root: Path, *args: str) -> Any:
     return CliRunner().invoke(app, ["-w", str(root), *args])
 
@@ -199,7 +229,7 @@ def test_worker_processes_give_the_same_fields(
 
     monkeypatch.setattr(stage, "_PARALLEL_FROM", 0)  # workers even for a small run
     one = _workspace(tmp_path / "one", world)
-    run_normalize(one)
+    alone = run_normalize(one)
     settings = Settings()
     settings.normalize.workers = 2
     two = _workspace(tmp_path / "two", world, settings)
@@ -214,6 +244,8 @@ def test_worker_processes_give_the_same_fields(
     report = run_normalize(two)
     assert started == [2]
     assert report.normalized == report.records
+    # the values not understood are counted alike from the workers' batches
+    assert report.not_understood_values == alone.not_understood_values
     query = "SELECT * EXCLUDE (event_id) FROM normalized ORDER BY source_id, record_id"
     with one.store() as a, two.store() as b:
         assert a.rows(query) == b.rows(query)

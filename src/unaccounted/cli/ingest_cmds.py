@@ -38,6 +38,13 @@ def ingest(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="XLSX: only this sheet.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding (default: detected).")] = None,
+    header_row: Annotated[
+        int | None,
+        typer.Option(
+            help="CSV/XLSX: the header's row number, from 1 (default: the first row, or the "
+            "second below a one-cell title)."
+        ),
+    ] = None,
     archive: Annotated[
         bool, typer.Option("--archive", help="Copy the files into the workspace archive.")
     ] = False,
@@ -53,6 +60,7 @@ def ingest(
         archive=archive,
         sheet=sheet,
         encoding=encoding,
+        header_row=header_row,
     )
     with s, progress_bar("ingesting", in_bytes=True) as on_progress:
         report = service.ingest(s, files, options, on_progress)
@@ -68,8 +76,18 @@ def report_json(report: IngestReport) -> dict[str, object]:
         "rejected": report.rejected,
         "counts": dict(report.totals),
         "files": report.files,
+        "kind_changes": [
+            {"source": source, "from": before, "to": now}
+            for source, before, now in report.kind_changes
+        ],
         "parts": [
-            {"path": p.path, "sheet": p.sheet, "counts": dict(p.counts)} for p in report.parts
+            {
+                "path": p.path,
+                "sheet": p.sheet,
+                "counts": dict(p.counts),
+                "read_as": {header: column for header, column in p.read_as},
+            }
+            for p in report.parts
         ],
     }
 
@@ -88,6 +106,12 @@ def print_report(report: IngestReport) -> None:
         if c["blank"]:
             line += f"; {c['blank']} blank rows skipped"
         console.print(terminal_safe(line), markup=False)  # file and sheet names are data
+        if part.read_as:
+            read = ", ".join(f"«{header}» as {column}" for header, column in part.read_as)
+            console.print(terminal_safe(f"  read {read}"), markup=False)
+    for source, before, now in report.kind_changes:
+        line = f"source {source}: kind changed from {before} to {now}"
+        console.print(terminal_safe(line), markup=False)
     console.print(
         f"accepted {report.accepted}, rejected {report.rejected} (event {report.event_id})",
         markup=False,

@@ -11,6 +11,9 @@ from unaccounted.cli.app import app, console, out, progress_bar, session
 from unaccounted.present import terminal_safe
 from unaccounted.service import link as service
 
+#: Values not understood shown per field (``--json`` lists up to 100).
+_SHOWN = 3
+
 
 @app.command()
 def normalize(
@@ -33,6 +36,7 @@ def normalize(
         "not_understood": report.not_understood,
         "date_orders": report.date_orders,
         "name_hints": report.name_hints,
+        "not_understood_values": report.not_understood_values,
     }
     if as_json:
         out.print_json(json.dumps(summary, ensure_ascii=False))
@@ -47,6 +51,14 @@ def normalize(
         listed = ", ".join(f"{v} {k}" for k, v in sorted(missed.items()))
         console.print(f"values not understood (kept raw, fields left empty): {listed}",
                       markup=False)  # fmt: skip
+    for column, values in sorted(report.not_understood_values.items()):
+        top = ", ".join(
+            f"«{v['value']}» ×{v['count']} (e.g. {v['example']['source']} "
+            f"{v['example']['record_id']})"
+            for v in values[:_SHOWN]
+        )
+        more = f", and {len(values) - _SHOWN} more" if len(values) > _SHOWN else ""
+        console.print(terminal_safe(f"  {column}: {top}{more}"), markup=False)  # values are data
 
 
 @app.command("explain-record")

@@ -80,7 +80,8 @@ def person_cmd(
     for e in d["history"]:
         out.print(
             show(f"  {e['date'] or 'undated':<10} {e['status']:<14} per {e['source']} "
-                 f"({e['kind']}, {e['date_basis'] or 'no date'})"),
+                 f"({e['kind']}, {e['date_basis'] or 'no date'})"
+                 + (f" — {e['superseded']}" if e.get("superseded") else "")),
             markup=False,
         )  # fmt: skip
     out.print("claims:", markup=False)

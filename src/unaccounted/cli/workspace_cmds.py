@@ -82,13 +82,27 @@ def sources(
             show_default=False,
         ),
     ] = None,
+    kind: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kind",
+            help="SOURCE=KIND: give a source its kind (repeatable), e.g. one source of a file "
+            "split by a source column.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """List the sources with their kind, independence group and counts."""
-    changes = [_group_change(g) for g in group or []]
-    with session(ctx, read_only=not changes) as s:
+    changes = [_change("--group", "GROUP", g) for g in group or []]
+    kinds = [_change("--kind", "KIND", k) for k in kind or []]
+    with session(ctx, read_only=not (changes or kinds)) as s:
         for source, name in changes:
             old = service.set_source_group(s, source, name)
             line = f"{source}: independence group {old} -> {name}"
+            console.print(terminal_safe(line), markup=False)
+        for source, name in kinds:
+            old, new = service.set_source_kind(s, source, name)
+            line = f"{source}: kind {old} -> {new}"
             console.print(terminal_safe(line), markup=False)
         rows = service.sources(s)
     if as_json:
@@ -101,10 +115,10 @@ def sources(
     out.print(table)
 
 
-def _group_change(text: str) -> tuple[str, str]:
+def _change(option: str, what: str, text: str) -> tuple[str, str]:
     source, sep, name = text.rpartition("=")
     if not sep or not source.strip() or not name.strip():
-        raise InputError(f"--group {text!r}: expected SOURCE=GROUP")
+        raise InputError(f"{option} {text!r}: expected SOURCE={what}")
     return source.strip(), name.strip()
 
 

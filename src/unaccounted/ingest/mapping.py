@@ -10,18 +10,21 @@ A mapping is YAML::
     encoding: cp1251                         # optional; detected when absent
     delimiter: ";"                           # optional; sniffed when absent
     sheet: Лист1                             # optional; every sheet when absent
+    header_row: 3                            # optional (CSV, XLSX); found when absent
     columns:                                 # header as found -> canonical column
       ФИО: full_name
       Дата рождения: birth_date
+    defaults:                                # canonical column -> value for rows without one
+      status: killed                         # "every row of this memorial book is a death"
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from unaccounted.columns import CANONICAL_COLUMNS, SOURCE_KINDS
+from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, SOURCE_KINDS
 from unaccounted.errors import InputError
 from unaccounted.yamlfile import describe_validation_error, read_yaml_mapping
 
@@ -37,7 +40,9 @@ class Mapping(BaseModel):
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str] = {}
+    defaults: dict[str, str] = {}
 
     @field_validator("kind")
     @classmethod
@@ -55,6 +60,22 @@ class Mapping(BaseModel):
                 )
         return {str(h).strip(): t.strip().lower() for h, t in value.items()}
 
+    @field_validator("defaults")
+    @classmethod
+    def _defaults(cls, value: dict[str, str]) -> dict[str, str]:
+        checked: dict[str, str] = {}
+        for column, default in value.items():
+            name = str(column).strip().lower()
+            if name not in CANONICAL_COLUMNS:
+                raise ValueError(f"'{column}' is not a canonical column")
+            if name in NO_DEFAULT:
+                raise ValueError(f"'{name}' cannot have a default (it tells rows apart)")
+            text = str(default).strip()
+            if not text:
+                raise ValueError(f"the default for '{name}' is empty")
+            checked[name] = text
+        return checked
+
     def target(self, header: str) -> str | None:
         """The canonical column this mapping sends ``header`` to, matched case-insensitively."""
         wanted = header.strip().casefold()
@@ -62,6 +83,11 @@ class Mapping(BaseModel):
             if name.casefold() == wanted:
                 return target
         return None
+
+
+#: Columns that tell one row or source from another: a default for every row makes no sense
+#: (``source`` has the mapping's own ``source`` key).
+NO_DEFAULT = ("record_id", "source", *NAME_COLUMNS)
 
 
 def check_kind(value: str | None) -> str | None:

@@ -19,15 +19,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from unaccounted.columns import NAME_COLUMNS, canonical_name
 from unaccounted.errors import InputError
 from unaccounted.files import Folder
 from unaccounted.ingest.formats import open_tables
+from unaccounted.ingest.headers import aliases_for, read_as, stage_columns
 from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
-from unaccounted.store.base import Stager
-from unaccounted.store.types import Part, SourceMeta, StageColumn
+from unaccounted.store.base import Stager, Store
+from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class IngestOptions:
     archive: bool = False
     sheet: str | None = None
     encoding: str | None = None
+    header_row: int | None = None
 
 
 @dataclass
@@ -53,6 +54,8 @@ class PartReport:
     path: str
     sheet: str | None
     counts: Counter[str] = field(default_factory=Counter)
+    #: (header, column) read through the language pack's header names
+    read_as: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def where(self) -> str:
@@ -64,6 +67,8 @@ class IngestReport:
     event_id: int
     files: list[dict[str, object]] = field(default_factory=list)
     parts: list[PartReport] = field(default_factory=list)
+    #: (source, kind before, kind now) of the sources this ingest gave another kind
+    kind_changes: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def totals(self) -> Counter[str]:
@@ -105,34 +110,15 @@ def check_inputs(paths: Sequence[Path]) -> None:
         file_format(path)
 
 
-def stage_columns(header: list[str], mapping: Mapping | None, where: str) -> list[StageColumn]:
-    """Match headers to canonical columns (mapping first); every header keeps a column."""
-    if mapping is not None:
-        known = {h.strip().casefold() for h in header}
-        missing = [name for name in mapping.columns if name.casefold() not in known]
-        if missing:
-            raise InputError(
-                f"mapping names column '{missing[0]}', which {where} does not have "
-                f"(columns: {', '.join(header)})"
-            )
-    columns: list[StageColumn] = []
-    taken: set[str] = set()
-    seen_headers: Counter[str] = Counter()
-    for i, head in enumerate(header):
-        canonical = (mapping.target(head) if mapping else None) or canonical_name(head)
-        if canonical in taken:
-            canonical = None  # a second column for the same field is kept as an extra
-        seen_headers[head] += 1
-        label = head if seen_headers[head] == 1 else f"{head} ({seen_headers[head]})"
-        if canonical:
-            taken.add(canonical)
-        columns.append(StageColumn(name=f"c{i}", header=label, canonical=canonical))
-    if not taken.intersection(NAME_COLUMNS):
-        raise InputError(
-            f"{where} has no name column ({', '.join(NAME_COLUMNS)}); map one of its columns "
-            f"({', '.join(header)}) with --mapping, e.g. 'columns: {{{header[0]}: full_name}}'"
-        )
-    return columns
+def check_header_row(paths: Sequence[Path], header_row: int | None) -> None:
+    """A header row is chosen in CSV and XLSX files only, and counts from 1."""
+    if header_row is None:
+        return
+    if header_row < 1:
+        raise InputError(f"header row {header_row}: rows count from 1")
+    for path in paths:
+        if file_format(path) not in ("csv", "xlsx"):
+            raise InputError(f"{path}: a header row is chosen in CSV and XLSX files only")
 
 
 def ingest_files(
@@ -144,6 +130,7 @@ def ingest_files(
     """Ingest ``paths`` into the workspace store in one transaction."""
     check_inputs(paths)
     mapping = options.mapping
+    check_header_row(paths, _header_row(options))
     try:
         kind = check_kind(options.kind or (mapping.kind if mapping else None))
     except ValueError as exc:
@@ -169,6 +156,7 @@ def ingest_files(
         "archive": options.archive,
         "sheet": options.sheet,
         "encoding": options.encoding,
+        "header_row": options.header_row,
         "mapping": mapping.model_dump(exclude_defaults=True) if mapping else None,
     }
     with ws.store() as store:
@@ -200,6 +188,7 @@ def ingest_files(
                     )
                     done += size
                 # Phase 2: one transaction decides every row and writes the outcome.
+                kinds = _kinds(store) if kind is not None else {}
                 with store.transaction():
                     for info in report.files:
                         stager.record_file(info)
@@ -208,6 +197,9 @@ def ingest_files(
                         part_report.counts.update(stager.merge(part, meta))
                         stager.record_part(part, dict(part_report.counts))
                         log.info("%s: %s", part_report.where, dict(part_report.counts))
+                    report.kind_changes = _kind_changes(kinds, _kinds(store) if kinds else {})
+                    for source, before, now in report.kind_changes:
+                        log.info("source %s: kind changed from %s to %s", source, before, now)
                     store.log_event(event_id, "ingest", args, _summary(report))
         except BaseException as exc:
             _remove_copies(ws, copies)  # a refused file leaves nothing behind
@@ -215,6 +207,19 @@ def ingest_files(
                 store.log_failure("ingest", args, str(exc))
             raise
     return report
+
+
+def _kinds(store: Store) -> dict[str, str]:
+    return {str(r["name"]): str(r["kind"]) for r in store.sources()}
+
+
+def _kind_changes(before: dict[str, str], after: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Sources that existed before with another kind (a new source has no change)."""
+    return [
+        (name, before[name], kind)
+        for name, kind in sorted(after.items())
+        if name in before and before[name] != kind
+    ]
 
 
 def _stage_file(
@@ -231,6 +236,12 @@ def _stage_file(
 ) -> list[tuple[Part, PartReport]]:
     mapping = options.mapping
     settings = ws.settings.ingest
+    aliases = aliases_for(ws)
+
+    def known_headers(cells: list[str]) -> float:
+        mapped = sum(1 for c in cells if mapping is not None and mapping.target(c) is not None)
+        return max(aliases.known_share(cells), mapped / len(cells) if cells else 0.0)
+
     opts = ReadOptions(
         batch_rows=settings.batch_rows,
         encoding=options.encoding or (mapping.encoding if mapping else None),
@@ -238,6 +249,8 @@ def _stage_file(
         sheet=options.sheet or (mapping.sheet if mapping else None),
         sample_bytes=settings.encoding_sample_bytes,
         limits=Limits.from_settings(settings),
+        header_row=_header_row(options),
+        known_headers=known_headers,
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
     archived = _archive(ws, path, sha, copies) if (options.archive or settings.archive) else None
@@ -256,9 +269,11 @@ def _stage_file(
     staged = []
     for number, table in enumerate(tables, start=first_part):
         where = f"{path.name}" + (f" sheet '{table.sheet}'" if table.sheet else "")
-        columns = stage_columns(table.header, mapping, where)
+        columns = stage_columns(table.header, mapping, where, aliases)
         part = Part(number, sha, str(path), table.sheet, tuple(columns), default_source)
-        part_report = PartReport(str(path), table.sheet)
+        part_report = PartReport(str(path), table.sheet, read_as=read_as(columns, mapping))
+        for header, column in part_report.read_as:
+            log.info("%s: read '%s' as %s", where, header, column)
         _stage_table(stager, part, table, part_report)
         report.parts.append(part_report)
         staged.append((part, part_report))
@@ -291,6 +306,13 @@ def _stage_table(stager: Stager, part: Part, table: Table, result: PartReport) -
             log.info("%s: batch %d read (%d rows)", result.where, n, batch.table.num_rows)
         if pending is not None:
             pending.result()
+
+
+def _header_row(options: IngestOptions) -> int | None:
+    """The header row: the command line's, else the mapping's, else None (found)."""
+    if options.header_row is not None:
+        return options.header_row
+    return options.mapping.header_row if options.mapping else None
 
 
 @contextmanager
@@ -339,4 +361,6 @@ def _summary(report: IngestReport) -> dict[str, object]:
     totals: dict[str, object] = dict(report.totals)
     totals["accepted"] = report.accepted
     totals["rejected"] = report.rejected
+    if report.kind_changes:
+        totals["kind_changes"] = [list(change) for change in report.kind_changes]
     return totals

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from unaccounted.ingest.readers import (
     Table,
     clean_header,
     columns_table,
+    filled,
+    is_title_then_header,
 )
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -50,23 +53,15 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
         raw = path.open("rb")
         text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
         try:
-            first = ""
-            prelude = 0
-            while True:
-                try:
-                    first = text.readline()
-                except UnicodeDecodeError as exc:
-                    raise decode_error(path, encoding) from exc
-                prelude += 1
-                if first == "" or first.strip():
-                    break
-            if first == "":
+            found = _header_lines(text, opts, path, encoding)
+            if found is None:
                 return
+            prelude, first, pushed_back = found
             delimiter = opts.delimiter or sniff_delimiter(first, path.suffix.lower())
             header_cells = next(csv.reader([first], delimiter=delimiter))
             check_columns(path, len(header_cells), opts.limits)
             header = clean_header(list(header_cells))
-            reader = csv.reader(text, delimiter=delimiter)
+            reader = csv.reader(itertools.chain(pushed_back, text), delimiter=delimiter)
             yield Table(
                 None,
                 header,
@@ -78,6 +73,57 @@ def read_csv(path: Path, opts: ReadOptions, progress: Progress) -> tuple[str, It
             text.close()
 
     return encoding, tables()
+
+
+def _header_lines(
+    text: io.TextIOWrapper, opts: ReadOptions, path: Path, encoding: str
+) -> tuple[int, str, list[str]] | None:
+    """``(lines up to the header, header line, lines read past it)``; None for no content.
+
+    The header is line ``opts.header_row`` when given; otherwise the first non-blank line,
+    or the next non-blank one when the first is a title above known header names.
+    """
+
+    def lines() -> Iterator[tuple[int, str]]:
+        number = 0
+        while True:
+            try:
+                line = text.readline()
+            except UnicodeDecodeError as exc:
+                raise decode_error(path, encoding) from exc
+            if line == "":
+                return
+            number += 1
+            yield number, line
+
+    def cells(line: str) -> list[str | None]:
+        delimiter = opts.delimiter or sniff_delimiter(line, path.suffix.lower())
+        try:
+            return list(next(csv.reader([line], delimiter=delimiter), []))
+        except csv.Error:  # an oversized cell: no title, and the data loop reports it
+            return []
+
+    numbered = lines()
+    if opts.header_row is not None:
+        for number, line in numbered:
+            if number == opts.header_row:
+                if not line.strip():
+                    raise InputError(f"{path}: header row {number} is empty")
+                return number, line, []
+        raise InputError(f"{path}: has no row {opts.header_row} (header row)")
+    first = next(((n, line) for n, line in numbered if line.strip()), None)
+    if first is None:
+        return None
+    peeked: list[tuple[int, str]] = []
+    if opts.known_headers is None or len(filled(cells(first[1]))) != 1:
+        return first[0], first[1], []
+    for number, line in numbered:
+        peeked.append((number, line))
+        if line.strip():
+            break
+    if peeked and is_title_then_header(cells(first[1]), cells(peeked[-1][1]), opts):
+        return peeked[-1][0], peeked[-1][1], []
+    return first[0], first[1], [line for _, line in peeked]
 
 
 def _csv_batches(

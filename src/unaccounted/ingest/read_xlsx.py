@@ -24,7 +24,14 @@ from unaccounted.ingest.limits import (
     check_sheets,
     check_xlsx_archive,
 )
-from unaccounted.ingest.readers import Progress, ReadOptions, Table, clean_header, rows_to_batches
+from unaccounted.ingest.readers import (
+    Progress,
+    ReadOptions,
+    Table,
+    clean_header,
+    find_header,
+    rows_to_batches,
+)
 
 
 def cell_text(value: Any) -> str | None:
@@ -70,10 +77,12 @@ def read_xlsx(path: Path, opts: ReadOptions, progress: Progress) -> Iterator[Tab
             for index, name in enumerate(chosen):
                 sheet = book[name]
                 _check_dimensions(path, name, sheet, limits)
-                rows = _guarded(path, name, sheet.iter_rows(values_only=True), limits)
-                header = _first_nonblank(rows)
-                if header is None:
+                guarded = _guarded(path, name, sheet.iter_rows(values_only=True), limits)
+                found = find_header(guarded, opts, f"{path} sheet '{name}'")
+                if found is None:
                     continue
+                header, rows = found
+                header = list(header)
                 while header and header[-1] is None:
                     header.pop()
                 yield Table(
@@ -123,14 +132,6 @@ def _guarded(
         texts = [cell_text(v) for v in row]
         check_cells(path, texts, limits, f"sheet '{name}' row {line}")
         yield line, texts
-
-
-def _first_nonblank(rows: Iterator[tuple[int, list[str | None]]]) -> list[str | None] | None:
-    """The first row with any content (the header); None for an empty sheet."""
-    for _, cells in rows:
-        if any(c is not None and c.strip() for c in cells):
-            return cells
-    return None
 
 
 def _with_progress(

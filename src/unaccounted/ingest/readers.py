@@ -11,6 +11,7 @@ the header) come back as :class:`BadRow` so the caller can reject them with a re
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,58 @@ class ReadOptions:
     sheet: str | None = None
     sample_bytes: int = 1_048_576
     limits: Limits = field(default_factory=Limits)
+    #: CSV and XLSX: the header's row number (1-based); None finds it (see ``find_header``)
+    header_row: int | None = None
+    #: the share of a row's filled cells that are known header names (title-row detection)
+    known_headers: Callable[[list[str]], float] | None = None
+
+
+#: A row below a one-cell first row is the header when this share of its cells is known.
+TITLE_HEADER_SHARE = 0.5
+
+Rows = Iterator[tuple[int, list[str | None]]]
+
+
+def filled(cells: list[str | None]) -> list[str]:
+    """The non-blank cells of a row."""
+    return [c for c in cells if c is not None and c.strip()]
+
+
+def is_title_then_header(
+    first: list[str | None], second: list[str | None], opts: ReadOptions
+) -> bool:
+    """A title above the header: one filled cell, then a row of mostly known header names."""
+    if opts.known_headers is None or len(filled(first)) != 1 or len(filled(second)) < 2:
+        return False
+    return opts.known_headers(filled(second)) >= TITLE_HEADER_SHARE
+
+
+def find_header(rows: Rows, opts: ReadOptions, where: str) -> tuple[list[str | None], Rows] | None:
+    """The header row and the rows after it; None when there is no row with content.
+
+    With ``opts.header_row`` the header is that row; otherwise the first non-blank row,
+    or the second when the first is a title above a row of known header names.
+    """
+    if opts.header_row is not None:
+        for line, cells in rows:
+            if line == opts.header_row:
+                if not filled(cells):
+                    raise InputError(f"{where}: header row {line} is empty")
+                return cells, rows
+        raise InputError(f"{where}: has no row {opts.header_row} (header row)")
+    first = next(((n, c) for n, c in rows if filled(c)), None)
+    if first is None:
+        return None
+    if opts.known_headers is None or len(filled(first[1])) != 1:
+        return first[1], rows
+    peeked: list[tuple[int, list[str | None]]] = []
+    for line, cells in rows:
+        peeked.append((line, cells))
+        if filled(cells):
+            break
+    if peeked and is_title_then_header(first[1], peeked[-1][1], opts):
+        return peeked[-1][1], rows
+    return first[1], itertools.chain(peeked, rows)
 
 
 def file_format(path: Path) -> str:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from unaccounted.errors import InputError
 from unaccounted.normalize.pack import load_pack
@@ -43,6 +44,10 @@ _WRITE_ROWS = 200_000
 _PARALLEL_FROM = 100_000
 
 
+#: Distinct values not understood listed per field in the report.
+UNREAD_LISTED = 100
+
+
 @dataclass
 class NormalizeReport:
     event_id: int
@@ -55,6 +60,9 @@ class NormalizeReport:
     date_orders: dict[str, str] = field(default_factory=dict)
     #: sources whose names are mostly declined («oblique»): ambiguous forms read so
     name_hints: dict[str, str] = field(default_factory=dict)
+    #: the values not understood, by raw column, most frequent first (at most
+    #: ``UNREAD_LISTED`` each): ``{"value", "count", "example": {"source", "record_id"}}``
+    not_understood_values: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 def normalizer_for(ws: Workspace) -> Normalizer:
@@ -102,23 +110,23 @@ def run_normalize(
                     job = (version, event_id, orders, hints)
                     # one batch more than workers in flight: the store is read and written
                     # while the workers normalize
-                    flight: deque[tuple[int, Any]] = deque()
+                    flight: deque[tuple[int, pa.Table, Any]] = deque()
                     for first, last in ranges:
                         raw = store.pending_table(first, last)
-                        flight.append((last, pool.submit(raw, job)))
+                        flight.append((last, raw, pool.submit(raw, job)))
                         if len(flight) > workers:
-                            done, pending = flight.popleft()
-                            write(*pool.result(pending))
+                            done, sent, pending = flight.popleft()
+                            write(sent, *pool.result(pending))
                             tick(done, total)
                     while flight:
-                        done, pending = flight.popleft()
-                        write(*pool.result(pending))
+                        done, sent, pending = flight.popleft()
+                        write(sent, *pool.result(pending))
                         tick(done, total)
                 else:
                     for first, last in ranges:
                         raw = store.pending_table(first, last)
                         found = batch_table(normalizer, raw, version, event_id, orders, hints)
-                        write(*found)
+                        write(raw, *found)
                         tick(last, total)
                 write.flush()
                 store.drop_pending()
@@ -132,7 +140,9 @@ def run_normalize(
             store.log_failure("normalize", {"rebuild": rebuild}, str(exc))
             raise
     log.info("normalized %d of %d records in %.1f s", total, records, seconds)
-    return NormalizeReport(event_id, version, records, total, seconds, missed, orders, hints)
+    return NormalizeReport(
+        event_id, version, records, total, seconds, missed, orders, hints, write.unread.listed()
+    )
 
 
 def _workers(ws: Workspace, pending: int) -> int:
@@ -156,10 +166,13 @@ class _Writer:
     def __init__(self, store: Store, rows: int, missed: dict[str, int]) -> None:
         self.store, self.rows, self.missed = store, rows, missed
         self.held: list[pa.Table] = []
+        self.unread = UnreadValues()
 
-    def __call__(self, table: pa.Table, unread: dict[str, int]) -> None:
+    def __call__(self, raw: pa.Table, table: pa.Table, unread: dict[str, int]) -> None:
         for column, count in unread.items():
             self.missed[column] += count
+        if any(unread.values()):
+            self.unread.add(raw, table)
         self.held.append(table)
         if sum(t.num_rows for t in self.held) >= self.rows:
             self.flush()
@@ -168,6 +181,40 @@ class _Writer:
         if self.held:
             self.store.write_batch(pa.concat_tables(self.held))
             self.held = []
+
+
+class UnreadValues:
+    """The raw values the normalizer left unread, counted, with the first record of each."""
+
+    def __init__(self) -> None:
+        #: raw column → value → [count, source, record_id]
+        self.values: dict[str, dict[str, list[Any]]] = {c: {} for c in CHECKS}
+
+    def add(self, raw: pa.Table, normalized: pa.Table) -> None:
+        """Count a batch's unread values (``normalized`` has ``raw``'s rows in order)."""
+        for column, norm in CHECKS.items():
+            mask = pc.and_(pc.is_valid(raw.column(column)), pc.is_null(normalized.column(norm)))
+            if column == "unit":  # «в/ч 12345» has a unit key and no class
+                mask = pc.and_(mask, pc.is_null(normalized.column("unit_key")))
+            picked = raw.filter(mask).select([column, "source_id", "record_id"])
+            seen = self.values[column]
+            for value, source, record_id in zip(*picked.to_pydict().values(), strict=True):
+                if value in seen:
+                    seen[value][0] += 1
+                else:
+                    seen[value] = [1, source, record_id]
+
+    def listed(self, limit: int = UNREAD_LISTED) -> dict[str, list[dict[str, Any]]]:
+        """Per raw column, the most frequent unread values (ties by value) with an example."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        for column, seen in self.values.items():
+            ranked = sorted(seen.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+            if ranked:
+                out[column] = [
+                    {"value": v, "count": c, "example": {"source": src, "record_id": rid}}
+                    for v, (c, src, rid) in ranked
+                ]
+        return out
 
 
 def explain_record(ws: Workspace, source: str, record_id: str) -> dict[str, Any]:

@@ -1,7 +1,10 @@
 """Claims: one source's statement about one person, with its provenance and its date.
 
-A claim is a current record of a person's cluster seen through its normalized fields.
-Nothing here edits a record; the raw values stay next to the normalized ones.
+A claim is one version of a record of a person's cluster seen through its normalized
+fields. The current version is the record's claim; an earlier version stays a claim marked
+``superseded`` (by the same source), which only the status history reads, so that a record
+that changed from missing to killed shows the transition. Nothing here edits a record; the
+raw values stay next to the normalized ones.
 """
 
 from __future__ import annotations
@@ -31,17 +34,25 @@ class Claim:
     birth_edtf: str | None = None
     url: str | None = None
     quote: str | None = None
+    #: the day this version was stored, set only for a record with several versions
+    recorded: dt.date | None = None
+    version: int = 1
+    #: a newer version of the same record replaced this one
+    superseded: bool = False
     #: every other value: normalized (``surname``, ``unit_key``, …) and raw (``raw_unit``, …)
     values: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def date(self) -> dt.date | None:
-        """When the claim was made: its publication date, else the start of its event."""
-        return self.published or self.event_lo
+        """When the claim was made: its publication date, else (for a record with several
+        versions) the day the version was stored, else the start of its event."""
+        return self.published or self.recorded or self.event_lo
 
     @property
     def date_basis(self) -> str | None:
-        return "published" if self.published else "event" if self.event_lo else None
+        if self.published:
+            return "published"
+        return "recorded" if self.recorded else "event" if self.event_lo else None
 
     @property
     def label(self) -> str:
@@ -80,6 +91,9 @@ _TYPED = {
     "birth_edtf",
     "url",
     "quote",
+    "recorded_date",
+    "version",
+    "superseded",
 }
 
 
@@ -102,6 +116,9 @@ def claim_from_row(row: dict[str, Any]) -> Claim:
         birth_edtf=row.get("birth_edtf"),
         url=row.get("url"),
         quote=row.get("quote"),
+        recorded=row.get("recorded_date"),
+        version=int(row.get("version") or 1),
+        superseded=bool(row.get("superseded")),
         values={k: v for k, v in row.items() if k not in _TYPED and v is not None},
     )
 

@@ -1,6 +1,9 @@
 """Status histories: a person's dated status claims in order, never one overwritten field.
 
-Each entry is one source's status claim dated by its publication (else its event date).
+Each entry is one source's status claim dated by its publication (else, for a record with
+several versions, the day the version was stored; else its event date). Every version of a
+record is an entry: an earlier one stays, marked superseded by the same source, so a list
+that changed a row from missing to killed shows missing, then killed.
 The sequence collapses repeats (missing, missing, killed → missing → killed); its
 transitions are what the analyze stage counts per unit, region and period. The
 missing-to-dead delay runs from the earliest missing claim's event date to the first
@@ -14,6 +17,9 @@ from dataclasses import dataclass
 
 from unaccounted.resolve.claims import Claim
 from unaccounted.resolve.rules import GradingRules
+
+#: How a history entry of an earlier version of a record is marked.
+SUPERSEDED = "superseded by the same source"
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class HistoryEntry:
             "event_date": self.event_date,
             "status_raw": self.claim.status_raw,
             **self.claim.provenance(),
+            "version": self.claim.version,
+            "superseded": SUPERSEDED if self.claim.superseded else None,
         }
 
 
@@ -69,8 +77,10 @@ class History:
 
     @property
     def current(self) -> str | None:
-        """The latest dated status (the last undated one when none is dated)."""
-        dated = [e for e in self.entries if e.date is not None] or list(self.entries)
+        """The latest dated status of a current claim (the last undated one when none is
+        dated); a superseded version is never the current status."""
+        now = [e for e in self.entries if not e.claim.superseded]
+        dated = [e for e in now if e.date is not None] or now
         return dated[-1].status if dated else None
 
     def missing_to_dead(self) -> tuple[dt.date, dt.date | None] | None:
@@ -95,5 +105,7 @@ def build_history(claims: list[Claim], rules: GradingRules) -> History:
         for c in claims
         if c.status
     ]
-    entries.sort(key=lambda e: (e.date is None, e.date or dt.date.min, e.claim.label))
+    entries.sort(
+        key=lambda e: (e.date is None, e.date or dt.date.min, e.claim.label, e.claim.version)
+    )
     return History(tuple(entries))

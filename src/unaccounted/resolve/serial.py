@@ -17,11 +17,15 @@ small and quick to read)::
 
     claims:  [[source, record_id, kind, group, status, status_raw, published, event_lo,
                event_hi, event_edtf, birth_lo, birth_hi, birth_edtf, url, quote,
-               analysis values], …]
+               analysis values, recorded, version], …]
     best:    [[name, value, shown, rule, sources, conflict], …]
     grading: {"a": [fate, [claim, …], [[kind, detail, [claim, …]], …]],
               "g": [grade, rule, description, fate, sources, groups],
-              "h": [[claim, status_class], …]}
+              "h": [[claim, status_class], …],
+              "s": [superseded claim (as in claims), …]}
+
+A history entry's claim number counts the current claims first, then the superseded ones
+of ``"s"`` (earlier versions of a record, which only the history shows).
     detail:  {"v": [every value of each claim, …], "b": [every value of each best value, …]}
 """
 
@@ -39,7 +43,7 @@ from unaccounted.resolve.view import PersonView
 
 #: Format of the texts; stored views of another format are remade, never misread (the
 #: format is part of the digest the views are stored with).
-FORMAT = 2
+FORMAT = 3
 
 #: The claim values the analyses read (unit alias groups, unit names): kept with the claims.
 ANALYSIS_VALUES = ("unit_key", "unit_class_key", "raw_unit")
@@ -103,13 +107,15 @@ def _claim(c: Claim) -> list[Any]:
         c.source, c.record_id, c.kind, c.group, c.status, c.status_raw, _iso(c.published),
         _iso(c.event_lo), _iso(c.event_hi), c.event_edtf, _iso(c.birth_lo), _iso(c.birth_hi),
         c.birth_edtf, c.url, c.quote,
-        {k: c.values[k] for k in ANALYSIS_VALUES if k in c.values},
+        {k: c.values[k] for k in ANALYSIS_VALUES if k in c.values}, _iso(c.recorded), c.version,
     ]  # fmt: skip
 
 
 def encode(view: PersonView) -> Texts:
     """The view's texts; its person id is stored beside them."""
     at = {id(c): i for i, c in enumerate(view.claims)}
+    superseded = [e.claim for e in view.history.entries if e.claim.superseded]
+    at.update({id(c): len(view.claims) + i for i, c in enumerate(superseded)})
     a, g = view.assessment, view.grade
     grading = {
         "a": [
@@ -119,6 +125,7 @@ def encode(view: PersonView) -> Texts:
         ],
         "g": [g.grade, g.rule, g.description, g.fate, g.sources, g.groups],
         "h": [[at[id(e.claim)], e.status_class] for e in view.history.entries],
+        "s": [_claim(c) for c in superseded],
     }
     best = [[b.name, b.value, b.shown, b.rule, b.sources, b.conflict] for b in view.best.values()]
     detail = {"v": [c.values for c in view.claims], "b": [b.values for b in view.best.values()]}
@@ -178,12 +185,13 @@ class StoredView(PersonView):
         rows = json.loads(texts.claims)
         detail = self._detail(texts)
         every = detail["v"] if detail is not None else [x[15] for x in rows]
-        return tuple(
-            Claim(self.person_id, s, r, k, g, st, sr, _date(pub), _date(el), _date(eh), ee,
-                  _date(bl), _date(bh), be, u, q, values)
-            for (s, r, k, g, st, sr, pub, el, eh, ee, bl, bh, be, u, q, _), values
-            in zip(rows, every, strict=True)
-        )  # fmt: skip
+        return tuple(self._claim(row, values) for row, values in zip(rows, every, strict=True))
+
+    def _claim(self, row: list[Any], values: dict[str, Any], superseded: bool = False) -> Claim:
+        s, r, k, g, st, sr, pub, el, eh, ee, bl, bh, be, u, q, _, rec, version = row
+        return Claim(self.person_id, s, r, k, g, st, sr, _date(pub), _date(el), _date(eh), ee,
+                     _date(bl), _date(bh), be, u, q, _date(rec), version, superseded,
+                     values)  # fmt: skip
 
     def _best(self, texts: Texts | RowTexts) -> dict[str, BestValue]:
         rows = json.loads(texts.best)
@@ -198,7 +206,7 @@ class StoredView(PersonView):
 
     def _grading(self, texts: Texts | RowTexts) -> None:
         data = self._parsed("grading")
-        claims = self.claims
+        claims = self.claims + tuple(self._claim(x, x[15], True) for x in data["s"])
         fate, support, conflicts = data["a"]
         assessment = Assessment(
             fate,

@@ -100,12 +100,15 @@ class PersonView:
 
 
 def view_of(person_id: str, claims: list[Claim], rules: GradingRules) -> PersonView:
-    a = assess(claims, rules)
+    """The view of a person from its claims: the current ones make its values, grade and
+    claims; every version, superseded ones included, makes its status history."""
+    current = [c for c in claims if not c.superseded]
+    a = assess(current, rules)
     return PersonView(
         person_id=person_id,
-        claims=tuple(claims),
-        best=best_values(claims, rules),
+        claims=tuple(current),
+        best=best_values(current, rules),
         assessment=a,
-        grade=grade(claims, rules, a),
+        grade=grade(current, rules, a),
         history=build_history(claims, rules),
     )

@@ -31,6 +31,7 @@ ACTIONS: dict[str, Action] = _actions(
     ("withdraw-judgement", True, "withdraw a judgement"),
     ("import-judgements", True, "import judgements"),
     ("set-source-group", True, "change a source's independence group"),
+    ("set-source-kind", True, "change a source's kind"),
     ("confirm-unit-alias", True, "confirm a unit alias"),
     ("put-shared-file", True, "change a shared file (grading rules, unit aliases, pack)"),
     ("refresh", True, "refresh the stored person views and the search index"),

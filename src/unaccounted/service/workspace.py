@@ -9,6 +9,7 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.files import open_output, output_path
+from unaccounted.ingest.mapping import check_kind
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
@@ -56,6 +57,20 @@ def set_source_group(s: Session, source: str, group: str) -> str:
         old = work.store.set_group(source, group)
         refresh_derived(work)  # a view's grade counts independence groups
         return old
+
+
+def set_source_kind(s: Session, source: str, kind: str) -> tuple[str, str]:
+    """Give ``source`` the kind ``kind`` (one of ``SOURCE_KINDS``, spelled loosely);
+    return the kind it had and the kind it has."""
+    try:
+        checked = check_kind(kind)
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    assert checked is not None
+    with s.write("set-source-kind", {"source": source, "kind": checked}) as work:
+        old = work.store.set_kind(source, checked)
+        refresh_derived(work)  # a view's grade and corroboration read the kind
+        return old, checked
 
 
 def require_source(s: Session, source: str | None) -> None:

@@ -107,6 +107,10 @@ class Records(Protocol):
         """Put a source in an independence group; return its previous group."""
         ...
 
+    def set_kind(self, source: str, kind: str) -> str:
+        """Give a source another kind; return its previous kind."""
+        ...
+
     def rejects(
         self, source: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]: ...

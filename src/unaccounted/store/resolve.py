@@ -21,9 +21,24 @@ import pyarrow as pa
 from unaccounted.errors import InputError
 from unaccounted.store.duckdb_core import CURRENT_CLUSTERS, CURRENT_NORMALIZED, DuckDBCore
 
-#: One claim per current record of a person: raw values, source facts, normalized fields.
+#: The newest normalized row of every version of every record (an earlier version keeps
+#: the fields it was given while it was current).
+_NORMALIZED_VERSIONS = """
+    SELECT * FROM normalized
+    QUALIFY row_number() OVER (PARTITION BY source_id, record_id, version ORDER BY event_id DESC)
+        = 1
+"""
+
+#: One claim per version of each record of a person: raw values, source facts, normalized
+#: fields; ``superseded`` marks the versions a newer one of the same record replaced, and
+#: ``recorded_date`` (set only for a record with several versions) is the day each version
+#: was stored, which dates a claim that names no publication date.
 _CLAIMS = f"""
     SELECT c.person_id, r.source_id, r.record_id, r.version,
+           r.version < max(r.version) OVER (PARTITION BY r.source_id, r.record_id)
+               AS superseded,
+           CASE WHEN count(*) OVER (PARTITION BY r.source_id, r.record_id) > 1
+                THEN CAST(e.logged_at AS DATE) END AS recorded_date,
            s.kind, s.independence_group, s.publisher, s.url AS source_url,
            r.full_name, r.surname AS raw_surname, r.given_name AS raw_given_name,
            r.patronymic AS raw_patronymic, r.sex AS raw_sex, r.birth_date AS raw_birth_date,
@@ -36,13 +51,14 @@ _CLAIMS = f"""
            n.status, n.unit_key, n.unit_class_key, n.region_code, n.hometown_region_code,
            n.event_region_code
     FROM ({CURRENT_CLUSTERS}) c
-    JOIN current_records r USING (source_id, record_id)
+    JOIN records r USING (source_id, record_id)
     JOIN sources s ON s.name = r.source_id
-    LEFT JOIN ({CURRENT_NORMALIZED}) n
-           ON n.source_id = r.source_id AND n.record_id = r.record_id
+    LEFT JOIN events e ON e.event_id = r.event_id
+    LEFT JOIN ({_NORMALIZED_VERSIONS}) n
+           ON n.source_id = r.source_id AND n.record_id = r.record_id AND n.version = r.version
 """
 
-_ORDER = " ORDER BY c.person_id, r.source_id, r.record_id"
+_ORDER = " ORDER BY c.person_id, r.source_id, r.record_id, r.version"
 
 
 class ResolveQueries(DuckDBCore):
@@ -52,7 +68,8 @@ class ResolveQueries(DuckDBCore):
         return int(self.scalar(f"SELECT count(*) FROM ({CURRENT_NORMALIZED})") or 0)
 
     def claims_of(self, person_id: str) -> list[dict[str, Any]]:
-        """Every claim (current record) of one person; empty when the id is unknown."""
+        """Every claim (every version of each record) of one person; empty when the id is
+        unknown."""
         return self.rows(_CLAIMS + " WHERE c.person_id = ?" + _ORDER, [person_id])
 
     def all_claims(self) -> list[dict[str, Any]]:

@@ -64,6 +64,15 @@ def _val(col: StageColumn, prefix: str = "") -> str:
     return f"nullif({prefix}{_ident(col.name)}, '')"
 
 
+def _pick(col: StageColumn, cell: str) -> str:
+    """A staged cell: as read, or the column's default where the file leaves it empty."""
+    if col.default is None:
+        return f"{cell} AS {_ident(col.name)}"
+    if not col.in_file:
+        return f"{_lit(col.default)} AS {_ident(col.name)}"
+    return f"coalesce(nullif(trim({cell}), ''), {_lit(col.default)}) AS {_ident(col.name)}"
+
+
 class Stager:
     """Stages the parts of one ingest in a scratch database and merges them into the store.
 
@@ -105,12 +114,11 @@ class Stager:
 
     def append(self, part: Part, batch: pa.Table) -> None:
         """Append a batch: ``_line`` plus either ``cells`` (a list per row) or ``c0 … cN``."""
-        if "cells" in batch.column_names:
-            picks = ", ".join(
-                f"cells[{i + 1}] AS {_ident(c.name)}" for i, c in enumerate(part.columns)
-            )
-        else:
-            picks = ", ".join(_ident(c.name) for c in part.columns)
+        cells = "cells" in batch.column_names
+        picks = ", ".join(
+            _pick(c, f"cells[{i + 1}]" if cells else _ident(c.name))
+            for i, c in enumerate(part.columns)
+        )
         sql = self._append_sql[part.number].replace("__PICKS__", picks)
         relation = self._con.from_arrow(batch).query("_ingest_batch", sql)
         assert relation is not None

@@ -73,3 +73,19 @@ class StrataQueries(DuckDBCore):
                 {"previous_group": old},
             )  # fmt: skip
         return old
+
+    def set_kind(self, source: str, kind: str) -> str:
+        """Give ``source`` the source kind ``kind`` (checked by the caller); one logged
+        event; returns the kind it had before."""
+        if not self.has_source(source):
+            raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
+        with self.transaction():
+            old = str(self.scalar("SELECT kind FROM sources WHERE name = ?", [source]))
+            self._con.execute(
+                "UPDATE sources SET kind = ? WHERE name = ?", [kind, source]
+            ).fetchall()
+            self.log_event(
+                self.next_event_id(), "sources", {"source": source, "kind": kind},
+                {"previous_kind": old},
+            )  # fmt: skip
+        return old

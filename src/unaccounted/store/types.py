@@ -22,11 +22,17 @@ def ordered(a: Key, b: Key) -> tuple[Key, Key]:
 
 @dataclass(frozen=True)
 class StageColumn:
-    """One input column: its stage column name, its header as found, its canonical name."""
+    """One input column: its stage column name, its header as found, its canonical name.
+
+    ``default`` fills the column's empty cells (a mapping's ``defaults``); a column with
+    ``in_file`` false is not in the file at all and holds its default on every row.
+    """
 
     name: str
     header: str
     canonical: str | None
+    default: str | None = None
+    in_file: bool = True
 
 
 @dataclass(frozen=True)
