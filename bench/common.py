@@ -78,3 +78,15 @@ def simulated_workspace(root: Path, persons: int, seed: int) -> tuple[Any, dict[
     ingest_folder(ws, root / "simulated" / "sources")
     facts["ingest_seconds"] = round(time.perf_counter() - t, 1)
     return ws, facts
+
+
+def cached_facts(root: Path, make: Any) -> dict[str, Any]:
+    """The facts of a world prepared in ``root`` (``root/facts.json``), calling ``make()``
+    to prepare it when it is not there yet."""
+    facts_path = root / "facts.json"
+    if facts_path.exists():
+        facts: dict[str, Any] = json.loads(facts_path.read_text("utf-8"))
+        return facts
+    facts = make()
+    facts_path.write_text(json.dumps(facts), "utf-8")
+    return facts

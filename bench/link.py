@@ -33,7 +33,6 @@ linkage core alone, comparable with plain Splink's.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import tempfile
@@ -41,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import febrl
-from common import machine, run_measured, simulated_workspace, write_result
+from common import cached_facts, machine, run_measured, simulated_workspace, write_result
 
 OURS = """
 def run(folder):
@@ -176,13 +175,7 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
 
 def prepared(root: Path, persons: int, seed: int) -> dict[str, Any]:
     """The facts of a prepared world in ``root``, preparing it unless it is there."""
-    facts_path = root / "facts.json"
-    if facts_path.exists():
-        facts: dict[str, Any] = json.loads(facts_path.read_text("utf-8"))
-        return facts
-    facts = prepare(root, persons, seed)
-    facts_path.write_text(json.dumps(facts), "utf-8")
-    return facts
+    return cached_facts(root, lambda: prepare(root, persons, seed))
 
 
 def compare(root: Path) -> dict[str, Any]:

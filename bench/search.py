@@ -39,7 +39,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from common import RESULTS, machine, simulated_workspace, write_result
+from common import RESULTS, cached_facts, machine, simulated_workspace, write_result
 
 # -- queries written from the truth ----------------------------------------------------
 
@@ -248,13 +248,8 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
 
 
 def prepared(root: Path, persons: int, seed: int) -> dict[str, Any]:
-    facts_path = root / "facts.json"
-    if facts_path.exists():
-        facts: dict[str, Any] = json.loads(facts_path.read_text("utf-8"))
-        return facts
-    facts = prepare(root, persons, seed)
-    facts_path.write_text(json.dumps(facts), "utf-8")
-    return facts
+    """The facts of a prepared world in ``root``, preparing it unless it is there."""
+    return cached_facts(root, lambda: prepare(root, persons, seed))
 
 
 def build_index(ws_root: Path) -> dict[str, Any]:
