@@ -178,3 +178,16 @@ def test_a_lent_store_stays_open_for_its_owner(store: Store) -> None:
     with store.lend() as borrowed:
         assert borrowed.record_count() == 0
     assert store.record_count() == 0  # the owner's connection is still open
+
+
+def test_files_are_listed_by_content_with_their_sources(store: Store) -> None:
+    ingest_rows(store, [("r1", "Петров С.И.", "погиб", "")])
+    ingest_rows(store, [("r3", "Иванов А.", "погиб", "")], source="posts", kind="social")
+    found = [(f["sha256"], f["name"], f["size"], f["format"], f["ingests"], f["sources"],
+              f["records"]) for f in store.files()]  # fmt: skip
+    # each test ingest is one file of its own (sha-<event>), read once, oldest first
+    assert found == [
+        ("sha-1", "obits.csv", 10, "csv", 1, ["obits"], 1),
+        ("sha-2", "posts.csv", 10, "csv", 1, ["posts"], 1),
+    ]
+    assert all(f["first_ingested"] is not None for f in store.files())

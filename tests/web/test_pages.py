@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.web.conftest import World
-from unaccounted.service import Session, persons
+from unaccounted.service import Session, persons, workspace
 
 pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 
@@ -179,3 +179,13 @@ def test_no_page_loads_anything_from_the_network(reader: TestClient) -> None:
         html = reader.get(page).text
         # no script, stylesheet, image or frame from elsewhere (links to sources are fine)
         assert not re.search(r"<(script|link|img|iframe)[^>]*(src|href)=[\"']?(https?:)?//", html)
+
+
+def test_the_sources_page_lists_every_ingested_file_with_its_hash(
+    reader: TestClient, world: World
+) -> None:
+    with Session.open(world.ws, "t", read_only=True) as s:
+        files = workspace.files(s)
+    page = reader.get("/sources").text
+    assert files and all(f'title="{f["sha256"]}"' in page for f in files)
+    assert all(f["records"] > 0 and f["ingests"] >= 1 for f in files)

@@ -51,6 +51,11 @@ def sources(s: Session) -> list[dict[str, Any]]:
     return s.read("sources").sources()
 
 
+def files(s: Session) -> list[dict[str, Any]]:
+    """Every ingested file with its SHA-256, size, format, first ingest and sources."""
+    return s.read("sources").files()
+
+
 def set_source_group(s: Session, source: str, group: str) -> str:
     """Put ``source`` in independence ``group``; return the group it was in."""
     with s.write("set-source-group", {"source": source, "group": group}) as work:

@@ -111,6 +111,10 @@ class Records(Protocol):
         """Give a source another kind; return its previous kind."""
         ...
 
+    def files(self) -> list[dict[str, Any]]:
+        """Every ingested file by SHA-256 with its facts, sources and current records."""
+        ...
+
     def rejects(
         self, source: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]: ...

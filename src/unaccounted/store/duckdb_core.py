@@ -357,6 +357,23 @@ class DuckDBCore:
     def has_source(self, name: str) -> bool:
         return int(self.scalar("SELECT count(*) FROM sources WHERE name = ?", [name])) > 0
 
+    def files(self) -> list[dict[str, Any]]:
+        """Every ingested file by content: its SHA-256, name, size, format, encoding and
+        archive copy, when it was first ingested, how many ingests read it, the sources its
+        current records belong to and how many they are; oldest first."""
+        return self.rows(
+            """SELECT f.sha256, f.name, f.size, f.format, f.encoding, f.archived_as,
+                e.logged_at AS first_ingested,
+                (SELECT count(DISTINCT i.event_id) FROM file_ingests i
+                    WHERE i.sha256 = f.sha256) AS ingests,
+                coalesce((SELECT list(DISTINCT r.source_id ORDER BY r.source_id)
+                    FROM current_records r WHERE r.file_sha256 = f.sha256), []) AS sources,
+                (SELECT count(*) FROM current_records r WHERE r.file_sha256 = f.sha256)
+                    AS records
+            FROM files f LEFT JOIN events e ON e.event_id = f.first_event
+            ORDER BY f.first_event, f.name, f.sha256"""
+        )
+
     def rejects(self, source: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         """Rejected rows, oldest first, with the file they came from."""
         sql = """SELECT j.source_name AS source, f.name AS file, j.sheet, j.line,

@@ -154,8 +154,10 @@ def sources_page(request: Request, web: W) -> Response:
     with web.use() as s:
         found = workspace.sources(s)
         bad = workspace.rejects(s, None, 500)
+        files = workspace.files(s)
     chart = overview.bars([(x["name"], x["records"]) for x in found], "records per source")
-    return web.render(request, "sources.html", sources=found, rejects=bad, chart=chart)
+    return web.render(request, "sources.html", sources=found, rejects=bad, chart=chart,
+                      files=files)  # fmt: skip
 
 
 @router.get("/estimates")
