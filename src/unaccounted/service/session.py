@@ -93,10 +93,6 @@ class Session:
             self._store = None
 
     @property
-    def settings(self) -> Any:
-        return self.workspace.settings
-
-    @property
     def store(self) -> Store:
         """The session's one store connection (opened on first use)."""
         if self._store is None:
