@@ -270,12 +270,45 @@ class ResolveSettings(_Section):
     )
 
 
+class ProtectionSettings(_Section):
+    columns: list[str] = Field(
+        default_factory=lambda: ["url", "quote", "contact", "witness"],
+        description="Columns whose values are encrypted at rest and shown only to roles "
+        "allowed to see protected fields (a mapping may protect more with 'protected: true').",
+    )
+    key_file: str = Field(
+        "",
+        description="File holding the protection key, outside the workspace (an absolute "
+        "path). Empty: $UNACCOUNTED_KEY, else $UNACCOUNTED_KEY_FILE, else "
+        "~/.config/unaccounted/keys/<workspace id>.key.",
+    )
+
+
+class WebSettings(_Section):
+    session_hours: float = Field(
+        12, gt=0, description="Hours a web sign-in lasts before the user must sign in again."
+    )
+    login_attempts: int = Field(
+        5, ge=1, description="Failed sign-ins in a row after which an account is locked."
+    )
+    lockout_minutes: float = Field(
+        15, gt=0, description="Minutes an account stays locked after too many failed sign-ins."
+    )
+    public: bool = Field(
+        False,
+        description="Let visitors who are not signed in read published persons as viewers "
+        "(false: every page asks for a sign-in once the workspace has accounts).",
+    )
+
+
 class Settings(_Section):
     store: StoreSettings = Field(default_factory=lambda: StoreSettings())
     ingest: IngestSettings = Field(default_factory=lambda: IngestSettings())
     normalize: NormalizeSettings = Field(default_factory=lambda: NormalizeSettings())
     resolve: ResolveSettings = Field(default_factory=lambda: ResolveSettings())
     link: LinkSettings = Field(default_factory=lambda: LinkSettings())
+    protection: ProtectionSettings = Field(default_factory=lambda: ProtectionSettings())
+    web: WebSettings = Field(default_factory=lambda: WebSettings())
 
 
 def load_settings(path: Path) -> Settings:

@@ -9,12 +9,13 @@ import pytest
 
 from unaccounted.errors import InputError
 from unaccounted.ingest import IngestOptions
-from unaccounted.service import PermissionDenied, Session
+from unaccounted.service import ACTIONS, ROLES, PermissionDenied, RolePermissions, Session
 from unaccounted.service import ingest as ingest_service
 from unaccounted.service import link as link_service
 from unaccounted.service import persons as persons_service
 from unaccounted.service import shared as shared_service
 from unaccounted.service import workspace as workspace_service
+from unaccounted.service.actions import role_rank
 from unaccounted.workspace import Workspace
 
 #: Two small lists naming the same three soldiers (the same ids in both, so that a
@@ -170,3 +171,35 @@ def test_shared_files_keep_every_version_with_its_actor(ws: Workspace) -> None:
     assert stored == ["unit_aliases.yaml"] and again == []
     assert [(v["version"], v["actor"]) for v in versions] == [(1, "alice"), (2, "bob")]
     assert versions[0]["content"] == "aliases:\n- - omsbr:25\n  - vch:41450\n"
+
+
+def test_roles_are_ordered_and_each_action_names_its_least_role() -> None:
+    hook = RolePermissions({"vera": "viewer", "rita": "reviewer", "ed": "editor", "ada": "admin"})
+    table = {
+        action: [hook.allows(actor, action) for actor in ("nobody", "vera", "rita", "ed", "ada")]
+        for action in ("search", "judge", "ingest", "user-add")
+    }
+    assert table == {
+        "search": [False, True, True, True, True],
+        "judge": [False, False, True, True, True],
+        "ingest": [False, False, False, True, True],
+        "user-add": [False, False, False, False, True],
+    }
+    assert ROLES == ("viewer", "reviewer", "editor", "admin")
+    assert {action.role for action in ACTIONS.values()} <= set(ROLES)
+    with pytest.raises(ValueError, match="^unknown role 'owner'; choose one of viewer, "):
+        role_rank("owner")
+
+
+def test_a_session_acts_for_another_actor_for_a_while(ws: Workspace) -> None:
+    hook = RolePermissions({"rita": "reviewer", "ed": "editor"})
+    with Session.open(ws.root, "ed", permissions=hook) as s:
+        assert s.may("ingest") and s.store.actor == "ed"
+        with s.acting_as("rita"):
+            assert (s.actor, s.store.actor) == ("rita", "rita")
+            assert s.may("judge") and not s.may("ingest")
+            with pytest.raises(PermissionDenied, match="^rita may not normalize records$"):
+                link_service.normalize(s)
+        assert (s.actor, s.store.actor) == ("ed", "ed")
+        with pytest.raises(ValueError, match="^unknown action 'fly'"):
+            s.may("fly")

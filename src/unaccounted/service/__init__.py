@@ -17,7 +17,24 @@ Every write is one unit of work (permission check, one transaction, one audit ev
 the actor); every read is checked by the same permission hook. See docs/architecture.md.
 """
 
-from unaccounted.service.actions import ACTIONS, Action
-from unaccounted.service.session import AllowAll, PermissionDenied, Permissions, Session, Work
+from unaccounted.service.actions import ACTIONS, ROLES, Action
+from unaccounted.service.session import (
+    AllowAll,
+    PermissionDenied,
+    Permissions,
+    RolePermissions,
+    Session,
+    Work,
+)
 
-__all__ = ["ACTIONS", "Action", "AllowAll", "PermissionDenied", "Permissions", "Session", "Work"]
+__all__ = [
+    "ACTIONS",
+    "ROLES",
+    "Action",
+    "AllowAll",
+    "PermissionDenied",
+    "Permissions",
+    "RolePermissions",
+    "Session",
+    "Work",
+]

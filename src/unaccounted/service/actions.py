@@ -1,12 +1,26 @@
 """Every action the service performs, by name: what the permission hook is asked about.
 
-A role system (accounts, viewers, reviewers, editors) attaches to these names without
-touching the stages; the command line and the web application ask the same question.
+Each action names the least role that may do it. The roles are ordered — a ``viewer``
+reads published persons, a ``reviewer`` also reviews pairs, an ``editor`` also ingests,
+edits sources, rules and publication, an ``admin`` also manages accounts — and a role may
+do whatever a lesser role may. The command line and the web application ask the same
+question of the same hook (:class:`unaccounted.service.session.Permissions`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+#: The roles, least first; each may do everything the ones before it may.
+ROLES: tuple[str, ...] = ("viewer", "reviewer", "editor", "admin")
+
+
+def role_rank(role: str) -> int:
+    """The position of ``role`` in :data:`ROLES`; an unknown role is a ValueError."""
+    try:
+        return ROLES.index(role)
+    except ValueError:
+        raise ValueError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}") from None
 
 
 @dataclass(frozen=True)
@@ -15,51 +29,72 @@ class Action:
     writes: bool
     #: What the actor would do, as the end of "ACTOR may not …".
     summary: str
+    #: The least role that may do it.
+    role: str
 
 
-def _actions(*items: tuple[str, bool, str]) -> dict[str, Action]:
-    return {name: Action(name, writes, summary) for name, writes, summary in items}
+def _actions(*items: tuple[str, bool, str, str]) -> dict[str, Action]:
+    return {name: Action(name, writes, summary, role) for name, writes, summary, role in items}
 
 
 ACTIONS: dict[str, Action] = _actions(
     # writes
-    ("ingest", True, "ingest source files"),
-    ("normalize", True, "normalize records"),
-    ("link", True, "link records into persons"),
-    ("load-clusters", True, "load a clustering"),
-    ("judge", True, "record a judgement about a pair of records"),
-    ("withdraw-judgement", True, "withdraw a judgement"),
-    ("import-judgements", True, "import judgements"),
-    ("set-source-group", True, "change a source's independence group"),
-    ("set-source-kind", True, "change a source's kind"),
-    ("confirm-unit-alias", True, "confirm a unit alias"),
-    ("put-shared-file", True, "change a shared file (grading rules, unit aliases, pack)"),
-    ("refresh", True, "refresh the stored person views and the search index"),
-    ("split-record", True, "split a record out of a person"),
-    ("merge-persons", True, "merge two persons"),
-    ("run-job", True, "run an ingest, normalize and link job"),
+    ("ingest", True, "ingest source files", "editor"),
+    ("normalize", True, "normalize records", "editor"),
+    ("link", True, "link records into persons", "editor"),
+    ("load-clusters", True, "load a clustering", "editor"),
+    ("judge", True, "record a judgement about a pair of records", "reviewer"),
+    ("withdraw-judgement", True, "withdraw a judgement", "reviewer"),
+    ("import-judgements", True, "import judgements", "editor"),
+    ("set-source-group", True, "change a source's independence group", "editor"),
+    ("set-source-kind", True, "change a source's kind", "editor"),
+    ("set-source-confidential", True, "mark a source confidential or not", "editor"),
+    ("confirm-unit-alias", True, "confirm a unit alias", "editor"),
+    ("put-shared-file", True, "change a shared file (grading rules, unit aliases, pack)", "editor"),
+    ("set-publication-rule", True, "change the publication rule", "editor"),
+    ("publish", True, "publish the memorial site", "editor"),
+    ("refresh", True, "refresh the stored person views and the search index", "editor"),
+    ("split-record", True, "split a record out of a person", "reviewer"),
+    ("merge-persons", True, "merge two persons", "reviewer"),
+    ("run-job", True, "run an ingest, normalize and link job", "editor"),
+    ("export-protected", True, "export protected fields", "editor"),
+    ("view-protected", True, "see protected fields", "reviewer"),
+    ("rotate-key", True, "rotate the protection key", "admin"),
+    ("login", True, "sign in", "viewer"),
+    ("user-add", True, "add an account", "admin"),
+    ("user-remove", True, "remove an account", "admin"),
+    ("user-role", True, "change an account's role", "admin"),
+    ("user-passwd", True, "change an account's password", "admin"),
+    ("token-create", True, "create an API token", "viewer"),
+    ("token-revoke", True, "revoke an API token", "viewer"),
     # reads
-    ("status", False, "see the workspace's counts"),
-    ("doctor", False, "check the whole store"),
-    ("sources", False, "list the sources"),
-    ("rejects", False, "list the rejected rows"),
-    ("events", False, "read the event log"),
-    ("export-records", False, "export records"),
-    ("export-persons", False, "export persons"),
-    ("explain-record", False, "explain a record's normalized fields"),
-    ("explain-pair", False, "explain a pair's match score"),
-    ("review-queue", False, "see the review queue"),
-    ("judgements", False, "list the judgements"),
-    ("person", False, "see a person"),
-    ("search", False, "search persons by name"),
-    ("grades", False, "count persons by grade"),
-    ("history", False, "see status transitions"),
-    ("unit", False, "see a unit's dossier"),
-    ("region", False, "see a region's dossier"),
-    ("unit-aliases", False, "see unit aliases"),
-    ("concealment", False, "see the concealment report"),
-    ("estimate", False, "estimate from the workspace"),
-    ("nowcast", False, "nowcast from the workspace"),
-    ("report", False, "write the HTML report"),
-    ("shared-file", False, "read a shared file"),
+    ("status", False, "see the workspace's counts", "viewer"),
+    ("doctor", False, "check the whole store", "editor"),
+    ("sources", False, "list the sources", "reviewer"),
+    ("rejects", False, "list the rejected rows", "editor"),
+    ("events", False, "read the event log", "editor"),
+    ("export-records", False, "export records", "editor"),
+    ("export-persons", False, "export persons", "viewer"),
+    ("explain-record", False, "explain a record's normalized fields", "reviewer"),
+    ("explain-pair", False, "explain a pair's match score", "reviewer"),
+    ("review-queue", False, "see the review queue", "reviewer"),
+    ("judgements", False, "list the judgements", "reviewer"),
+    ("person", False, "see a person", "viewer"),
+    ("search", False, "search persons by name", "viewer"),
+    ("see-unpublished", False, "see persons that are not published", "reviewer"),
+    ("grades", False, "count persons by grade", "viewer"),
+    ("history", False, "see status transitions", "viewer"),
+    ("unit", False, "see a unit's dossier", "viewer"),
+    ("region", False, "see a region's dossier", "viewer"),
+    ("unit-aliases", False, "see unit aliases", "reviewer"),
+    ("concealment", False, "see the concealment report", "viewer"),
+    ("estimate", False, "estimate from the workspace", "viewer"),
+    ("nowcast", False, "nowcast from the workspace", "viewer"),
+    ("report", False, "write the HTML report", "editor"),
+    ("shared-file", False, "read a shared file", "reviewer"),
+    ("publication-rule", False, "see the publication rule", "reviewer"),
+    ("users", False, "list the accounts", "admin"),
+    ("tokens", False, "list API tokens", "viewer"),
+    ("audit-log", False, "read the audit log", "admin"),
+    ("audit-verify", False, "verify the audit log", "editor"),
 )

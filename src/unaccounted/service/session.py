@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from unaccounted.errors import UnaccountedError
-from unaccounted.service.actions import ACTIONS
+from unaccounted.service.actions import ACTIONS, role_rank
 from unaccounted.store import Store, default_actor, storage_failure
 from unaccounted.workspace import Workspace
 
@@ -53,6 +53,24 @@ class AllowAll:
 
     def allows(self, actor: str, action: str) -> bool:
         return True
+
+
+class RolePermissions:
+    """The hook of a workspace with accounts: an actor may do an action when the actor's
+    role is at least the action's role (:data:`unaccounted.service.actions.ACTIONS`).
+    An actor with no account may do nothing."""
+
+    def __init__(self, roles: Mapping[str, str]) -> None:
+        self.roles = dict(roles)
+
+    def role_of(self, actor: str) -> str | None:
+        return self.roles.get(actor)
+
+    def allows(self, actor: str, action: str) -> bool:
+        role = self.roles.get(actor)
+        if role is None:
+            return False
+        return role_rank(role) >= role_rank(ACTIONS[action].role)
 
 
 @dataclass
@@ -114,6 +132,28 @@ class Session:
             raise ValueError(f"unknown action {action!r}; name it in service/actions.py")
         if not self.permissions.allows(self.actor, action):
             raise PermissionDenied(f"{self.actor} may not {ACTIONS[action].summary}")
+
+    def may(self, action: str) -> bool:
+        """Whether the actor may do ``action`` (what a page or a command shows or hides)."""
+        if action not in ACTIONS:
+            raise ValueError(f"unknown action {action!r}; name it in service/actions.py")
+        return self.permissions.allows(self.actor, action)
+
+    @contextmanager
+    def acting_as(self, actor: str) -> Iterator[Session]:
+        """The same session (its connection, its hook) acting for ``actor`` for a while:
+        the web application serves many signed-in users from one session, one request at a
+        time."""
+        before = self.actor
+        self.actor = actor
+        if self._store is not None:
+            self._store.actor = actor
+        try:
+            yield self
+        finally:
+            self.actor = before
+            if self._store is not None:
+                self._store.actor = before
 
     def read(self, action: str) -> Store:
         """Check a read action and return the store to read from."""
