@@ -47,7 +47,12 @@ def estimate_cmd(
     seed: Annotated[int, typer.Option(help="Seed for the bootstrap and the sampler.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
     do_compare: Annotated[
-        bool, typer.Option("--compare", help="Run every applicable method and search side by side.")
+        bool,
+        typer.Option(
+            "--compare",
+            help="Run every applicable method, search, heterogeneity model (Mth) and dga prior "
+            "side by side.",
+        ),
     ] = False,
     search: Annotated[
         str, typer.Option(help=f"Log-linear model search: {', '.join(SEARCHES)}.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from unaccounted.errors import InputError
 from unaccounted.estimate.api import LoglinearSettings, estimate
 from unaccounted.estimate.dga import MAX_LISTS
+from unaccounted.estimate.heterogeneity import FORMS, mth
 from unaccounted.estimate.histories import CaptureHistories
 from unaccounted.estimate.lcmcr import LCMCRSettings
 from unaccounted.estimate.models import all_models
@@ -33,7 +34,8 @@ def compare(
     nboot: int = 200,
     progress: Callable[[str], None] | None = None,
 ) -> list[Row]:
-    """Run the log-linear searches, the independence model, LCMCR and dga where they apply."""
+    """Run the log-linear searches, the independence model, the heterogeneity models, LCMCR
+    and dga (at its default prior and at δ = 1) where they apply."""
     plans: list[tuple[str, Callable[[], Estimate]]] = [
         (
             "loglinear: independence",
@@ -71,11 +73,13 @@ def compare(
             )
         )
     if hist.k >= 3:
+        plans += [(f"loglinear: Mth {form} (heterogeneity)", _mth(hist, form)) for form in FORMS]
         plans.append(
             ("lcmcr", lambda: estimate(hist, "lcmcr", lcmcr_settings=LCMCRSettings(seed=seed)))
         )
     if hist.k <= MAX_LISTS:
         plans.append(("dga", lambda: estimate(hist, "dga")))
+        plans.append(("dga: δ = 1 (prior sensitivity)", lambda: estimate(hist, "dga", delta=1.0)))
     rows = []
     for label, run in plans:
         if progress is not None:
@@ -85,3 +89,7 @@ def compare(
         except (EstimateRefused, InputError) as exc:
             rows.append(Row(label, None, str(exc)))
     return rows
+
+
+def _mth(hist: CaptureHistories, form: str) -> Callable[[], Estimate]:
+    return lambda: mth(hist, form)
