@@ -178,10 +178,17 @@ def test_a_person_of_unknown_stratum_is_placed_within_its_records_range() -> Non
 
 
 class _Recorder:
-    """Stands in for a Generator: records the probabilities it is asked to draw with."""
+    """Stands in for a Generator: records the Dirichlet parameters (its gamma draws return
+    their shapes, so the drawn shares equal the parameters' shares) and the probabilities
+    it is asked to draw with."""
 
     def __init__(self) -> None:
+        self.alpha: list[list[float]] = []
         self.p: list[list[float]] = []
+
+    def gamma(self, shape: np.ndarray) -> np.ndarray:
+        self.alpha.append([float(x) for x in shape])
+        return shape
 
     def choice(self, n: int, size: int, p: np.ndarray) -> np.ndarray:
         self.p.append([float(x) for x in p])
@@ -197,8 +204,25 @@ def test_imputation_weights_follow_the_same_history_then_the_strata_shares() -> 
     rec = _Recorder()
     out = impute_strata(stratum, dead, bits, none, none, 2, rec)  # type: ignore[arg-type]
     # history a alone: 10 + 1/2 against 0 + 1/2; history b alone (seen nowhere): the shares
+    assert rec.alpha == [[10.5, 0.5], [0.5, 0.5]]
     assert rec.p == [pytest.approx([10.5 / 11, 0.5 / 11]), pytest.approx([0.5, 0.5])]
     assert out[20:].tolist() == [0, 0]
+
+
+def test_each_imputation_draws_the_shares_from_their_posterior() -> None:
+    # a proper imputation: the shares vary between calls around n(s, h) + n(s) / n
+    stratum = np.array([0] * 10 + [1] * 10 + [2] * 40, dtype=np.int64)
+    bits = np.array([0b01] * 10 + [0b11] * 10 + [0b01] * 40, dtype=np.int64)
+    dead = np.ones(60, dtype=bool)
+    none = np.full(60, -1, dtype=np.int64)
+    rng = np.random.default_rng(7)
+    to_first = [
+        int((impute_strata(stratum, dead, bits, none, none, 2, rng)[20:] == 0).sum())
+        for _ in range(400)
+    ]
+    # Dirichlet(10.5, 0.5): mean share 10.5 / 11 = 0.955, sd 0.061 -> 40 persons: 38.2, sd 3.0
+    assert np.mean(to_first) == pytest.approx(38.2, abs=0.5)
+    assert 2.4 < np.std(to_first) < 3.6
 
 
 def test_estimates_place_unknown_persons_and_say_so() -> None:
@@ -220,7 +244,7 @@ def test_estimates_place_unknown_persons_and_say_so() -> None:
     a, b = res.strata[0], res.strata[1]
     assert a.imputed is not None and b.imputed is not None
     assert a.imputed + b.imputed == pytest.approx(3.0)
-    assert "placed by imputation, afresh in each of 5 runs" in res.combination
+    assert "placed by imputation, afresh in each of 20 runs" in res.combination
     assert res.total.warnings == [
         "1 strata could not be estimated; their documented dead are added with nothing unseen"
     ]  # B (two lists), not the placed ones

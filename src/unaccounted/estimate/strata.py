@@ -41,6 +41,7 @@ from unaccounted.estimate.result import Estimate, EstimateRefused
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 BY = ("unit", "region", "period", "category")
 UNKNOWN = "(unknown)"
@@ -153,12 +154,15 @@ def impute_strata(
 ) -> IntArray:
     """Draw a stratum for every counted person whose stratum is unknown (``n_values``).
 
-    A person with capture history ``h`` goes to stratum ``s`` (within its allowed range
-    ``lo..hi``) with probability proportional to ``n(s, h) + n(s) / n``: the counted persons
-    of known stratum with the same history, plus one person's worth spread as the strata's
-    shares (for a history seen nowhere else). Lists that record the dead without a date (or
-    a unit) then keep their share of single-list persons in every stratum, which the
-    estimate depends on.
+    The persons with capture history ``h`` go to the strata (within their allowed range
+    ``lo..hi``) with probabilities drawn, once per call, from a Dirichlet distribution with
+    parameters ``n(s, h) + n(s) / n``: the counted persons of known stratum with the same
+    history, plus one person's worth spread as the strata's shares (for a history seen
+    nowhere else). Drawing the probabilities rather than fixing them at their observed
+    shares makes each call a *proper* imputation (Rubin & Schenker 1986), so that Rubin's
+    rules over many calls carry the uncertainty of the shares themselves. Lists that record
+    the dead without a date (or a unit) then keep their share of single-list persons in
+    every stratum, which the estimate depends on.
     """
     out = stratum.copy()
     missing = np.flatnonzero(dead & (stratum == n_values))
@@ -182,8 +186,20 @@ def impute_strata(
             mask[a : b + 1] = True
             if (weight * mask).sum() > 0:
                 weight = weight * mask
-        out[members] = rng.choice(n_values, size=len(members), p=weight / weight.sum())
+        out[members] = rng.choice(n_values, size=len(members), p=_drawn_shares(weight, rng))
     return out
+
+
+def _drawn_shares(alpha: npt.NDArray[np.float64], rng: np.random.Generator) -> FloatArray:
+    """One draw from Dirichlet(``alpha``) over the entries with ``alpha > 0`` (gamma draws,
+    normalised; zeros stay zero). Tiny parameters can underflow every draw to zero: then the
+    shares are ``alpha``'s own."""
+    draw = np.zeros_like(alpha)
+    positive = alpha > 0
+    draw[positive] = rng.gamma(alpha[positive])
+    total = draw.sum()
+    shares: FloatArray = alpha / alpha.sum() if not total > 0 else draw / total
+    return shares
 
 
 def _allowed(person: IntArray, n_persons: int, table: RecordTable) -> tuple[IntArray, IntArray]:
