@@ -132,7 +132,10 @@ def test_strata_default_is_pooled_with_a_joint_total() -> None:
     assert (res.total.estimate, res.total.lower, res.total.upper) == pytest.approx(
         (ref.estimate, ref.lower, ref.upper), rel=1e-12
     )
-    assert res.total.model == "sum of 2 strata of one pooled model"
+    assert res.total.model == (
+        "sum of 2 strata of one pooled model (prior sd of the strata's capture deviations 0.25, "
+        "chosen by marginal likelihood)"
+    )
 
 
 def test_cells_of_the_wrong_width_are_refused() -> None:
@@ -153,8 +156,43 @@ def test_every_history_is_in_the_design_once() -> None:
     from unaccounted.estimate.pooled import _design
 
     cells = np.ones((2, 16), dtype=np.int64)
-    x, y, penalty = _design(cells, (0, 1), 4)
+    x, y, deviation, base = _design(cells, (0, 1), 4)
     pairs = len(list(itertools.combinations(range(4), 2)))
     assert x.shape == (30, 2 + 4 + 2 * 4 + pairs)
     assert y.tolist() == [1.0] * 30
-    assert penalty.tolist() == [0.0] * 6 + [1.0] * 8 + [30.0**-2] * pairs
+    assert deviation.tolist() == [0.0] * 6 + [1.0] * 8 + [0.0] * pairs
+    assert base.tolist() == [0.0] * 14 + [30.0**-2] * pairs
+
+
+def _two_strata(scale_b: float, pairs_b: dict[tuple[int, int], float]) -> np.ndarray:
+    a = expected_cells(300.0, [-0.5, -1.0, -0.2, -1.5], SHARED)
+    main_b = [-0.5 + scale_b, -1.0 - scale_b, -0.2 + scale_b, -1.5 - scale_b]
+    b = expected_cells(300.0, main_b, pairs_b)
+    return np.rint(np.stack([a, b]) * 20).astype(np.int64)
+
+
+def test_the_prior_scale_follows_how_much_the_strata_differ() -> None:
+    # strata whose captures are alike choose the narrowest scale; strata far apart a wide one
+    alike, _ = fit_pooled(_two_strata(0.0, SHARED), LISTS)
+    apart, _ = fit_pooled(_two_strata(1.5, SHARED), LISTS)
+    assert alike is not None and apart is not None
+    assert alike.scale == 0.25 and apart.scale >= 1.0
+    assert [tau for tau, _ in apart.evidence] == [0.25, 0.5, 1.0, 2.0, 4.0]
+    assert max(apart.evidence, key=lambda e: e[1])[0] == apart.scale
+    fixed, _ = fit_pooled(_two_strata(1.5, SHARED), LISTS, scale=0.5)
+    assert fixed is not None and fixed.scale == 0.5 and len(fixed.evidence) == 1
+    assert fixed.stratum(0).diagnostics["deviation_sd"] == 0.5
+
+
+def test_a_pair_that_depends_differently_by_stratum_is_reported() -> None:
+    same, _ = fit_pooled(_two_strata(0.3, SHARED), LISTS)
+    assert same is not None and same.pair_warnings == ()
+    other = dict(SHARED)
+    other[(0, 1)] = -1.0  # lists a and b: strongly positive in one stratum, negative in other
+    differ, _ = fit_pooled(_two_strata(0.3, other), LISTS)
+    assert differ is not None
+    assert len(differ.pair_warnings) >= 1
+    assert differ.pair_warnings[0].startswith(
+        "lists a and b depend on each other differently in different strata (X² = "
+    )
+    assert differ.total().warnings[: len(differ.pair_warnings)] == list(differ.pair_warnings)

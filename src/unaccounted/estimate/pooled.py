@@ -10,9 +10,12 @@ for stratum ``s`` and capture history ``h`` (h_j = 1 when list ``j`` saw the per
 
 - ``λ_s``: the stratum's unseen count, ``exp(λ_s)`` — what is estimated;
 - ``β_j + δ_sj``: list ``j``'s capture in stratum ``s``. The deviations ``δ_sj`` have a
-  normal prior with standard deviation :data:`DEVIATION_SD` (a ridge penalty): a stratum's
-  capture rates are its own where its data say so and lean on the other strata's where it
-  has few persons;
+  normal prior with standard deviation τ (a ridge penalty): a stratum's capture rates are
+  its own where its data say so and lean on the other strata's where it has few persons.
+  τ is chosen from the data, by empirical Bayes: of the scales in :data:`SCALES`, the one
+  whose Laplace approximation of the marginal likelihood is highest (Wood 2011 chooses
+  smoothing penalties the same way). Strata that differ much get a wide τ, strata alike a
+  narrow one;
 - ``γ_jk``: the two-list interactions — the lists' dependence and the heterogeneity of the
   persons between them — shared by all strata and learned from all of them. Their prior is
   wide (:data:`INTERACTION_SD`); it only keeps the fit finite when two lists never overlap.
@@ -31,6 +34,12 @@ and the stratum is ``documented + U_s``. The total adds the strata with their co
 
 A stratum is in the model when it could be estimated alone at all (three lists saw someone
 in it and someone is on two lists); the others are reported with the reason.
+
+Sharing ``γ_jk`` assumes the lists depend on each other alike in every stratum. That is
+tested, pair by pair: in each stratum the persons on both lists of the pair against the
+model's expectation, ``X² = Σ_s (O_s − E_s)² / E_s`` over the strata expecting five or more,
+on (strata − 1) degrees of freedom; a pair whose p-value is below 0.001 divided by the
+number of pairs (Bonferroni) is reported as a warning on the total.
 """
 
 from __future__ import annotations
@@ -43,6 +52,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 from scipy import sparse
+from scipy.special import gammaln
+from scipy.stats import chi2
 
 from unaccounted.estimate.result import Estimate, EstimateRefused
 from unaccounted.estimate.strata import POOLED, Z95, not_estimable
@@ -52,8 +63,13 @@ IntArray = npt.NDArray[np.int64]
 
 __all__ = ["POOLED", "PooledFit", "fit_pooled"]
 
-#: Prior standard deviation of a stratum's deviation from a list's common capture (log odds).
-DEVIATION_SD = 1.0
+#: The prior standard deviations of a stratum's deviation from a list's common capture
+#: (log scale) among which the data choose; the first fit warms the next.
+SCALES = (0.25, 0.5, 1.0, 2.0, 4.0)
+#: Family-wise level of the test that the two-list interactions are alike in every stratum.
+PAIR_TEST_LEVEL = 0.001
+#: Least expected count of a pair's persons for a stratum to take part in its test.
+PAIR_TEST_MIN_EXPECTED = 5.0
 #: Prior standard deviation of a two-list interaction: wide; it keeps the fit finite.
 INTERACTION_SD = 30.0
 MAX_ITERATIONS = 200
@@ -71,13 +87,19 @@ class PooledFit:
     unseen: FloatArray
     #: Covariance of the λ_s.
     cov: FloatArray
+    #: The chosen prior standard deviation τ of the strata's capture deviations.
+    scale: float = 1.0
+    #: Per scale tried, its log marginal likelihood (Laplace), up to a constant.
+    evidence: tuple[tuple[float, float], ...] = ()
+    #: The two-list interactions that differ between strata, as warnings.
+    pair_warnings: tuple[str, ...] = ()
 
     def stratum(self, i: int) -> Estimate:
         """The estimate of ``self.strata[i]``."""
         mu = float(self.unseen[i])
         se = math.sqrt(max(float(self.cov[i, i]), 0.0))
         est = _estimate(int(self.documented[i]), mu, math.sqrt(se * se + 1.0 / mu), MODEL_NAME)
-        est.diagnostics = {"unseen": mu, "se_log_unseen": se}
+        est.diagnostics = {"unseen": mu, "se_log_unseen": se, "deviation_sd": self.scale}
         return est
 
     def total(self, extra_documented: int = 0) -> Estimate:
@@ -87,7 +109,15 @@ class PooledFit:
         unseen = float(mu.sum())
         sd = math.sqrt(max(float(mu @ self.cov @ mu) + unseen, 0.0)) / unseen
         n = int(self.documented.sum()) + extra_documented
-        return _estimate(n, unseen, sd, f"sum of {len(self.strata)} strata of one pooled model")
+        how = "chosen by marginal likelihood" if len(self.evidence) > 1 else "given"
+        model = (
+            f"sum of {len(self.strata)} strata of one pooled model (prior sd of the strata's "
+            f"capture deviations {self.scale:g}, {how})"
+        )
+        est = _estimate(n, unseen, sd, model)
+        est.diagnostics = {"deviation_sd": self.scale}
+        est.warnings.extend(self.pair_warnings)
+        return est
 
 
 def _estimate(documented: int, unseen: float, sd: float, model: str) -> Estimate:
@@ -107,10 +137,14 @@ MODEL_NAME = "pooled: strata's own list captures (shrunk), two-list interactions
 INTERVAL = "95% Wald on the log of the unseen, with its Poisson noise"
 
 
-def fit_pooled(cells: IntArray, lists: Sequence[str]) -> tuple[PooledFit | None, dict[int, str]]:
+def fit_pooled(
+    cells: IntArray, lists: Sequence[str], scale: float | None = None
+) -> tuple[PooledFit | None, dict[int, str]]:
     """Fit every stratum of ``cells`` (strata × 2^k counts; cell 0, the unseen, is ignored).
 
-    Returns the fit (None when no stratum can be in it) and, per stratum left out, why.
+    ``scale``: the prior standard deviation τ of the strata's capture deviations; None
+    chooses it among :data:`SCALES` by the marginal likelihood. Returns the fit (None when no
+    stratum can be in it) and, per stratum left out, why.
     """
     cells = np.asarray(cells, dtype=np.int64)
     s_count, size = cells.shape
@@ -125,8 +159,24 @@ def fit_pooled(cells: IntArray, lists: Sequence[str]) -> tuple[PooledFit | None,
     strata = tuple(s for s in range(s_count) if s not in reasons)
     if not strata:
         return None, reasons
-    x, y, penalty = _design(cells, strata, k)
-    beta, cov = _penalised_poisson(x, y, penalty)
+    x, y, deviation, base = _design(cells, strata, k)
+    evidence: list[tuple[float, float]] = []
+    best: tuple[float, float, FloatArray, FloatArray] | None = None
+    beta: FloatArray | None = None
+    for tau in SCALES if scale is None else (scale,):
+        penalty = base + deviation * tau**-2
+        beta, cov, logdet = _penalised_poisson(x, y, penalty, beta)
+        eta = x @ beta
+        value = float(
+            y @ eta - np.exp(np.minimum(eta, 700.0)).sum() - gammaln(y + 1).sum()
+            - 0.5 * (penalty * beta) @ beta - 0.5 * logdet
+            - float(deviation.sum()) * math.log(tau)
+        )  # fmt: skip
+        evidence.append((tau, value))
+        if best is None or value > best[1]:
+            best = (tau, value, beta, cov)
+    assert best is not None
+    tau, _, beta, cov = best
     return (
         PooledFit(
             tuple(lists),
@@ -134,16 +184,63 @@ def fit_pooled(cells: IntArray, lists: Sequence[str]) -> tuple[PooledFit | None,
             cells[list(strata), 1:].sum(axis=1),
             np.exp(beta[: len(strata)]),
             cov[: len(strata), : len(strata)],
+            scale=tau,
+            evidence=tuple(evidence),
+            pair_warnings=tuple(_pair_test(x, y, beta, cells, strata, lists)),
         ),
         reasons,
     )
 
 
+def _pair_test(
+    x: sparse.csr_matrix,
+    y: FloatArray,
+    beta: FloatArray,
+    cells: IntArray,
+    strata: tuple[int, ...],
+    lists: Sequence[str],
+) -> list[str]:
+    """Warnings for the two-list interactions that differ between strata (module doc)."""
+    k = len(lists)
+    mu = np.exp(np.minimum(x @ beta, 700.0))
+    hist = np.arange(1, 2**k)
+    on = ((hist[:, None] >> np.arange(k)) & 1).astype(bool)
+    # the rows of the design are, stratum by stratum, that stratum's modelled histories
+    stratum_of, history_of = [], []
+    for si, s in enumerate(strata):
+        seen = np.array([cells[s][1:][on[:, j]].sum() > 0 for j in range(k)])
+        ok = np.flatnonzero(~(on[:, ~seen].any(axis=1)))
+        stratum_of.append(np.full(ok.size, si))
+        history_of.append(hist[ok])
+    row_stratum, row_history = np.concatenate(stratum_of), np.concatenate(history_of)
+    pairs = list(itertools.combinations(range(k), 2))
+    out = []
+    for a, b in pairs:
+        both = ((row_history >> a) & 1).astype(bool) & ((row_history >> b) & 1).astype(bool)
+        observed = np.bincount(row_stratum[both], weights=y[both], minlength=len(strata))
+        expected = np.bincount(row_stratum[both], weights=mu[both], minlength=len(strata))
+        used = expected >= PAIR_TEST_MIN_EXPECTED
+        if used.sum() < 2:
+            continue
+        stat = float((((observed - expected) ** 2) / expected)[used].sum())
+        df = int(used.sum()) - 1
+        p = float(chi2.sf(stat, df))
+        if p < PAIR_TEST_LEVEL / len(pairs):
+            out.append(
+                f"lists {lists[a]} and {lists[b]} depend on each other differently in "
+                f"different strata (X² = {stat:.1f} on {df} df, p = {p:.2g}); the pooled "
+                "model shares their interaction, so some strata may be misstated: estimate "
+                "by stratum on its own (--model pairs) to compare"
+            )
+    return out
+
+
 def _design(
     cells: IntArray, strata: tuple[int, ...], k: int
-) -> tuple[sparse.csr_matrix, FloatArray, FloatArray]:
-    """The sparse design over every observable (stratum, history) cell, the counts and the
-    penalty per column. Columns: λ_s, β_j, δ_sj, γ_jk."""
+) -> tuple[sparse.csr_matrix, FloatArray, FloatArray, FloatArray]:
+    """The sparse design over every observable (stratum, history) cell, the counts, which
+    columns are the strata's deviations (1.0) and the fixed penalty of the others. Columns:
+    λ_s, β_j, δ_sj, γ_jk."""
     n_s = len(strata)
     pairs = list(itertools.combinations(range(k), 2))
     hist = np.arange(1, 2**k)
@@ -172,22 +269,22 @@ def _design(
     r_all, c_all = np.concatenate(rows), np.concatenate(cols)
     x = sparse.csr_matrix((np.ones(r_all.size), (r_all, c_all)), shape=(row, n_cols))
     used = np.asarray(x.getnnz(axis=0) > 0)
-    penalty = np.concatenate([
-        np.zeros(n_s + k),
-        np.full(n_s * k, DEVIATION_SD**-2),
-        np.full(len(pairs), INTERACTION_SD**-2),
-    ])  # fmt: skip
+    deviation = np.concatenate([np.zeros(n_s + k), np.ones(n_s * k), np.zeros(len(pairs))])
+    base = np.concatenate([np.zeros(n_s + k + n_s * k), np.full(len(pairs), INTERACTION_SD**-2)])
     # a column no cell uses (a list nobody in the model's strata saw) is dropped; the λ_s
     # columns always have cells, so they stay first
-    return x[:, np.flatnonzero(used)].tocsr(), np.concatenate(ys).astype(np.float64), penalty[used]
+    kept = np.flatnonzero(used)
+    y = np.concatenate(ys).astype(np.float64)
+    return x[:, kept].tocsr(), y, deviation[used], base[used]
 
 
 def _penalised_poisson(
-    x: sparse.csr_matrix, y: FloatArray, penalty: FloatArray
-) -> tuple[FloatArray, FloatArray]:
-    """Newton's method for the penalised Poisson log-likelihood; (beta, covariance)."""
+    x: sparse.csr_matrix, y: FloatArray, penalty: FloatArray, start: FloatArray | None = None
+) -> tuple[FloatArray, FloatArray, float]:
+    """Newton's method for the penalised Poisson log-likelihood from ``start`` (zeros);
+    (beta, covariance, log-determinant of the penalised information)."""
     p = x.shape[1]
-    beta = np.zeros(p)
+    beta = np.zeros(p) if start is None else start.copy()
     xt = x.T.tocsr()
 
     def objective(b: FloatArray) -> float:
@@ -217,4 +314,5 @@ def _penalised_poisson(
         raise EstimateRefused("the pooled model did not converge")
     mu = np.exp(np.minimum(x @ beta, 700.0))
     hess = (xt @ sparse.diags(mu) @ x).toarray() + np.diag(penalty)
-    return beta, np.asarray(np.linalg.inv(hess), dtype=np.float64)
+    _, logdet = np.linalg.slogdet(hess)
+    return beta, np.asarray(np.linalg.inv(hess), dtype=np.float64), float(logdet)

@@ -187,11 +187,12 @@ def estimate_strata(
     own: dict[int, Estimate] = {}
     totals: list[Estimate | None] = []
     seen: dict[bytes, Estimate | str] = {}  # draws often agree on a stratum: fit it once
+    chosen: dict[str, float] = {}  # the pooled model's prior scale, chosen on the first run
     tables: dict[bytes, tuple[list[Estimate | str], Estimate | None]] = {}  # or on them all
     for i, c in enumerate(cells):
         key = c.tobytes()
         if key not in tables:
-            tables[key] = _fit_draw(c, table.lists, choice, seen)
+            tables[key] = _fit_draw(c, table.lists, choice, seen, chosen)
         fits, drawn_total = tables[key]
         totals.append(drawn_total)
         for s, est in enumerate(fits):
@@ -270,13 +271,18 @@ def _check_residual_and_whole(
 
 
 def _fit_draw(
-    cells: IntArray, lists: tuple[str, ...], choice: MethodChoice, seen: dict[bytes, Estimate | str]
+    cells: IntArray,
+    lists: tuple[str, ...],
+    choice: MethodChoice,
+    seen: dict[bytes, Estimate | str],
+    chosen: dict[str, float] | None = None,
 ) -> tuple[list[Estimate | str], Estimate | None]:
     """One draw: each stratum's estimate or why it has none, and the total when the model
     gives one with the strata's covariances (the pooled model); ``seen`` caches the fits of
-    strata estimated on their own."""
+    strata estimated on their own, ``chosen`` keeps the pooled model's prior scale chosen on
+    the first draw for the others (the draws differ little; choosing is five fits)."""
     if choice.method == "loglinear" and choice.model == POOLED:
-        return _fit_pooled(cells, lists)
+        return _fit_pooled(cells, lists, {} if chosen is None else chosen)
     fits: list[Estimate | str] = []
     for row in cells:
         key = row.tobytes()
@@ -287,12 +293,12 @@ def _fit_draw(
 
 
 def _fit_pooled(
-    cells: IntArray, lists: tuple[str, ...]
+    cells: IntArray, lists: tuple[str, ...], chosen: dict[str, float]
 ) -> tuple[list[Estimate | str], Estimate | None]:
     with np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         try:
-            fit, reasons = fit_pooled(cells, lists)
+            fit, reasons = fit_pooled(cells, lists, chosen.get("scale"))
         except EstimateRefused as exc:
             # each stratum on its own then, saying why
             each = [_fit(row, lists, ALONE) for row in cells]
@@ -303,6 +309,7 @@ def _fit_pooled(
     fits: list[Estimate | str] = [reasons.get(s, "") for s in range(len(cells))]
     if fit is None:
         return fits, None
+    chosen.setdefault("scale", fit.scale)
     if len(fit.strata) == 1:  # nothing to pool: the one stratum's pairs model
         fits[fit.strata[0]] = _fit(cells[fit.strata[0]], lists, ALONE)
         return fits, None
@@ -410,6 +417,7 @@ def _joint_total(
     if not drawn:
         out.estimate, out.lower, out.upper = totals[0].estimate, totals[0].lower, totals[0].upper
     out.model = totals[0].model
+    out.warnings.extend(totals[0].warnings)  # the model's own (the pooled model's pair test)
     fixed = [s for s in strata if not s.estimable and not s.placed]
     if fixed:
         out.warnings.append(
