@@ -320,7 +320,8 @@ def _site_person(
         for part in ("surname", "given_name", "patronymic"):
             texts.add(_public(c.value(f"raw_{part}"), part, protected) or "")
             texts.add(_public(c.value(part), part, protected) or "")
-    words = sorted({w for t in texts for w in _WORD.findall(t.lower().replace("ё", "е"))})
+    found = (w.strip("'’-") for t in texts for w in _WORD.findall(t.lower().replace("ё", "е")))
+    words = sorted({w for w in found if w})
     best = {k: b.shown for k, b in v.best.items()}
     col = _FIELD_COLUMNS
     return SitePerson(
