@@ -66,6 +66,9 @@ def test_the_site_holds_exactly_the_published_persons(workspace: Path, tmp_path:
         done = [e for e in s.store.events() if e["command"] == "publish"]
     assert [(e["actor"], e["outcome"]) for e in done] == [("ed", "ok")]
     assert json.loads(done[0]["counts"])["persons"] == 4
+    assert json.loads(done[0]["args"])["out"] == "../site"  # relative, as every event's paths
+    for path in every_file(site):  # nor does the site name any folder of this machine
+        assert str(tmp_path).encode() not in path.read_bytes()
 
 
 def test_no_protected_value_and_nothing_confidential_anywhere(

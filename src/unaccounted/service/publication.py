@@ -377,7 +377,7 @@ def publish(
     s.check("publish")
     sync_shared_files(s)  # a hand edit of the rule is stored (and audited) before it is used
     t0 = time.perf_counter()
-    with s.write("publish", {"out": str(out), "lang": lang}) as work:
+    with s.write("publish", {"out": s.workspace.relative(out), "lang": lang}) as work:
         rule = current_rule(s)
         ids = published_ids(s)
         people, hidden = site_persons(s, ids)
