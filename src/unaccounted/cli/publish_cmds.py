@@ -133,7 +133,8 @@ def publish_cmd(
     out_dir: Annotated[Path, typer.Option("--out", help="An empty or new folder (or an "
                                           "earlier site's) to write the site into.")],
     title: Annotated[
-        str | None, typer.Option("--title", help="Title on every page (default: Memorial).")
+        str | None,
+        typer.Option("--title", help="Title on every page (default: Мемориал; Memorial in en)."),
     ] = None,
     lang: Annotated[
         str, typer.Option("--lang", help="Language of the site's text: ru or en.")
