@@ -39,9 +39,15 @@ def _sha(data: bytes) -> str:
 class ReportFolder:
     """``with ReportFolder(out, force) as folder: folder.check(paths); folder.write(...)``."""
 
-    def __init__(self, out: Path, *, force: bool = False) -> None:
+    def __init__(
+        self, out: Path, *, force: bool = False, manifest: str = MANIFEST,
+        made_by: str = "unaccounted report", what: str = "report",
+    ) -> None:  # fmt: skip
+        """``manifest``, ``made_by`` and ``what`` name another kind of output written the
+        same way (the memorial site of ``unaccounted publish``)."""
         self.out = out
         self.force = force
+        self.manifest, self.made_by, self.what = manifest, made_by, what
         self.before: dict[str, str] = {}
         self.written: dict[str, str] = {}
         self._folders: dict[str, Folder] = {}
@@ -51,15 +57,22 @@ class ReportFolder:
             raise InputError(f"{self.out} exists and is not a folder; choose another --out")
         root = Folder.at(self.out, create=True, force=True)
         self._folders[""] = root
-        manifest = root.read_bytes(MANIFEST)
+        manifest = root.read_bytes(self.manifest)
         if manifest is not None:
             self.before = _read_manifest(manifest)
         elif _has_entries(self.out) and not self.force:
             self.close()
-            raise InputError(
-                f"{self.out} is not empty and holds no earlier report; choose another --out "
-                "(or pass --force to write beside its files, none of which is removed)"
+            hint = (
+                (
+                    "choose another --out (or pass --force to write beside its files, none of "
+                    "which is removed)"
+                )
+                if self.what == "report"
+                else "choose an empty or new --out"
             )
+            raise InputError(
+                f"{self.out} is not empty and holds no earlier {self.what}; {hint}"
+            )  # fmt: skip
         return self
 
     def __exit__(
@@ -106,8 +119,9 @@ class ReportFolder:
             folder, name = self._locate(rel)
             if not self._ours(folder, name, rel):
                 raise InputError(
-                    f"{self.out / rel} was not written by an earlier report (or was changed "
-                    "since); move it away or pass --force to replace it"
+                    f"{self.out / rel} was not written by an earlier {self.what} (or was "
+                    "changed since); move it away"
+                    + (" or pass --force to replace it" if self.what == "report" else "")
                 )
 
     def write(self, rel: str, data: bytes) -> None:
@@ -129,8 +143,8 @@ class ReportFolder:
                 log.info("removed %s, which this report no longer has", rel)
 
     def _write_manifest(self) -> None:
-        text = json.dumps({"made_by": "unaccounted report", "files": self.written}, indent=1)
-        with self._folders[""].open(MANIFEST, "w", force=True) as fh:
+        text = json.dumps({"made_by": self.made_by, "files": self.written}, indent=1)
+        with self._folders[""].open(self.manifest, "w", force=True) as fh:
             fh.write(text + "\n")
 
 

@@ -107,6 +107,7 @@ class SearchIndex:
         self.pack = pack
         self.normalizer = normalizer
         self.stamp = stamp
+        self._mask: tuple[frozenset[str], np.ndarray] | None = None
         self.table = table
         self.size = table.num_rows
         col = table.column
@@ -210,6 +211,18 @@ class SearchIndex:
     def is_current(self, store: Store) -> bool:
         """Whether the stored index is the one this was loaded from."""
         return store.search_index_version() == self.stamp
+
+    def person_mask(self, person_ids: frozenset[str]) -> np.ndarray:
+        """Which person codes are among ``person_ids`` (records of no person are not);
+        the mask of the last set asked for is kept, so a server filtering every query
+        by the same set computes it once."""
+        if self._mask is not None and self._mask[0] is person_ids:
+            return self._mask[1]
+        mask = np.zeros(self.persons, dtype=bool)
+        values = self.person.values
+        mask[: len(values)] = [v in person_ids for v in values]
+        self._mask = (person_ids, mask)
+        return mask
 
     def records_of(self, person: int) -> np.ndarray:
         order, start = self.by_person

@@ -56,8 +56,12 @@ def search(
     status: str | None = None,
     born: str | int | None = None,
     limit: int = 10,
+    person_ids: frozenset[str] | None = None,
 ) -> SearchResult:
     """The persons best matching ``text``, best first, with why each matched.
+
+    ``person_ids``: only these persons may be hits (a viewer sees published persons
+    only); None: every person, and every record no link run has placed yet.
 
     ``unit`` and ``region`` are read as the records' are («25 ОМСБр», «Курская», codes);
     ``status`` is a canonical status; ``born`` a year or ``YEAR-YEAR``. A person passes a
@@ -69,6 +73,9 @@ def search(
     query = clean_query(text)
     index = source if isinstance(source, SearchIndex) else index_for(source)
     allowed, filters = _filters(index, unit, region, status, born)
+    if person_ids is not None:
+        only = index.person_mask(person_ids)
+        allowed = only if allowed is None else allowed & only
     reads = readings(index.pack, query)
     if not reads:
         raise InputError(f"the search query «{query}» has no name in it: give letters")

@@ -31,9 +31,47 @@ PERSON_CSV = ("person_id", "name", "grade", "rule", "outcome", "status", "birth_
 
 
 def analysis(s: Session, action: str) -> Analysis:
-    """Every person view with the unit alias groups (the input of the analyses)."""
+    """Every person view with the unit alias groups (the input of the analyses); a viewer's
+    has the published persons only."""
     s.check(action)
-    return analyze(s.ws)
+    return _visible_analysis(s, analyze(s.ws))
+
+
+# -- publication: a viewer sees published persons only (service/publication.py) ---------
+
+
+def _visible(s: Session, person_ids: Iterable[str]) -> set[str]:
+    """Those of ``person_ids`` the session's actor may see."""
+    from unaccounted.service.publication import visible_ids
+
+    allowed = visible_ids(s)
+    return set(person_ids) if allowed is None else set(person_ids) & allowed
+
+
+def _visible_views(s: Session, people: Iterable[PersonView]) -> Iterable[PersonView]:
+    from unaccounted.service.publication import visible_ids
+
+    allowed = visible_ids(s)
+    return people if allowed is None else (v for v in people if v.person_id in allowed)
+
+
+def _visible_analysis(s: Session, a: Analysis) -> Analysis:
+    """The analysis over the persons the actor may see (unit groups stay as inferred)."""
+    from unaccounted.service.publication import visible_ids
+
+    allowed = visible_ids(s)
+    if allowed is None:
+        return a
+    return Analysis(a.rules, [v for v in a.views if v.person_id in allowed], a.units)
+
+
+def _no_person(s: Session, person_id: str) -> InputError:
+    """What asking for an unknown id says (also for a person the actor may not see)."""
+    return InputError(_by_name(s, person_id) or
+                      f"no person with id {person_id!r} in this workspace")  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------------
 
 
 def person(s: Session, person_id: str) -> dict[str, Any]:
@@ -47,6 +85,8 @@ def person(s: Session, person_id: str) -> dict[str, Any]:
     except InputError:
         linkage = None  # not a linked person: the person view below says why
     current = linkage["person_id"] if linkage else person_id
+    if not _visible(s, [current]):
+        raise _no_person(s, person_id)  # an unpublished person is not said to exist
     try:
         view = person_view(store, current, workspace_rules(s.workspace)).as_dict()
     except InputError as exc:
@@ -75,7 +115,7 @@ def _by_name(s: Session, text: str) -> str | None:
 def views(s: Session, action: str = "export-persons") -> Iterable[PersonView]:
     """Every person view, in person id order."""
     store = s.read(action)
-    return all_views(store, workspace_rules(s.workspace))
+    return _visible_views(s, all_views(store, workspace_rules(s.workspace)))
 
 
 def grades(s: Session) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from unaccounted.normalize.record import Normalizer
 from unaccounted.normalize.stage import normalizer_for
 from unaccounted.search import MAX_QUERY, Hit, SearchResult, index_for
 from unaccounted.search import search as run_search
+from unaccounted.service.publication import visible_ids
 from unaccounted.service.session import Session
 
 __all__ = ["MAX_QUERY", "Hit", "SearchResult"]
@@ -31,12 +32,13 @@ def search(
     """The persons best matching ``query``, best first, each with why it matched.
 
     ``unit`` and ``region`` take any spelling the normalizer reads, ``status`` a canonical
-    status, ``born`` a year or ``YEAR-YEAR``; bad input is a one-line error.
+    status, ``born`` a year or ``YEAR-YEAR``; bad input is a one-line error. A viewer finds
+    published persons only (``service/publication.py``).
     """
     store = s.read("search")
     index = index_for(store, _normalizer(s))
     result = run_search(index, query, unit=unit, region=region, status=status, born=born,
-                        limit=limit)  # fmt: skip
+                        limit=limit, person_ids=visible_ids(s))  # fmt: skip
     known = store.view_summaries([h.person_id for h in result.hits if h.person_id])
     for hit in result.hits:
         view = known.get(hit.person_id or "")

@@ -1,5 +1,6 @@
-"""Files a team shares — the grading rules, confirmed unit aliases and language-pack
-additions — kept in the store with every version, so that each change is an audited event.
+"""Files a team shares — the grading rules, confirmed unit aliases, the publication rule
+and language-pack additions — kept in the store with every version, so that each change is
+an audited event.
 
 The workspace copy of each file stays where users and the stages expect it (users may edit
 it by hand); the store holds its history. :func:`sync_shared_files` records a hand edit as
@@ -22,6 +23,10 @@ from unaccounted.workspace import Workspace
 
 #: The shared file of confirmed unit aliases.
 UNIT_ALIASES = CONFIRMED_ALIASES
+#: The shared file of the publication rule (``service/publication.py``).
+PUBLICATION_FILE = "publication.yaml"
+#: Shared files whose every change is an action of its own (else ``put-shared-file``).
+ACTION_OF = {PUBLICATION_FILE: "set-publication-rule"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ def shared_file_paths(ws: Workspace) -> list[SharedFile]:
     found = [
         SharedFile(ws.settings.resolve.rules_file, ws.root / ws.settings.resolve.rules_file),
         SharedFile(UNIT_ALIASES, ws.root / UNIT_ALIASES),
+        SharedFile(PUBLICATION_FILE, ws.root / PUBLICATION_FILE),
     ]
     pack = ws.settings.normalize.pack_dir
     if pack and (ws.root / pack).is_dir():
@@ -84,10 +90,30 @@ def sync_shared_files(s: Session) -> list[str]:
         current = s.store.shared_file(f.name)
         if content is None or (current is not None and current["content"] == content):
             continue
-        with s.write("put-shared-file", {"name": f.name, "from": "workspace copy"}) as work:
+        _check(f.name, content)
+        action = ACTION_OF.get(f.name, "put-shared-file")
+        with s.write(action, {"name": f.name, "from": "workspace copy"}) as work:
             if work.store.put_shared_file(f.name, content, _event(work)):
                 stored.append(f.name)
     return stored
+
+
+def _check(name: str, content: str) -> None:
+    """Refuse a shared file the workspace cannot use, before it is stored."""
+    if name == PUBLICATION_FILE:
+        from unaccounted.service.publication import parse_rule
+
+        parse_rule(content, name)
+
+
+def store_shared_file(
+    s: Session, name: str, content: str, action: str, args: dict[str, Any]
+) -> bool:
+    """Store a version of a shared file as one ``action`` and write its workspace copy."""
+    with s.write(action, {"name": name, **args}) as work:
+        changed = work.store.put_shared_file(name, content, _event(work))
+        (s.workspace.root / name).write_text(content, encoding="utf-8")
+    return changed
 
 
 def _event(work: Work) -> int:
@@ -102,7 +128,8 @@ def put_shared_file(s: Session, name: str, content: str) -> bool:
     files = {f.name: f for f in shared_file_paths(s.workspace)}
     if name not in files:
         raise InputError(f"no shared file named {name!r}; known: {', '.join(sorted(files))}")
-    with s.write("put-shared-file", {"name": name}) as work:
+    _check(name, content)
+    with s.write(ACTION_OF.get(name, "put-shared-file"), {"name": name}) as work:
         changed = work.store.put_shared_file(name, content, _event(work))
         files[name].path.write_text(content, encoding="utf-8")
     return changed

@@ -227,6 +227,22 @@ class PersonViews(Protocol):
         ...
 
 
+class Publication(Protocol):
+    """What the publication rule reads (see store/publication.py)."""
+
+    def view_grades(self) -> dict[str, str]:
+        """Every stored view's grade, by person id."""
+        ...
+
+    def confidential_sources(self) -> frozenset[str]:
+        """Sources marked confidential (none when the store cannot mark any)."""
+        ...
+
+    def protected_only_persons(self) -> frozenset[str]:
+        """Persons whose every record is from a confidential source."""
+        ...
+
+
 class SearchIndex(Protocol):
     """The search index: one row per current record with normalized fields (search/)."""
 
@@ -287,6 +303,7 @@ class Store(
     SearchIndex,
     Judgements,
     SharedFiles,
+    Publication,
     Protocol,
 ):
     """A workspace store: every interface above."""

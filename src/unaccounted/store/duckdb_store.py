@@ -12,6 +12,7 @@ from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
 from unaccounted.store.nowcast import NowcastQueries
+from unaccounted.store.publication import PublicationQueries
 from unaccounted.store.report import ReportQueries
 from unaccounted.store.resolve import ResolveQueries
 from unaccounted.store.search import SearchIndexQueries
@@ -32,6 +33,7 @@ class DuckDBStore(
     SharedFileQueries,
     ViewQueries,
     SearchIndexQueries,
+    PublicationQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""
