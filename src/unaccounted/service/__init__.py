@@ -11,6 +11,7 @@ modules with it:
 * :mod:`~unaccounted.service.search` — finding persons by name in any script and form;
 * :mod:`~unaccounted.service.estimates` — multiple systems estimation and nowcasts;
 * :mod:`~unaccounted.service.shared` — the files a team shares, with their history;
+* :mod:`~unaccounted.service.accounts` — accounts and roles, sign-in, API tokens;
 * :mod:`~unaccounted.service.tools` — the HTML report, the simulator, the demo.
 
 Every write is one unit of work (permission check, one transaction, one audit event by
@@ -19,6 +20,7 @@ the actor); every read is checked by the same permission hook. See docs/architec
 
 from unaccounted.service.actions import ACTIONS, ROLES, Action
 from unaccounted.service.session import (
+    AccountPermissions,
     AllowAll,
     PermissionDenied,
     Permissions,
@@ -30,6 +32,7 @@ from unaccounted.service.session import (
 __all__ = [
     "ACTIONS",
     "ROLES",
+    "AccountPermissions",
     "Action",
     "AllowAll",
     "PermissionDenied",
