@@ -13,6 +13,7 @@ modules with it:
 * :mod:`~unaccounted.service.shared` — the files a team shares, with their history;
 * :mod:`~unaccounted.service.publication` — the publication rule, the published persons a
   viewer sees, the memorial site;
+* :mod:`~unaccounted.service.accounts` — accounts and roles, sign-in, API tokens;
 * :mod:`~unaccounted.service.tools` — the HTML report, the simulator, the demo.
 
 Every write is one unit of work (permission check, one transaction, one audit event by
@@ -21,6 +22,7 @@ the actor); every read is checked by the same permission hook. See docs/architec
 
 from unaccounted.service.actions import ACTIONS, ROLES, Action
 from unaccounted.service.session import (
+    AccountPermissions,
     AllowAll,
     PermissionDenied,
     Permissions,
@@ -32,6 +34,7 @@ from unaccounted.service.session import (
 __all__ = [
     "ACTIONS",
     "ROLES",
+    "AccountPermissions",
     "Action",
     "AllowAll",
     "PermissionDenied",

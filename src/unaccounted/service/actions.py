@@ -64,7 +64,8 @@ ACTIONS: dict[str, Action] = _actions(
     ("user-add", True, "add an account", "admin"),
     ("user-remove", True, "remove an account", "admin"),
     ("user-role", True, "change an account's role", "admin"),
-    ("user-passwd", True, "change an account's password", "admin"),
+    ("user-passwd", True, "change another account's password", "admin"),
+    ("passwd", True, "change their own password", "viewer"),
     ("token-create", True, "create an API token", "viewer"),
     ("token-revoke", True, "revoke an API token", "viewer"),
     # reads

@@ -17,14 +17,15 @@ write runs in one :meth:`Session.write` unit of work:
 A damaged store or a full disk met anywhere in a session ends in one line saying what
 happened and that nothing was changed (``store.storage_failure``).
 
-Reads are checked by the same hook (:meth:`Session.read`), so roles attached later apply to
-the command line and the web alike.
+Reads are checked by the same hook (:meth:`Session.read`). Until a workspace has an
+account everyone may do everything; once it has one, each account's role decides
+(:class:`AccountPermissions`), for the command line (``--as``) and the web alike.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,19 +59,57 @@ class AllowAll:
 class RolePermissions:
     """The hook of a workspace with accounts: an actor may do an action when the actor's
     role is at least the action's role (:data:`unaccounted.service.actions.ACTIONS`).
-    An actor with no account may do nothing."""
+    An actor with no account may do nothing — except try to sign in, which is how an
+    actor shows who they are (the service then checks the password)."""
 
     def __init__(self, roles: Mapping[str, str]) -> None:
-        self.roles = dict(roles)
+        self._roles = dict(roles)
+
+    @property
+    def roles(self) -> dict[str, str]:
+        """Each account's role by name."""
+        return self._roles
 
     def role_of(self, actor: str) -> str | None:
         return self.roles.get(actor)
 
     def allows(self, actor: str, action: str) -> bool:
+        if action == "login":
+            return True
         role = self.roles.get(actor)
         if role is None:
             return False
         return role_rank(role) >= role_rank(ACTIONS[action].role)
+
+
+class AccountPermissions(RolePermissions):
+    """The hook of a session opened without one: the workspace's own accounts decide.
+
+    A workspace with no account is a single-user workspace and everyone may do everything
+    (as with :class:`AllowAll`); once it has an account, the accounts' roles decide (as
+    with :class:`RolePermissions`). The roles are read from the store on first need —
+    outside any transaction, or inside the one already open — and read again after
+    :meth:`forget` (the service calls it whenever an account changes, so a change made in
+    the session takes effect at once; a workspace is written by one process at a time).
+    """
+
+    def __init__(self, store: Callable[[], Store]) -> None:
+        super().__init__({})
+        self._store = store
+        self._loaded: dict[str, str] | None = None
+
+    @property
+    def roles(self) -> dict[str, str]:
+        if self._loaded is None:
+            self._loaded = self._store().account_roles()
+        return self._loaded
+
+    def forget(self) -> None:
+        """Read the roles again at the next check."""
+        self._loaded = None
+
+    def allows(self, actor: str, action: str) -> bool:
+        return not self.roles or super().allows(actor, action)
 
 
 @dataclass
@@ -88,13 +127,20 @@ class Session:
         cls, root: Path, actor: str | None = None, *, read_only: bool = False,
         permissions: Permissions | None = None,
     ) -> Session:  # fmt: skip
-        """Open the workspace in ``root``; the store itself opens on first use."""
-        return cls(
+        """Open the workspace in ``root``; the store itself opens on first use.
+
+        Without ``permissions`` the workspace's accounts decide (:class:`AccountPermissions`:
+        everyone may do everything until the workspace has an account).
+        """
+        session = cls(
             workspace=Workspace.open(root),
             actor=(actor or "").strip() or default_actor(),
             permissions=permissions or AllowAll(),
             read_only=read_only,
         )
+        if permissions is None:
+            session.permissions = AccountPermissions(lambda: session.store)
+        return session
 
     def __enter__(self) -> Session:
         return self
@@ -131,7 +177,12 @@ class Session:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}; name it in service/actions.py")
         if not self.permissions.allows(self.actor, action):
-            raise PermissionDenied(f"{self.actor} may not {ACTIONS[action].summary}")
+            message = f"{self.actor} may not {ACTIONS[action].summary}"
+            hook = self.permissions
+            if isinstance(hook, RolePermissions) and hook.role_of(self.actor) is None:
+                message += (f": {self.actor} has no account in this workspace (an admin adds "
+                            "one with 'unaccounted user add')")  # fmt: skip
+            raise PermissionDenied(message)
 
     def may(self, action: str) -> bool:
         """Whether the actor may do ``action`` (what a page or a command shows or hides)."""

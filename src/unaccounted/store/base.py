@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol
@@ -293,6 +294,46 @@ class SharedFiles(Protocol):
     def shared_file_names(self) -> list[str]: ...
 
 
+class Accounts(Protocol):
+    """Accounts and API tokens. The store keeps hashes only: a password's argon2 hash and a
+    token secret's SHA-256; the service decides who may sign in."""
+
+    def account_roles(self) -> dict[str, str]:
+        """Every account's role by name (empty: a single-user workspace)."""
+        ...
+
+    def account(self, name: str) -> dict[str, Any] | None:
+        """One account's row (with its ``password_hash``: for the service only), or None."""
+        ...
+
+    def accounts(self) -> list[dict[str, Any]]: ...
+    def add_account(self, name: str, role: str, password_hash: str, now: datetime) -> None: ...
+    def remove_account(self, name: str, now: datetime) -> None:
+        """Remove an account and revoke its tokens."""
+        ...
+
+    def set_account_role(self, name: str, role: str) -> None: ...
+    def set_password_hash(self, name: str, password_hash: str, now: datetime) -> None:
+        """A new password hash; clears failed sign-ins and any lock."""
+        ...
+
+    def record_login(
+        self, name: str, *, failed_logins: int, locked_until: datetime | None,
+        last_login: datetime | None = None,
+    ) -> None: ...  # fmt: skip
+    def add_token(self, account: str, secret_hash: str, label: str, now: datetime) -> int:
+        """Store a token's hash; return its id."""
+        ...
+
+    def token(self, token_id: int) -> dict[str, Any] | None: ...
+    def tokens(self, account: str | None = None) -> list[dict[str, Any]]: ...
+    def revoke_token(self, token_id: int, now: datetime) -> bool:
+        """Revoke a token; False when it was unknown or already revoked."""
+        ...
+
+    def touch_token(self, token_id: int, now: datetime) -> None: ...
+
+
 class Store(
     Events,
     Records,
@@ -304,6 +345,7 @@ class Store(
     Judgements,
     SharedFiles,
     Publication,
+    Accounts,
     Protocol,
 ):
     """A workspace store: every interface above."""

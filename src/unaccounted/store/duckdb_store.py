@@ -8,6 +8,7 @@ contract tests (``tests/store/test_contract.py``).
 
 from __future__ import annotations
 
+from unaccounted.store.accounts import AccountQueries
 from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
@@ -34,6 +35,7 @@ class DuckDBStore(
     ViewQueries,
     SearchIndexQueries,
     PublicationQueries,
+    AccountQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""
