@@ -147,6 +147,8 @@ WRITES: list[tuple[str, list[str]]] = [
     ("passwd", ["user", "passwd", "--password-stdin"]),
     ("token-create", ["token", "create", "--label", "backup"]),
     ("token-revoke", ["token", "revoke", "{token}"]),
+    ("set-publication-rule", ["publication", "set", "--min-grade", "confirmed"]),
+    ("publish", ["publish", "--out", "{root}/site"]),
 ]
 
 
