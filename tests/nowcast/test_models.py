@@ -121,8 +121,11 @@ def test_drift_sd_counts_only_change_beyond_sampling_noise() -> None:
 
 def test_a_report_earlier_than_any_seen_before_stays_bounded() -> None:
     # The older period's first report came at delay 4 (5 events); the newer one already has 3
-    # at delay 3. Nothing was known at delay 3 before, so the ratio is floored at ½ / 5.
-    rows = [Report(D(2024, 1, 1), D(2024, 1, 30), 5), Report(D(2024, 1, 8), D(2024, 1, 30), 3)]
+    # at delay 3. Nothing was known at delay 3 before, so the ratio is floored at ½ / 5. The
+    # series has reported since 2024-01-07 (a zero for the older week), so the zeros at its
+    # early delays are known zeros, not cells dated before the first report.
+    rows = [Report(D(2024, 1, 1), D(2024, 1, 7), 0), Report(D(2024, 1, 1), D(2024, 1, 30), 5),
+            Report(D(2024, 1, 8), D(2024, 1, 30), 3)]  # fmt: skip
     tri = layout(rows)
     point, _ = ratio_draws(tri, None, 0, 10, np.random.default_rng(0))
     # Delays 0-1: nothing known at either end; delay 2: none known, 3 at delay 3 (½ / 3).
@@ -131,3 +134,10 @@ def test_a_report_earlier_than_any_seen_before_stays_bounded() -> None:
     assert result.rows[1].observed == 3
     # 3 / 0.1 with Poisson noise on the rest: bounded, where a zero ratio gave ~10⁹.
     assert abs(result.rows[1].estimate - 30) <= 1
+
+
+def test_one_report_date_teaches_nothing_about_delays() -> None:
+    # every cell before the only report is dated before the triangle's first report
+    rows = [Report(D(2024, 1, 1), D(2024, 1, 30), 5), Report(D(2024, 1, 8), D(2024, 1, 30), 3)]
+    point, _ = ratio_draws(layout(rows), None, 0, 10, np.random.default_rng(0))
+    assert point.tolist() == [1.0, 1.0, 1.0, 1.0]

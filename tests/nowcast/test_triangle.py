@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from unaccounted.errors import InputError
-from unaccounted.nowcast import Report, layout, read_triangle
+from unaccounted.nowcast import NowcastSettings, Report, layout, nowcast, read_triangle
 
 D = dt.date
 
@@ -68,9 +68,6 @@ def test_headers_are_case_insensitive_and_a_missing_period_counts_zero(tmp_path:
         ("", "the file is empty"),
         ("period,as_of,count\n", "no rows"),
         ("period,count\n2024-01-01,3\n", "missing column(s) as_of"),
-        ("period,as_of,count\n2024-01-01,2024-01-14,5\n2024-01-01,2024-01-21,4\n",
-         "period 2024-01-01: the cumulative count decreases from 5 at 2024-01-14 to 4 at "
-         "2024-01-21"),
         ("period,as_of,count\n1/1/2024,2024-01-14,5\n", "line 2: period '1/1/2024' is not a date"),
         ("period,as_of,count\n2024-01-01,soon,5\n", "line 2: as_of 'soon' is not a date"),
         ("period,as_of,count\n2024-01-08,2024-01-01,5\n",
@@ -102,3 +99,40 @@ def test_counts_are_integers() -> None:
     tri = layout([Report(D(2024, 1, 1), D(2024, 1, 1), 2)])
     assert tri.counts.dtype == np.int64
     assert tri.step_days == 7  # a single period: weekly assumed
+
+
+def test_a_count_that_falls_is_a_correction_and_the_later_count_stands(tmp_path: Path) -> None:
+    text = (
+        "period,as_of,count\n2024-01-01,2024-01-07,3\n2024-01-01,2024-01-14,5\n"
+        "2024-01-01,2024-01-21,4\n2024-01-08,2024-01-14,2\n2024-01-08,2024-01-21,1\n"
+    )
+    tri = layout(read_triangle(_write(tmp_path, text)))
+    assert tri.counts.tolist() == [[3, 5, 4], [2, 1, 1]]
+    assert tri.latest.tolist() == [4, 1] and tri.corrections == 2
+    result = nowcast(tri, NowcastSettings(method="chain-ladder"))
+    assert result.details["corrections"] == 2
+    # the ratio of a delay whose count fell is capped at one: nothing is unreported there
+    assert result.rows[0].estimate == 4
+
+
+def test_cells_dated_before_the_first_report_are_unknown_not_zero(tmp_path: Path) -> None:
+    # the series starts reporting on 2024-01-29: weeks of January are first seen late
+    rows = [
+        Report(D(2024, 1, 1), D(2024, 1, 29), 10),
+        Report(D(2024, 1, 8), D(2024, 1, 29), 8),
+        Report(D(2024, 1, 15), D(2024, 1, 29), 6),
+        Report(D(2024, 1, 22), D(2024, 1, 29), 3),
+        Report(D(2024, 1, 29), D(2024, 2, 4), 2),
+        Report(D(2024, 1, 22), D(2024, 2, 4), 6),
+        Report(D(2024, 1, 29), D(2024, 2, 11), 4),
+    ]
+    tri = layout(rows)
+    assert tri.first_delay is not None and tri.first_delay.tolist() == [4, 3, 2, 1, 0]
+    assert tri.known[0].tolist() == [False] * 4 + [True] * 2
+    assert tri.known[4].tolist() == [True, True, False, False, False, False]
+    # delay 0 -> 1 is learned from the one period reported from its first week on (2 of 4),
+    # not from the January weeks whose first cells only look like zeros
+    from unaccounted.nowcast.delays import window_rows
+
+    assert window_rows(tri, 0, None, 1).tolist() == [4]
+    assert window_rows(tri, 1, None, 1).tolist() == [3]

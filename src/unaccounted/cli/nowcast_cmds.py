@@ -89,5 +89,11 @@ def _table(result: Nowcast, counted: str, last: int) -> None:
             f"{r.estimate - r.observed:,}",
         )
     out.print(table)
-    details = ", ".join(f"{k} {v}" for k, v in result.details.items())
+    details = ", ".join(f"{k} {v}" for k, v in result.details.items() if k != "corrections")
     console.print(f"{counted}; model: {details}", markup=False)
+    fixed = result.details.get("corrections", 0)
+    if fixed:
+        console.print(
+            f"{fixed} report(s) lowered a period's count (corrections): the later count stands",
+            markup=False,
+        )

@@ -5,7 +5,9 @@ periods ``i`` observed to delay ``d + 1`` — the share of what is known at dela
 that was already known at delay ``d``. The share of a period's eventual count known at
 delay ``D`` is then ``q(D) = Π_{d ≥ D} g_d``.
 
-Chain-ladder proper sums over every period. To follow a delay distribution that drifts
+Chain-ladder proper sums over every period whose cells at ``d`` and ``d + 1`` were reported
+(a cell dated before the triangle's first report is unknown and left out; a correction
+can make a ratio above one, which is capped at one). To follow a delay distribution that drifts
 (a backlog that grows and shrinks), :func:`window_rows` keeps only the most recent periods
 for each delay — those whose reports at that delay were made close to the as-of date —
 widening the window back in time only until it holds enough events. Uncertainty in the
@@ -32,7 +34,10 @@ def window_rows(tri: Triangle, delay: int, window: int | None, min_count: int) -
     """The periods whose ratio at ``delay`` is used: the newest ``window`` observed at
     ``delay + 1`` (all of them when ``window`` is None), more while they hold fewer than
     ``min_count`` events at ``delay + 1``."""
-    eligible = np.flatnonzero(tri.observed_delay >= delay + 1)[::-1]  # newest first
+    # newest first; a period whose cell at ``delay`` is dated before the triangle's first
+    # report says nothing about that delay
+    eligible = np.flatnonzero((tri.observed_delay >= delay + 1) & (tri.first_known() <= delay))
+    eligible = eligible[::-1]
     if window is None or eligible.size <= window:
         return eligible
     totals = np.cumsum(tri.counts[eligible, delay + 1])
@@ -80,7 +85,8 @@ def drift_sd(tri: Triangle, delay: int, window: int, min_count: int, blocks: int
     the newest window's middle, so the drift is scaled by the square root of that distance
     (a random walk). Zero when fewer than two windows hold events.
     """
-    eligible = np.flatnonzero(tri.observed_delay >= delay + 1)[::-1]
+    eligible = np.flatnonzero((tri.observed_delay >= delay + 1) & (tri.first_known() <= delay))
+    eligible = eligible[::-1]
     logs, noise = [], []
     for b in range(blocks):
         rows = eligible[b * window : (b + 1) * window]

@@ -167,7 +167,10 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     if s.method == "chain-ladder":
         rest = n * (1 / np.maximum(q_draws, 1e-9) - 1)
         samples = n + rng.poisson(np.minimum(rest, 1e12))
-        return Nowcast(s.method, tri.as_of, _summarise(tri, samples), {"window": "all"})
+        ladder: dict[str, Any] = {"window": "all"}
+        if tri.corrections:
+            ladder["corrections"] = tri.corrections
+        return Nowcast(s.method, tri.as_of, _summarise(tri, samples), ladder)
     best: tuple[float, float, float, Floats, Floats] | None = None
     for tau in TAU_GRID:
         for size in SIZE_GRID:
@@ -183,5 +186,8 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     qd = np.clip(q_draws, 1e-9, 1.0)
     gamma = rng.gamma(size + n, 1 / (size / lam + qd))
     samples = n + rng.poisson(np.minimum(gamma * (1 - qd), 1e12))
-    details = {"window": window, "min_count": s.min_count, "tau": tau, "size": size}
+    details: dict[str, Any] = {"window": window, "min_count": s.min_count, "tau": tau,
+                               "size": size}  # fmt: skip
+    if tri.corrections:
+        details["corrections"] = tri.corrections
     return Nowcast(s.method, tri.as_of, _summarise(tri, samples), details)

@@ -1,12 +1,16 @@
 """Reporting triangles: reading ``period,as_of,count`` tables and laying them out by delay.
 
 A reporting triangle says, for each event period (a week, say, named by its first day),
-how many events were known at each report date: ``count`` is cumulative, so it never
-decreases as ``as_of`` grows. :func:`read_triangle` validates a CSV into :class:`Report`
-rows; :func:`layout` cuts them at a date and builds the period × delay matrix the models
-work on. The delay of a report is ``(as_of - period) // step`` whole periods, where
-``step`` is the spacing of the periods (7 days for weekly periods); a period without a
-report at some delay keeps its last known count there.
+how many events were known at each report date: ``count`` is cumulative. It mostly grows
+as ``as_of`` grows, but real series also *fall*: a duplicate removed, a death moved to
+another week. Such a fall is a correction, not an error: the later count stands, and the
+number of corrections is reported. :func:`read_triangle` validates a CSV into
+:class:`Report` rows; :func:`layout` cuts them at a date and builds the period × delay
+matrix the models work on. The delay of a report is ``(as_of - period) // step`` whole
+periods, where ``step`` is the spacing of the periods (7 days for weekly periods); a period
+without a report at some delay keeps its last known count there. Cells dated before the
+triangle's first report are *unknown*, not zero: a series that starts in May says nothing
+of what was known of February in February (``Triangle.first_delay``).
 """
 
 from __future__ import annotations
@@ -53,6 +57,17 @@ class Triangle:
     step_days: int
     counts: Ints
     observed_delay: Ints
+    #: Per period, the first delay at which anything was reported at all (cells before it
+    #: are dated before the triangle's first report: unknown, not zero).
+    first_delay: Ints | None = None
+    #: Reports whose count fell below the period's earlier count (corrections).
+    corrections: int = 0
+
+    def first_known(self) -> Ints:
+        """``first_delay``, zeros when not given."""
+        if self.first_delay is None:
+            return np.zeros(len(self.periods), dtype=np.int64)
+        return self.first_delay
 
     @property
     def latest(self) -> Ints:
@@ -62,9 +77,13 @@ class Triangle:
 
     @property
     def known(self) -> npt.NDArray[np.bool_]:
-        """Which cells of ``counts`` were observed by ``as_of``."""
+        """Which cells of ``counts`` were observed: by ``as_of``, and not before the
+        triangle's first report."""
         delays = np.arange(self.counts.shape[1])
-        return np.asarray(delays[None, :] <= self.observed_delay[:, None])
+        return np.asarray(
+            (delays[None, :] <= self.observed_delay[:, None])
+            & (delays[None, :] >= self.first_known()[:, None])
+        )
 
 
 def _date(text: str, column: str, where: str) -> dt.date:
@@ -119,8 +138,22 @@ def read_triangle(path: Path) -> list[Report]:
     return rows
 
 
+def corrections(rows: Iterable[Report]) -> int:
+    """How many reports give a period a lower count than its report before (corrections)."""
+    by_period: dict[dt.date, list[tuple[dt.date, int]]] = {}
+    for r in rows:
+        by_period.setdefault(r.period, []).append((r.as_of, r.count))
+    return sum(
+        1
+        for reports in by_period.values()
+        for (_, a), (_, b) in itertools.pairwise(sorted(reports))
+        if b < a
+    )
+
+
 def check_cumulative(rows: Iterable[Report], where: str) -> None:
-    """Refuse a period whose count decreases with a later ``as_of``, or a repeated row."""
+    """Refuse a repeated row that disagrees with itself (two counts of one period at one
+    ``as_of``). A count that falls at a later ``as_of`` is a correction and accepted."""
     by_period: dict[dt.date, dict[dt.date, int]] = {}
     for r in rows:
         seen = by_period.setdefault(r.period, {})
@@ -130,14 +163,6 @@ def check_cumulative(rows: Iterable[Report], where: str) -> None:
                 f"({seen[r.as_of]} and {r.count})"
             )
         seen[r.as_of] = r.count
-    for period, counts in sorted(by_period.items()):
-        dates = sorted(counts)
-        for a, b in itertools.pairwise(dates):
-            if counts[b] < counts[a]:
-                raise InputError(
-                    f"{where}: period {period}: the cumulative count decreases from "
-                    f"{counts[a]} at {a} to {counts[b]} at {b}"
-                )
 
 
 def layout(rows: Iterable[Report], as_of: dt.date | None = None) -> Triangle:
@@ -163,8 +188,13 @@ def layout(rows: Iterable[Report], as_of: dt.date | None = None) -> Triangle:
     all_periods = tuple(first + dt.timedelta(days=i * step) for i in range(n))
     observed = np.array([(cut - p).days // step for p in all_periods], dtype=np.int64)
     counts = np.zeros((n, int(observed.max()) + 1), dtype=np.int64)
+    # reports in date order: a later report's count stands, a correction included
     for r in sorted(rows, key=lambda r: r.as_of):
         i = (r.period - first).days // step
         d = (r.as_of - r.period).days // step
-        counts[i, d:] = np.maximum(counts[i, d:], r.count)
-    return Triangle(all_periods, cut, step, counts, observed)
+        counts[i, d:] = r.count
+    start = min(r.as_of for r in rows)
+    first_delay = np.array([max(0, (start - p).days // step) for p in all_periods],
+                           dtype=np.int64)  # fmt: skip
+    return Triangle(all_periods, cut, step, counts, observed, np.minimum(first_delay, observed),
+                    corrections(rows))  # fmt: skip
