@@ -41,6 +41,7 @@ def search_page(
 ) -> Response:  # fmt: skip
     hits: list[dict[str, Any]] = []
     error = None
+    web.check("search")
     if q.strip():
         with web.use() as s:
             found = web.search(s, q, unit=unit or None, region=region or None,
@@ -57,7 +58,7 @@ def person_page(request: Request, web: W, person_id: str, done: str = "") -> Res
         view = persons.person(s, person_id)
         records = view.get("linkage", {}).get("records", [])
         refs = [review.ref(r["source_id"], r["record_id"]) for r in records]
-        judged = review.judgements_of(s, refs)
+        judged = review.judgements_of(s, refs) if s.may("judgements") else []
     undo = [int(x) for x in done.split(",") if x.isdigit()]
     return web.render(request, "person.html", p=view, records=records, refs=refs,
                       judgements=judged, undo=undo)  # fmt: skip
@@ -153,7 +154,7 @@ def concealment_page(request: Request, web: W) -> Response:
 def sources_page(request: Request, web: W) -> Response:
     with web.use() as s:
         found = workspace.sources(s)
-        bad = workspace.rejects(s, None, 500)
+        bad = workspace.rejects(s, None, 500) if s.may("rejects") else []
         files = workspace.files(s)
     chart = overview.bars([(x["name"], x["records"]) for x in found], "records per source")
     return web.render(request, "sources.html", sources=found, rejects=bad, chart=chart,
@@ -176,6 +177,7 @@ def nowcast_page(request: Request, web: W) -> Response:
 
 @router.get("/jobs")
 def jobs_page(request: Request, web: W, job: int | None = None) -> Response:
+    web.check("run-job")
     shown = web.jobs.get(job) if job is not None else None
     return web.render(request, "jobs.html", jobs=web.jobs.all(), shown=shown,
                       kinds=workspace_kinds())  # fmt: skip
@@ -193,8 +195,9 @@ def start_job(
     mapping: Annotated[UploadFile | None, File()] = None,
     source: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
+    web.check("run-job")  # before the upload is kept
     files, options = job_inputs(web, file, mapping, source, kind)
-    job = web.jobs.start(files, options)
+    job = web.jobs.start(files, options, actor=web.acting())  # runs as the user who started it
     return back("/jobs", job=job.id)
 
 
