@@ -83,7 +83,7 @@ def audit_page(
     rows = audit_events(web, actor.strip(), limit)
     for row in rows:
         row["details"] = _details(row.get("args"), row.get("counts"))
-    return web.render(request, "audit.html", events=rows, actor=actor, limit=limit)
+    return web.render(request, "audit.html", events=rows, who=actor, limit=limit)
 
 
 def _details(*parts: Any) -> str:
