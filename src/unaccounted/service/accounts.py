@@ -146,7 +146,8 @@ def check_add_user(s: Session, name: str, role: str) -> None:
         raise InputError(f"there is already an account named {name}")
     if not roles and role != "admin":
         raise InputError(
-            f"the first account of a workspace must be an admin (--role admin), not a {role}"
+            f"the first account of a workspace must be an admin (--role admin); add the "
+            f"{role} after it"
         )
 
 
@@ -404,11 +405,17 @@ def _existing(row: dict[str, Any] | None, name: str) -> dict[str, Any]:
     return row
 
 
-def _hash(password: str) -> str:
+def check_password(password: str) -> None:
+    """A one-line :class:`InputError` unless ``password`` is long enough (the command line
+    asks for it again at once)."""
     if len(password) < MIN_PASSWORD:
         raise InputError(f"a password needs at least {MIN_PASSWORD} characters")
     if password != password.strip():
         raise InputError("a password may not begin or end with a space")
+
+
+def _hash(password: str) -> str:
+    check_password(password)
     return hasher.hash(password)
 
 
