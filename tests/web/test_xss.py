@@ -7,7 +7,6 @@ from __future__ import annotations
 import html as markup
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import yaml
@@ -114,8 +113,8 @@ def test_the_review_queue_shows_hostile_records_as_text(admin: TestClient) -> No
         b = re.search(r'name="b" value="([^"]*)"', html)
         if not (a and b):
             break
-        reviewer.post("/review/decide", data={"a": markup.unescape(a[1]),
-                                              "b": markup.unescape(b[1]), "decision": "unsure"})  # fmt: skip
+        form = {"a": markup.unescape(a[1]), "b": markup.unescape(b[1]), "decision": "unsure"}
+        reviewer.post("/review/decide", data=form)
     assert 'id="empty"' in reviewer.get("/review").text
 
 
