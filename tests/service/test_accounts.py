@@ -151,6 +151,11 @@ def test_an_account_changes_its_own_password_and_an_admin_anyones(s: Session) ->
         with pytest.raises(PermissionDenied, match="^vera may not change another account's "):
             A.set_password(s, "rita", "a new password for rita")
     A.set_password(s, "rita", "a new password for rita")
+    with s.acting_as("ghost"), pytest.raises(PermissionDenied) as refused:
+        A.set_password(s, "ghost", "a password for a ghost")
+    assert str(refused.value).startswith(
+        "ghost may not change their own password: ghost has no account in this workspace"
+    )
     assert A.authenticate(s, "vera", "a new password for vera").name == "vera"
     assert A.authenticate(s, "rita", "a new password for rita").name == "rita"
     with pytest.raises(A.LoginRefused):

@@ -22,8 +22,9 @@ from unaccounted.errors import WorkspaceError
 
 log = logging.getLogger(__name__)
 
-#: Tables read in full by the quick check at open: small, and read by every command.
-QUICK_TABLES = ("meta", "sources", "files", "shared_files")
+#: Tables read in full by the quick check at open: small, and read by every command (the
+#: accounts decide what each command may do).
+QUICK_TABLES = ("meta", "sources", "files", "shared_files", "accounts", "api_tokens")
 
 #: What DuckDB says when a block's checksum fails or its file cannot be read as a store.
 _DAMAGE_MARKS = ("corrupt database file", "checksum", "database file is not a valid")
