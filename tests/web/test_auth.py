@@ -277,3 +277,12 @@ def test_a_job_runs_as_the_editor_who_started_it(app: FastAPI, world: World) -> 
     actors = {e["actor"] for c in ("ingest", "normalize", "link") for e in events(app, c)
               if e["logged_at"] > events(app, "login")[0]["logged_at"]}  # fmt: skip
     assert actors == {"edik"}
+
+
+def test_signing_in_returns_only_to_a_page_of_this_site(app: FastAPI) -> None:
+    for target, landing in (("/sources?x=1", "/sources?x=1"), ("//evil.example/", "/"),
+                            ("/\\evil.example/", "/"), ("https://evil.example/", "/")):  # fmt: skip
+        client = TestClient(app)
+        form = {"name": "ada", "password": PASSWORD, "csrf": csrf_of(client), "next": target}
+        r = client.post("/login", data=form, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, landing), target

@@ -31,7 +31,8 @@ def back(to: str, **params: object) -> RedirectResponse:
 
 def _local(path: str | None) -> str:
     """Only a path on this site may be a redirect target."""
-    return path if path and path.startswith("/") and not path.startswith("//") else "/"
+    # not "//host" nor "/\\host", which browsers read as another site
+    return path if path and path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/")
