@@ -100,10 +100,11 @@ def withdraw(web: W, judgement_id: int) -> dict[str, Any]:
 
 
 @router.get("/review/next")
-def review_next(web: W, reviewer: str = "api") -> dict[str, Any] | None:
-    """The next open pair, leased to ``reviewer`` (None when the queue is empty)."""
+def review_next(web: W, reviewer: str = "") -> dict[str, Any] | None:
+    """The next open pair, leased to ``reviewer`` (default: the signed-in account; None when
+    the queue is empty)."""
     with web.use() as s:
-        found = review.next_pair(s, web.leases, reviewer)
+        found = review.next_pair(s, web.leases, reviewer or s.actor)
     return dataclasses.asdict(found) if found is not None else None
 
 
@@ -116,11 +117,11 @@ def review_progress(web: W) -> dict[str, Any]:
 @router.post("/review/decide")
 def review_decide(
     web: W, a: Annotated[str, Form()], b: Annotated[str, Form()],
-    decision: Annotated[str, Form()], reviewer: Annotated[str, Form()] = "api",
+    decision: Annotated[str, Form()], reviewer: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Same, different or unsure about a pair, as a judgement."""
     with web.use() as s:
-        return {"judgement": review.decide(s, web.leases, reviewer, a, b, decision)}
+        return {"judgement": review.decide(s, web.leases, reviewer or s.actor, a, b, decision)}
 
 
 @router.get("/units/{key:path}")
