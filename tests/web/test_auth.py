@@ -3,9 +3,11 @@ pages by role, the audit page, and events that name the real user."""
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -299,3 +301,41 @@ def test_signing_in_leaves_the_person_views_current(app: FastAPI) -> None:
     with web.lock:
         assert web.session.store.newest_event() == before
         assert [e["command"] for e in web.session.store.events(2)] == ["login", "login"]
+
+
+def test_a_user_changes_their_password_and_keeps_their_tokens_in_the_page(app: FastAPI) -> None:
+    client = client_as(app, "reviewer")
+    page = client.get("/account")
+    assert page.status_code == 200 and "rita (reviewer)" in page.text
+    new = "a longer passphrase for rita"
+
+    def change(current: str, password: str, repeat: str) -> Any:
+        form = {"current": current, "password": password, "repeat": repeat}
+        return client.post("/account/password", data=form, follow_redirects=False)
+
+    differ = change(PASSWORD, new, new + "!")
+    assert differ.status_code == 400 and "The two new passwords differ" in differ.text
+    wrong = change("not it at all", new, new)
+    assert wrong.status_code == 400 and "wrong name or password" in wrong.text
+    ok = change(PASSWORD, new, new)
+    assert (ok.status_code, ok.headers["location"]) == (303, "/account?done=password")
+    assert sign_in(TestClient(app), "rita").status_code == 401  # the old password is gone
+    assert sign_in(TestClient(app), "rita", new).status_code == 303
+    # a token: shown on the page that made it, never again, and it works until revoked
+    made = client.post("/account/tokens", data={"label": "nightly <b>export</b>"})
+    assert made.headers["cache-control"] == "no-store"
+    token = re.search(r"<code>(ua_\d+_[0-9a-f]{64})</code>", made.text)
+    assert token is not None
+    assert "nightly &lt;b&gt;export&lt;/b&gt;" in made.text
+    assert token[1] not in client.get("/account").text
+    script = TestClient(app, headers={"Authorization": f"Bearer {token[1]}"})
+    assert script.get("/api/session").json()["user"] == "rita"
+    token_id = int(token[1].split("_")[1])
+    revoked = client.post(f"/account/tokens/{token_id}/revoke", follow_redirects=False)
+    assert revoked.headers["location"] == "/account?done=revoked"
+    assert script.get("/api/status").status_code == 401
+    # another account's token is not one's own to revoke
+    with web_of(app).lock, web_of(app).session.acting_as("ada") as s:
+        theirs, _ = accounts.create_token(s, "ada", "admin's")
+    other = client.post(f"/account/tokens/{theirs.id}/revoke")
+    assert other.status_code == 403 and "rita may not revoke an API token of ada" in other.text

@@ -16,10 +16,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from tests.web.accounts import TEAM, client_as, team_workspace
+from tests.web.accounts import PASSWORD, TEAM, client_as, team_workspace
 from tests.web.conftest import World
 from unaccounted.errors import InputError
-from unaccounted.service import ACTIONS, persons
+from unaccounted.service import ACTIONS, accounts, persons
 from unaccounted.service.actions import role_rank
 from unaccounted.web import auth
 from unaccounted.web.app import Web, create_app
@@ -28,6 +28,8 @@ pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 
 #: A route anyone may reach, signed in or not.
 OPEN = ""
+#: A route about one's own account: any signed-in account, never a visitor who is not.
+SIGNED_IN = "(signed in)"
 
 #: (method, path) → the action the route asks of the permission hook (OPEN: none).
 EXPECTED: dict[tuple[str, str], str] = {
@@ -49,6 +51,10 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/jobs"): "run-job",
     ("POST", "/jobs"): "run-job",
     ("GET", "/audit"): "audit-log",
+    ("GET", "/account"): SIGNED_IN,
+    ("POST", "/account/password"): SIGNED_IN,
+    ("POST", "/account/tokens"): SIGNED_IN,
+    ("POST", "/account/tokens/{token_id}/revoke"): SIGNED_IN,
     ("GET", "/lang/{code}"): OPEN,
     ("GET", "/login"): OPEN,
     ("POST", "/login"): OPEN,
@@ -127,14 +133,21 @@ def facts_of(web: Web, admin: TestClient) -> Facts:
 Request = tuple[str, dict[str, Any]]
 
 
-def requests(f: Facts, admin: TestClient, web: Web) -> dict[tuple[str, str], Callable[[], Request]]:
-    """How to call each route with arguments it accepts (prepared just before the call)."""
+def requests(
+    f: Facts, admin: TestClient, web: Web, tokens: list[int]
+) -> dict[tuple[str, str], Callable[[], Request]]:
+    """How to call each route with arguments it accepts (prepared just before the call);
+    ``tokens`` are API tokens of the visitor's own account."""
 
     def judgement() -> int:
         r = admin.post("/api/review/decide",
                        data={"a": f.pair[0], "b": f.pair[1], "decision": "unsure"})  # fmt: skip
         assert r.status_code == 200, r.text
         return int(r.json()["judgement"])
+
+    def token() -> int:
+        """A token of the visitor's own account (the one signed in for the walk)."""
+        return tokens.pop() if tokens else 1
 
     def idle() -> None:
         for _ in range(600):
@@ -166,10 +179,16 @@ def requests(f: Facts, admin: TestClient, web: Web) -> dict[tuple[str, str], Cal
         ("GET", "/jobs"): lambda: ("/jobs", {}),
         ("POST", "/jobs"): lambda: (idle(), ("/jobs", upload))[1],
         ("GET", "/audit"): lambda: ("/audit", {}),
+        ("GET", "/account"): lambda: ("/account", {}),
+        ("POST", "/account/password"): lambda: ("/account/password", {"data": {
+            "current": PASSWORD, "password": PASSWORD, "repeat": PASSWORD}}),
+        ("POST", "/account/tokens"): lambda: ("/account/tokens", {"data": {"label": "m"}}),
+        ("POST", "/account/tokens/{token_id}/revoke"): lambda: (
+            f"/account/tokens/{token()}/revoke", {}),
         ("GET", "/lang/{code}"): lambda: ("/lang/ru?next=/", {}),
         ("GET", "/login"): lambda: ("/login", {}),
         ("POST", "/login"): lambda: ("/login", {"data": {"name": TEAM["viewer"],
-                                                         "password": "correct horse battery"}}),
+                                                         "password": PASSWORD}}),
         ("POST", "/logout"): lambda: ("/logout", {}),
         ("GET", "/static"): lambda: ("/static/app.css", {}),
         ("GET", "/openapi.json"): lambda: ("/openapi.json", {}),
@@ -206,6 +225,8 @@ def requests(f: Facts, admin: TestClient, web: Web) -> dict[tuple[str, str], Cal
 def allowed(role: str | None, action: str, public: bool) -> bool:
     if action == OPEN:
         return True
+    if action == SIGNED_IN:
+        return role is not None
     least = role_rank(ACTIONS[action].role)
     if role is None:
         return public and least <= role_rank("viewer")
@@ -250,7 +271,8 @@ def public(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
 
 def test_every_route_has_an_expectation(closed: Served) -> None:
     assert routes_of(closed.app.routes) == set(EXPECTED)
-    assert set(requests(closed.facts, client_as(closed.app, None), closed.web)) == set(EXPECTED)
+    calls = requests(closed.facts, client_as(closed.app, None), closed.web, [])
+    assert set(calls) == set(EXPECTED)
 
 
 def outcome(r: Any) -> str:
@@ -266,7 +288,12 @@ def outcome(r: Any) -> str:
 def walk(served: Served, role: str | None) -> list[str]:
     client = client_as(served.app, role)
     admin = client_as(served.app, "admin")
-    calls = requests(served.facts, admin, served.web)
+    tokens = []
+    if role is not None:
+        web = served.web
+        with web.lock, web.session.acting_as(TEAM[role]) as s:
+            tokens.append(accounts.create_token(s, TEAM[role], "walk")[0].id)
+    calls = requests(served.facts, admin, served.web, tokens)
     wrong = []
     # signing out last: it ends the client's session
     for method, path in sorted(EXPECTED, key=lambda k: (k == ("POST", "/logout"), k)):
