@@ -114,6 +114,9 @@ def test_the_secret_is_owner_only_and_never_shown(app: FastAPI, team: Path) -> N
         assert secret not in client.get(page).text
     # the same secret the next time the workspace is served: sessions survive a restart
     assert auth.web_secret(team) == secret.encode()
+    path.chmod(0o644)  # a copy that others could read is made owner-only again
+    assert auth.web_secret(team) == secret.encode()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
 # -- CSRF ----------------------------------------------------------------------------------

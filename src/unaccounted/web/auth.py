@@ -86,6 +86,8 @@ def web_secret(root: Path) -> bytes:
     else:
         with os.fdopen(fd, "w", encoding="ascii") as fh:
             fh.write(secrets.token_hex(32))
+    if path.stat().st_mode & 0o077:  # copied in, or made by hand: owner-only again
+        path.chmod(0o600)
     text = path.read_text("ascii").strip()
     if len(text) < 32:
         raise ValueError(f"{path} holds no usable secret; delete it to make a new one")
