@@ -153,7 +153,7 @@ def test_the_sign_in_form_needs_its_token_too(app: FastAPI) -> None:
 def test_every_form_carries_the_token(app: FastAPI) -> None:
     client = client_as(app, "admin")
     token = csrf_of(client)
-    for page in ("/person/P-000001?done=1", "/review", "/jobs", "/login"):
+    for page in ("/person/P-000001?done=1", "/review", "/jobs", "/login", "/account"):
         html = client.get(page).text
         forms = html.count('<form method="post"')
         assert forms > 0
