@@ -98,10 +98,18 @@ def workspace(world: World, tmp_path: Path) -> Path:
     return Path(shutil.copytree(world.ws, tmp_path / "ws"))
 
 
+def with_csrf(client: TestClient) -> TestClient:
+    """Send the session's CSRF token with every request, as the pages' forms and scripts
+    do (the token comes from ``/api/session``, which also sets the session cookie)."""
+    client.headers.pop("X-CSRF-Token", None)
+    client.headers["X-CSRF-Token"] = client.get("/api/session").json()["csrf"]
+    return client
+
+
 @pytest.fixture
 def client(workspace: Path) -> Iterator[TestClient]:
     with TestClient(create_app(workspace, "tester")) as c:
-        yield c
+        yield with_csrf(c)
 
 
 @pytest.fixture(scope="module")
@@ -109,4 +117,4 @@ def reader(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
     """A client for tests that only read (one copy per module)."""
     ws = Path(shutil.copytree(world.ws, tmp_path_factory.mktemp("web-read") / "ws"))
     with TestClient(create_app(ws, "reader")) as c:
-        yield c
+        yield with_csrf(c)

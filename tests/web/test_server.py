@@ -140,3 +140,9 @@ def test_serve_runs_marks_the_workspace_and_a_second_command_is_told(ws: Workspa
         proc.terminate()
         proc.wait(timeout=30)
     assert not (ws.root / server.MARK).exists()  # a server that stops removes its mark
+
+
+def test_serve_over_https_needs_both_the_certificate_and_the_key(ws: Workspace) -> None:
+    r = run_subprocess("-w", str(ws.root), "serve", "--certfile", str(ws.root / "cert.pem"))
+    assert r.returncode == 2
+    assert r.stderr == "error: give both --certfile and --keyfile to serve https, or neither\n"

@@ -73,11 +73,18 @@ class Jobs:
     def running(self) -> Job | None:
         return next((j for j in self._jobs.values() if j.state in ("queued", "running")), None)
 
-    def start(self, files: Sequence[Path], options: IngestOptions, *, wait: bool = False) -> Job:
-        """Start ingest → normalize → link of ``files`` in the background."""
+    def start(
+        self, files: Sequence[Path], options: IngestOptions, *, wait: bool = False,
+        actor: str | None = None,
+    ) -> Job:  # fmt: skip
+        """Start ingest → normalize → link of ``files`` in the background, as ``actor``
+        (default: the session's actor). Asking needs no lock: the job may be refused
+        while another one holds the store."""
         if not files:
             raise InputError("a job needs at least one file")
-        self.session.check("run-job")
+        actor = actor or self.session.actor
+        # the session's hook, asked for the actor without touching the shared session
+        Session(self.session.workspace, actor, self.session.permissions).check("run-job")
         with self._guard:
             busy = self.running()
             if busy is not None:
@@ -85,16 +92,17 @@ class Jobs:
             job = Job(next(self._ids), [p.name for p in files])
             self._jobs[job.id] = job
         self._thread = threading.Thread(
-            target=self._run, args=(job, list(files), options), name=f"job-{job.id}", daemon=True
-        )
+            target=self._run, args=(job, list(files), options, actor),
+            name=f"job-{job.id}", daemon=True,
+        )  # fmt: skip
         self._thread.start()
         if wait:
             self._thread.join()
         return job
 
-    def _run(self, job: Job, files: list[Path], options: IngestOptions) -> None:
+    def _run(self, job: Job, files: list[Path], options: IngestOptions, actor: str) -> None:
         s = self.session
-        with self.lock:
+        with self.lock, s.acting_as(actor):  # as the actor who started the job
             job.state = "running"
             backup = _snapshot(s)
             try:

@@ -71,6 +71,9 @@ COLUMNS = (
 #: The texts of a view, in the order of ``resolve.serial.Texts``.
 
 _EVENT_KEY = "views_event"
+#: Commands that change accounts or sign someone in, and never a person view.
+_ACCOUNT_COMMANDS = ("login", "user-add", "user-remove", "user-role", "user-passwd", "passwd",
+                     "token-create", "token-revoke")  # fmt: skip
 _RULES_KEY = "views_rules"
 
 
@@ -78,8 +81,13 @@ class ViewQueries(DuckDBCore):
     """views: see the module docstring."""
 
     def newest_event(self) -> int:
-        """The newest event that changed the store (a failed command changed nothing)."""
-        return int(self.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok'") or 0)
+        """The newest event that may have changed a person view: a failed command changed
+        nothing, and signing in or changing accounts and tokens changes no record, judgement
+        or rule (the web application signs people in all day; each sign-in must not make
+        every page check its views again)."""
+        quiet = ", ".join(f"'{c}'" for c in _ACCOUNT_COMMANDS)
+        return int(self.scalar("SELECT max(event_id) FROM events WHERE outcome = 'ok' AND "
+                               f"command NOT IN ({quiet})") or 0)  # fmt: skip
 
     def views_marked_current(self, rules_digest: str) -> bool:
         """True when no command changed the store since the views were brought up to date

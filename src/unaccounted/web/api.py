@@ -5,16 +5,39 @@ from __future__ import annotations
 import dataclasses
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
-from unaccounted.service import exports, jobs, link, overview, persons, review, workspace
+from unaccounted.service import accounts, exports, jobs, link, overview, persons, review, workspace
+from unaccounted.web import auth
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.searching import hit_dict
 from unaccounted.web.uploads import job_inputs
 
 router = APIRouter(prefix="/api", tags=["api"])
 W = Annotated[Web, Depends(web_of)]
+
+
+@router.get("/session")
+def session(request: Request, web: W) -> dict[str, Any]:
+    """Who you are: the signed-in account and its role (null when not signed in), the
+    actor the server acts as for you, and the CSRF token a browser's script sends in
+    ``X-CSRF-Token`` (empty for a request signed with an API token, which needs none)."""
+    visitor = auth.current.get()
+    assert visitor is not None
+    with web.use() as s:
+        has = accounts.has_accounts(s)
+    return {"user": visitor.user, "role": visitor.role, "actor": visitor.actor,
+            "accounts": has, "csrf": visitor.csrf}  # fmt: skip
+
+
+@router.get("/audit")
+def audit(web: W, actor: str = "", limit: int = Query(200, ge=1, le=10_000)) -> list[Any]:
+    """The newest events (of ``actor``, if given): who did what, when, with what outcome.
+    Admins only."""
+    from unaccounted.web.signin import audit_events
+
+    return audit_events(web, actor.strip(), limit)
 
 
 @router.get("/status")
@@ -43,7 +66,8 @@ def person(web: W, person_id: str) -> dict[str, Any]:
         view = persons.person(s, person_id)
         refs = [review.ref(r["source_id"], r["record_id"])
                 for r in view.get("linkage", {}).get("records", [])]  # fmt: skip
-        view["judgements"] = review.judgements_of(s, refs)
+        if s.may("judgements"):
+            view["judgements"] = review.judgements_of(s, refs)
     return view
 
 
@@ -76,10 +100,11 @@ def withdraw(web: W, judgement_id: int) -> dict[str, Any]:
 
 
 @router.get("/review/next")
-def review_next(web: W, reviewer: str = "api") -> dict[str, Any] | None:
-    """The next open pair, leased to ``reviewer`` (None when the queue is empty)."""
+def review_next(web: W, reviewer: str = "") -> dict[str, Any] | None:
+    """The next open pair, leased to ``reviewer`` (default: the signed-in account; None when
+    the queue is empty)."""
     with web.use() as s:
-        found = review.next_pair(s, web.leases, reviewer)
+        found = review.next_pair(s, web.leases, reviewer or s.actor)
     return dataclasses.asdict(found) if found is not None else None
 
 
@@ -92,11 +117,11 @@ def review_progress(web: W) -> dict[str, Any]:
 @router.post("/review/decide")
 def review_decide(
     web: W, a: Annotated[str, Form()], b: Annotated[str, Form()],
-    decision: Annotated[str, Form()], reviewer: Annotated[str, Form()] = "api",
+    decision: Annotated[str, Form()], reviewer: Annotated[str, Form()] = "",
 ) -> dict[str, Any]:  # fmt: skip
     """Same, different or unsure about a pair, as a judgement."""
     with web.use() as s:
-        return {"judgement": review.decide(s, web.leases, reviewer, a, b, decision)}
+        return {"judgement": review.decide(s, web.leases, reviewer or s.actor, a, b, decision)}
 
 
 @router.get("/units/{key:path}")
@@ -150,11 +175,13 @@ def nowcast(web: W) -> dict[str, Any]:
 
 @router.get("/jobs")
 def job_list(web: W) -> list[dict[str, Any]]:
+    web.check("run-job")
     return [j.as_dict() for j in web.jobs.all()]
 
 
 @router.get("/jobs/{job_id}")
 def job(web: W, job_id: int) -> dict[str, Any]:
+    web.check("run-job")
     return web.jobs.get(job_id).as_dict()
 
 
@@ -165,8 +192,9 @@ def start_job(
     source: Annotated[str | None, Form()] = None, kind: Annotated[str | None, Form()] = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Upload a file (and its mapping) and run ingest → normalize → link in the background."""
+    web.check("run-job")  # before the upload is kept
     files, options = job_inputs(web, file, mapping, source, kind)
-    started: jobs.Job = web.jobs.start(files, options)
+    started: jobs.Job = web.jobs.start(files, options, actor=web.acting())  # as its user
     return started.as_dict()
 
 
@@ -174,6 +202,7 @@ def start_job(
 def export_persons(web: W, fmt: str) -> StreamingResponse:
     """Every person, streamed (csv, jsonl, parquet)."""
     exports.check_format(fmt)
+    web.check("export-persons")  # before the first byte: a status, not a cut stream
     return StreamingResponse(_locked(web, "persons", fmt, None), media_type=exports.FORMATS[fmt])
 
 
@@ -181,6 +210,7 @@ def export_persons(web: W, fmt: str) -> StreamingResponse:
 def export_records(web: W, fmt: str, source: str | None = None) -> StreamingResponse:
     """Every current record with its provenance, streamed (csv, jsonl, parquet)."""
     exports.check_format(fmt)
+    web.check("export-records")  # before the first byte: a status, not a cut stream
     with web.use() as s:
         workspace.require_source(s, source)  # before the first byte: a one-line error
     return StreamingResponse(_locked(web, "records", fmt, source), media_type=exports.FORMATS[fmt])

@@ -31,7 +31,8 @@ def back(to: str, **params: object) -> RedirectResponse:
 
 def _local(path: str | None) -> str:
     """Only a path on this site may be a redirect target."""
-    return path if path and path.startswith("/") and not path.startswith("//") else "/"
+    # not "//host" nor "/\\host", which browsers read as another site
+    return path if path and path.startswith("/") and not path.startswith(("//", "/\\")) else "/"
 
 
 @router.get("/")
@@ -41,6 +42,7 @@ def search_page(
 ) -> Response:  # fmt: skip
     hits: list[dict[str, Any]] = []
     error = None
+    web.check("search")
     if q.strip():
         with web.use() as s:
             found = web.search(s, q, unit=unit or None, region=region or None,
@@ -57,7 +59,7 @@ def person_page(request: Request, web: W, person_id: str, done: str = "") -> Res
         view = persons.person(s, person_id)
         records = view.get("linkage", {}).get("records", [])
         refs = [review.ref(r["source_id"], r["record_id"]) for r in records]
-        judged = review.judgements_of(s, refs)
+        judged = review.judgements_of(s, refs) if s.may("judgements") else []
     undo = [int(x) for x in done.split(",") if x.isdigit()]
     return web.render(request, "person.html", p=view, records=records, refs=refs,
                       judgements=judged, undo=undo)  # fmt: skip
@@ -153,7 +155,7 @@ def concealment_page(request: Request, web: W) -> Response:
 def sources_page(request: Request, web: W) -> Response:
     with web.use() as s:
         found = workspace.sources(s)
-        bad = workspace.rejects(s, None, 500)
+        bad = workspace.rejects(s, None, 500) if s.may("rejects") else []
         files = workspace.files(s)
     chart = overview.bars([(x["name"], x["records"]) for x in found], "records per source")
     return web.render(request, "sources.html", sources=found, rejects=bad, chart=chart,
@@ -176,6 +178,7 @@ def nowcast_page(request: Request, web: W) -> Response:
 
 @router.get("/jobs")
 def jobs_page(request: Request, web: W, job: int | None = None) -> Response:
+    web.check("run-job")
     shown = web.jobs.get(job) if job is not None else None
     return web.render(request, "jobs.html", jobs=web.jobs.all(), shown=shown,
                       kinds=workspace_kinds())  # fmt: skip
@@ -193,8 +196,9 @@ def start_job(
     mapping: Annotated[UploadFile | None, File()] = None,
     source: Annotated[str, Form()] = "", kind: Annotated[str, Form()] = "",
 ) -> Response:  # fmt: skip
+    web.check("run-job")  # before the upload is kept
     files, options = job_inputs(web, file, mapping, source, kind)
-    job = web.jobs.start(files, options)
+    job = web.jobs.start(files, options, actor=web.acting())  # runs as the user who started it
     return back("/jobs", job=job.id)
 
 

@@ -1,6 +1,15 @@
 // Keyboard shortcuts for buttons marked data-key, and live job progress.
 // Pages work without this script; it only saves clicks and reloads.
 "use strict";
+// Every request a script makes carries the session's CSRF token (the page's meta tag):
+// the server refuses a request that changes something without it.
+function api(url, options) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  var opts = options || {};
+  opts.credentials = "same-origin";
+  opts.headers = Object.assign({}, opts.headers || {}, {"X-CSRF-Token": meta ? meta.content : ""});
+  return fetch(url, opts);
+}
 document.addEventListener("keydown", function (event) {
   var target = event.target;
   if (event.ctrlKey || event.metaKey || event.altKey) return;
@@ -19,7 +28,7 @@ document.addEventListener("keydown", function (event) {
   if (state !== "queued" && state !== "running") return;
   var id = box.getAttribute("data-job");
   setTimeout(function () {
-    fetch("/api/jobs/" + encodeURIComponent(id)).then(function (r) { return r.json(); })
+    api("/api/jobs/" + encodeURIComponent(id)).then(function (r) { return r.json(); })
       .then(function (job) {
         var bar = box.querySelector("progress");
         if (bar) bar.value = job.fraction;
