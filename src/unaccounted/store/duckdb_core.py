@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Self
 
 import duckdb
+import pyarrow as pa
 
 from unaccounted import __version__
 from unaccounted.columns import VALUE_COLUMNS
@@ -25,6 +26,7 @@ from unaccounted.errors import WorkspaceError
 from unaccounted.settings import StoreSettings
 from unaccounted.store import health as _health
 from unaccounted.store import migrations as _migrations
+from unaccounted.store.types import AUDIT_FIELDS, AUDIT_GENESIS, audit_hash
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +45,9 @@ CURRENT_NORMALIZED = """
     QUALIFY row_number() OVER (PARTITION BY source_id, record_id ORDER BY event_id DESC) = 1
 """
 
+
+#: The schema version from which the event log is a hash chain (migration 0010).
+AUDIT_CHAIN_SCHEMA = 10
 
 #: The environment variable naming the actor when none is given (``--as`` overrides it).
 ACTOR_ENV = "UNACCOUNTED_USER"
@@ -208,6 +213,8 @@ class DuckDBCore:
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                 [str(pending[-1].version)],
             )
+            if from_version < AUDIT_CHAIN_SCHEMA <= pending[-1].version:
+                self._seal_events()
             if from_version > 0:
                 event_id = self.next_event_id()
                 self.log_event(
@@ -261,24 +268,98 @@ class DuckDBCore:
         outcome: str = "ok",
         message: str | None = None,
     ) -> None:
-        """Append one event. Events are never updated or deleted."""
-        self._con.execute(
-            "INSERT INTO events (event_id, actor, command, args, counts, outcome, message, version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                event_id,
-                self.actor,
-                command,
-                json.dumps(args, ensure_ascii=False, default=str),
-                json.dumps(counts, ensure_ascii=False, default=str),
-                outcome,
-                message,
-                __version__,
-            ],
-        )
+        """Append one event, chained to the one before it (see :meth:`_chain_event`).
+        Events are never updated or deleted, and are appended in the order of their ids."""
+        entry: dict[str, Any] = {
+            "event_id": event_id,
+            "actor": self.actor,
+            "command": command,
+            "args": json.dumps(args, ensure_ascii=False, default=str),
+            "counts": json.dumps(counts, ensure_ascii=False, default=str),
+            "outcome": outcome,
+            "message": message,
+            "version": __version__,
+        }
+        with self.transaction():  # the event and the chain's head: both or neither
+            self._chain_event(entry)
         self.events_logged += 1
         if outcome == "failed":
             self.failures_logged += 1
+
+    def _chain_event(self, entry: dict[str, Any]) -> None:
+        """Insert one event with its place in the audit chain, and move the chain's head.
+
+        The event's time is the transaction's (as the column's default would give), read
+        first so that the hash seals the value stored. A store not yet at the chained
+        schema (only while it is being upgraded) takes the event unsealed: the upgrade
+        seals it."""
+        found = dict(
+            self._con.execute(
+                "SELECT key, value FROM meta WHERE key IN "
+                "('schema_version', 'audit_head', 'audit_count', 'audit_last')"
+            ).fetchall()
+        )
+        entry["logged_at"] = self._con.execute("SELECT current_timestamp").fetchall()[0][0]
+        columns = ["event_id", "logged_at", "actor", "command", "args", "counts", "outcome",
+                   "message", "version"]  # fmt: skip
+        if int(found.get("schema_version", 0)) < AUDIT_CHAIN_SCHEMA:
+            self._insert_event(columns, entry)
+            return
+        last = int(found.get("audit_last", 0))
+        if entry["event_id"] <= last:
+            raise WorkspaceError(
+                f"event {entry['event_id']} cannot follow event {last} in the audit log: "
+                "events are logged in the order of their ids"
+            )
+        prev = str(found.get("audit_head", AUDIT_GENESIS))
+        entry["prev_hash"] = prev
+        entry["entry_hash"] = audit_hash(entry, prev)
+        self._insert_event([*columns, "prev_hash", "entry_hash"], entry)
+        count = int(found.get("audit_count", 0)) + 1
+        self._con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?), ('audit_count', ?), "
+            "('audit_last', ?)",
+            [entry["entry_hash"], str(count), str(entry["event_id"])],
+        )
+
+    def _insert_event(self, columns: list[str], entry: Mapping[str, Any]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        self._con.execute(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({marks})",
+            [entry[c] for c in columns],
+        )
+
+    def _seal_events(self) -> None:
+        """Seal the events of a store made before the audit chain, oldest first, and set
+        the chain's head (inside the upgrade's transaction)."""
+        rows = self.rows(f"SELECT {', '.join(AUDIT_FIELDS)} FROM events ORDER BY event_id")
+        prev = AUDIT_GENESIS
+        ids, prevs, hashes = [], [], []
+        for row in rows:
+            ids.append(int(row["event_id"]))
+            prevs.append(prev)
+            prev = audit_hash(row, prev)
+            hashes.append(prev)
+        if rows:
+            seals = pa.table({
+                "event_id": pa.array(ids, pa.int64()),
+                "prev_hash": pa.array(prevs, pa.string()),
+                "entry_hash": pa.array(hashes, pa.string()),
+            })  # fmt: skip
+            self._con.register("audit_seals", seals)
+            try:
+                self._con.execute(
+                    """UPDATE events SET prev_hash = s.prev_hash, entry_hash = s.entry_hash
+                    FROM audit_seals s WHERE events.event_id = s.event_id"""
+                ).fetchall()
+            finally:
+                self._con.unregister("audit_seals")
+        self._con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?), ('audit_count', ?), "
+            "('audit_last', ?)",
+            [prev, str(len(rows)), str(ids[-1] if ids else 0)],
+        )
+        log.info("sealed %d events into the audit chain", len(rows))
 
     def log_failure(self, command: str, args: Mapping[str, Any], message: str) -> None:
         """Record a command that failed and changed nothing, in its own small transaction.
