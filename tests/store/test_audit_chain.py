@@ -339,3 +339,27 @@ def test_a_store_before_the_chain_is_not_verified_read_only(
         store.log_event(store.next_event_id(), "ingest", {}, {})
         with pytest.raises(WorkspaceError, match="schema version 8: its event log is sealed"):
             store.audit_entries()
+
+
+def test_many_events_in_one_transaction_move_the_head_once_and_verify(ws: Workspace) -> None:
+    with Session.open(ws.root, "ann") as s, s.write("import-judgements", {"file": "j.csv"}):
+        for n in range(3):  # as an import logs one event per judgement
+            s.store.log_event(s.store.next_event_id(), "judge", {"n": n}, {})
+    with Session.open(ws.root, "auditor", read_only=True) as s:
+        found = s.store.audit_entries()
+        assert s.store.audit_head() == {"head": found[-1]["entry_hash"], "count": 3, "last": 3}
+    assert [e["command"] for e in found] == ["judge", "judge", "judge"]
+    assert len({e["logged_at"] for e in found}) == 1  # the transaction's one time
+    assert checked(ws).ok
+
+
+def test_a_deleted_head_is_reported_and_the_next_write_does_not_hide_it(
+    ws: Workspace, raw: Any
+) -> None:
+    six_events(ws)
+    raw("DELETE FROM meta WHERE key LIKE 'audit_%'")
+    raw.close()
+    assert (checked(ws).reason, checked(ws).entry) == ("head mismatch", None)
+    with Session.open(ws.root, "ann") as s, s.write("refresh"):
+        pass  # logged after the genesis hash, since the head is gone
+    assert (checked(ws).reason, checked(ws).entry) == ("inserted", 1)

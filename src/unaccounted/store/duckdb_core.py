@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
@@ -64,6 +65,19 @@ def default_actor() -> str:
         return "unknown"
 
 
+@dataclass
+class _Chain:
+    """The audit chain's head as one transaction sees and moves it."""
+
+    now: Any  # the transaction's time, every event's logged_at
+    sealed: bool  # False before schema 10: events are logged unsealed
+    head: str
+    count: int
+    last: int
+    kept: bool  # every key of the head is in meta
+    moved: bool = False
+
+
 class DuckDBCore:
     """A connection to a workspace store. Use :meth:`create` or :meth:`open`, then ``close``."""
 
@@ -81,6 +95,8 @@ class DuckDBCore:
         self.events_logged = 0
         self.failures_logged = 0
         self._lent = 0  # loans not yet given back (see lend)
+        #: The audit chain's head while a transaction logs events (see _chain_event).
+        self._chain: _Chain | None = None
 
     # -- opening -----------------------------------------------------------------------
 
@@ -244,8 +260,10 @@ class DuckDBCore:
         self._depth = 1
         try:
             yield
+            self._write_chain()  # the audit chain's head, with everything it records
         except BaseException:
             self._depth = 0
+            self._chain = None
             self._con.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -290,36 +308,65 @@ class DuckDBCore:
         """Insert one event with its place in the audit chain, and move the chain's head.
 
         The event's time is the transaction's (as the column's default would give), read
-        first so that the hash seals the value stored. A store not yet at the chained
-        schema (only while it is being upgraded) takes the event unsealed: the upgrade
-        seals it."""
-        found = dict(
-            self._con.execute(
-                "SELECT key, value FROM meta WHERE key IN "
-                "('schema_version', 'audit_head', 'audit_count', 'audit_last')"
-            ).fetchall()
-        )
-        entry["logged_at"] = self._con.execute("SELECT current_timestamp").fetchall()[0][0]
+        with the head so that the hash seals the value stored. The head is read once per
+        transaction and written back once, just before it commits (:meth:`transaction`):
+        a transaction that logs a thousand judgements writes ``meta`` once. A store not
+        yet at the chained schema (only while it is being upgraded) takes the event
+        unsealed: the upgrade seals it."""
+        chain = self._chain or self._read_chain()
+        self._chain = chain
+        entry["logged_at"] = chain.now
         columns = ["event_id", "logged_at", "actor", "command", "args", "counts", "outcome",
                    "message", "version"]  # fmt: skip
-        if int(found.get("schema_version", 0)) < AUDIT_CHAIN_SCHEMA:
+        if not chain.sealed:
             self._insert_event(columns, entry)
             return
-        last = int(found.get("audit_last", 0))
-        if entry["event_id"] <= last:
+        if entry["event_id"] <= chain.last:
             raise WorkspaceError(
-                f"event {entry['event_id']} cannot follow event {last} in the audit log: "
+                f"event {entry['event_id']} cannot follow event {chain.last} in the audit log: "
                 "events are logged in the order of their ids"
             )
-        prev = str(found.get("audit_head", AUDIT_GENESIS))
-        entry["prev_hash"] = prev
-        entry["entry_hash"] = audit_hash(entry, prev)
+        entry["prev_hash"] = chain.head
+        entry["entry_hash"] = audit_hash(entry, chain.head)
         self._insert_event([*columns, "prev_hash", "entry_hash"], entry)
-        count = int(found.get("audit_count", 0)) + 1
+        chain.head, chain.last = entry["entry_hash"], entry["event_id"]
+        chain.count += 1
+        chain.moved = True
+
+    def _read_chain(self) -> _Chain:
+        keys = ("schema_version", "audit_head", "audit_count", "audit_last")
+        rows = self._con.execute(
+            "SELECT key, value, current_timestamp FROM meta WHERE key IN (?, ?, ?, ?)", list(keys)
+        ).fetchall()
+        found: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
+        now = rows[0][2] if rows else self.scalar("SELECT current_timestamp")
+        return _Chain(
+            now=now,
+            sealed=_number(found.get("schema_version")) >= AUDIT_CHAIN_SCHEMA,
+            head=found.get("audit_head") or AUDIT_GENESIS,
+            count=_number(found.get("audit_count")),
+            last=_number(found.get("audit_last")),
+            kept=len(found) == len(keys),
+        )
+
+    def _write_chain(self) -> None:
+        """Write the head the transaction moved into ``meta`` (just before it commits)."""
+        chain, self._chain = self._chain, None
+        if chain is None or not chain.moved:
+            return
+        values = [chain.head, str(chain.count), str(chain.last)]
+        if chain.kept:  # the usual case: an UPDATE costs a third of an upsert
+            self._con.execute(
+                "UPDATE meta SET value = CASE key WHEN 'audit_head' THEN ? "
+                "WHEN 'audit_count' THEN ? ELSE ? END "
+                "WHERE key IN ('audit_head', 'audit_count', 'audit_last')",
+                values,
+            )
+            return
         self._con.execute(
             "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?), ('audit_count', ?), "
             "('audit_last', ?)",
-            [entry["entry_hash"], str(count), str(entry["event_id"])],
+            values,
         )
 
     def _insert_event(self, columns: list[str], entry: Mapping[str, Any]) -> None:
@@ -501,6 +548,12 @@ def _records_sql(all_versions: bool) -> str:
         LEFT JOIN person_records p ON p.source_id = r.source_id AND p.record_id = r.record_id
         WHERE ? IS NULL OR r.source_id = ?
         ORDER BY r.source_id, r.event_id, f.name, r.sheet NULLS FIRST, r.line, r.version"""
+
+
+def _number(value: str | None) -> int:
+    """A count or id kept in ``meta``; a missing or mangled one reads as 0 (the chain then
+    shows the break to ``audit verify``)."""
+    return int(value) if value and value.isdigit() else 0
 
 
 def _quote(text: str) -> str:
