@@ -11,6 +11,7 @@ modules with it:
 * :mod:`~unaccounted.service.search` — finding persons by name in any script and form;
 * :mod:`~unaccounted.service.estimates` — multiple systems estimation and nowcasts;
 * :mod:`~unaccounted.service.shared` — the files a team shares, with their history;
+* :mod:`~unaccounted.service.audit` — the audit log: verify its hash chain, read it;
 * :mod:`~unaccounted.service.tools` — the HTML report, the simulator, the demo.
 
 Every write is one unit of work (permission check, one transaction, one audit event by
