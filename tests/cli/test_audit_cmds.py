@@ -50,7 +50,12 @@ def test_a_clean_workspace_verifies(logged: Workspace, cli: Cli) -> None:
     assert cli("audit", "verify", "--head", head).exit_code == 0
     other = cli("audit", "verify", "--head", "ab" * 32)
     assert other.exit_code == 1
-    assert other.stderr.startswith("audit log broken at the log (rewritten): the head you kept")
+    assert other.stderr.startswith("audit log broken (rewritten): the head you kept (abababab")
+    typo = run_subprocess("-w", str(logged.root), "audit", "verify", "--head", head[:20])
+    assert (typo.returncode, typo.stderr) == (2, (
+        f"error: --head '{head[:20]}': expected the 64 hexadecimal characters of a head that "
+        "'audit verify --json' printed\n"
+    ))  # fmt: skip
 
 
 def test_audit_log_lists_every_entry_newest_first(logged: Workspace, cli: Cli) -> None:

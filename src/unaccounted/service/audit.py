@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -34,6 +35,8 @@ from unaccounted.errors import InputError
 from unaccounted.service.session import Session
 from unaccounted.store import Store
 from unaccounted.store.types import AUDIT_GENESIS, audit_hash
+
+_HEX64 = re.compile("[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,8 @@ class AuditCheck:
         """One line for a person."""
         if self.ok:
             return f"audit log intact: {self.entries} entries"
-        where = f"entry {self.entry}" if self.entry is not None else "the log"
-        return f"audit log broken at {where} ({self.reason}): {self.detail}"
+        where = f" at entry {self.entry}" if self.entry is not None else ""
+        return f"audit log broken{where} ({self.reason}): {self.detail}"
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -86,6 +89,11 @@ class AuditEntry:
 def verify(s: Session, head: str | None = None) -> AuditCheck:
     """Walk the audit chain and name the first entry that breaks it; with ``head`` (a hash
     kept elsewhere), also check that the log still holds that entry."""
+    if head is not None and not _HEX64.fullmatch(head.strip().lower()):
+        raise InputError(
+            f"--head {head!r}: expected the 64 hexadecimal characters of a head that "
+            "'audit verify --json' printed"
+        )
     return check_store(s.read("audit-verify"), head)
 
 
