@@ -20,6 +20,7 @@ sys.path.insert(0, str(HERE))
 from common import QUICK_ENV  # noqa: E402
 
 QUICK_ARGS = {
+    "audit": ["--events", "500"],
     "ingest": ["--rows", "200000"],
     "estimate": ["--quick"],
     "link": ["--quick"],

@@ -134,9 +134,10 @@ def test_doctor_reports_a_sound_store_and_a_damaged_one(
     findings = json.loads(result.stdout)
     assert result.exit_code == 0  # the original store is sound
     assert all(f["ok"] for f in findings)
-    # the store opens, every table reads, three consistency checks, the schema version
+    # the store opens, every table reads, three consistency checks, the schema version,
+    # the audit chain
     tables = [f for f in findings if f["check"].startswith("table ")]
-    assert len(findings) == 1 + len(tables) + 3 + 1
+    assert len(findings) == 1 + len(tables) + 3 + 1 + 1
     damaged_run = CliRunner().invoke(app, ["--workspace", str(damaged), "doctor"])
     # the damaged copy: doctor opens it unchecked and names the table it cannot read
     assert damaged_run.exit_code == 1

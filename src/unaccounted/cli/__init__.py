@@ -7,6 +7,7 @@ Each verb group lives in its own module under ``cli/`` and registers its command
 from __future__ import annotations
 
 from unaccounted.cli import account_cmds as _account_cmds  # noqa: F401
+from unaccounted.cli import audit_cmds as _audit_cmds  # noqa: F401
 from unaccounted.cli import demo_cmds as _demo_cmds  # noqa: F401
 from unaccounted.cli import estimate_cmds as _estimate_cmds  # noqa: F401
 from unaccounted.cli import export_cmds as _export_cmds  # noqa: F401

@@ -14,6 +14,7 @@ modules with it:
 * :mod:`~unaccounted.service.publication` — the publication rule, the published persons a
   viewer sees, the memorial site;
 * :mod:`~unaccounted.service.accounts` — accounts and roles, sign-in, API tokens;
+* :mod:`~unaccounted.service.audit` — the audit log: verify its hash chain, read it;
 * :mod:`~unaccounted.service.tools` — the HTML report, the simulator, the demo.
 
 Every write is one unit of work (permission check, one transaction, one audit event by

@@ -8,13 +8,14 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from unaccounted.errors import InputError
+from unaccounted.errors import InputError, UnaccountedError
 from unaccounted.files import open_output, output_path
 from unaccounted.ingest.mapping import check_kind
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
+from unaccounted.service.audit import check_store
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
-from unaccounted.store import StoreDamaged, latest_schema_version
+from unaccounted.store import Store, StoreDamaged, latest_schema_version
 from unaccounted.workspace import Workspace
 
 __all__ = ["EXPORT_FORMATS", "latest_schema_version"]
@@ -36,8 +37,9 @@ def status(s: Session) -> dict[str, Any]:
 
 def doctor(s: Session) -> list[dict[str, Any]]:
     """The full check of the store: every table read whole, the tables agreeing, the schema
-    version matching the migrations; one ``{check, ok, detail}`` per check. A store whose
-    catalogue cannot be read is one failed check; nothing is changed."""
+    version matching the migrations, the audit chain intact; one ``{check, ok, detail}``
+    per check. A store whose catalogue cannot be read is one failed check; nothing is
+    changed."""
     # the accounts of a store that does not open cannot be read; the check below then
     # reports where it is damaged, and nothing else of it
     with suppress(StoreDamaged):
@@ -47,7 +49,22 @@ def doctor(s: Session) -> list[dict[str, Any]]:
     except StoreDamaged as exc:
         return [{"check": "the store opens", "ok": False, "detail": str(exc)}]
     with store:
-        return [{"check": "the store opens", "ok": True, "detail": "yes"}, *store.check()]
+        return [
+            {"check": "the store opens", "ok": True, "detail": "yes"},
+            *store.check(),
+            _audit_finding(store),
+        ]
+
+
+def _audit_finding(store: Store) -> dict[str, Any]:
+    name = "the audit log is intact"
+    try:
+        found = check_store(store)
+    except UnaccountedError as exc:
+        return {"check": name, "ok": False, "detail": str(exc)}
+    if found.ok:
+        return {"check": name, "ok": True, "detail": f"{found.entries} entries"}
+    return {"check": name, "ok": False, "detail": found.summary}
 
 
 def sources(s: Session) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ many areas it touches.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -334,8 +335,29 @@ class Accounts(Protocol):
     def touch_token(self, token_id: int, now: datetime) -> None: ...
 
 
+class Audit(Protocol):
+    """The event log read as a tamper-evident hash chain (each event sealed with the hash
+    of the one before it; the chain's head kept apart), and filtered for reading."""
+
+    def audit_entries(self) -> list[dict[str, Any]]:
+        """Every event with ``prev_hash`` and ``entry_hash``, by id (the chain's order)."""
+        ...
+
+    def audit_head(self) -> dict[str, Any]:
+        """The chain's head as the store keeps it: ``head``, ``count``, ``last`` (or None)."""
+        ...
+
+    def audit_log(
+        self, *, actor: str | None = None, since: dt.datetime | None = None,
+        action: str | None = None, limit: int | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Events by ``actor``, logged at ``since`` or later, of ``action``; newest first."""
+        ...
+
+
 class Store(
     Events,
+    Audit,
     Records,
     Normalized,
     Linkage,

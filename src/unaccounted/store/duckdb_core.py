@@ -14,10 +14,12 @@ import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
 import duckdb
+import pyarrow as pa
 
 from unaccounted import __version__
 from unaccounted.columns import VALUE_COLUMNS
@@ -25,6 +27,7 @@ from unaccounted.errors import WorkspaceError
 from unaccounted.settings import StoreSettings
 from unaccounted.store import health as _health
 from unaccounted.store import migrations as _migrations
+from unaccounted.store.types import AUDIT_FIELDS, AUDIT_GENESIS, audit_hash
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,9 @@ CURRENT_NORMALIZED = """
 """
 
 
+#: The schema version from which the event log is a hash chain (migration 0010).
+AUDIT_CHAIN_SCHEMA = 10
+
 #: The environment variable naming the actor when none is given (``--as`` overrides it).
 ACTOR_ENV = "UNACCOUNTED_USER"
 
@@ -57,6 +63,19 @@ def default_actor() -> str:
         return getpass.getuser()
     except Exception:  # no login name in some containers
         return "unknown"
+
+
+@dataclass
+class _Chain:
+    """The audit chain's head as one transaction sees and moves it."""
+
+    now: Any  # the transaction's time, every event's logged_at
+    sealed: bool  # False before schema 10: events are logged unsealed
+    head: str
+    count: int
+    last: int
+    kept: bool  # every key of the head is in meta
+    moved: bool = False
 
 
 class DuckDBCore:
@@ -76,6 +95,8 @@ class DuckDBCore:
         self.events_logged = 0
         self.failures_logged = 0
         self._lent = 0  # loans not yet given back (see lend)
+        #: The audit chain's head while a transaction logs events (see _chain_event).
+        self._chain: _Chain | None = None
 
     # -- opening -----------------------------------------------------------------------
 
@@ -208,6 +229,8 @@ class DuckDBCore:
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)",
                 [str(pending[-1].version)],
             )
+            if from_version < AUDIT_CHAIN_SCHEMA <= pending[-1].version:
+                self._seal_events()
             if from_version > 0:
                 event_id = self.next_event_id()
                 self.log_event(
@@ -237,8 +260,10 @@ class DuckDBCore:
         self._depth = 1
         try:
             yield
+            self._write_chain()  # the audit chain's head, with everything it records
         except BaseException:
             self._depth = 0
+            self._chain = None
             self._con.execute("ROLLBACK")
             raise
         self._depth = 0
@@ -261,24 +286,127 @@ class DuckDBCore:
         outcome: str = "ok",
         message: str | None = None,
     ) -> None:
-        """Append one event. Events are never updated or deleted."""
-        self._con.execute(
-            "INSERT INTO events (event_id, actor, command, args, counts, outcome, message, version)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                event_id,
-                self.actor,
-                command,
-                json.dumps(args, ensure_ascii=False, default=str),
-                json.dumps(counts, ensure_ascii=False, default=str),
-                outcome,
-                message,
-                __version__,
-            ],
-        )
+        """Append one event, chained to the one before it (see :meth:`_chain_event`).
+        Events are never updated or deleted, and are appended in the order of their ids."""
+        entry: dict[str, Any] = {
+            "event_id": event_id,
+            "actor": self.actor,
+            "command": command,
+            "args": json.dumps(args, ensure_ascii=False, default=str),
+            "counts": json.dumps(counts, ensure_ascii=False, default=str),
+            "outcome": outcome,
+            "message": message,
+            "version": __version__,
+        }
+        with self.transaction():  # the event and the chain's head: both or neither
+            self._chain_event(entry)
         self.events_logged += 1
         if outcome == "failed":
             self.failures_logged += 1
+
+    def _chain_event(self, entry: dict[str, Any]) -> None:
+        """Insert one event with its place in the audit chain, and move the chain's head.
+
+        The event's time is the transaction's (as the column's default would give), read
+        with the head so that the hash seals the value stored. The head is read once per
+        transaction and written back once, just before it commits (:meth:`transaction`):
+        a transaction that logs a thousand judgements writes ``meta`` once. A store not
+        yet at the chained schema (only while it is being upgraded) takes the event
+        unsealed: the upgrade seals it."""
+        chain = self._chain or self._read_chain()
+        self._chain = chain
+        entry["logged_at"] = chain.now
+        columns = ["event_id", "logged_at", "actor", "command", "args", "counts", "outcome",
+                   "message", "version"]  # fmt: skip
+        if not chain.sealed:
+            self._insert_event(columns, entry)
+            return
+        if entry["event_id"] <= chain.last:
+            raise WorkspaceError(
+                f"event {entry['event_id']} cannot follow event {chain.last} in the audit log: "
+                "events are logged in the order of their ids"
+            )
+        entry["prev_hash"] = chain.head
+        entry["entry_hash"] = audit_hash(entry, chain.head)
+        self._insert_event([*columns, "prev_hash", "entry_hash"], entry)
+        chain.head, chain.last = entry["entry_hash"], entry["event_id"]
+        chain.count += 1
+        chain.moved = True
+
+    def _read_chain(self) -> _Chain:
+        keys = ("schema_version", "audit_head", "audit_count", "audit_last")
+        rows = self._con.execute(
+            "SELECT key, value, current_timestamp FROM meta WHERE key IN (?, ?, ?, ?)", list(keys)
+        ).fetchall()
+        found: dict[str, str] = {str(r[0]): str(r[1]) for r in rows}
+        now = rows[0][2] if rows else self.scalar("SELECT current_timestamp")
+        return _Chain(
+            now=now,
+            sealed=_number(found.get("schema_version")) >= AUDIT_CHAIN_SCHEMA,
+            head=found.get("audit_head") or AUDIT_GENESIS,
+            count=_number(found.get("audit_count")),
+            last=_number(found.get("audit_last")),
+            kept=len(found) == len(keys),
+        )
+
+    def _write_chain(self) -> None:
+        """Write the head the transaction moved into ``meta`` (just before it commits)."""
+        chain, self._chain = self._chain, None
+        if chain is None or not chain.moved:
+            return
+        values = [chain.head, str(chain.count), str(chain.last)]
+        if chain.kept:  # the usual case: an UPDATE costs a third of an upsert
+            self._con.execute(
+                "UPDATE meta SET value = CASE key WHEN 'audit_head' THEN ? "
+                "WHEN 'audit_count' THEN ? ELSE ? END "
+                "WHERE key IN ('audit_head', 'audit_count', 'audit_last')",
+                values,
+            )
+            return
+        self._con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?), ('audit_count', ?), "
+            "('audit_last', ?)",
+            values,
+        )
+
+    def _insert_event(self, columns: list[str], entry: Mapping[str, Any]) -> None:
+        marks = ", ".join("?" for _ in columns)
+        self._con.execute(
+            f"INSERT INTO events ({', '.join(columns)}) VALUES ({marks})",
+            [entry[c] for c in columns],
+        )
+
+    def _seal_events(self) -> None:
+        """Seal the events of a store made before the audit chain, oldest first, and set
+        the chain's head (inside the upgrade's transaction)."""
+        rows = self.rows(f"SELECT {', '.join(AUDIT_FIELDS)} FROM events ORDER BY event_id")
+        prev = AUDIT_GENESIS
+        ids, prevs, hashes = [], [], []
+        for row in rows:
+            ids.append(int(row["event_id"]))
+            prevs.append(prev)
+            prev = audit_hash(row, prev)
+            hashes.append(prev)
+        if rows:
+            seals = pa.table({
+                "event_id": pa.array(ids, pa.int64()),
+                "prev_hash": pa.array(prevs, pa.string()),
+                "entry_hash": pa.array(hashes, pa.string()),
+            })  # fmt: skip
+            self._con.register("audit_seals", seals)
+            try:
+                self._con.execute(
+                    """UPDATE events SET prev_hash = s.prev_hash, entry_hash = s.entry_hash
+                    FROM audit_seals s WHERE events.event_id = s.event_id"""
+                ).fetchall()
+            finally:
+                self._con.unregister("audit_seals")
+        self._con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('audit_head', ?), ('audit_count', ?), "
+            "('audit_last', ?)",
+            [prev, str(len(rows)), str(ids[-1] if ids else 0)],
+        )
+        log.info("sealed %d events into the audit chain", len(rows))
 
     def log_failure(self, command: str, args: Mapping[str, Any], message: str) -> None:
         """Record a command that failed and changed nothing, in its own small transaction.
@@ -420,6 +548,12 @@ def _records_sql(all_versions: bool) -> str:
         LEFT JOIN person_records p ON p.source_id = r.source_id AND p.record_id = r.record_id
         WHERE ? IS NULL OR r.source_id = ?
         ORDER BY r.source_id, r.event_id, f.name, r.sheet NULLS FIRST, r.line, r.version"""
+
+
+def _number(value: str | None) -> int:
+    """A count or id kept in ``meta``; a missing or mangled one reads as 0 (the chain then
+    shows the break to ``audit verify``)."""
+    return int(value) if value and value.isdigit() else 0
 
 
 def _quote(text: str) -> str:

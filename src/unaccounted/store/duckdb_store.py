@@ -9,6 +9,7 @@ contract tests (``tests/store/test_contract.py``).
 from __future__ import annotations
 
 from unaccounted.store.accounts import AccountQueries
+from unaccounted.store.audit import AuditQueries
 from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
@@ -36,6 +37,7 @@ class DuckDBStore(
     SearchIndexQueries,
     PublicationQueries,
     AccountQueries,
+    AuditQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

@@ -1,4 +1,5 @@
-"""Plain values that cross the store's interface: record keys, ingest parts, deaths.
+"""Plain values that cross the store's interface: record keys, ingest parts, deaths, and
+the hash that chains the audit log.
 
 Nothing here knows SQL; every backend and every stage may import this module.
 """
@@ -6,7 +7,11 @@ Nothing here knows SQL; every backend and every stage may import this module.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 #: A record's key: ``(source name, record id)``.
 Key = tuple[str, str]
@@ -97,3 +102,36 @@ class Staleness:
     @property
     def empty(self) -> bool:
         return not self.stale and not self.gone
+
+
+#: The fields of an event that its audit hash seals, besides the previous entry's hash:
+#: every column of the ``events`` table but the two hashes themselves.
+AUDIT_FIELDS: tuple[str, ...] = (
+    "event_id", "logged_at", "actor", "command", "args", "counts", "outcome", "message",
+    "version",
+)  # fmt: skip
+
+#: The "previous hash" of the first entry of an audit chain.
+AUDIT_GENESIS = "0" * 64
+
+
+def audit_time(value: dt.datetime) -> str:
+    """An event's time in the canonical form the hash seals: UTC, to the microsecond
+    (a time without a zone is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def audit_hash(entry: Mapping[str, Any], prev_hash: str) -> str:
+    """The SHA-256 (hex) that seals one event: a canonical JSON text (sorted keys, no
+    spaces, UTF-8) of its :data:`AUDIT_FIELDS` as stored — ``args`` and ``counts`` are the
+    stored JSON texts, the time is :func:`audit_time` — and of ``prev_hash``, the hash of
+    the entry before it (:data:`AUDIT_GENESIS` for the first)."""
+    fields: dict[str, Any] = {name: entry.get(name) for name in AUDIT_FIELDS}
+    fields["event_id"] = int(fields["event_id"])
+    when = fields["logged_at"]
+    fields["logged_at"] = audit_time(when) if isinstance(when, dt.datetime) else when
+    fields["prev_hash"] = prev_hash
+    text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
