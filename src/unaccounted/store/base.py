@@ -277,6 +277,37 @@ class SharedFiles(Protocol):
     def shared_file_names(self) -> list[str]: ...
 
 
+class Protection(Protocol):
+    """Protected values (``unaccounted/protect.py``): the workspace id, confidential sources,
+    and the cells holding sealed values. The store never sees a key."""
+
+    def workspace_id(self) -> str: ...
+    def meta_value(self, key: str) -> str | None: ...
+    def set_meta_value(self, key: str, value: str) -> None: ...
+    def confidential_sources(self) -> list[str]: ...
+    def set_confidential(self, source: str, confidential: bool) -> bool:
+        """Mark a source confidential or not; return what it was."""
+        ...
+
+    def token_cells(self, table: str, column: str) -> list[tuple[int, str]]:
+        """``(rowid, text)`` of the cells of ``table.column`` that hold a sealed value."""
+        ...
+
+    def update_cells(self, table: str, column: str, cells: list[tuple[int, str | None]]) -> int:
+        ...
+
+    def count_tokens(self) -> int:
+        """Sealed values held in records and rejects."""
+        ...
+
+    def source_record_cells(self, source: str) -> list[dict[str, Any]]: ...
+    def source_reject_cells(self, source: str) -> list[tuple[int, str]]: ...
+    def persons_of_source(self, source: str) -> list[str]: ...
+    def confidential_only_persons(self) -> list[str]:
+        """Persons every one of whose records comes from a confidential source."""
+        ...
+
+
 class Store(
     Events,
     Records,
@@ -287,6 +318,7 @@ class Store(
     SearchIndex,
     Judgements,
     SharedFiles,
+    Protection,
     Protocol,
 ):
     """A workspace store: every interface above."""

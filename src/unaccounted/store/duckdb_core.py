@@ -345,7 +345,8 @@ class DuckDBCore:
         """Every source with its record and reject counts, by name."""
         return self.rows(
             """SELECT s.name, s.kind, s.independence_group, s.publisher, s.url,
-                coalesce(r.n, 0) AS records, coalesce(j.n, 0) AS rejects
+                coalesce(r.n, 0) AS records, coalesce(j.n, 0) AS rejects,
+                coalesce(s.confidential, false) AS confidential
             FROM sources s
             LEFT JOIN (SELECT source_id, count(*) AS n FROM current_records GROUP BY 1) r
                 ON r.source_id = s.name

@@ -11,6 +11,7 @@ from __future__ import annotations
 from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
+from unaccounted.store.protection import ProtectionQueries
 from unaccounted.store.nowcast import NowcastQueries
 from unaccounted.store.report import ReportQueries
 from unaccounted.store.resolve import ResolveQueries
@@ -32,6 +33,7 @@ class DuckDBStore(
     SharedFileQueries,
     ViewQueries,
     SearchIndexQueries,
+    ProtectionQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

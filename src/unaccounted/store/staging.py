@@ -202,7 +202,8 @@ class Stager:
         for name in names:
             if not self._con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
                 self._con.execute(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO sources (name, kind, publisher, url, independence_group,"
+                    " created_event, confidential) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
                         name,
                         meta.kind or "other",
@@ -210,12 +211,13 @@ class Stager:
                         meta.url,
                         meta.independence_group or name,
                         self.event_id,
+                        bool(meta.confidential),
                     ],
                 )
                 continue
-            for column in ("kind", "publisher", "url", "independence_group"):
+            for column in ("kind", "publisher", "url", "independence_group", "confidential"):
                 value = getattr(meta, column)
-                if value is not None:
+                if value is not None and value is not False:
                     self._con.execute(
                         f"UPDATE sources SET {column} = ? WHERE name = ?", [value, name]
                     )

@@ -43,6 +43,8 @@ class SourceMeta:
     publisher: str | None = None
     url: str | None = None
     independence_group: str | None = None
+    #: True marks the source confidential (an ingest never unmarks one).
+    confidential: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+-- placeholder: schema 9 (accounts) is added by the accounts work; this file is replaced at merge.

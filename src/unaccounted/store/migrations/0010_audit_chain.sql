@@ -1,0 +1,1 @@
+-- placeholder: schema 10 (the audit hash chain) is added by the audit work; this file is replaced at merge.
