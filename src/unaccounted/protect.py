@@ -6,9 +6,12 @@ A protected value is stored as a *token*::
 
 sealed with AES-256-GCM. The associated data binds the token to its workspace (a token
 copied into another workspace does not open). The nonce is derived from the value with a
-keyed hash (a synthetic IV), so the same value sealed twice under one key gives the same
-token: ingesting the same file again finds its rows unchanged. The price is that two equal
-protected values are visibly equal in the store — never what they are.
+keyed hash (a synthetic IV) under the workspace's *nonce secret* — 32 random bytes kept in
+the store sealed under the key, unchanged by a key rotation — so the same value always
+gives the same nonce: ingesting the same file again finds its rows unchanged, before and
+after a rotation (ingest's change fingerprint reads a token's nonce, not its ciphertext).
+The price is that two equal protected values are visibly equal in the store — never what
+they are.
 
 The key id is a fingerprint of the key (the first 8 hex digits of a SHA-256 over it, under
 a label); it says which key sealed a value, never the key. The key itself is 32 random
@@ -49,6 +52,8 @@ if TYPE_CHECKING:
 KEY_ENV = "UNACCOUNTED_KEY"
 #: The ``meta`` entry naming the id of the key the workspace's values are sealed with.
 KEY_ID_META = "protection_key_id"
+#: The ``meta`` entry holding the nonce secret, sealed under the key.
+NONCE_META = "protection_nonce_secret"
 #: Columns a confidential source keeps in the clear, because linkage, grading, the
 #: estimates and the nowcast read them (docs/protection.md); every other value is sealed.
 LINKING_COLUMNS: tuple[str, ...] = (
@@ -104,6 +109,8 @@ class Keyring:
     where: str
     #: The key file (None when the key came from ``$UNACCOUNTED_KEY``).
     path: Path | None = None
+    #: The nonce secret (see the module docstring); None until attached.
+    nonce_secret: bytes | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         if len(self.key) != KEY_BYTES:
@@ -112,7 +119,6 @@ class Keyring:
                 "check that the whole key was copied"
             )
         self._aead = AESGCM(_derive(self.key, b"encrypt"))
-        self._nonce_key = _derive(self.key, b"nonce")
         self._aad = b"unaccounted workspace " + self.workspace_id.encode()
 
     @property
@@ -167,18 +173,38 @@ class Keyring:
         return cls(read_key_file(path), workspace_id, str(path), path)
 
     def with_key(self, key: bytes, where: str, path: Path | None) -> Keyring:
-        return Keyring(key, self.workspace_id, where, path)
+        """Another key for the same workspace, with the same nonce secret (rotation)."""
+        return Keyring(key, self.workspace_id, where, path, self.nonce_secret)
+
+    def attach_secret(self, sealed: str | None) -> bool:
+        """Open the workspace's sealed nonce secret, or make one (None: nothing sealed yet);
+        True when a new one was made (the caller stores :meth:`sealed_secret`)."""
+        if sealed is None:
+            self.nonce_secret = secrets.token_bytes(KEY_BYTES)
+            return True
+        self.nonce_secret = base64.b64decode(self.open(sealed, random_nonce=True))
+        return False
+
+    def sealed_secret(self) -> str:
+        """The nonce secret sealed under this key (with a random nonce), for ``meta``."""
+        assert self.nonce_secret is not None
+        data = base64.b64encode(self.nonce_secret)
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        sealed = self._aead.encrypt(nonce, data, self._aad + b" nonce secret")
+        return f"{PREFIX}{self.kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
     # -- sealing and opening ---------------------------------------------------------------
 
     def seal(self, value: str) -> str:
         """The token of ``value`` (the same value gives the same token under one key)."""
+        if self.nonce_secret is None:
+            raise ProtectionError("the workspace's nonce secret is not loaded")
         data = value.encode("utf-8")
-        nonce = hmac.new(self._nonce_key, data, hashlib.sha256).digest()[:NONCE_BYTES]
+        nonce = hmac.new(self.nonce_secret, data, hashlib.sha256).digest()[:NONCE_BYTES]
         sealed = self._aead.encrypt(nonce, data, self._aad)
         return f"{PREFIX}{self.kid}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
-    def open(self, token: str) -> str:
+    def open(self, token: str, *, random_nonce: bool = False) -> str:
         """The value sealed in ``token``; a token of another key or one that was altered
         is refused (:class:`ProtectionError`)."""
         if not is_token(token):
@@ -191,7 +217,8 @@ class Keyring:
             )
         blob = base64.b64decode(token.rsplit(":", 1)[1])
         try:
-            data = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], self._aad)
+            aad = self._aad + (b" nonce secret" if random_nonce else b"")
+            data = self._aead.decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], aad)
         except InvalidTag:
             raise ProtectionError(
                 f"a protected value (key {kid}) fails its authentication check: it was "
@@ -297,20 +324,34 @@ def workspace_keyring(
     """The workspace's keyring: the key found (or, with ``create``, made when the workspace
     has sealed nothing yet), checked against the id of the key its values are sealed with."""
     return checked_keyring(
-        store.workspace_id(), store.meta_value(KEY_ID_META), key_file, root, create=create
-    )
+        store.workspace_id(), store.meta_value(KEY_ID_META), store.meta_value(NONCE_META),
+        key_file, root, create=create,
+    )  # fmt: skip
 
 
 def checked_keyring(
-    workspace_id: str, sealed_with: str | None, key_file: str, root: Path | None,
-    *, create: bool = False,
+    workspace_id: str, sealed_with: str | None, sealed_secret: str | None, key_file: str,
+    root: Path | None, *, create: bool = False,
 ) -> Keyring:  # fmt: skip
     """The key found (a new one only while nothing is sealed), checked against
-    ``sealed_with``, the id of the key the workspace's values are sealed with."""
+    ``sealed_with``, the id of the key the workspace's values are sealed with, with the
+    workspace's nonce secret attached (a new one while nothing is sealed: then
+    ``keyring.nonce_secret`` must be stored, see :func:`store_key_facts`)."""
     keyring = Keyring.load(workspace_id, key_file, root, create=create and sealed_with is None)
     if sealed_with is not None and keyring.kid != sealed_with:
+        hint = ""
+        if keyring.path is not None and keyring.path.with_name(keyring.path.name + ".new").exists():
+            hint = f" (a rotation was interrupted: the new key is {keyring.path}.new)"
         raise ProtectionError(
             f"the workspace's protected values are sealed with key {sealed_with}, but the "
-            f"key at {keyring.where} is {keyring.kid}; use the key they were sealed with"
+            f"key at {keyring.where} is {keyring.kid}; use the key they were sealed with{hint}"
         )
+    keyring.attach_secret(sealed_secret)
     return keyring
+
+
+def store_key_facts(store: Store, keyring: Keyring) -> None:
+    """Record which key seals the workspace's values, and its nonce secret sealed under it
+    (inside the caller's transaction). The key itself is never stored."""
+    store.set_meta_value(KEY_ID_META, keyring.kid)
+    store.set_meta_value(NONCE_META, keyring.sealed_secret())

@@ -27,7 +27,7 @@ from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
 from unaccounted.ingest.sealing import Sealer
-from unaccounted.protect import KEY_ID_META, checked_keyring
+from unaccounted.protect import KEY_ID_META, NONCE_META, checked_keyring, store_key_facts
 from unaccounted.store.base import Stager, Store
 from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
@@ -176,6 +176,7 @@ def ingest_files(
         report = IngestReport(event_id=event_id)
         copies: list[str] = []  # archive copies this ingest made: removed if it fails
         sealed_with = store.meta_value(KEY_ID_META)
+        sealed_secret = store.meta_value(NONCE_META)
         workspace_id = store.workspace_id()
         protection = ws.settings.protection
         sealer = Sealer.of(
@@ -183,7 +184,8 @@ def ingest_files(
             mapping.protected if mapping else (),
             store.confidential_sources(),
             lambda: checked_keyring(
-                workspace_id, sealed_with, protection.key_file, ws.root, create=True
+                workspace_id, sealed_with, sealed_secret, protection.key_file, ws.root,
+                create=True,
             ),
         )
         sealer.everything = options.confidential
@@ -223,7 +225,7 @@ def ingest_files(
                         stager.record_part(part, dict(part_report.counts))
                         log.info("%s: %s", part_report.where, dict(part_report.counts))
                     if sealer.sealed and sealed_with is None:
-                        store.set_meta_value(KEY_ID_META, sealer.keyring.kid)
+                        store_key_facts(store, sealer.keyring)
                     report.kind_changes = _kind_changes(kinds, _kinds(store) if kinds else {})
                     for source, before, now in report.kind_changes:
                         log.info("source %s: kind changed from %s to %s", source, before, now)

@@ -13,7 +13,7 @@ many areas it touches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from types import TracebackType
@@ -293,7 +293,9 @@ class Protection(Protocol):
         """``(rowid, text)`` of the cells of ``table.column`` that hold a sealed value."""
         ...
 
-    def update_cells(self, table: str, column: str, cells: list[tuple[int, str | None]]) -> int:
+    def update_cells(
+        self, table: str, column: str, cells: Sequence[tuple[int, str | None]]
+    ) -> int:
         ...
 
     def count_tokens(self) -> int:
@@ -302,6 +304,10 @@ class Protection(Protocol):
 
     def source_record_cells(self, source: str) -> list[dict[str, Any]]: ...
     def source_reject_cells(self, source: str) -> list[tuple[int, str]]: ...
+    def update_records(self, rows: list[dict[str, Any]]) -> int:
+        """New values for record rows (by ``rid``), their content hashes made again."""
+        ...
+
     def persons_of_source(self, source: str) -> list[str]: ...
     def confidential_only_persons(self) -> list[str]:
         """Persons every one of whose records comes from a confidential source."""

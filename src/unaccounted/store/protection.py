@@ -7,6 +7,9 @@ the service, which opens and seals them in Python and writes them back here.
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -68,7 +71,9 @@ class ProtectionQueries(DuckDBCore):
             ).fetchall()
         ]
 
-    def update_cells(self, table: str, column: str, cells: list[tuple[int, str | None]]) -> int:
+    def update_cells(
+        self, table: str, column: str, cells: Sequence[tuple[int, str | None]]
+    ) -> int:
         """Write new texts into cells by rowid (inside the caller's transaction)."""
         _check(table, column)
         if not cells:
@@ -123,6 +128,28 @@ class ProtectionQueries(DuckDBCore):
             ).fetchall()
         ]
 
+    def update_records(self, rows: list[dict[str, Any]]) -> int:
+        """Write new values (``rid``, value columns, ``extra`` as text) into record rows,
+        with their content hash made again as ingest makes it (inside the caller's
+        transaction)."""
+        if not rows:
+            return 0
+        for column in (*VALUE_COLUMNS, "extra"):
+            self.update_cells("records", column, [(int(r["rid"]), r[column]) for r in rows])
+        hashes = pa.table(
+            {"rid": [int(r["rid"]) for r in rows], "h": [record_hash(r) for r in rows]},
+            schema=pa.schema([("rid", pa.int64()), ("h", pa.string())]),
+        )
+        self._con.register("_protect_hashes", hashes)
+        try:
+            self._con.execute(
+                "UPDATE records SET row_hash = u.h FROM _protect_hashes u "
+                "WHERE records.rowid = u.rid"
+            )
+        finally:
+            self._con.unregister("_protect_hashes")
+        return len(rows)
+
     def persons_of_source(self, source: str) -> list[str]:
         return [
             str(r[0])
@@ -143,6 +170,27 @@ class ProtectionQueries(DuckDBCore):
                 ORDER BY 1"""
             ).fetchall()
         ]
+
+
+def _fingerprint(value: str) -> str:
+    """A value as ingest's content hash reads it (``store/staging.py``)."""
+    return "enc:" + value[16:32] if value.startswith(_MARK) else value
+
+
+def record_hash(row: dict[str, Any]) -> str:
+    """The content hash ingest gives a row (``store/staging.py``), from a stored record:
+    every non-empty value under its canonical name, every extra under ``~`` and its header,
+    sorted, a sealed value read by its nonce."""
+    parts = [(c, row.get(c)) for c in VALUE_COLUMNS]
+    extra = row.get("extra")
+    if extra:
+        parts += [(f"~{k}", v) for k, v in json.loads(extra).items()]
+    text = chr(30).join(
+        f"{name}{chr(31)}{_fingerprint(str(value))}"
+        for name, value in sorted(parts)
+        if value is not None and value != ""
+    )
+    return hashlib.md5(text.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def _check(table: str, column: str) -> None:
