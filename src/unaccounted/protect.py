@@ -272,7 +272,9 @@ def write_key_file(path: Path, key: bytes) -> None:
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
-        raise ProtectionError(f"a key file already exists at {path}; it is never replaced") from None
+        raise ProtectionError(
+            f"a key file already exists at {path}; it is never replaced"
+        ) from None
     with os.fdopen(fd, "w", encoding="ascii") as fh:
         fh.write(base64.b64encode(key).decode("ascii") + "\n")
 

@@ -29,7 +29,6 @@ header is in ``[protection] columns``, or when the mapping marks it::
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Any
 
 from pydantic import (

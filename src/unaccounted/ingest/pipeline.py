@@ -184,7 +184,11 @@ def ingest_files(
             mapping.protected if mapping else (),
             store.confidential_sources(),
             lambda: checked_keyring(
-                workspace_id, sealed_with, sealed_secret, protection.key_file, ws.root,
+                workspace_id,
+                sealed_with,
+                sealed_secret,
+                protection.key_file,
+                ws.root,
                 create=True,
             ),
         )

@@ -164,9 +164,11 @@ def _refuse_tokens(part: Part, table: pa.Table, layout_cells: bool, where: str) 
             continue
         found = pc.any(pc.starts_with(pc.utf8_ltrim_whitespace(column), PREFIX)).as_py()
         if found:
-            header = next(
-                (c.header for c in part.columns if c.name == name), "a column"
-            ) if not layout_cells else _header_of(part, table)
+            header = (
+                next((c.header for c in part.columns if c.name == name), "a column")
+                if not layout_cells
+                else _header_of(part, table)
+            )
             raise InputError(
                 f"{where}: column '{header}' holds a value that looks like a sealed value "
                 f"({PREFIX}…); sealed values are never taken as input"

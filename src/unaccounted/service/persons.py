@@ -150,9 +150,7 @@ def export_persons(
     check_output(out_path, force=force)
     n = 0
     people = views(s)
-    ring = (
-        protection.export_keyring(s, "persons", {"out": str(out_path)}) if protected else None
-    )
+    ring = protection.export_keyring(s, "persons", {"out": str(out_path)}) if protected else None
     with open_output(out_path, "w", force=force) as fh:
         if out_path.suffix.lower() == ".csv":
             w = csv.DictWriter(fh, fieldnames=list(PERSON_CSV))

@@ -115,7 +115,8 @@ def set_source_confidential(s: Session, source: str, confidential: bool = True) 
     if not s.store.has_source(source):
         raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
     ring = keyring(s, create=confidential) if confidential else None
-    with s.write("set-source-confidential", {"source": source, "confidential": confidential}) as work:
+    args = {"source": source, "confidential": confidential}
+    with s.write("set-source-confidential", args) as work:
         store = work.store
         before = store.set_confidential(source, confidential)
         sealed = 0

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from unaccounted.errors import InputError
-from unaccounted.protect import redact
 from unaccounted.link.judgements import judge
+from unaccounted.protect import redact
 from unaccounted.service.link import add_judgement, explain_pair, judgements, review_queue
 from unaccounted.service.session import Session
 

@@ -295,8 +295,7 @@ class Protection(Protocol):
 
     def update_cells(
         self, table: str, column: str, cells: Sequence[tuple[int, str | None]]
-    ) -> int:
-        ...
+    ) -> int: ...
 
     def count_tokens(self) -> int:
         """Sealed values held in records and rejects."""

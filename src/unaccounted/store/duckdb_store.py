@@ -11,8 +11,8 @@ from __future__ import annotations
 from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
-from unaccounted.store.protection import ProtectionQueries
 from unaccounted.store.nowcast import NowcastQueries
+from unaccounted.store.protection import ProtectionQueries
 from unaccounted.store.report import ReportQueries
 from unaccounted.store.resolve import ResolveQueries
 from unaccounted.store.search import SearchIndexQueries

@@ -71,9 +71,7 @@ class ProtectionQueries(DuckDBCore):
             ).fetchall()
         ]
 
-    def update_cells(
-        self, table: str, column: str, cells: Sequence[tuple[int, str | None]]
-    ) -> int:
+    def update_cells(self, table: str, column: str, cells: Sequence[tuple[int, str | None]]) -> int:
         """Write new texts into cells by rowid (inside the caller's transaction)."""
         _check(table, column)
         if not cells:
