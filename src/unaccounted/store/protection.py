@@ -108,10 +108,11 @@ class ProtectionQueries(DuckDBCore):
         return total
 
     def source_record_cells(self, source: str) -> list[dict[str, Any]]:
-        """Every version of every record of ``source``: rowid, values and extra (as text)."""
+        """Every version of every record of ``source``: rowid, record id, values and extra
+        (as text)."""
         cols = ", ".join(f'"{c}"' for c in VALUE_COLUMNS)
         return self.rows(
-            f"SELECT rowid AS rid, {cols}, extra::VARCHAR AS extra FROM records "
+            f"SELECT rowid AS rid, record_id, {cols}, extra::VARCHAR AS extra FROM records "
             "WHERE source_id = ? ORDER BY rowid",
             [source],
         )
