@@ -57,7 +57,8 @@ def test_the_content_hash_reads_a_token_by_its_nonce(world: Workspace) -> None:
         stored = {r["record_id"]: r["row_hash"] for r in s.store.rows(
             "SELECT record_id, row_hash FROM records")}  # fmt: skip
         cells = s.store.source_record_cells("open_list") + s.store.source_record_cells(
-            "witness_notes")
+            "witness_notes"
+        )
         ids = {r["rid"]: r for r in cells}
         keys = s.store.rows("SELECT rowid AS rid, record_id FROM records")
     for k in keys:

@@ -14,9 +14,8 @@ from tests.conftest import write_csv
 from tests.protect.conftest import store_bytes
 from unaccounted.errors import InputError
 from unaccounted.protect import is_token
-from unaccounted.service import PermissionDenied, RolePermissions, Session
+from unaccounted.service import PermissionDenied, RolePermissions, Session, protection
 from unaccounted.service import persons as persons_service
-from unaccounted.service import protection
 from unaccounted.workspace import Workspace
 
 PLACE = "Заречная балка за мельницей"
@@ -75,13 +74,15 @@ def test_sources_confidential_round_trip(later: Workspace, cli: Callable[..., An
 
 
 def test_marking_an_unknown_source_or_without_the_right_is_refused(later: Workspace) -> None:
-    with Session.open(later.root, "ed") as s, pytest.raises(
-        InputError, match="no source named 'nope'"
+    with (
+        Session.open(later.root, "ed") as s,
+        pytest.raises(InputError, match="no source named 'nope'"),
     ):
         protection.set_source_confidential(s, "nope")
     roles = RolePermissions({"rita": "reviewer"})
-    with Session.open(later.root, "rita", permissions=roles) as s, pytest.raises(
-        PermissionDenied, match="rita may not mark a source confidential or not"
+    with (
+        Session.open(later.root, "rita", permissions=roles) as s,
+        pytest.raises(PermissionDenied, match="rita may not mark a source confidential or not"),
     ):
         protection.set_source_confidential(s, "notes")
     with Session.open(later.root) as s:

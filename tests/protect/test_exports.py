@@ -82,8 +82,9 @@ def test_web_export_streams_are_redacted_unless_asked(world: Workspace) -> None:
 
 def test_only_an_editor_may_export_protected_values(world: Workspace, tmp_path: Path) -> None:
     for actor in ("vera", "rita"):
-        with Session.open(world.root, actor, permissions=ROLES) as s, pytest.raises(
-            PermissionDenied, match=f"{actor} may not export protected fields"
+        with (
+            Session.open(world.root, actor, permissions=ROLES) as s,
+            pytest.raises(PermissionDenied, match=f"{actor} may not export protected fields"),
         ):
             persons_service.export_persons(s, tmp_path / f"{actor}.jsonl", protected=True)
     with Session.open(world.root, "ada", permissions=ROLES) as s:

@@ -93,8 +93,7 @@ def test_a_key_file_others_may_read_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ProtectionError) as exc:
         Keyring.load("ws1", str(path))
     assert str(exc.value) == (
-        f"the protection key {path} may be read by others (mode 0644); run 'chmod 600 {path}' "
-        "first"
+        f"the protection key {path} may be read by others (mode 0644); run 'chmod 600 {path}' first"
     )
     path.chmod(0o640)
     with pytest.raises(ProtectionError, match="may be read by others"):

@@ -9,9 +9,8 @@ import pytest
 
 from tests.protect.conftest import SECRETS
 from unaccounted.protect import REDACTED
-from unaccounted.service import PermissionDenied, RolePermissions, Session
+from unaccounted.service import PermissionDenied, RolePermissions, Session, protection
 from unaccounted.service import persons as persons_service
-from unaccounted.service import protection
 from unaccounted.service import review as review_service
 from unaccounted.workspace import Workspace
 

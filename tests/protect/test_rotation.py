@@ -21,8 +21,7 @@ from unaccounted.protect import (
     read_key_file,
     token_key_id,
 )
-from unaccounted.service import PermissionDenied, RolePermissions, Session
-from unaccounted.service import protection
+from unaccounted.service import PermissionDenied, RolePermissions, Session, protection
 from unaccounted.workspace import Workspace
 
 
@@ -106,8 +105,9 @@ def test_a_failed_rotation_changes_nothing(
 
 def test_rotation_is_for_admins(own_key: Path, world: Workspace) -> None:
     roles = RolePermissions({"ed": "editor"})
-    with Session.open(world.root, "ed", permissions=roles) as s, pytest.raises(
-        PermissionDenied, match="ed may not rotate the protection key"
+    with (
+        Session.open(world.root, "ed", permissions=roles) as s,
+        pytest.raises(PermissionDenied, match="ed may not rotate the protection key"),
     ):
         protection.rotate_key(s)
 
@@ -126,7 +126,9 @@ def test_a_key_from_the_environment_rotates_into_a_named_file(
         result = protection.rotate_key(s, tmp_path / "new.key")
     assert result["key_file"] == str(tmp_path / "new.key")
     assert (tmp_path / "new.key").stat().st_mode & 0o777 == 0o600
-    assert {token_key_id(t) for t in all_tokens(world)} == {key_id(read_key_file(tmp_path / "new.key"))}
+    assert {token_key_id(t) for t in all_tokens(world)} == {
+        key_id(read_key_file(tmp_path / "new.key"))
+    }
     # the old key (still in the variable) is now the wrong key: one line saying so
     with Session.open(world.root) as s, pytest.raises(ProtectionError) as exc:
         protection.keyring(s)

@@ -27,7 +27,13 @@ from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
 from unaccounted.ingest.sealing import Sealer
-from unaccounted.protect import KEY_ID_META, NONCE_META, checked_keyring, store_key_facts
+from unaccounted.protect import (
+    KEY_ID_META,
+    NONCE_META,
+    REDACTED,
+    checked_keyring,
+    store_key_facts,
+)
 from unaccounted.store.base import Stager, Store
 from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
@@ -169,7 +175,11 @@ def ingest_files(
         "encoding": options.encoding,
         "header_row": options.header_row,
         "confidential": options.confidential,
-        "mapping": mapping.model_dump(exclude_defaults=True) if mapping else None,
+        "mapping": (
+            _mapping_args(mapping, ws.settings.protection.columns, options.confidential)
+            if mapping
+            else None
+        ),
     }
     with ws.store() as store:
         event_id = store.next_event_id()
@@ -240,6 +250,21 @@ def ingest_files(
                 store.log_failure("ingest", args, str(exc))
             raise
     return report
+
+
+def _mapping_args(
+    mapping: Mapping, protected: Sequence[str], confidential: bool
+) -> dict[str, object]:
+    """The mapping as the event log keeps it: the default of a protected column (of any
+    column, for a confidential ingest) is never logged, only named."""
+    data = mapping.model_dump(exclude_defaults=True)
+    hidden = {c.casefold() for c in (*protected, *mapping.protected)}
+    if "defaults" in data:
+        data["defaults"] = {
+            name: REDACTED if confidential or name.casefold() in hidden else value
+            for name, value in data["defaults"].items()
+        }
+    return data
 
 
 def _kinds(store: Store) -> dict[str, str]:

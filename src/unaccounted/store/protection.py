@@ -35,7 +35,7 @@ class ProtectionQueries(DuckDBCore):
     """Protected values: see the module docstring."""
 
     def workspace_id(self) -> str:
-        return str(self.scalar("SELECT value FROM meta WHERE key = 'workspace_id'"))
+        return str(self.scalar("SELECT value FROM meta WHERE key = 'workspace_id'") or "")
 
     def meta_value(self, key: str) -> str | None:
         value = self.scalar("SELECT value FROM meta WHERE key = ?", [key])
@@ -45,6 +45,8 @@ class ProtectionQueries(DuckDBCore):
         self._con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     def confidential_sources(self) -> list[str]:
+        if not self.has_confidential_column():
+            return []
         return [
             str(r[0])
             for r in self._con.execute(

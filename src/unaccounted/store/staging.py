@@ -214,19 +214,26 @@ class Stager:
         ]
         for name in names:
             if not self._con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
-                self._con.execute(
-                    "INSERT INTO sources (name, kind, publisher, url, independence_group,"
-                    " created_event, confidential) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        name,
-                        meta.kind or "other",
-                        meta.publisher,
-                        meta.url,
-                        meta.independence_group or name,
-                        self.event_id,
-                        bool(meta.confidential),
-                    ],
-                )
+                values = [
+                    name,
+                    meta.kind or "other",
+                    meta.publisher,
+                    meta.url,
+                    meta.independence_group or name,
+                    self.event_id,
+                ]
+                if meta.confidential:  # schema 11; a plain source takes the default (false)
+                    self._con.execute(
+                        "INSERT INTO sources (name, kind, publisher, url, independence_group,"
+                        " created_event, confidential) VALUES (?, ?, ?, ?, ?, ?, true)",
+                        values,
+                    )
+                else:
+                    self._con.execute(
+                        "INSERT INTO sources (name, kind, publisher, url, independence_group,"
+                        " created_event) VALUES (?, ?, ?, ?, ?, ?)",
+                        values,
+                    )
                 continue
             for column in ("kind", "publisher", "url", "independence_group", "confidential"):
                 value = getattr(meta, column)
