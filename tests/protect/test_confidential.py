@@ -100,3 +100,13 @@ def test_a_later_ingest_of_a_confidential_source_is_sealed(
         rows = {r["full_name"]: r for r in s.store.source_record_cells("notes")}
     assert is_token(rows["Ольхов Яков"]["event_place"])
     assert "Сосновая падь".encode() not in store_bytes(later)
+
+
+def test_a_source_marked_later_is_unchanged_when_ingested_again(
+    later: Workspace, cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    # the content hash of its sealed records is made again as ingest would make it
+    cli("sources", "confidential", "notes")
+    r = cli("ingest", str(tmp_path / "notes.csv"), "--json")
+    counts = json.loads(r.output[: r.output.index("\n}") + 2])["counts"]
+    assert (counts.get("unchanged"), counts.get("new"), counts.get("version")) == (1, None, None)
