@@ -13,9 +13,8 @@ import pytest
 from tests.protect.conftest import SECRETS
 from unaccounted.errors import InputError
 from unaccounted.ingest.mapping import load_mapping
-from unaccounted.service import Session
+from unaccounted.service import Session, tools
 from unaccounted.service import link as link_service
-from unaccounted.service import tools
 from unaccounted.workspace import Workspace
 
 
