@@ -30,14 +30,19 @@ def later(ws: Workspace, cli: Callable[..., Any], tmp_path: Path) -> Workspace:
         [["n1", "Вересков Лука Ильич", "1988", PLACE, TALE], ["n2", "", "", PLACE, ""]],
     )
     assert cli("ingest", str(path)).exit_code == 0
+    assert cli("normalize").exit_code == 0
     with Session.open(ws.root, "ed") as s:
         persons_service.load_clusters(s, [("P9", "notes", "n1")], "c.csv")
+        # the normalizer read the place while it was in the clear
+        assert s.store.rows("SELECT event_place_name FROM normalized") != [
+            {"event_place_name": None}]  # fmt: skip
     return ws
 
 
 def test_sources_confidential_round_trip(later: Workspace, cli: Callable[..., Any]) -> None:
     r = cli("--as", "ed", "sources", "confidential", "notes")
-    assert r.output == "notes: confidential; 3 values sealed\n"  # place, tale, the reject
+    # the record's place and tale; the rejected row's record id and place
+    assert r.output == "notes: confidential; 4 values sealed\n"
     with Session.open(later.root) as s:
         (row,) = s.store.source_record_cells("notes")
         (reject,) = s.store.source_reject_cells("notes")
@@ -45,7 +50,8 @@ def test_sources_confidential_round_trip(later: Workspace, cli: Callable[..., An
         view = persons_service.person(s, "P9")
     assert is_token(row["event_place"]) and is_token(json.loads(row["extra"])["tale"])
     assert (row["full_name"], row["birth_date"]) == ("Вересков Лука Ильич", "1988")
-    assert is_token(json.loads(reject[1]))
+    raw = json.loads(reject[1])
+    assert is_token(raw["event_place"]) and raw["full_name"] == ""
     assert "[protected]" in json.dumps(view, ensure_ascii=False)  # the view was made again
     assert PLACE not in json.dumps(view, ensure_ascii=False)
     # the store's live tables hold no plaintext (old pages may until the file is rewritten:
@@ -54,6 +60,9 @@ def test_sources_confidential_round_trip(later: Workspace, cli: Callable[..., An
         texts = json.dumps(s.store.rows("SELECT * FROM person_views"), default=str,
                            ensure_ascii=False)  # fmt: skip
     assert PLACE not in texts and TALE not in texts
+    with Session.open(later.root) as s:
+        derived = s.store.rows("SELECT event_place_name FROM normalized")
+    assert all(r["event_place_name"] is None for r in derived)
     # marking it again seals nothing more
     assert cli("sources", "confidential", "notes").output == "notes: confidential\n"
     r = cli("sources", "confidential", "notes", "--off")

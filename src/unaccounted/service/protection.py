@@ -112,6 +112,7 @@ def set_source_confidential(s: Session, source: str, confidential: bool = True) 
     """Mark ``source`` confidential (its values linkage does not need are sealed now, every
     version and reject, in one transaction) or not (later ingests seal only protected
     columns; values sealed stay sealed). Returns what changed."""
+    s.check("set-source-confidential")  # before a key may be made
     if not s.store.has_source(source):
         raise InputError(f"no source named '{source}' (see 'unaccounted sources')")
     ring = keyring(s, create=confidential) if confidential else None
@@ -153,9 +154,19 @@ def _seal_source(work: Work, ring: Keyring, source: str) -> int:
         if new != row:
             changed.append(new)
     store.update_records(changed)
-    rejects = [(rid, json.dumps(seal(raw))) for rid, raw in store.source_reject_cells(source)
-               if not is_token(json.loads(raw))]  # fmt: skip
+    rejects: list[tuple[int, str | None]] = []
+    for rid, text in store.source_reject_cells(source):
+        raw = json.loads(text)
+        if isinstance(raw, dict):  # header -> cell: each cell sealed (never a token twice)
+            sealed_raw: Any = {k: seal(v) if isinstance(v, str) else v for k, v in raw.items()}
+        elif is_token(raw):
+            continue
+        else:  # an unreadable row's cells, none sealed yet: sealed whole
+            sealed_raw = seal(json.dumps(raw, ensure_ascii=False))
+        if sealed_raw != raw:
+            rejects.append((rid, json.dumps(sealed_raw, ensure_ascii=False)))
     store.update_cells("rejects", "raw", rejects)
+    store.forget_sealed_derivations(source)
     persons = store.persons_of_source(source)
     if persons:
         store.delete_views(persons)  # made again below, from the sealed records

@@ -307,6 +307,10 @@ class Protection(Protocol):
         """New values for record rows (by ``rid``), their content hashes made again."""
         ...
 
+    def forget_sealed_derivations(self, source: str) -> int:
+        """Drop normalized fields derived from what a confidential source seals."""
+        ...
+
     def persons_of_source(self, source: str) -> list[str]: ...
     def confidential_only_persons(self) -> list[str]:
         """Persons every one of whose records comes from a confidential source."""

@@ -151,6 +151,24 @@ class ProtectionQueries(DuckDBCore):
             self._con.unregister("_protect_hashes")
         return len(rows)
 
+    def forget_sealed_derivations(self, source: str) -> int:
+        """Drop what the normalizer derived from columns a confidential source seals (the
+        event place's name and region), so no normalized copy outlives the sealing."""
+        n = int(
+            self.scalar(
+                "SELECT count(*) FROM normalized WHERE source_id = ? AND "
+                "(event_place_name IS NOT NULL OR event_region_code IS NOT NULL)",
+                [source],
+            )
+            or 0
+        )
+        self._con.execute(
+            "UPDATE normalized SET event_place_name = NULL, event_region_code = NULL "
+            "WHERE source_id = ?",
+            [source],
+        )
+        return n
+
     def persons_of_source(self, source: str) -> list[str]:
         return [
             str(r[0])
