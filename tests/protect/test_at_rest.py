@@ -139,3 +139,40 @@ def test_a_missing_key_is_one_line_and_loses_nothing(world: Workspace, tmp_path:
     with Session.open(world.root) as s:
         assert s.store.record_count() == 3
     assert len(before) > 0
+
+
+def test_a_wrong_key_is_one_line_and_changes_nothing(
+    world: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+
+    from unaccounted.protect import KEY_ENV, ProtectionError
+
+    monkeypatch.setenv(KEY_ENV, base64.b64encode(bytes(32)).decode())
+    with Session.open(world.root, "rita") as s:
+        events = len(s.store.events())
+        with pytest.raises(ProtectionError) as exc:
+            persons_service.person(s, "P1", protected=True)
+        assert len(s.store.events()) == events  # no view was logged: nothing was seen
+        # the redacted view still works without the key
+        assert "[protected]" in json.dumps(persons_service.person(s, "P1"), ensure_ascii=False)
+    message = str(exc.value)
+    assert "\n" not in message
+    assert message.startswith("the workspace's protected values are sealed with key ")
+    # ac882389 is the id of 32 zero bytes
+    assert message.endswith(f"but the key at ${KEY_ENV} is ac882389; use the key they were "
+                            "sealed with")  # fmt: skip
+
+
+def test_a_tampered_token_in_the_store_is_refused(world: Workspace, tmp_path: Path) -> None:
+    from unaccounted.protect import ProtectionError
+    from unaccounted.service import workspace as workspace_service
+
+    with Session.open(world.root) as s:
+        token = s.store.rows("SELECT url FROM records WHERE record_id = 'o1'")[0]["url"]
+        forged = token[:-6] + ("AAAA==" if not token.endswith("AAAA==") else "BBBB==")
+        s.store.execute("UPDATE records SET url = ? WHERE record_id = 'o1'", [forged])
+        out = tmp_path / "r.csv"
+        with pytest.raises(ProtectionError, match="fails its authentication check"):
+            workspace_service.export_records(s, "csv", out, protected=True)
+    assert not out.exists()
