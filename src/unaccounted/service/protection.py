@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 from typing import Any
 
-from unaccounted.columns import VALUE_COLUMNS
 from unaccounted.errors import InputError
 from unaccounted.protect import (
     KEY_ID_META,
@@ -34,19 +33,9 @@ from unaccounted.protect import (
 )
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session, Work
+from unaccounted.store.types import TOKEN_COLUMNS
 
-__all__ = ["REDACTED", "ProtectionError", "redact"]
-
-#: Text columns that may hold sealed values: (table, column).
-TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
-    *(("records", c) for c in VALUE_COLUMNS),
-    ("records", "extra"),
-    ("rejects", "raw"),
-    ("person_views", "claims"),
-    ("person_views", "best"),
-    ("person_views", "grading"),
-    ("person_views", "detail"),
-)
+__all__ = ["REDACTED", "TOKEN_COLUMNS", "ProtectionError", "redact"]
 
 
 def keyring(s: Session, *, create: bool = False) -> Keyring:

@@ -16,18 +16,8 @@ import pyarrow as pa
 
 from unaccounted.columns import VALUE_COLUMNS
 from unaccounted.store.duckdb_core import DuckDBCore
+from unaccounted.store.types import TOKEN_COLUMNS
 
-#: Text columns that may hold tokens: (table, column). The event log is append-only and
-#: never holds a value of a record.
-TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
-    *(("records", c) for c in VALUE_COLUMNS),
-    ("records", "extra"),
-    ("rejects", "raw"),
-    ("person_views", "claims"),
-    ("person_views", "best"),
-    ("person_views", "grading"),
-    ("person_views", "detail"),
-)
 _MARK = "enc:v1:"
 
 

@@ -8,6 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from unaccounted.columns import VALUE_COLUMNS
+
+#: Text columns of the store that may hold sealed values (``enc:v1:…`` tokens, see
+#: ``unaccounted/protect.py``): (table, column). The event log never holds a record's value.
+TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
+    *(("records", c) for c in VALUE_COLUMNS),
+    ("records", "extra"),
+    ("rejects", "raw"),
+    ("person_views", "claims"),
+    ("person_views", "best"),
+    ("person_views", "grading"),
+    ("person_views", "detail"),
+)
+
 #: A record's key: ``(source name, record id)``.
 Key = tuple[str, str]
 
