@@ -147,3 +147,10 @@ def test_the_key_never_shows_in_a_repr() -> None:
     assert base64.b64encode(KEY).decode() not in repr(k)
     assert "key=" not in repr(k)
     assert os.fsencode(repr(k)).count(KEY) == 0
+
+
+def test_the_tests_use_a_temporary_key_never_the_home_folder(protection_key_file: Path) -> None:
+    # tests/conftest.py points every test (and every subprocess) at a key of this run
+    assert os.environ[KEY_FILE_ENV] == str(protection_key_file)
+    assert not protection_key_file.is_relative_to(Path.home() / ".config")
+    assert Keyring.locate("any", "", None)[1] == protection_key_file
