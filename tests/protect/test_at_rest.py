@@ -176,3 +176,31 @@ def test_a_tampered_token_in_the_store_is_refused(world: Workspace, tmp_path: Pa
         with pytest.raises(ProtectionError, match="fails its authentication check"):
             workspace_service.export_records(s, "csv", out, protected=True)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet", "xlsx"])
+def test_every_format_is_sealed_as_it_is_read(
+    ws: Workspace, cli: Callable[..., Any], tmp_path: Path, fmt: str
+) -> None:
+    row = {"full_name": "Лесков Пров", "url": "https://formats.example/Тайна",
+           "witness": "Свидетельница Прасковья"}  # fmt: skip
+    path = tmp_path / f"f.{fmt}"
+    if fmt == "jsonl":
+        path.write_text(json.dumps(row, ensure_ascii=False) + "\n", "utf-8")
+    elif fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({k: [v] for k, v in row.items()}), path)
+    else:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(list(row))
+        sheet.append(list(row.values()))
+        book.save(path)
+    assert cli("ingest", str(path)).exit_code == 0
+    data = store_bytes(ws)
+    assert row["full_name"].encode() in data
+    assert row["url"].encode() not in data and row["witness"].encode() not in data
