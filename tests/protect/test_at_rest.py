@@ -204,3 +204,17 @@ def test_every_format_is_sealed_as_it_is_read(
     data = store_bytes(ws)
     assert row["full_name"].encode() in data
     assert row["url"].encode() not in data and row["witness"].encode() not in data
+
+
+def test_the_key_is_never_in_the_store_or_its_events(world: Workspace) -> None:
+    import base64
+    import os
+
+    from unaccounted.protect import KEY_FILE_ENV, read_key_file
+
+    key = read_key_file(Path(os.environ[KEY_FILE_ENV]))
+    data = store_bytes(world)
+    assert key not in data and base64.b64encode(key) not in data
+    with Session.open(world.root) as s:
+        logged = json.dumps(s.store.events(), default=str)
+    assert base64.b64encode(key).decode() not in logged
