@@ -1,9 +1,10 @@
 """Ingest: read source files into the store as records, rejecting with a reason, losing nothing.
 
 One call is one transaction over every file given: either all of them are stored or, on
-any error (or a killed process), none is. Protected values are sealed as each batch is read,
-before it reaches the store (``ingest/sealing.py``, docs/protection.md). Re-ingesting the same rows adds nothing; a changed
-row with a known ``record_id`` becomes a new version of that record.
+any error (or a killed process), none is. Re-ingesting the same rows adds nothing; a changed
+row with a known ``record_id`` becomes a new version of that record. Protected values are
+sealed as each batch is read, before it reaches the store (``ingest/sealing.py``,
+docs/protection.md).
 """
 
 from __future__ import annotations
