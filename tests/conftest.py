@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,22 @@ from typer.testing import CliRunner
 
 from unaccounted.cli import app
 from unaccounted.workspace import Workspace
+
+
+@pytest.fixture(scope="session", autouse=True)
+def protection_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One protection key per test run, in a temporary folder: no test ever writes a key
+    into the real home folder (and no test reads one from there). Subprocesses inherit it."""
+    from unaccounted.protect import KEY_ENV, KEY_FILE_ENV
+
+    path = tmp_path_factory.mktemp("keys") / "test.key"
+    before = {name: os.environ.pop(name, None) for name in (KEY_ENV, KEY_FILE_ENV)}
+    os.environ[KEY_FILE_ENV] = str(path)
+    yield path
+    os.environ.pop(KEY_FILE_ENV, None)
+    for name, value in before.items():
+        if value is not None:
+            os.environ[name] = value
 
 
 @pytest.fixture

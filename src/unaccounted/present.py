@@ -44,9 +44,10 @@ def link_url(url: str | None) -> str | None:
     """``url`` cleaned as a browser would read it if it may be a link, else ``None``.
 
     Allowed: ``http:``, ``https:`` and relative URLs (no scheme, e.g. ``page.html`` or
-    ``//host/path``). An empty URL is ``None``.
+    ``//host/path``). An empty URL is ``None``, and so is a protected one (it reads
+    ``[protected]``, see docs/protection.md).
     """
-    if url is None:
+    if url is None or url.startswith("[protected]"):
         return None
     cleaned = _URL_DROPPED.sub("", url).strip(_URL_TRIMMED)
     if not cleaned:

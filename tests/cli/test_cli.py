@@ -89,6 +89,7 @@ def test_ingest_prints_counts_and_how_to_see_rejects(ws: Workspace, tmp_path: Pa
             "url": None,
             "records": 1,
             "rejects": 2,
+            "confidential": False,
         }
     ]
 
@@ -180,7 +181,8 @@ def test_export_csv_is_spreadsheet_safe(
         ],
     )
     cli("ingest", str(path))
-    result = cli("export", "records", "--format", "csv")
+    # quote is a protected column: --protected writes it out, made safe like every cell
+    result = cli("export", "records", "--format", "csv", "--protected")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["full_name"], r["status"], r["quote"]) for r in rows] == [
         ('\'=HYPERLINK("http://x")', "'+1", "'@home"),

@@ -51,11 +51,11 @@ def test_csv_line_numbers_count_multiline_cells_and_blank_lines(
 ) -> None:
     path = tmp_path / "quotes.csv"
     path.write_text(
-        '\nfull_name,quote\n"Орлов Олег","погиб\nпод Бахмутом"\n\nЕгоров Егор,\n', "utf-8"
+        '\nfull_name,event_place\n"Орлов Олег","погиб\nпод Бахмутом"\n\nЕгоров Егор,\n', "utf-8"
     )
     report = ingest_files(ws, [path], IngestOptions())
     # The header is on line 2; the first record spans lines 3-4; line 5 is blank.
-    assert records(ws, "full_name, quote") == [
+    assert records(ws, "full_name, event_place") == [
         (None, 3, "Орлов Олег", "погиб\nпод Бахмутом"),
         (None, 6, "Егоров Егор", None),
     ]

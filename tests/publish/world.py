@@ -73,20 +73,9 @@ MARKERS = (
 
 
 def mark_confidential(store: Store, source: str) -> None:
-    """Mark a source confidential in the store, as the protection feature does: through its
-    ``sources.confidential`` column, added here when this store does not have it yet."""
-    if not store.confidential_sources() and not _has_column(store):
-        store.execute("ALTER TABLE sources ADD COLUMN confidential BOOLEAN DEFAULT false")
-    store.execute("UPDATE sources SET confidential = true WHERE name = ?", [source])
-
-
-def _has_column(store: Store) -> bool:
-    return bool(
-        store.scalar(  # type: ignore[attr-defined]
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'sources' "
-            "AND column_name = 'confidential'"
-        )
-    )
+    """Mark a source confidential in the store (its ``sources.confidential`` flag only; the
+    service's ``sources confidential`` also seals its values)."""
+    store.set_confidential(source, True)
 
 
 def build(folder: Path) -> Workspace:

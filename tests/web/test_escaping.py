@@ -52,7 +52,10 @@ def test_the_person_page_shows_hostile_values_as_text(reader: TestClient, world:
     assert_inert(html)
     # shown, escaped: the values are there for the reader to see
     assert "&lt;script&gt;alert(" in html and "&lt;img src=x onerror=" in html
-    assert '<span class="url">javascript:alert(document.cookie)</span>' in html
+    # url is a protected column (docs/protection.md): the claim's URL reads [protected],
+    # as text, never as a link
+    assert '<span class="url">[protected]</span>' in html
+    assert "javascript:alert(document.cookie)" not in html
 
 
 @pytest.mark.parametrize(
@@ -115,6 +118,7 @@ def test_json_keeps_the_values_as_written(reader: TestClient, world: World) -> N
         ("data:text/html,x", None),
         ("java\tscript:alert(1)", None),
         ("vbscript:x", None),
+        ("[protected]", None),  # a protected URL is no link
         ("", None),
         (None, None),
     ],

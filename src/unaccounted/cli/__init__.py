@@ -15,6 +15,7 @@ from unaccounted.cli import ingest_cmds as _ingest_cmds  # noqa: F401
 from unaccounted.cli import link_cmds as _link_cmds  # noqa: F401
 from unaccounted.cli import normalize_cmds as _normalize_cmds  # noqa: F401
 from unaccounted.cli import nowcast_cmds as _nowcast_cmds  # noqa: F401
+from unaccounted.cli import protect_cmds as _protect_cmds  # noqa: F401
 from unaccounted.cli import publish_cmds as _publish_cmds  # noqa: F401
 from unaccounted.cli import report_cmds as _report_cmds  # noqa: F401
 from unaccounted.cli import resolve_cmds as _resolve_cmds  # noqa: F401

@@ -35,10 +35,19 @@ def export_records(
         typer.Option(help="CSV: prefix cells that start with = + - @ with ' (spreadsheet-safe)."),
     ] = True,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    protected: Annotated[
+        bool,
+        typer.Option(
+            "--protected",
+            help="Write protected values in the clear (editors; an audited export-protected "
+            "event). Without it they read [protected].",
+        ),
+    ] = False,
 ) -> None:
-    """Export records with their source, version, file and line."""
-    with session(ctx, read_only=True) as s, progress_bar("exporting") as update:
+    """Export records with their source, version, file and line (protected values read
+    [protected] unless --protected)."""
+    with session(ctx, read_only=not protected) as s, progress_bar("exporting") as update:
         n = service.export_records(s, fmt, out_path, source=source, all_versions=all_versions,
                                    safe_cells=safe_cells, progress=update,
-                                   force=force)  # fmt: skip
+                                   force=force, protected=protected)  # fmt: skip
     console.print(f"exported {n} records" + (f" to {out_path}" if out_path else ""))

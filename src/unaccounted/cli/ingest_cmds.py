@@ -48,9 +48,20 @@ def ingest(
     archive: Annotated[
         bool, typer.Option("--archive", help="Copy the files into the workspace archive.")
     ] = False,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            "--confidential",
+            help="Mark the source confidential: every value linkage does not need is sealed "
+            "at rest (docs/protection.md); cannot be combined with --archive.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Read source files into the workspace; every row becomes a record or a reject."""
+    """Read source files into the workspace; every row becomes a record or a reject.
+
+    Values of protected columns ([protection] columns, a mapping's 'protected') are sealed
+    before they reach the store."""
     s = session(ctx)
     service.check_inputs(files)
     options = IngestOptions(
@@ -61,6 +72,7 @@ def ingest(
         sheet=sheet,
         encoding=encoding,
         header_row=header_row,
+        confidential=confidential,
     )
     with s, progress_bar("ingesting", in_bytes=True) as on_progress:
         report = service.ingest(s, files, options, on_progress)

@@ -44,11 +44,19 @@ def person_cmd(
     ctx: typer.Context,
     person_id: Annotated[str, typer.Argument(help="Person id (an old, merged id is followed).")],
     as_json: JsonFlag = False,
+    protected: Annotated[
+        bool,
+        typer.Option(
+            "--protected",
+            help="Show protected values (roles that may see them; an audited view-protected "
+            "event). Without it they read [protected].",
+        ),
+    ] = False,
 ) -> None:
     """One person: best values and their rules, grade, status history, every claim, and
     the scored links and id history of the cluster."""
-    with session(ctx, read_only=True) as s:
-        d = service.person(s, person_id)
+    with session(ctx, read_only=not protected) as s:
+        d = service.person(s, person_id, protected=protected)
     if as_json:
         _json(d)
         return
@@ -118,10 +126,18 @@ def export_persons(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="File to write (.jsonl or .csv).")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
+    protected: Annotated[
+        bool,
+        typer.Option(
+            "--protected",
+            help="Write protected values in the clear (editors; an audited export-protected "
+            "event). Without it they read [protected].",
+        ),
+    ] = False,
 ) -> None:
     """Every person view: JSON Lines (whole views) or CSV (best values, grade, status)."""
-    with session(ctx, read_only=True) as s:
-        n = service.export_persons(s, out_path, force=force)
+    with session(ctx, read_only=not protected) as s:
+        n = service.export_persons(s, out_path, force=force, protected=protected)
     console.print(f"wrote {n:,} persons to {out_path}", markup=False)
 
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from unaccounted.cli.app import app, console, out, session
 from unaccounted.errors import InputError
 from unaccounted.present import terminal_safe
-from unaccounted.service import shared
+from unaccounted.service import protection, shared
 from unaccounted.service import workspace as service
 
 
@@ -69,7 +69,14 @@ def doctor(
     console.print(f"all {len(findings)} checks passed", markup=False)
 
 
-@app.command()
+sources_app = typer.Typer(
+    help="List the sources with their kind, independence group and counts.",
+    invoke_without_command=True,
+)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.callback(invoke_without_command=True)
 def sources(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
@@ -92,7 +99,10 @@ def sources(
         ),
     ] = None,
 ) -> None:
-    """List the sources with their kind, independence group and counts."""
+    """List the sources with their kind, independence group and counts; 'sources
+    confidential NAME' marks a source confidential."""
+    if ctx.invoked_subcommand is not None:
+        return
     changes = [_change("--group", "GROUP", g) for g in group or []]
     kinds = [_change("--kind", "KIND", k) for k in kind or []]
     with session(ctx, read_only=not (changes or kinds)) as s:
@@ -111,8 +121,31 @@ def sources(
     table = Table("source", "kind", "group", "records", "rejects", "publisher", "url")
     for r in rows:
         cells = ("name", "kind", "independence_group", "records", "rejects", "publisher", "url")
-        table.add_row(*(Text(terminal_safe(r[c])) for c in cells))
+        name = str(r["name"]) + (" (confidential)" if r.get("confidential") else "")
+        table.add_row(*(Text(terminal_safe(name if c == "name" else r[c])) for c in cells))
     out.print(table)
+
+
+@sources_app.command("confidential")
+def sources_confidential(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The source.")],
+    off: Annotated[
+        bool,
+        typer.Option("--off", help="Unmark it: later ingests seal only protected columns."),
+    ] = False,
+) -> None:
+    """Mark a source confidential: every value of it that linkage does not need (every
+    version, every reject) is sealed now, in one transaction (docs/protection.md)."""
+    with session(ctx) as s:
+        result = protection.set_source_confidential(s, name, not off)
+    state = "confidential" if result["confidential"] else "not confidential"
+    line = f"{name}: {state}"
+    if result["sealed"]:
+        line += f"; {result['sealed']:,} values sealed"
+    if off:
+        line += "; values sealed before stay sealed"
+    console.print(terminal_safe(line), markup=False)
 
 
 def _change(option: str, what: str, text: str) -> tuple[str, str]:

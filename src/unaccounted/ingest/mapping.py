@@ -16,13 +16,29 @@ A mapping is YAML::
       Дата рождения: birth_date
     defaults:                                # canonical column -> value for rows without one
       status: killed                         # "every row of this memorial book is a death"
+
+A column is protected (sealed at rest, docs/protection.md) when its canonical name or
+header is in ``[protection] columns``, or when the mapping marks it::
+
+    columns:
+      Ссылка: {column: url, protected: true} # a canonical column, protected
+      Телефон свидетеля: {protected: true}   # kept under its header, protected
+    protected: [Примечание]                  # more headers or columns to protect
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from unaccounted.columns import CANONICAL_COLUMNS, NAME_COLUMNS, SOURCE_KINDS
 from unaccounted.errors import InputError
@@ -43,6 +59,41 @@ class Mapping(BaseModel):
     header_row: int | None = Field(default=None, ge=1)
     columns: dict[str, str] = {}
     defaults: dict[str, str] = {}
+    #: Headers or canonical columns whose values are sealed at rest (besides the
+    #: ``[protection] columns`` setting); ``{protected: true}`` in ``columns`` adds here.
+    protected: list[str] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _protected_columns(cls, data: Any) -> Any:
+        """``columns: {header: {column: url, protected: true}}`` (or without ``column``, to
+        keep the header as an extra column) becomes a plain entry plus ``protected``."""
+        if not isinstance(data, dict) or not isinstance(data.get("columns"), dict):
+            return data
+        columns: dict[Any, Any] = {}
+        protected = list(data.get("protected") or [])
+        for header, target in data["columns"].items():
+            if not isinstance(target, dict):
+                columns[header] = target
+                continue
+            unknown = set(target) - {"column", "protected"}
+            if unknown:
+                raise ValueError(
+                    f"column '{header}': unknown key '{sorted(unknown)[0]}' (allowed: column, "
+                    "protected)"
+                )
+            if target.get("column") is not None:
+                columns[header] = target["column"]
+            if target.get("protected") is True:
+                protected.append(str(header))
+            elif target.get("protected") not in (None, False):
+                raise ValueError(f"column '{header}': protected must be true or false")
+        return {**data, "columns": columns, "protected": protected}
+
+    @field_validator("protected")
+    @classmethod
+    def _protected(cls, value: list[str]) -> list[str]:
+        return [str(v).strip() for v in value if str(v).strip()]
 
     @field_validator("kind")
     @classmethod

@@ -2,7 +2,9 @@
 
 One call is one transaction over every file given: either all of them are stored or, on
 any error (or a killed process), none is. Re-ingesting the same rows adds nothing; a changed
-row with a known ``record_id`` becomes a new version of that record.
+row with a known ``record_id`` becomes a new version of that record. Protected values are
+sealed as each batch is read, before it reaches the store (``ingest/sealing.py``,
+docs/protection.md).
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from unaccounted.ingest.headers import aliases_for, read_as, stage_columns
 from unaccounted.ingest.limits import Limits
 from unaccounted.ingest.mapping import Mapping, check_kind
 from unaccounted.ingest.readers import Batch, ReadOptions, Table, file_format
+from unaccounted.ingest.sealing import Sealer
+from unaccounted.protect import (
+    KEY_ID_META,
+    NONCE_META,
+    REDACTED,
+    checked_keyring,
+    store_key_facts,
+)
 from unaccounted.store.base import Stager, Store
 from unaccounted.store.types import Part, SourceMeta
 from unaccounted.workspace import ARCHIVE_DIR, Workspace
@@ -47,6 +57,9 @@ class IngestOptions:
     sheet: str | None = None
     encoding: str | None = None
     header_row: int | None = None
+    #: Mark the sources of these files confidential: every value linkage does not need is
+    #: sealed at rest (docs/protection.md); no archive copy is allowed.
+    confidential: bool = False
 
 
 @dataclass
@@ -140,7 +153,13 @@ def ingest_files(
         publisher=mapping.publisher if mapping else None,
         url=mapping.url if mapping else None,
         independence_group=mapping.independence_group if mapping else None,
+        confidential=options.confidential,
     )
+    if options.confidential and (options.archive or ws.settings.ingest.archive):
+        raise InputError(
+            "a confidential source is never archived: the archive copy would keep its "
+            "protected values in the clear (drop --archive, or set ingest.archive = false)"
+        )
     for encoding in (options.encoding, mapping.encoding if mapping else None):
         if encoding is not None:
             try:
@@ -157,12 +176,35 @@ def ingest_files(
         "sheet": options.sheet,
         "encoding": options.encoding,
         "header_row": options.header_row,
-        "mapping": mapping.model_dump(exclude_defaults=True) if mapping else None,
+        "confidential": options.confidential,
+        "mapping": (
+            _mapping_args(mapping, ws.settings.protection.columns, options.confidential)
+            if mapping
+            else None
+        ),
     }
     with ws.store() as store:
         event_id = store.next_event_id()
         report = IngestReport(event_id=event_id)
         copies: list[str] = []  # archive copies this ingest made: removed if it fails
+        sealed_with = store.meta_value(KEY_ID_META)
+        sealed_secret = store.meta_value(NONCE_META)
+        workspace_id = store.workspace_id()
+        protection = ws.settings.protection
+        sealer = Sealer.of(
+            protection.columns,
+            mapping.protected if mapping else (),
+            store.confidential_sources(),
+            lambda: checked_keyring(
+                workspace_id,
+                sealed_with,
+                sealed_secret,
+                protection.key_file,
+                ws.root,
+                create=True,
+            ),
+        )
+        sealer.everything = options.confidential
         try:
             with store.stager(event_id) as stager:
                 # Phase 1: read and stage every file (the store itself is not touched).
@@ -185,6 +227,7 @@ def ingest_files(
                         on_file,
                         first_part=len(staged),
                         copies=copies,
+                        sealer=sealer,
                     )
                     done += size
                 # Phase 2: one transaction decides every row and writes the outcome.
@@ -197,6 +240,8 @@ def ingest_files(
                         part_report.counts.update(stager.merge(part, meta))
                         stager.record_part(part, dict(part_report.counts))
                         log.info("%s: %s", part_report.where, dict(part_report.counts))
+                    if sealer.sealed and sealed_with is None:
+                        store_key_facts(store, sealer.keyring)
                     report.kind_changes = _kind_changes(kinds, _kinds(store) if kinds else {})
                     for source, before, now in report.kind_changes:
                         log.info("source %s: kind changed from %s to %s", source, before, now)
@@ -207,6 +252,21 @@ def ingest_files(
                 store.log_failure("ingest", args, str(exc))
             raise
     return report
+
+
+def _mapping_args(
+    mapping: Mapping, protected: Sequence[str], confidential: bool
+) -> dict[str, object]:
+    """The mapping as the event log keeps it: the default of a protected column (of any
+    column, for a confidential ingest) is never logged, only named."""
+    data = mapping.model_dump(exclude_defaults=True)
+    hidden = {c.casefold() for c in (*protected, *mapping.protected)}
+    if "defaults" in data:
+        data["defaults"] = {
+            name: REDACTED if confidential or name.casefold() in hidden else value
+            for name, value in data["defaults"].items()
+        }
+    return data
 
 
 def _kinds(store: Store) -> dict[str, str]:
@@ -233,6 +293,7 @@ def _stage_file(
     progress: Callable[[float], None],
     first_part: int,
     copies: list[str],
+    sealer: Sealer,
 ) -> list[tuple[Part, PartReport]]:
     mapping = options.mapping
     settings = ws.settings.ingest
@@ -253,8 +314,13 @@ def _stage_file(
         known_headers=known_headers,
     )
     fmt, encoding, tables = open_tables(path, opts, progress)
-    archived = _archive(ws, path, sha, copies) if (options.archive or settings.archive) else None
     default_source = options.source or (mapping.source if mapping else None) or path.stem
+    if default_source in sealer.confidential and (options.archive or settings.archive):
+        raise InputError(
+            f"source '{default_source}' is confidential and is never archived: the archive "
+            "copy would keep its protected values in the clear (drop --archive)"
+        )
+    archived = _archive(ws, path, sha, copies) if (options.archive or settings.archive) else None
     report.files.append(
         {
             "path": str(path),
@@ -271,21 +337,31 @@ def _stage_file(
         where = f"{path.name}" + (f" sheet '{table.sheet}'" if table.sheet else "")
         columns = stage_columns(table.header, mapping, where, aliases)
         part = Part(number, sha, str(path), table.sheet, tuple(columns), default_source)
+        part = sealer.with_sealed_defaults(part)
         part_report = PartReport(str(path), table.sheet, read_as=read_as(columns, mapping))
         for header, column in part_report.read_as:
             log.info("%s: read '%s' as %s", where, header, column)
-        _stage_table(stager, part, table, part_report)
+        _stage_table(stager, part, table, part_report, sealer, where)
         report.parts.append(part_report)
         staged.append((part, part_report))
     return staged
 
 
-def _stage_table(stager: Stager, part: Part, table: Table, result: PartReport) -> None:
+def _stage_table(
+    stager: Stager, part: Part, table: Table, result: PartReport, sealer: Sealer, where: str
+) -> None:
     stager.open(part)
+    seal_bad = sealer.part_protects(part)
 
     def stage(batch: Batch) -> None:
-        stager.append(part, batch.table)
-        stager.append_bad(part, [(b.line, b.code, b.reason, b.raw) for b in batch.bad])
+        stager.append(part, sealer.seal_batch(part, batch.table, where))
+        stager.append_bad(
+            part,
+            [
+                (b.line, b.code, b.reason, sealer.seal_raw(b.raw) if seal_bad else b.raw)
+                for b in batch.bad
+            ],
+        )
 
     # Parsing (Python, holds the GIL) overlaps with staging (the store, releases it): one
     # batch is staged on a worker thread while the next is parsed. Only the worker touches

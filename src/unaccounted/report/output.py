@@ -21,15 +21,21 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 from types import TracebackType
 
 from unaccounted.errors import InputError
 from unaccounted.files import Folder
+from unaccounted.protect import PREFIX, REDACTED, TOKEN_RE
 
 log = logging.getLogger(__name__)
 
 MANIFEST = ".unaccounted-report"
+
+
+TEXT_SUFFIXES = (".html", ".csv", ".json", ".js", ".txt", ".md", ".svg")
+TOKEN_BYTES = re.compile(TOKEN_RE.pattern.encode("ascii"))
 
 
 def _sha(data: bytes) -> str:
@@ -125,8 +131,11 @@ class ReportFolder:
                 )
 
     def write(self, rel: str, data: bytes) -> None:
-        """Write the file ``rel`` (``units/x.html``) of the report."""
+        """Write the file ``rel`` (``units/x.html``) of the report; a sealed value in a text
+        file reads ``[protected]`` (the report is for publishing)."""
         self.check([rel])
+        if rel.endswith(TEXT_SUFFIXES) and PREFIX.encode() in data:
+            data = TOKEN_BYTES.sub(REDACTED.encode(), data)
         folder, name = self._locate(rel)
         with folder.open(name, "wb", force=True) as fh:
             fh.write(data)

@@ -16,6 +16,7 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.report.export import safe_cell, write_csv, write_jsonl
+from unaccounted.service import protection
 from unaccounted.service.persons import PERSON_CSV, _person_row, views
 from unaccounted.service.session import Session
 
@@ -39,24 +40,37 @@ def _csv_line(values: list[str]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def persons_stream(s: Session, fmt: str) -> Iterator[bytes]:
-    """Every person view: JSON Lines (whole views), CSV or Parquet (best values)."""
+def persons_stream(s: Session, fmt: str, *, protected: bool = False) -> Iterator[bytes]:
+    """Every person view: JSON Lines (whole views), CSV or Parquet (best values). Sealed
+    values read ``[protected]`` unless an editor asks for them (``protected``, an audited
+    ``export-protected`` event)."""
     check_format(fmt)
     people = views(s)
+    ring = protection.export_keyring(s, "persons", {"format": fmt}) if protected else None
     if fmt == "parquet":
         import pyarrow as pa
 
-        rows = [_person_row(v) for v in people]
+        rows = [protection.as_shown(_person_row(v), ring) for v in people]
         table = pa.Table.from_pylist(rows) if rows else pa.table({k: [] for k in PERSON_CSV})
         yield from _parquet(lambda path: _write_table(table, path))
         return
     if fmt == "csv":
         yield _csv_line(list(PERSON_CSV))
         for v in people:
-            yield _csv_line([safe_cell(x) for x in _person_row(v).values()])
+            row = protection.as_shown(_person_row(v), ring)
+            yield _csv_line([safe_cell(x) for x in row.values()])
         return
     for v in people:
-        yield (json.dumps(v.as_dict(), ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        data = protection.as_shown(v.as_dict(), ring)
+        yield (json.dumps(data, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def _write_batches(batches: protection.ShownBatches, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    with pq.ParquetWriter(path, batches.schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
 
 
 def _write_table(table: Any, path: Path) -> None:
@@ -74,16 +88,25 @@ def _parquet(write: Any) -> Iterator[bytes]:
                 yield chunk
 
 
-def records_stream(s: Session, fmt: str, source: str | None = None) -> Iterator[bytes]:
-    """Every current record with its provenance, batch by batch."""
+def records_stream(
+    s: Session, fmt: str, source: str | None = None, *, protected: bool = False
+) -> Iterator[bytes]:
+    """Every current record with its provenance, batch by batch. Sealed values read
+    ``[protected]`` unless an editor asks for them (``protected``, an audited
+    ``export-protected`` event)."""
     check_format(fmt)
     store = s.read("export-records")
     if source is not None and not store.has_source(source):
         raise InputError(f"no source named '{source}'")
+    ring = (
+        protection.export_keyring(s, "records", {"format": fmt, "source": source})
+        if protected
+        else None
+    )
+    batches = protection.ShownBatches(store.record_batches(source, False), ring)
     if fmt == "parquet":
-        yield from _parquet(lambda path: store.write_records_parquet(path, source, False))
+        yield from _parquet(lambda path: _write_batches(batches, path))
         return
-    batches = store.record_batches(source, False)
     first = True
     for batch in batches:
         if fmt == "csv":

@@ -19,6 +19,7 @@ from unaccounted.link.judgements import DECISIONS, decision_of, import_csv, judg
 from unaccounted.link.stage import LinkReport, run_link
 from unaccounted.normalize.stage import NormalizeReport, run_normalize
 from unaccounted.normalize.stage import explain_record as _explain_record
+from unaccounted.protect import redact
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
 from unaccounted.service.shared import sync_shared_files
@@ -45,7 +46,8 @@ def normalize(
 def explain_record(s: Session, source: str, record_id: str) -> dict[str, Any]:
     """One record raw → normalized, field by field, with the rule behind each."""
     s.check("explain-record")
-    return _explain_record(s.ws, source, record_id)
+    explained: dict[str, Any] = redact(_explain_record(s.ws, source, record_id))
+    return explained
 
 
 def link(
@@ -70,7 +72,8 @@ def dedupe(
 def explain_pair(s: Session, a: str, b: str) -> dict[str, Any]:
     """Each comparison's level and weight for two records (``SOURCE:RECORD_ID``)."""
     s.check("explain-pair")
-    return _explain_pair(s.ws, a, b)
+    explained: dict[str, Any] = redact(_explain_pair(s.ws, a, b))
+    return explained
 
 
 def linkage_of_person(s: Session, person_id: str) -> dict[str, Any]:

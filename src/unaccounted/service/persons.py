@@ -19,6 +19,7 @@ from unaccounted.files import check_output, open_output
 from unaccounted.report.export import safe_cell
 from unaccounted.resolve import PersonView, all_views, person_view, workspace_rules
 from unaccounted.resolve.rules import GRADES, workspace_rules_path
+from unaccounted.service import protection
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
 from unaccounted.service.shared import UNIT_ALIASES, confirm_unit_alias, sync_shared_files
@@ -74,9 +75,12 @@ def _no_person(s: Session, person_id: str) -> InputError:
 # ----------------------------------------------------------------------------------------
 
 
-def person(s: Session, person_id: str) -> dict[str, Any]:
+def person(s: Session, person_id: str, *, protected: bool = False) -> dict[str, Any]:
     """One person: best values with their rules, grade, status history, every claim; and,
-    for a linked person, the scored links and id history (an old, merged id is followed)."""
+    for a linked person, the scored links and id history (an old, merged id is followed).
+
+    Sealed values read ``[protected]``; with ``protected`` they are opened for an actor who
+    may see them (an audited ``view-protected`` event), and refused to anyone else."""
     from unaccounted.service.link import linkage_of_person
 
     store = s.read("person")
@@ -94,7 +98,10 @@ def person(s: Session, person_id: str) -> dict[str, Any]:
     if linkage:
         view["linkage"] = {k: linkage[k] for k in ("asked", "followed", "records", "links",
                                                     "history")}  # fmt: skip
-    return view
+    shown: dict[str, Any] = protection.shown(
+        s, view, f"person {view.get('person_id', current)}", protected=protected
+    )
+    return shown
 
 
 def _by_name(s: Session, text: str) -> str | None:
@@ -146,13 +153,16 @@ def concealment(s: Session) -> ConcealmentReport:
 
 
 def unit(s: Session, key: str) -> dict[str, Any]:
-    """A unit's dossier (any key or spelling the alias groups know)."""
-    return unit_dossier(analysis(s, "unit"), key)
+    """A unit's dossier (any key or spelling the alias groups know); sealed values read
+    ``[protected]``."""
+    dossier: dict[str, Any] = protection.redact(unit_dossier(analysis(s, "unit"), key))
+    return dossier
 
 
 def region(s: Session, code: str) -> dict[str, Any]:
-    """A region's dossier (ISO 3166-2 code)."""
-    return region_dossier(analysis(s, "region"), code)
+    """A region's dossier (ISO 3166-2 code); sealed values read ``[protected]``."""
+    dossier: dict[str, Any] = protection.redact(region_dossier(analysis(s, "region"), code))
+    return dossier
 
 
 def unit_aliases(s: Session) -> list[dict[str, Any]]:
@@ -170,12 +180,17 @@ def load_clusters(s: Session, rows: Iterable[tuple[str, str, str]], name: str) -
         return stored
 
 
-def export_persons(s: Session, out_path: Path, *, force: bool = False) -> int:
+def export_persons(
+    s: Session, out_path: Path, *, force: bool = False, protected: bool = False
+) -> int:
     """Every person view to JSON Lines (whole views) or CSV (best values, grade, status);
-    an existing file is replaced only with ``force``."""
+    an existing file is replaced only with ``force``. Sealed values read ``[protected]``;
+    with ``protected`` (an editor's explicit request, an audited ``export-protected``
+    event) they are opened."""
     check_output(out_path, force=force)
     n = 0
     people = views(s)
+    ring = protection.export_keyring(s, "persons", {"out": str(out_path)}) if protected else None
     with open_output(out_path, "w", force=force) as fh:
         if out_path.suffix.lower() == ".csv":
             w = csv.DictWriter(fh, fieldnames=list(PERSON_CSV))
@@ -183,11 +198,13 @@ def export_persons(s: Session, out_path: Path, *, force: bool = False) -> int:
             for v in people:
                 # Names and units come from untrusted sources: cells that a spreadsheet
                 # would run as a formula are written as text, as in 'export records'.
-                w.writerow({k: safe_cell(value) for k, value in _person_row(v).items()})
+                row = protection.as_shown(_person_row(v), ring)
+                w.writerow({k: safe_cell(value) for k, value in row.items()})
                 n += 1
         else:
             for v in people:
-                fh.write(json.dumps(v.as_dict(), ensure_ascii=False, default=str) + "\n")
+                data = protection.as_shown(v.as_dict(), ring)
+                fh.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
                 n += 1
     return n
 

@@ -185,7 +185,9 @@ def published_ids(s: Session) -> frozenset[str]:
     if store.person_count() == 0:
         ids: frozenset[str] = frozenset()
     else:
-        ids = published(current_rule(s), _grades(store, s), store.protected_only_persons())
+        ids = published(
+            current_rule(s), _grades(store, s), frozenset(store.confidential_only_persons())
+        )
     _PUBLISHED[key] = (state, ids)
     return ids
 
@@ -344,7 +346,7 @@ def site_persons(s: Session, ids: Iterable[str]) -> tuple[list[SitePerson], int]
     not confidential; and how many had no such record (they are left out)."""
     store = s.store
     rules = workspace_rules(s.workspace)
-    confidential = store.confidential_sources()
+    confidential = frozenset(store.confidential_sources())
     protected = set(s.workspace.settings.protection.columns)
     grades = _grades(store, s)
     key = normalizer_for(s.workspace).pack.script_key

@@ -18,6 +18,7 @@ from typing import Any
 
 from unaccounted.errors import InputError
 from unaccounted.link.judgements import judge
+from unaccounted.protect import redact
 from unaccounted.service.link import add_judgement, explain_pair, judgements, review_queue
 from unaccounted.service.session import Session
 
@@ -152,7 +153,8 @@ def raw_record(s: Session, source: str, record_id: str) -> dict[str, Any]:
     raw, _ = s.read("review-queue").record_with_fields(source, record_id)
     if raw is None:
         raise InputError(f"no record '{ref(source, record_id)}' in the workspace")
-    return raw
+    shown: dict[str, Any] = redact(raw)  # sealed values read [protected]
+    return shown
 
 
 def pair(s: Session, a: tuple[str, str], b: tuple[str, str]) -> ReviewPair:

@@ -12,6 +12,7 @@ from unaccounted.errors import InputError, UnaccountedError
 from unaccounted.files import open_output, output_path
 from unaccounted.ingest.mapping import check_kind
 from unaccounted.report.export import EXPORT_FORMATS, export_path_check, write_csv, write_jsonl
+from unaccounted.service import protection
 from unaccounted.service.audit import check_store
 from unaccounted.service.derived import refresh_derived
 from unaccounted.service.session import Session
@@ -110,7 +111,8 @@ def rejects(
     """Rejected rows with their source, file, line and reason, oldest first."""
     store = s.read("rejects")
     require_source(s, source)
-    return store.rejects(source, limit)
+    rows: list[dict[str, Any]] = protection.redact(store.rejects(source, limit))
+    return rows
 
 
 def events(s: Session, limit: int | None = None) -> list[dict[str, Any]]:
@@ -122,26 +124,45 @@ def export_records(
     s: Session, fmt: str, out_path: Path | None, *, source: str | None = None,
     all_versions: bool = False, safe_cells: bool = True,
     progress: Callable[[int, int], None] | None = None, force: bool = False,
+    protected: bool = False,
 ) -> int:  # fmt: skip
     """Write records (CSV, JSON Lines, Parquet) to ``out_path`` or stdout; return the count.
 
+    Sealed values read ``[protected]``; with ``protected`` (an editor's explicit request,
+    logged as an ``export-protected`` event before anything is written) they are opened.
     An existing ``out_path`` is replaced only with ``force``; nothing is written through a
     symbolic link (see files.py)."""
     export_path_check(out_path, fmt, force=force)
     store = s.read("export-records")
     require_source(s, source)
+    ring = None
+    if protected:
+        args = {"format": fmt, "source": source, "all_versions": all_versions,
+                "out": str(out_path) if out_path else "stdout"}  # fmt: skip
+        ring = protection.export_keyring(s, "records", args)
+    total = store.count_records(source, all_versions)
+    batches = protection.ShownBatches(store.record_batches(source, all_versions), ring)
     if fmt == "parquet":
         assert out_path is not None
         with output_path(out_path, force=force) as tmp:
-            return store.write_records_parquet(tmp, source, all_versions)
-    total = store.count_records(source, all_versions)
-    batches = store.record_batches(source, all_versions)
+            return _write_parquet(batches, tmp)
     tick = progress or (lambda done, total: None)
 
     def on_rows(done: int) -> None:
         tick(done, total)
 
     return _write(batches, fmt, out_path, safe_cells, on_rows, force)
+
+
+def _write_parquet(batches: protection.ShownBatches, path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    n = 0
+    with pq.ParquetWriter(path, batches.schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
+            n += batch.num_rows
+    return n
 
 
 def _write(

@@ -14,7 +14,7 @@ many areas it touches.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -236,14 +236,6 @@ class Publication(Protocol):
         """Every stored view's grade, by person id."""
         ...
 
-    def confidential_sources(self) -> frozenset[str]:
-        """Sources marked confidential (none when the store cannot mark any)."""
-        ...
-
-    def protected_only_persons(self) -> frozenset[str]:
-        """Persons whose every record is from a confidential source."""
-        ...
-
 
 class SearchIndex(Protocol):
     """The search index: one row per current record with normalized fields (search/)."""
@@ -355,6 +347,46 @@ class Audit(Protocol):
         ...
 
 
+class Protection(Protocol):
+    """Protected values (``unaccounted/protect.py``): the workspace id, confidential sources,
+    and the cells holding sealed values. The store never sees a key."""
+
+    def workspace_id(self) -> str: ...
+    def meta_value(self, key: str) -> str | None: ...
+    def set_meta_value(self, key: str, value: str) -> None: ...
+    def confidential_sources(self) -> list[str]: ...
+    def set_confidential(self, source: str, confidential: bool) -> bool:
+        """Mark a source confidential or not; return what it was."""
+        ...
+
+    def token_cells(self, table: str, column: str) -> list[tuple[int, str]]:
+        """``(rowid, text)`` of the cells of ``table.column`` that hold a sealed value."""
+        ...
+
+    def update_cells(
+        self, table: str, column: str, cells: Sequence[tuple[int, str | None]]
+    ) -> int: ...
+
+    def count_tokens(self) -> int:
+        """Sealed values held in records and rejects."""
+        ...
+
+    def source_record_cells(self, source: str) -> list[dict[str, Any]]: ...
+    def source_reject_cells(self, source: str) -> list[tuple[int, str]]: ...
+    def update_records(self, rows: list[dict[str, Any]]) -> int:
+        """New values for record rows (by ``rid``), their content hashes made again."""
+        ...
+
+    def forget_sealed_derivations(self, source: str) -> int:
+        """Drop normalized fields derived from what a confidential source seals."""
+        ...
+
+    def persons_of_source(self, source: str) -> list[str]: ...
+    def confidential_only_persons(self) -> list[str]:
+        """Persons every one of whose records comes from a confidential source."""
+        ...
+
+
 class Store(
     Events,
     Audit,
@@ -368,6 +400,7 @@ class Store(
     SharedFiles,
     Publication,
     Accounts,
+    Protection,
     Protocol,
 ):
     """A workspace store: every interface above."""

@@ -471,15 +471,27 @@ class DuckDBCore:
 
     def sources(self) -> list[dict[str, Any]]:
         """Every source with its record and reject counts, by name."""
+        confidential = "s.confidential" if self.has_confidential_column() else "NULL"
         return self.rows(
-            """SELECT s.name, s.kind, s.independence_group, s.publisher, s.url,
-                coalesce(r.n, 0) AS records, coalesce(j.n, 0) AS rejects
+            f"""SELECT s.name, s.kind, s.independence_group, s.publisher, s.url,
+                coalesce(r.n, 0) AS records, coalesce(j.n, 0) AS rejects,
+                coalesce({confidential}, false) AS confidential
             FROM sources s
             LEFT JOIN (SELECT source_id, count(*) AS n FROM current_records GROUP BY 1) r
                 ON r.source_id = s.name
             LEFT JOIN (SELECT source_name, count(*) AS n FROM rejects GROUP BY 1) j
                 ON j.source_name = s.name
             ORDER BY s.name"""
+        )
+
+    def has_confidential_column(self) -> bool:
+        """Whether the store's sources can be confidential (schema 11 and later; an older
+        store is upgraded when opened for writing, but a migration test writes to one)."""
+        return bool(
+            self.scalar(
+                "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'sources' "
+                "AND column_name = 'confidential' AND database_name = current_database()"
+            )
         )
 
     def has_source(self, name: str) -> bool:

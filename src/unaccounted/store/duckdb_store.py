@@ -14,6 +14,7 @@ from unaccounted.store.judgements import JudgementQueries
 from unaccounted.store.linkage import LinkageQueries
 from unaccounted.store.normalized import NormalizedQueries
 from unaccounted.store.nowcast import NowcastQueries
+from unaccounted.store.protection import ProtectionQueries
 from unaccounted.store.publication import PublicationQueries
 from unaccounted.store.report import ReportQueries
 from unaccounted.store.resolve import ResolveQueries
@@ -38,6 +39,7 @@ class DuckDBStore(
     PublicationQueries,
     AccountQueries,
     AuditQueries,
+    ProtectionQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

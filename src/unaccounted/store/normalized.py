@@ -17,7 +17,11 @@ import pyarrow as pa
 from unaccounted.columns import VALUE_COLUMNS
 from unaccounted.store.duckdb_core import CURRENT_KEYS, DuckDBCore
 
-_RAW = ", ".join(f"r.{c}" for c in VALUE_COLUMNS)
+#: Raw values as the normalizer reads them: a sealed value (``enc:v1:…``) reads as absent.
+_RAW = ", ".join(
+    f"CASE WHEN starts_with(r.{c}, 'enc:v1:') THEN NULL ELSE r.{c} END AS {c}"
+    for c in VALUE_COLUMNS
+)
 
 
 class NormalizedQueries(DuckDBCore):

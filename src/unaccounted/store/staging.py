@@ -22,7 +22,8 @@ gone) when the ingest ends.
 The content hash covers every non-blank value under its canonical (or, for extra columns,
 original) name, so the same row read from another file, in another column order, is the
 same row. ``record_id`` and ``source`` are identity, not content, and are not hashed.
-The hash is MD5: a fingerprint for change detection, not a security boundary.
+The hash is MD5: a fingerprint for change detection, not a security boundary. It reads
+a sealed value by its nonce (see ``unaccounted/protect.py``), never its plaintext.
 """
 
 from __future__ import annotations
@@ -62,6 +63,18 @@ def _ident(text: str) -> str:
 def _val(col: StageColumn, prefix: str = "") -> str:
     """A raw cell as stored: exactly as found, with an empty cell read as NULL."""
     return f"nullif({prefix}{_ident(col.name)}, '')"
+
+
+def _fingerprint(col: StageColumn) -> str:
+    """A cell as the content hash reads it: a sealed value (``enc:v1:<key id>:<base64>``)
+    by its nonce alone — the first 16 base64 characters, derived from the value under the
+    workspace's nonce secret and unchanged by a key rotation — so the same row has the same
+    hash under any key."""
+    val = _val(col)
+    return (
+        f"CASE WHEN starts_with({val}, 'enc:v1:') THEN 'enc:' || substr({val}, 17, 16) "
+        f"ELSE {val} END"
+    )
 
 
 def _pick(col: StageColumn, cell: str) -> str:
@@ -201,21 +214,30 @@ class Stager:
         ]
         for name in names:
             if not self._con.execute("SELECT 1 FROM sources WHERE name = ?", [name]).fetchall():
-                self._con.execute(
-                    "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        name,
-                        meta.kind or "other",
-                        meta.publisher,
-                        meta.url,
-                        meta.independence_group or name,
-                        self.event_id,
-                    ],
-                )
+                values = [
+                    name,
+                    meta.kind or "other",
+                    meta.publisher,
+                    meta.url,
+                    meta.independence_group or name,
+                    self.event_id,
+                ]
+                if meta.confidential:  # schema 11; a plain source takes the default (false)
+                    self._con.execute(
+                        "INSERT INTO sources (name, kind, publisher, url, independence_group,"
+                        " created_event, confidential) VALUES (?, ?, ?, ?, ?, ?, true)",
+                        values,
+                    )
+                else:
+                    self._con.execute(
+                        "INSERT INTO sources (name, kind, publisher, url, independence_group,"
+                        " created_event) VALUES (?, ?, ?, ?, ?, ?)",
+                        values,
+                    )
                 continue
-            for column in ("kind", "publisher", "url", "independence_group"):
+            for column in ("kind", "publisher", "url", "independence_group", "confidential"):
                 value = getattr(meta, column)
-                if value is not None:
+                if value is not None and value is not False:
                     self._con.execute(
                         f"UPDATE sources SET {column} = ? WHERE name = ?", [value, name]
                     )
@@ -306,12 +328,12 @@ def _append_sql(part: Part) -> str:
     has_name = " OR ".join(f"nullif(trim({_ident(c.name)}), '') IS NOT NULL" for c in named)
     hash_parts = sorted(
         [
-            (name, f"{_lit(name)} || chr(31) || {_val(col)}")
+            (name, f"{_lit(name)} || chr(31) || {_fingerprint(col)}")
             for name, col in by_canonical.items()
             if name in VALUE_COLUMNS
         ]
         + [
-            (f"~{c.header}", f"{_lit('~' + c.header)} || chr(31) || {_val(c)}")
+            (f"~{c.header}", f"{_lit('~' + c.header)} || chr(31) || {_fingerprint(c)}")
             for c in part.extras()
         ]
     )

@@ -13,6 +13,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from unaccounted.columns import VALUE_COLUMNS
+
+#: Text columns of the store that may hold sealed values (``enc:v1:…`` tokens, see
+#: ``unaccounted/protect.py``): (table, column). The event log never holds a record's value.
+TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
+    *(("records", c) for c in VALUE_COLUMNS),
+    ("records", "extra"),
+    ("rejects", "raw"),
+    ("person_views", "claims"),
+    ("person_views", "best"),
+    ("person_views", "grading"),
+    ("person_views", "detail"),
+)
+
 #: A record's key: ``(source name, record id)``.
 Key = tuple[str, str]
 
@@ -48,6 +62,8 @@ class SourceMeta:
     publisher: str | None = None
     url: str | None = None
     independence_group: str | None = None
+    #: True marks the source confidential (an ingest never unmarks one).
+    confidential: bool = False
 
 
 @dataclass(frozen=True)
