@@ -260,12 +260,22 @@ def test_the_audit_page_shows_who_did_what(app: FastAPI) -> None:
     html = admin.get("/audit", params={"actor": "rita"}).text
     assert '<td class="actor">rita</td><td class="action">judge</td>' in html
     assert "&#34;decision&#34;: &#34;different&#34;" in html  # the details, escaped
+    assert '<p class="chain ok" id="chain">The hash chain is intact: ' in html
     rows = admin.get("/api/audit", params={"actor": "rita"}).json()
     assert [(r["actor"], r["command"]) for r in rows[:2]] == [("rita", "judge"), ("rita", "login")]
     # the judgement itself names the reviewer too
     web = web_of(app)
     with web.lock, web.session.acting_as(TEAM["admin"]) as s:
         assert link.judgements(s)[-1]["actor"] == "rita"
+
+
+def test_the_audit_page_says_when_the_chain_is_broken(app: FastAPI) -> None:
+    web = web_of(app)
+    with web.lock:
+        web.session.store.execute("UPDATE events SET actor = 'mallory' WHERE event_id = 2")
+    html = client_as(app, "admin").get("/audit").text
+    assert ('<p class="chain broken" id="chain"><strong>The hash chain is broken:</strong> '
+            "audit log broken at entry 2 (edited)") in html  # fmt: skip
 
 
 def test_a_job_runs_as_the_editor_who_started_it(app: FastAPI, world: World) -> None:

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from unaccounted.errors import InputError
-from unaccounted.service import PermissionDenied, accounts, workspace
+from unaccounted.service import PermissionDenied, accounts, audit
 from unaccounted.web import auth, i18n
 from unaccounted.web.app import Web, web_of
 
@@ -69,13 +69,15 @@ def logout(request: Request, web: W) -> Response:
 
 
 def audit_events(web: Web, actor: str, limit: int) -> list[dict[str, Any]]:
-    """The newest events (of ``actor``, if given), for admins."""
+    """The newest entries of the audit log (of ``actor``, if given), for admins."""
     with web.use() as s:
-        s.check("audit-log")
-        rows = workspace.events(s, None if actor else limit)
-    if actor:
-        rows = [r for r in rows if r["actor"] == actor][:limit]
-    return rows
+        entries = audit.log(s, actor=actor or None, limit=limit)
+    return [
+        {"event_id": e.event_id, "logged_at": e.logged_at, "actor": e.actor,
+         "command": e.action, "outcome": e.outcome, "args": e.args, "counts": e.counts,
+         "message": e.message, "entry_hash": e.entry_hash}
+        for e in entries
+    ]  # fmt: skip
 
 
 @router.get("/audit")
@@ -85,7 +87,9 @@ def audit_page(
     rows = audit_events(web, actor.strip(), limit)
     for row in rows:
         row["details"] = _details(row.get("args"), row.get("counts"))
-    return web.render(request, "audit.html", events=rows, who=actor, limit=limit)
+    with web.use() as s:
+        chain = audit.verify(s)  # the page is an admin's: one walk of the chain
+    return web.render(request, "audit.html", events=rows, who=actor, limit=limit, chain=chain)
 
 
 def _details(*parts: Any) -> str:
