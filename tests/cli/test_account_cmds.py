@@ -149,6 +149,11 @@ WRITES: list[tuple[str, list[str]]] = [
     ("token-revoke", ["token", "revoke", "{token}"]),
     ("set-publication-rule", ["publication", "set", "--min-grade", "confirmed"]),
     ("publish", ["publish", "--out", "{root}/site"]),
+    ("set-source-confidential", ["sources", "confidential", "posts"]),
+    (
+        "export-protected",
+        ["export", "records", "--out", "{root}/records.csv", "--force", "--protected"],
+    ),
 ]
 
 
