@@ -1,9 +1,11 @@
-"""Accounts in a real headless Chromium: a viewer cannot reach an editor's pages and is
-offered no review; a reviewer's decision appears on the admin's audit page under the
-reviewer's name. Screenshots go where tests/web/test_browser.py puts its own."""
+"""Accounts in a real headless Chromium: a viewer cannot reach an editor's pages, is
+offered no review and reads a published person's URLs and quotes as [protected]; a
+reviewer's decision appears on the admin's audit page under the reviewer's name.
+Screenshots go where tests/web/test_browser.py puts its own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,15 +15,27 @@ import pytest
 from tests.web.accounts import PASSWORD, TEAM, team_workspace
 from tests.web.conftest import World
 from tests.web.test_browser import ARTIFACTS, Live, browser, shot
+from unaccounted.protect import REDACTED, has_token
+from unaccounted.service import Session, persons, publication
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 __all__ = ["browser"]  # the module's Chromium, shared with test_browser.py's fixture
 
 
+#: The person the viewer reads: published by the admin, one of its records has a URL.
+SHOWN: dict[str, str] = {}
+
+
 @pytest.fixture
 def live(world: World, tmp_path: Path) -> Iterator[Live]:
     ws = team_workspace(world.ws, tmp_path / "ws")
+    with Session.open(ws, TEAM["admin"]) as s:
+        for view in persons.views(s, "person"):
+            if has_token(view.as_dict()):  # a URL or a quote, sealed at ingest
+                SHOWN["id"] = view.person_id
+                break
+        publication.set_rule(s, include=[(SHOWN["id"], "checked by the desk")])
     with Live(ws, None) as served:
         yield served
 
@@ -55,7 +69,11 @@ def test_a_viewer_cannot_reach_an_editor_page_and_sees_no_review_link(
     page.goto(live.url + "/")
     assert nav_links(page) == ["/", "/concealment", "/estimates", "/nowcast"]
     assert "vera (viewer)" in page.inner_text("#user")
-    page.goto(live.url + "/person/P-000001")
+    response = page.goto(live.url + f"/person/{SHOWN['id']}")
+    assert response.status == 200  # published: a viewer reads it
+    assert REDACTED in page.inner_text("main")  # its URL or quote: never in the clear
+    # a record's URL (a source's own address, its publisher's page, is not protected)
+    assert re.search(r"example\.org/sim/\w+/\d", page.content()) is None
     assert page.query_selector('form[action$="/split"]') is None
     assert page.query_selector('form[action$="/merge"]') is None
     shot(page, "viewer-person")
