@@ -8,20 +8,21 @@ Python through ``executable_path``, as in tests/web/test_browser.py.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import browser
 from tests.publish.world import XSS
 from unaccounted.normalize.ru.keys import script_key
 from unaccounted.service import Session
 from unaccounted.service import publication as pub
 
+__all__ = ["browser"]  # the fixture, from tests/browser.py
+
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 #: Words in both scripts and several transliteration schemes, for the key written in JS.
 WORDS = (
     "Иванов", "Ivanov", "Iwanow", "Сергей", "Sergei", "Sergey", "Serhiy", "Щукин", "Shchukin",
@@ -30,19 +31,6 @@ WORDS = (
     "Julija", "Гоша", "Лев", "Lew", "Мария-Анна", "O'Neil", "Łukasz", "Дьяченко", "Dyachenko",
     "Diachenko", "Philipp", "Кузьмич", "Kuzmich",
 )  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.fail(
-            "headless Chromium is not installed: run 'bash scripts/system-deps.sh'", pytrace=False
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

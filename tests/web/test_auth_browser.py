@@ -12,15 +12,16 @@ from typing import Any
 
 import pytest
 
+from tests.browser import browser
 from tests.web.accounts import PASSWORD, TEAM, team_workspace
 from tests.web.conftest import World
-from tests.web.test_browser import ARTIFACTS, Live, browser, shot
+from tests.web.test_browser import ARTIFACTS, Live, shot
 from unaccounted.protect import REDACTED, has_token
 from unaccounted.service import Session, persons, publication
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-__all__ = ["browser"]  # the module's Chromium, shared with test_browser.py's fixture
+__all__ = ["browser"]  # the fixture, from tests/browser.py
 
 
 #: The person the viewer reads: published by the admin, one of its records has a URL.

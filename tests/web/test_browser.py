@@ -21,16 +21,18 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.browser import browser
 from tests.web.conftest import World
 from unaccounted.service import Session, persons
 from unaccounted.web.app import create_app
+
+__all__ = ["browser"]  # the fixture, from tests/browser.py
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 ARTIFACTS = Path(
     os.environ.get("UNACCOUNTED_ARTIFACTS") or Path(tempfile.gettempdir()) / "unaccounted-web"
 )
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def _free_port() -> int:
@@ -69,19 +71,6 @@ class Live:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None:
-        pytest.fail(
-            "headless Chromium is not installed: run 'bash scripts/system-deps.sh'", pytrace=False
-        )
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -29,13 +29,12 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import brentq, minimize_scalar
 from scipy.special import gammaln
 from scipy.stats import chi2
 
 from unaccounted.estimate.api import LACK_OF_FIT_P
 from unaccounted.estimate.histories import CaptureHistories, overlapping
-from unaccounted.estimate.loglinear import HALF_CHI2_95, MAX_LOG_UNSEEN, poisson_mle
+from unaccounted.estimate.loglinear import MAX_LOG_UNSEEN, interval_from_profile, poisson_mle
 from unaccounted.estimate.result import Estimate, EstimateRefused
 
 FloatArray = npt.NDArray[np.float64]
@@ -144,23 +143,4 @@ def _profile_loglik(x: FloatArray, y: FloatArray, unseen: float) -> float:
 
 
 def _profile_interval(x: FloatArray, y: FloatArray, point: float) -> tuple[float, float]:
-    n = float(y.sum())
-
-    def f(u: float) -> float:
-        return _profile_loglik(x, y, u)
-
-    top = max(point - n, 1.0) * 4 + 10
-    opt = minimize_scalar(lambda u: -f(u), bounds=(0.0, top), method="bounded",
-                          options={"xatol": 1e-6})  # fmt: skip
-    u_hat, target = float(opt.x), -float(opt.fun) - HALF_CHI2_95
-
-    def g(u: float) -> float:
-        return f(u) - target
-
-    lower = n if g(0.0) >= 0 else n + brentq(g, 0.0, u_hat, xtol=1e-6)
-    hi = max(u_hat * 2, 10.0)
-    while g(hi) > 0:
-        hi *= 2
-        if hi > 1e12:
-            return lower, math.inf
-    return lower, n + brentq(g, u_hat, hi, xtol=1e-6)
+    return interval_from_profile(lambda u: _profile_loglik(x, y, u), float(y.sum()), point)

@@ -12,6 +12,7 @@ complete table with the unseen cell as the unknown.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,11 +138,15 @@ def profile_interval(
 ) -> tuple[float, float]:
     """The 95% profile-likelihood interval for N under a fixed model."""
     n = float(cells[1:].sum())
+    return interval_from_profile(lambda u: profile_loglik(model, cells, u), n, point)
+
+
+def interval_from_profile(
+    f: Callable[[float], float], n: float, point: float
+) -> tuple[float, float]:
+    """The 95% interval of N = ``n`` + unseen from ``f``, the profile log-likelihood of the
+    unseen count: where it drops by χ²₁(0.95)/2 below its maximum near ``point - n``."""
     grid_top = max(point - n, 1.0)
-
-    def f(u: float) -> float:
-        return profile_loglik(model, cells, u)
-
     # maximise the profile over the unseen count near the conditional MLE
     lo_u, hi_u = 0.0, grid_top * 4 + 10
     opt = minimize_scalar(
