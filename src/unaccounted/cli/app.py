@@ -109,6 +109,17 @@ def get_context(ctx: typer.Context) -> Context:
     return obj
 
 
+#: ``--protected`` of the exports: protected values in the clear, an audited request.
+ExportProtected = Annotated[
+    bool,
+    typer.Option(
+        "--protected",
+        help="Write protected values in the clear (editors; an audited export-protected "
+        "event). Without it they read [protected].",
+    ),
+]
+
+
 def session(ctx: typer.Context, *, read_only: bool = False) -> Session:
     """A service session on the command's workspace, as the command's actor (use ``with``)."""
     c = get_context(ctx)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from unaccounted.cli.app import app, console, progress_bar, session
+from unaccounted.cli.app import ExportProtected, app, console, progress_bar, session
 from unaccounted.service import workspace as service
 from unaccounted.service.workspace import EXPORT_FORMATS
 
@@ -35,14 +35,7 @@ def export_records(
         typer.Option(help="CSV: prefix cells that start with = + - @ with ' (spreadsheet-safe)."),
     ] = True,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
-    protected: Annotated[
-        bool,
-        typer.Option(
-            "--protected",
-            help="Write protected values in the clear (editors; an audited export-protected "
-            "event). Without it they read [protected].",
-        ),
-    ] = False,
+    protected: ExportProtected = False,
 ) -> None:
     """Export records with their source, version, file and line (protected values read
     [protected] unless --protected)."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from unaccounted.cli.app import app, console, out, session
+from unaccounted.cli.app import ExportProtected, app, console, out, session
 from unaccounted.cli.export_cmds import export_app
 from unaccounted.present import terminal_safe
 from unaccounted.service import persons as service
@@ -126,14 +126,7 @@ def export_persons(
     ctx: typer.Context,
     out_path: Annotated[Path, typer.Option("--out", help="File to write (.jsonl or .csv).")],
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
-    protected: Annotated[
-        bool,
-        typer.Option(
-            "--protected",
-            help="Write protected values in the clear (editors; an audited export-protected "
-            "event). Without it they read [protected].",
-        ),
-    ] = False,
+    protected: ExportProtected = False,
 ) -> None:
     """Every person view: JSON Lines (whole views) or CSV (best values, grade, status)."""
     with session(ctx, read_only=not protected) as s:
