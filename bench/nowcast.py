@@ -1,6 +1,7 @@
-"""Benchmark nowcasting on simulated worlds whose publication delays drift.
+"""Benchmark nowcasting on simulated worlds whose publication delays drift, and on a real series.
 
-Run ``python bench/nowcast.py`` (``--quick`` for a small run); writes
+Run ``python bench/nowcast.py`` (``--quick`` for a small run; ``--real-only`` to re-run only
+the real series, keeping the simulated figures already in the result file); writes
 ``bench/results/nowcast.json``.
 
 Worlds: the default simulated war (persons and sources as in ``default.yaml``) with
@@ -23,6 +24,18 @@ truth``, weeks with truth 0 skipped), averaged over worlds and as-of dates, and 
 interval coverage over the same weeks. Acceptance: ``nb`` MAPE ≤ 0.5 × ``naive`` MAPE.
 Speed: CPU seconds per nowcast (one BLAS thread), with the triangle's size. A control
 (``control_no_drift``) repeats the run on the same worlds without drift.
+
+Real series (``real_series`` in the result): the weekly reporting triangle of COVID-19
+hospitalisations in Germany (RKI, CC BY 4.0; ``bench/data/GERMANY_COVID19_HOSP.md`` gives
+the source, licences and conversion), cut with ``layout(rows, as_of)`` at 13 Sundays, every
+third from 2021-10-17 to 2022-06-26. Truth: each week's count at the triangle's last report
+date (2022-08-07), for weeks whose last day is at least 40 days before it — the data keep
+reports up to 40 days after the positive test, so those counts are final; the cuts are
+chosen so that every scored week has its truth. Measured per as-of date: MAPE of the last
+26 weeks for ``naive``, ``chain_ladder`` and ``nb``, and 95% interval coverage; the same for
+the newest 6 weeks alone (those still growing: the other 20 are known almost exactly).
+Acceptance: ``nb`` MAPE ≤ 0.5 × ``naive`` MAPE on every date, and coverage over all dates
+within 0.85–0.99.
 """
 
 from __future__ import annotations
@@ -36,6 +49,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import argparse
 import datetime as dt
+import json
 import sys
 import time
 from pathlib import Path
@@ -44,8 +58,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import machine, write_result
-from unaccounted.nowcast import NowcastSettings, Report, layout, nowcast
+from common import QUICK_ENV, RESULTS, machine, write_result
+from unaccounted.nowcast import NowcastSettings, Report, layout, nowcast, read_triangle
 from unaccounted.simulate import delays
 from unaccounted.simulate.config import SimulationConfig, load_config
 from unaccounted.simulate.world import day
@@ -61,6 +75,19 @@ METHODS: dict[str, NowcastSettings | None] = {
 }
 
 
+REAL_SERIES = Path(__file__).resolve().parent / "data" / "germany_covid19_hosp_weekly.csv"
+REAL_CUTS = tuple(dt.date(2021, 10, 17) + dt.timedelta(weeks=3 * k) for k in range(13))
+#: A week's count is final once its last day is this many days before the last report.
+COMPLETE_DAYS = 40
+#: The newest weeks, still growing at an as-of date (a week is complete after 6 weeks).
+GROWING = 6
+REAL_METHODS: dict[str, NowcastSettings | None] = {
+    "naive": None,
+    "chain_ladder": NowcastSettings(method="chain-ladder"),
+    "nb": NowcastSettings(),
+}
+
+
 def drifting_config(drift: dict[str, float] | None = None) -> SimulationConfig:
     data = load_config().model_dump()
     data["war"]["as_of"] = data["war"]["end"]
@@ -69,10 +96,10 @@ def drifting_config(drift: dict[str, float] | None = None) -> SimulationConfig:
     return SimulationConfig.model_validate(data)
 
 
-def score(rows: list[Any], truth: dict[str, int]) -> tuple[float, float | None]:
-    """(MAPE, 95% coverage) of the last ``LAST`` periods against the truth."""
+def score(rows: list[Any], truth: dict[str, int], last: int = LAST) -> tuple[float, float | None]:
+    """(MAPE, 95% coverage) of the last ``last`` periods against the truth."""
     errors, covered = [], []
-    for r in rows[-LAST:]:
+    for r in rows[-last:]:
         true = truth[r["period"]]
         if true == 0:
             continue
@@ -137,16 +164,115 @@ def run(persons: int, seeds: list[int], drift: dict[str, float] | None = None) -
     }
 
 
+def real_series() -> dict[str, Any]:
+    """Backtest naive, chain-ladder and nb on the real series at every date of ``REAL_CUTS``."""
+    rows = read_triangle(REAL_SERIES)
+    full = layout(rows)
+    week = dt.timedelta(days=full.step_days - 1)
+    truth = {
+        p.isoformat(): int(n)
+        for p, n in zip(full.periods, full.latest, strict=True)
+        if (full.as_of - (p + week)).days >= COMPLETE_DAYS
+    }
+    cases: list[dict[str, Any]] = []
+    cpu: dict[str, list[float]] = {name: [] for name in REAL_METHODS if name != "naive"}
+    newest: list[dict[str, Any]] = []
+    for cut in REAL_CUTS:
+        tri = layout(rows, cut)
+        assert all(p.isoformat() in truth for p in tri.periods[-LAST:]), cut
+        case: dict[str, Any] = {"as_of": cut.isoformat(), "periods": len(tri.periods)}
+        for name, settings in REAL_METHODS.items():
+            if settings is None:
+                found = [{"period": p.isoformat(), "estimate": int(n)}
+                         for p, n in zip(tri.periods, tri.latest, strict=True)]  # fmt: skip
+            else:
+                t0 = time.process_time()
+                result = nowcast(tri, settings)
+                cpu[name].append(time.process_time() - t0)
+                found = [r.to_dict() for r in result.rows]
+                if name == "nb":
+                    newest.append({"as_of": cut.isoformat(), "rows": found[-GROWING:]})
+            mape, coverage = score(found, truth)
+            new_mape, new_coverage = score(found, truth, GROWING)
+            case[name] = {"mape": round(mape, 4), "coverage_95": coverage,
+                          f"mape_newest_{GROWING}": round(new_mape, 4),
+                          f"coverage_95_newest_{GROWING}": new_coverage}  # fmt: skip
+        case["nb_over_naive_mape"] = round(case["nb"]["mape"] / case["naive"]["mape"], 3)
+        cases.append(case)
+        print(f"real series as of {cut}: " + ", ".join(
+            f"{n} {case[n]['mape']:.4f}" for n in REAL_METHODS)
+            + f" (nb/naive {case['nb_over_naive_mape']})", flush=True)  # fmt: skip
+
+    def mean(name: str, key: str) -> float | None:
+        values = [c[name][key] for c in cases]
+        return None if values[0] is None else round(float(np.mean(values)), 4)
+
+    summary = {
+        name: {
+            "mape_mean": mean(name, "mape"),
+            "mape_max": round(float(max(c[name]["mape"] for c in cases)), 4),
+            "coverage_95": mean(name, "coverage_95"),
+            f"mape_newest_{GROWING}_mean": mean(name, f"mape_newest_{GROWING}"),
+            f"coverage_95_newest_{GROWING}": mean(name, f"coverage_95_newest_{GROWING}"),
+            "cpu_seconds_mean": round(float(np.mean(cpu[name])), 3) if name in cpu else None,
+        }
+        for name in REAL_METHODS
+    }
+    failing = [c["as_of"] for c in cases if c["nb_over_naive_mape"] > 0.5]
+    coverage = summary["nb"]["coverage_95"]
+    assert coverage is not None
+    return {
+        "series": REAL_SERIES.name,
+        "source": "RKI COVID-19 hospitalisations, Germany, all ages (CC BY 4.0), "
+        "via the R package baselinenowcast (MIT); see bench/data/GERMANY_COVID19_HOSP.md",
+        "periods": len(full.periods),
+        "last_report": full.as_of.isoformat(),
+        "corrections": full.corrections,
+        "truth_rule": f"count at {full.as_of} for weeks ending at least {COMPLETE_DAYS} days "
+        "before it (reports up to 40 days after the test are kept: final counts)",
+        "as_of": [c.isoformat() for c in REAL_CUTS],
+        "last_weeks": LAST,
+        "newest_weeks": GROWING,
+        "summary": summary,
+        "acceptance": {
+            "rule": "nb MAPE <= 0.5 x naive MAPE on every as-of date; "
+            "nb 95% coverage within 0.85-0.99 over all dates",
+            "dates_failing_mape": failing,
+            "mape_passed": not failing,
+            "coverage_passed": bool(0.85 <= coverage <= 0.99),
+            "passed": bool(not failing and 0.85 <= coverage <= 0.99),
+        },
+        "cases": cases,
+        "nb_newest_weeks": newest,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 worlds of 10,000 persons.")
     parser.add_argument("--persons", type=int, default=40_000)
     parser.add_argument("--seeds", type=int, default=6)
+    parser.add_argument(
+        "--real-only",
+        action="store_true",
+        help="Only the real-series backtest, kept with the simulated figures of the last run.",
+    )
     args = parser.parse_args()
+    if args.real_only:
+        folder = RESULTS / "quick" if os.environ.get(QUICK_ENV) else RESULTS
+        previous = folder / "nowcast.json"
+        kept = json.loads(previous.read_text("utf-8")) if previous.exists() else {}
+        t0, load_before = time.perf_counter(), os.getloadavg()
+        kept["real_series"] = real_series()
+        kept["real_series"]["seconds"] = round(time.perf_counter() - t0, 1)
+        kept["real_series"]["load_average"] = {"before": load_before, "after": os.getloadavg()}
+        _report_real(kept["real_series"], write_result("nowcast", kept))
+        return
     persons, n_seeds = (10_000, 2) if args.quick else (args.persons, args.seeds)
     load_before = os.getloadavg()
     t0, c0 = time.perf_counter(), time.process_time()
     result = run(persons, list(range(1, n_seeds + 1)))
+    result["real_series"] = real_series()
     # Control: the same worlds without drift (what the moving window costs when delays hold).
     control = run(persons, list(range(1, n_seeds + 1)), {"trend": 0.0, "wave_amplitude": 0.0})
     result["control_no_drift"] = {
@@ -164,6 +290,19 @@ def main() -> None:
         f"{s['chain_ladder']['mape']:.3f}, nb (all periods) {s['nb_all_periods']['mape']:.3f}, "
         f"nb {s['nb']['mape']:.3f} (ratio {result['nb_over_naive_mape']}); "
         f"acceptance {'passed' if result['acceptance']['passed'] else 'FAILED'} -> {path}"
+    )
+
+    _report_real(result["real_series"], path)
+
+
+def _report_real(real: dict[str, Any], path: Path) -> None:
+    s, acc = real["summary"], real["acceptance"]
+    print(
+        f"Real series, {len(real['as_of'])} as-of dates, MAPE of the last {LAST} weeks (mean): "
+        f"naive {s['naive']['mape_mean']:.4f}, chain-ladder {s['chain_ladder']['mape_mean']:.4f}, "
+        f"nb {s['nb']['mape_mean']:.4f}; nb coverage {s['nb']['coverage_95']:.3f}; acceptance "
+        f"{'passed' if acc['passed'] else 'FAILED'} (dates failing MAPE: "
+        f"{', '.join(acc['dates_failing_mape']) or 'none'}) -> {path}"
     )
 
 
