@@ -40,6 +40,11 @@ CLUSTERS = [("P1", "obits", "r1"), ("P1", "posts", "r1"), ("P2", "obits", "r2"),
 
 @pytest.fixture
 def petrovs(ws: Workspace, tmp_path: Path) -> Workspace:
+    return write_petrovs(ws, tmp_path)
+
+
+def write_petrovs(ws: Workspace, tmp_path: Path) -> Workspace:
+    """The four Petrovs ingested, normalized and clustered into P1–P4."""
     (tmp_path / "obits.csv").write_text(OBITS, "utf-8")
     (tmp_path / "posts.csv").write_text(POSTS, "utf-8")
     with Session.open(ws.root, "alice") as s:
