@@ -26,6 +26,20 @@ def search(
     ] = None,
     status: Annotated[str | None, typer.Option(help="Only persons with this status.")] = None,
     born: Annotated[str | None, typer.Option(help="Birth year, or YEAR-YEAR.")] = None,
+    grade: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Only persons of this grade (confirmed, probable, unverified, "
+            "contested, rejected); repeat it for several."
+        ),
+    ] = None,
+    died: Annotated[
+        str | None,
+        typer.Option(
+            help="Only persons whose records date their death (or going missing) "
+            "in YEAR, YEAR-MM, YEAR-MM-DD, or FROM..TO of those (an end may be open)."
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option(help="Most persons to show.")] = 10,
     why: Annotated[bool, typer.Option("--why", help="Say why each person matched.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON to stdout.")] = False,
@@ -34,7 +48,7 @@ def search(
     Petrow», a typo per word; ranked, each with why it matched."""
     with session(ctx, read_only=True) as s:
         result = service.search(s, query, unit=unit, region=region, status=status, born=born,
-                                limit=limit)  # fmt: skip
+                                grade=grade, died=died, limit=limit)  # fmt: skip
     if as_json:
         out.print_json(json.dumps(result.as_dict(), ensure_ascii=False, default=str))
         return

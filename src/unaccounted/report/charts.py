@@ -9,7 +9,7 @@ bar has a ``<title>`` with its exact count (shown on hover) and the chart has an
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -145,11 +145,21 @@ def horizontal_bars(
     return _svg(width, height, label, body)
 
 
+#: The words of :func:`share_bars`, in English.
+SHARE_WORDS = {
+    "chart.share.count": "{dead} of {missing}",
+    "chart.share.title": "{dead} of {missing} officially missing shown dead",
+    "chart.share.reference": "all ranked units: {share}",
+}
+
+
 def share_bars(
-    rows: Sequence[ShareBar], reference: float | None, label: str, *, label_width: int = 230
-) -> Markup:
+    rows: Sequence[ShareBar], reference: float | None, label: str, *, label_width: int = 230,
+    words: Mapping[str, str] = SHARE_WORDS,
+) -> Markup:  # fmt: skip
     """The share of each unit's officially missing that independent sources show dead, as
-    bars on a 0–100 % axis, flagged units dark; a dashed line marks the reference share."""
+    bars on a 0–100 % axis, flagged units dark; a dashed line marks the reference share.
+    ``words``: the texts of :data:`SHARE_WORDS` in the report's language."""
     width, row_h, top, bottom = 760, 24, 24, 26
     height = top + row_h * max(len(rows), 1) + bottom
     plot_w = width - label_width - 90
@@ -173,12 +183,26 @@ def share_bars(
         )
         body.append(
             f'<rect x="{label_width}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" '
-            f'fill="{color}"><title>{escape(r.label)}: {r.shown_dead} of '
-            f"{r.officially_missing} officially missing shown dead</title></rect>"
+            f'fill="{color}"><title>{escape(r.label)}: '
+            + str(
+                escape(
+                    words["chart.share.title"].format(
+                        dead=r.shown_dead, missing=r.officially_missing
+                    )
+                )
+            )
+            + "</title></rect>"
         )
         body.append(
             f'<text x="{label_width + w + 6:.1f}" y="{y + 16}">'
-            f"{r.shown_dead} of {r.officially_missing}</text>"
+            + str(
+                escape(
+                    words["chart.share.count"].format(
+                        dead=r.shown_dead, missing=r.officially_missing
+                    )
+                )
+            )
+            + "</text>"
         )
     if reference is not None:
         x = label_width + plot_w * reference
@@ -188,6 +212,7 @@ def share_bars(
         )
         body.append(
             f'<text x="{x:.1f}" y="{top - 10}" text-anchor="middle" fill="#1f4e79">'
-            f"all ranked units: {reference:.0%}</text>"
+            + str(escape(words["chart.share.reference"].format(share=f"{reference:.0%}")))
+            + "</text>"
         )
     return _svg(width, height, label, body)

@@ -26,10 +26,12 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from unaccounted.errors import InputError
 from unaccounted.present import link_url
 from unaccounted.report import charts
 from unaccounted.report.data import OUTCOMES, GroupPage, ReportData, report_data
 from unaccounted.report.export import safe_cell
+from unaccounted.report.i18n import LANGS, catalogue, translator
 from unaccounted.report.output import ReportFolder
 from unaccounted.resolve.rules import GRADES
 from unaccounted.workspace import Workspace
@@ -76,7 +78,10 @@ def _p(value: float | None) -> str:
     return "< 0.0001" if value < 1e-4 else f"{value:.2g}" if value < 0.01 else f"{value:.2f}"
 
 
-def environment() -> Environment:
+def environment(lang: str = "en") -> Environment:
+    """The templates' environment in ``lang`` (one of :data:`~unaccounted.report.i18n.LANGS`):
+    ``_(key, **values)`` gives a message of the language's catalogue."""
+    _ = translator(lang)
     env = Environment(
         loader=PackageLoader("unaccounted.report", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True),
@@ -84,31 +89,34 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, pct=_pct, p=_p, outcome=OUTCOME_LABELS.get, link_url=link_url)
-    env.globals.update(OUTCOMES=OUTCOMES, GRADES=GRADES, OUTCOME_LABELS=OUTCOME_LABELS)
+    env.filters.update(num=_num, pct=_pct, p=_p, link_url=link_url,
+                       outcome=lambda o: _(f"outcome.{o}"))  # fmt: skip
+    env.globals.update(OUTCOMES=OUTCOMES, GRADES=GRADES, OUTCOME_LABELS=OUTCOME_LABELS, _=_,
+                       lang=lang)  # fmt: skip
     return env
 
 
-def _charts(data: ReportData) -> dict[str, Markup]:
+def _charts(data: ReportData, lang: str = "en") -> dict[str, Markup]:
+    t = catalogue(lang)
     months = [m for m, _, _ in data.months]
     return {
         "months": charts.stacked_columns(
             months,
             [
-                charts.Series("Dead", DEAD_COLOR, [d for _, d, _ in data.months]),
-                charts.Series("Missing", MISSING_COLOR, [m for _, _, m in data.months]),
+                charts.Series(t["chart.dead"], DEAD_COLOR, [d for _, d, _ in data.months]),
+                charts.Series(t["chart.missing"], MISSING_COLOR, [m for _, _, m in data.months]),
             ],
-            "Documented dead and missing persons by month of death or disappearance",
+            t["chart.months"],
         ),
         "grades": charts.horizontal_bars(
-            [(g, data.total.grades[g]) for g in GRADES],
+            [(t[f"grade.{g}"], data.total.grades[g]) for g in GRADES],
             GRADE_COLOR,
-            "Persons by corroboration grade",
+            t["chart.grades"],
         ),
         "categories": charts.horizontal_bars(
-            [(c or "(not stated)", dead) for c, _, dead, _ in data.categories[:12]],
+            [(c or t["value.not_stated"], dead) for c, _, dead, _ in data.categories[:12]],
             DEAD_COLOR,
-            "Dead persons by category as written in the sources",
+            t["chart.categories"],
         ),
         "concealment": charts.share_bars(
             [
@@ -121,7 +129,8 @@ def _charts(data: ReportData) -> dict[str, Markup]:
                 for e in data.ranked[:25]
             ],
             data.reference_share,
-            "Share of each unit's officially missing shown dead by independent sources",
+            t["chart.concealment"],
+            words=t,
         ),
     }
 
@@ -137,17 +146,25 @@ def _persons_csv(data: ReportData) -> bytes:
 
 
 def write_report(
-    ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE, force: bool = False
-) -> Path:
-    """Write the report into ``out``; return the path of its ``index.html``.
+    ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE, force: bool = False,
+    lang: str = "en",
+) -> Path:  # fmt: skip
+    """Write the report into ``out`` in ``lang`` (:data:`LANGS`: ``en`` or ``ru``); return
+    the path of its ``index.html``. The default title is translated; a title given is
+    shown as it is. Numbers, names, units, sources, the grading rules' descriptions and
+    the data files are the same in every language.
 
     Only files an earlier report wrote are replaced, unless ``force``
     (:mod:`unaccounted.report.output`)."""
+    if lang not in LANGS:
+        raise InputError(f"the report has no language «{lang}»; use one of {', '.join(LANGS)}")
+    if title == DEFAULT_TITLE:
+        title = catalogue(lang)["title.default"]
     data = report_data(ws, title)
-    env = environment()
+    env = environment(lang)
     common: dict[str, Any] = {
         "data": data,
-        "charts": _charts(data),
+        "charts": _charts(data, lang),
         "source_slug": {s.name: s.slug for s in data.sources},
     }
     pages: list[tuple[str, str, dict[str, Any]]] = [

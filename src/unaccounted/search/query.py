@@ -9,6 +9,8 @@ best ``limit`` persons come back with the reasons they matched (``explain.py``).
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 import time
 
@@ -186,4 +188,52 @@ def born_range(text: str) -> tuple[int, int]:
     hi = int(m[2]) if m[2] else lo
     if hi < lo or lo < 1800 or hi > 2100:
         raise InputError(f"born must be years between 1800 and 2100, low first, not «{text}»")
+    return lo, hi
+
+
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+_DIED_ERROR = ("died must be a year, YEAR-MM or YEAR-MM-DD, or two of them as FROM..TO "
+               "(either end may be left open)")  # fmt: skip
+
+
+def _day_range(text: str, whole: str) -> tuple[dt.date, dt.date]:
+    """``2023`` → the year; ``2023-05`` → the month; ``2023-05-14`` → that day."""
+    m = _DAY.match(text)
+    if m is None:
+        raise InputError(f"{_DIED_ERROR}, not «{whole[:40]}»")
+    year = int(m[1])
+    try:
+        if m[3]:
+            day = dt.date(year, int(m[2]), int(m[3]))
+            return day, day
+        if m[2]:
+            month = int(m[2])
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, 1), dt.date(year, month, last)
+    except (ValueError, calendar.IllegalMonthError):
+        raise InputError(f"died: «{text}» is not a date") from None
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def died_range(text: str) -> tuple[dt.date, dt.date]:
+    """The inclusive range of days a ``--died`` filter asks for.
+
+    A year, ``YEAR-MM`` or ``YEAR-MM-DD`` is that whole year, month or day; a range is two
+    of them joined by ``..`` or ``/`` (``2023-05..2023-08-15``), either end open
+    (``2024..``, ``..2023-06``); two years are read as ``--born`` reads them
+    (:func:`born_range`): ``2022-2023`` is both years whole. Bad input is a one-line
+    :class:`InputError`.
+    """
+    whole = text.strip()
+    years = _BORN.match(whole)
+    if years and years[2]:  # «2022-2023», «2022 – 2023», as --born reads them
+        lo, hi = dt.date(int(years[1]), 1, 1), dt.date(int(years[2]), 12, 31)
+    else:
+        ends = [e.strip() for e in re.split(r"\.\.|/", whole)]
+        if not whole or len(ends) > 2 or not any(ends):
+            raise InputError(f"{_DIED_ERROR}, not «{whole[:40]}»")
+        lo = _day_range(ends[0], whole)[0] if ends[0] else dt.date(1800, 1, 1)
+        hi = _day_range(ends[-1], whole)[1] if ends[-1] else dt.date(2100, 12, 31)
+    if hi < lo or lo.year < 1800 or hi.year > 2100:
+        raise InputError(f"died must be dates between 1800 and 2100, earlier first, not «{whole}»")
     return lo, hi

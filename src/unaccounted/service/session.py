@@ -31,12 +31,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from unaccounted.errors import UnaccountedError
+from unaccounted.errors import UnaccountedError, WorkspaceError
 from unaccounted.service.actions import ACTIONS, role_rank
-from unaccounted.store import Store, default_actor, storage_failure
+from unaccounted.store import DiskFull, Store, StoreDamaged, default_actor, storage_failure
 from unaccounted.workspace import Workspace
 
 log = logging.getLogger(__name__)
+
+#: The one-line errors of a damaged store and of a full disk (``store.storage_failure``).
+STORAGE_FAILURES: tuple[type[WorkspaceError], ...] = (StoreDamaged, DiskFull)
 
 
 class PermissionDenied(UnaccountedError):
@@ -150,6 +153,12 @@ class Session:
         failure = storage_failure(exc, self.workspace.store_path) if exc is not None else None
         if failure is not None and failure is not exc:
             raise failure from exc
+
+    def storage_failure(self, exc: BaseException) -> WorkspaceError | None:
+        """The one-line error for a damaged store or a full disk behind ``exc`` (a
+        :data:`STORAGE_FAILURES`), else None: what a caller that reads outside a unit of
+        work (the web application, per request) shows instead of the raw error."""
+        return storage_failure(exc, self.workspace.store_path)
 
     def close(self) -> None:
         if self._store is not None:

@@ -25,11 +25,15 @@ from unaccounted.simulate.run import simulate as run_simulation
 __all__ = ["DEFAULT_TITLE", "DemoRun", "coverage", "default_config_text"]
 
 
-def report(s: Session, out_dir: Path, title: str = DEFAULT_TITLE, *, force: bool = False) -> Path:
-    """Write the static HTML report into ``out_dir``; return its index page. Files an
-    earlier report did not write are replaced only with ``force``."""
+def report(
+    s: Session, out_dir: Path, title: str = DEFAULT_TITLE, *, force: bool = False,
+    lang: str = "en",
+) -> Path:  # fmt: skip
+    """Write the static HTML report into ``out_dir`` in ``lang`` (``en`` or ``ru``);
+    return its index page. Files an earlier report did not write are replaced only with
+    ``force``."""
     s.check("report")
-    return write_report(s.ws, out_dir, title=title, force=force)
+    return write_report(s.ws, out_dir, title=title, force=force, lang=lang)
 
 
 def simulate(

@@ -228,6 +228,13 @@ class PersonViews(Protocol):
         """Name, grade, rule, status, region and counts of the given persons' views."""
         ...
 
+    def persons_filtered(
+        self, grades: list[str] | None = None, event: tuple[dt.date, dt.date] | None = None
+    ) -> set[str]:
+        """Persons whose view has one of ``grades`` and, with ``event``, a current record
+        whose event date overlaps that inclusive range."""
+        ...
+
 
 class Publication(Protocol):
     """What the publication rule reads (see store/publication.py)."""

@@ -17,6 +17,7 @@ Nothing here opens a transaction: writes happen in the caller's.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pyarrow as pa
@@ -202,3 +203,27 @@ class ViewQueries(DuckDBCore):
         finally:
             self._con.unregister("views_wanted")
         return {str(r["person_id"]): r for r in rows}
+
+    def persons_filtered(
+        self, grades: list[str] | None = None, event: tuple[dt.date, dt.date] | None = None
+    ) -> set[str]:
+        """The persons whose stored view has one of ``grades`` (None: any grade) and, with
+        ``event``, one of whose current records gives an event date (of death, or of going
+        missing) that overlaps the inclusive range ``event``."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if grades is not None:
+            marks = ", ".join("?" for _ in grades) or "NULL"
+            parts.append(f"SELECT person_id FROM person_views WHERE grade IN ({marks})")
+            params += grades
+        if event is not None:
+            parts.append(
+                """SELECT DISTINCT p.person_id FROM person_records p
+                JOIN current_normalized n USING (source_id, record_id)
+                WHERE n.event_lo IS NOT NULL AND n.event_lo <= ? AND n.event_hi >= ?"""
+            )
+            params += [event[1], event[0]]
+        if not parts:
+            parts.append("SELECT person_id FROM person_views")
+        rows = self._con.execute(" INTERSECT ".join(parts), params).fetchall()
+        return {str(r[0]) for r in rows}

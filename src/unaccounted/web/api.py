@@ -50,13 +50,22 @@ def status(web: W) -> dict[str, Any]:
 @router.get("/search")
 def search(
     web: W, q: str, unit: str | None = None, region: str | None = None,
-    status: str | None = None, born: str | None = None, limit: int = Query(10, ge=1, le=500),
+    status: str | None = None, born: str | None = None,
+    grade: Annotated[list[str] | None, Query()] = None, died: str | None = None,
+    limit: int = Query(10, ge=1, le=500),
 ) -> dict[str, Any]:  # fmt: skip
-    """Persons by name in any script and form, ranked, each with why it matched."""
+    """Persons by name in any script and form, ranked, each with why it matched.
+
+    ``grade`` may be repeated (a person passes with any of them); ``died`` is a year,
+    ``YEAR-MM``, ``YEAR-MM-DD`` or ``FROM..TO`` of those, either end open. ``filters``
+    echoes the filters as read."""
+    grades = [g for g in grade or [] if g.strip()]
     with web.use() as s:
         found = web.search(s, q, unit=unit or None, region=region or None,
-                           status=status or None, born=born or None, limit=limit)  # fmt: skip
-    return {"query": found.query, "hits": [hit_dict(h) for h in found.hits]}
+                           status=status or None, born=born or None, grade=grades or None,
+                           died=died or None, limit=limit)  # fmt: skip
+    return {"query": found.query, "filters": dict(getattr(found, "filters", {}) or {}),
+            "hits": [hit_dict(h) for h in found.hits]}  # fmt: skip
 
 
 @router.get("/persons/{person_id}")

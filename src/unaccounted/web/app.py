@@ -14,6 +14,7 @@ import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -29,6 +30,7 @@ from unaccounted.present import link_url
 from unaccounted.service import PermissionDenied, Session, accounts
 from unaccounted.service.jobs import Jobs
 from unaccounted.service.review import Leases
+from unaccounted.service.session import STORAGE_FAILURES
 from unaccounted.web import auth, i18n
 from unaccounted.web.searching import Search, service_search
 
@@ -88,7 +90,14 @@ class Web:
     def use(self) -> Iterator[Session]:
         """The session, for one request at a time, acting as the request's visitor."""
         with self.lock, self.session.acting_as(self.acting()) as s:
-            yield s
+            try:
+                yield s
+            except Exception as exc:
+                # a damaged block or a full disk met while reading (writes map it already)
+                failure = s.storage_failure(exc)
+                if failure is None or failure is exc:
+                    raise
+                raise failure from exc
 
     def acting(self) -> str:
         """The actor of the request being served (the serve's actor outside a request)."""
@@ -183,6 +192,19 @@ def _unauthorized(message: str) -> Response:
                         headers={"WWW-Authenticate": "Bearer"})  # fmt: skip
 
 
+def _storage_failed(request: Request, exc: UnaccountedError) -> Response:
+    """The one line of a damaged store or a full disk, without the store: JSON under
+    ``/api``, else a bare page."""
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    status = status_of(exc)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=status)
+    page = ('<!doctype html><html><head><meta charset="utf-8"><title>unaccounted</title>'
+            f'</head><body><p class="error" id="error">{escape(message)}</p></body>'
+            "</html>")  # fmt: skip
+    return HTMLResponse(page, status_code=status)
+
+
 def _to_login(request: Request) -> Response:
     here = str(request.url.path) + (f"?{request.url.query}" if request.url.query else "")
     return RedirectResponse("/login?" + urlencode({"next": here}), status_code=303)
@@ -210,7 +232,11 @@ async def csrf_guard(request: Request) -> None:
 
 
 def status_of(exc: UnaccountedError) -> int:
-    """403 for a refused action, 404 for something that is not there, else 400."""
+    """403 for a refused action, 404 for something that is not there, 503 for a damaged
+    store or a full disk (the server cannot serve until someone repairs the store or frees
+    space), else 400."""
+    if isinstance(exc, STORAGE_FAILURES):
+        return 503
     if isinstance(exc, PermissionDenied):
         return 403
     if isinstance(exc, InputError) and str(exc).startswith("no "):
@@ -254,7 +280,13 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
             origin = request.headers.get("origin")
             if origin and urlsplit(origin).netloc != request.headers.get("host"):
                 return JSONResponse({"error": "cross-site request refused"}, status_code=403)
-        found = await run_in_threadpool(web.identify, request)
+        try:
+            found = await run_in_threadpool(web.identify, request)
+        except Exception as exc:
+            failure = web.session.storage_failure(exc)
+            if failure is None:
+                raise
+            return _storage_failed(request, failure)
         if isinstance(found, Response):
             return found
         visitor: auth.Visitor = found
@@ -285,7 +317,16 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
                 return _to_login(request)
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message}, status_code=status_of(exc))
-        return web.render(request, "error.html", status_of(exc), message=message)
+        try:
+            return web.render(request, "error.html", status_of(exc), message=message)
+        except Exception as again:
+            # the page's frame reads the store too (who may see what): a store that fails
+            # there still gets its one line
+            failure = web.session.storage_failure(again)
+            if failure is None:
+                raise
+            return _storage_failed(request, failure if isinstance(exc, STORAGE_FAILURES)
+                                   else exc)  # fmt: skip
 
     return app
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from unaccounted.service import link, overview, persons, review, workspace
+from unaccounted.service.search import GRADES
 from unaccounted.web import i18n
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.searching import hit_dict
@@ -38,19 +39,22 @@ def _local(path: str | None) -> str:
 @router.get("/")
 def search_page(
     request: Request, web: W, q: str = "", unit: str = "", region: str = "", status: str = "",
-    born: str = "", why: bool = False, limit: int = Query(20, ge=1, le=200),
+    born: str = "", died: str = "", grade: Annotated[list[str] | None, Query()] = None,
+    why: bool = False, limit: int = Query(20, ge=1, le=200),
 ) -> Response:  # fmt: skip
     hits: list[dict[str, Any]] = []
     error = None
     web.check("search")
+    grades = [g for g in grade or [] if g.strip()]
     if q.strip():
         with web.use() as s:
             found = web.search(s, q, unit=unit or None, region=region or None,
-                               status=status or None, born=born or None, limit=limit)  # fmt: skip
+                               status=status or None, born=born or None, grade=grades or None,
+                               died=died or None, limit=limit)  # fmt: skip
         hits = [hit_dict(h) for h in found.hits]
-    filters = {"unit": unit, "region": region, "status": status, "born": born}
+    filters = {"unit": unit, "region": region, "status": status, "born": born, "died": died}
     return web.render(request, "search.html", q=q, filters=filters, why=why, hits=hits,
-                      error=error)  # fmt: skip
+                      grades=GRADES, chosen=grades, error=error)  # fmt: skip
 
 
 @router.get("/person/{person_id}")

@@ -13,7 +13,8 @@ __all__ = ["Search", "hit_dict", "service_search"]
 class Search(Protocol):
     def __call__(
         self, s: Any, query: str, *, unit: str | None = None, region: str | None = None,
-        status: str | None = None, born: str | None = None, limit: int = 10,
+        status: str | None = None, born: str | None = None,
+        grade: list[str] | None = None, died: str | None = None, limit: int = 10,
     ) -> Any: ...  # fmt: skip
 
 
