@@ -81,7 +81,9 @@ def add_testimony(
     group_name = t.field(group, "the independence group")
     text = t.original_text(data, name)
     digest = hashlib.sha256(data).hexdigest()
-    ring = protection.keyring(s, create=True) if (chosen == "confidential" or witness_name) else None
+    ring = (
+        protection.keyring(s, create=True) if (chosen == "confidential" or witness_name) else None
+    )
     with s.write("testimony-add", {"kind": kind, "source": source_name}) as work:
         store = work.store
         event_id = store.next_event_id()
@@ -114,6 +116,26 @@ def add_testimony(
         store.log_event(event_id, "testimony-add", work.args, work.counts)
     return {"id": tid, "sha256": digest, "size": len(data), "chars": len(text),
             "level": chosen, "sealed": sealed is not None, "witness_id": witness_id}  # fmt: skip
+
+
+def add_testimony_file(s: Session, path: Path, **facts: Any) -> dict[str, Any]:
+    """Take in a file (``-``: standard input) as :func:`add_testimony` does; a file larger
+    than a testimony may be is refused before it is read."""
+    import sys
+
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(t.MAX_BYTES + 1)
+        return add_testimony(s, data, name="standard input", **facts)
+    try:
+        size = path.stat().st_size
+        if size > t.MAX_BYTES:
+            raise InputError(
+                f"{path} is {size:,} bytes; a testimony may be at most {t.MAX_BYTES:,} bytes"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return add_testimony(s, data, name=str(path), **facts)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -322,7 +344,7 @@ def places(s: Session) -> list[dict[str, Any]]:
 
 def _interval(start: str | None, end: str | None) -> dict[str, Any]:
     from_edtf, from_lo, from_hi = t.partial_date(start, "--from")
-    to_edtf, to_lo, to_hi = t.partial_date(end, "--to")
+    to_edtf, _to_lo, to_hi = t.partial_date(end, "--to")
     if to_edtf and not from_edtf:
         raise InputError("--to needs --from")
     if from_lo and to_hi and to_hi < from_lo:
@@ -397,7 +419,9 @@ def involve(
     if person:
         pid = person.strip()
         if not s.store.person_exists(pid):
-            raise InputError(f"no person '{t.clean_line(pid)}' (find one with 'unaccounted search')")
+            raise InputError(
+                f"no person '{t.clean_line(pid)}' (find one with 'unaccounted search')"
+            )
         entry["person_id"] = args["person"] = pid
     elif unit:
         raw = t.field(unit, "the unit", required=True)

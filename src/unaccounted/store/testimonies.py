@@ -75,8 +75,9 @@ class TestimonyQueries(DuckDBCore):
     def witness_ids(self) -> set[str]:
         return {
             str(r["witness_id"])
-            for r in self.rows("SELECT DISTINCT witness_id FROM testimonies "
-                               "WHERE witness_id IS NOT NULL")  # fmt: skip
+            for r in self.rows(
+                "SELECT DISTINCT witness_id FROM testimonies WHERE witness_id IS NOT NULL"
+            )
         }
 
     def testimony_witness_token(self, testimony_id: str) -> str | None:

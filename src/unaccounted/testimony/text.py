@@ -50,7 +50,9 @@ def choice(value: str, options: Iterable[str], what: str) -> str:
     code = re.sub(r"[\s\-]+", "_", value.strip().lower())
     options = tuple(options)
     if code not in options:
-        raise InputError(f"unknown {what} '{clean_line(value)}'; choose one of {', '.join(options)}")
+        raise InputError(
+            f"unknown {what} '{clean_line(value)}'; choose one of {', '.join(options)}"
+        )
     return code
 
 
@@ -110,7 +112,7 @@ def partial_date(text: str | None, what: str) -> tuple[str | None, dt.date | Non
         if not month:
             return value, dt.date(year, 1, 1), dt.date(year, 12, 31)
         if not day:
-            last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+            last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
             return value, dt.date(year, month, 1), last
         exact = dt.date(year, month, day)
         return value, exact, exact
