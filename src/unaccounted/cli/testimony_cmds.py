@@ -171,8 +171,7 @@ def testimony_original(
     with session(ctx) as s:
         r = service.testimony_original(s, testimony)
     out_path.write_bytes(r["data"])
-    _tell(f"wrote {out_path} ({len(r['data']):,} bytes, sha256 "
-                                f"{r['sha256']})")  # fmt: skip
+    _tell(f"wrote {out_path} ({len(r['data']):,} bytes, sha256 {r['sha256']})")
 
 
 @testimony_app.command("verify")
