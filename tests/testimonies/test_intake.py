@@ -12,6 +12,7 @@ from tests.protect.conftest import store_bytes
 from tests.testimonies.conftest import INTERVIEW, REPORT, ROLES, WITNESS, add, editor
 from unaccounted.protect import is_token
 from unaccounted.service import Session
+from unaccounted.service import audit as audit_service
 from unaccounted.service import testimonies as service
 from unaccounted.workspace import Workspace
 
@@ -78,6 +79,8 @@ def test_intake_and_views_are_the_testimonys_chain_of_custody(ws: Workspace) -> 
         stored = s.store.testimony("T-1")
     # the custody events are links of the audit chain, and name no text and no witness
     assert all(e["entry_hash"] for e in entries)
+    with editor(ws.root) as s:
+        assert audit_service.verify(s).ok
     assert stored is not None and stored["intake_event"] == intake["event_id"]
     assert json.loads(intake["args"]) == {
         "kind": "interview", "source": "interview-1", "testimony": "T-1",
