@@ -46,7 +46,7 @@ ProtectedOption = Annotated[
 
 
 def _say(line: str) -> None:
-    out.print(terminal_safe(line))
+    out.print(terminal_safe(line), markup=False)
 
 
 def _tell(line: str) -> None:
