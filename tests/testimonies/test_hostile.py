@@ -87,6 +87,11 @@ def test_the_cli_round_trip(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert r.stdout.splitlines()[-1] == "[protected]"  # a written statement is restricted
     r = cli("testimony", "verify", "T-1", str(path))
     assert r.exit_code == 0 and "is testimony T-1's original" in r.stdout
+    copy = tmp_path / "copy.txt"
+    r = cli("testimony", "original", "T-1", "--out", str(copy))
+    assert r.exit_code == 0 and copy.read_bytes() == REPORT
+    with pytest.raises(InputError, match="exists"):  # never replaced without --force
+        cli("testimony", "original", "T-1", "--out", str(copy))
     path.write_bytes(REPORT + b" ")
     r = cli("testimony", "verify", "T-1", str(path))
     assert r.exit_code == 1 and "is NOT testimony T-1's original" in r.stdout

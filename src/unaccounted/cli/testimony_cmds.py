@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from unaccounted.cli.app import app, console, fail, out, session
+from unaccounted.cli.app import app, console, out, session
 from unaccounted.present import terminal_safe
 from unaccounted.service import testimonies as service
 
@@ -166,11 +166,8 @@ def testimony_original(
 ) -> None:  # fmt: skip
     """Write a testimony's original, byte for byte, after checking its hash (reviewers and
     up; an audited event in its chain of custody)."""
-    if out_path.exists() and not force:
-        raise fail(f"{out_path} exists (--force replaces it)")
     with session(ctx) as s:
-        r = service.testimony_original(s, testimony)
-    out_path.write_bytes(r["data"])
+        r = service.testimony_original(s, testimony, out_path, force=force)
     _tell(f"wrote {out_path} ({len(r['data']):,} bytes, sha256 {r['sha256']})")
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from unaccounted.errors import InputError
+from unaccounted.files import check_output, open_output
 from unaccounted.normalize.api import normalize_rows
 from unaccounted.protect import KEY_ID_META, Keyring, is_token, store_key_facts
 from unaccounted.resolve.rules import workspace_rules
@@ -186,17 +187,25 @@ def show_testimony(s: Session, testimony_id: str, *, protected: bool = False) ->
             "custody": s.store.custody(tid)}  # fmt: skip
 
 
-def testimony_original(s: Session, testimony_id: str) -> dict[str, Any]:
+def testimony_original(
+    s: Session, testimony_id: str, out_path: Path | None = None, *, force: bool = False
+) -> dict[str, Any]:
     """The original's exact bytes for a reader who may see them (an audited
-    ``view-testimony-original`` event), refused when they no longer match their hash."""
+    ``view-testimony-original`` event), refused when they no longer match their hash; with
+    ``out_path``, also written there (never replacing a file without ``force``)."""
     s.check("view-testimony-original")
     row = _testimony(s, testimony_id)
+    if out_path is not None:
+        check_output(out_path, force=force)
     tid = str(row["id"])
     data = _original(s, tid)
     if hashlib.sha256(data).hexdigest() != row["sha256"]:
         raise InputError(f"testimony {tid}'s original no longer matches its intake hash")
     with s.write("view-testimony-original", {"testimony": tid}) as work:
         work.counts["bytes"] = len(data)
+    if out_path is not None:
+        with open_output(out_path, "wb", force=force) as fh:
+            fh.write(data)
     return {"id": tid, "sha256": row["sha256"], "data": data, "file_name": row["file_name"]}
 
 
