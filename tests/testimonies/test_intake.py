@@ -7,11 +7,14 @@ import base64
 import hashlib
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from tests.protect.conftest import store_bytes
 from tests.testimonies.conftest import INTERVIEW, REPORT, ROLES, WITNESS, add, editor
-from unaccounted.protect import is_token
-from unaccounted.service import Session
+from unaccounted.protect import KEY_FILE_ENV, is_token
+from unaccounted.service import Session, protection
 from unaccounted.service import audit as audit_service
 from unaccounted.service import testimonies as service
 from unaccounted.workspace import Workspace
@@ -88,3 +91,26 @@ def test_intake_and_views_are_the_testimonys_chain_of_custody(ws: Workspace) -> 
     }  # fmt: skip
     text = json.dumps(entries, ensure_ascii=False, default=str)
     assert WITNESS not in text and "Тихой Заводи" not in text
+
+
+def test_key_rotation_seals_testimonies_again(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "keys" / "own.key"))  # rotation moves it
+    first = add(ws.root, INTERVIEW, witness=WITNESS)
+    with editor(ws.root) as s:
+        service.add_incident(s, "torture")
+        service.involve(s, "I-1", "victim", actor="Пётр Выдуманный")
+        old = (s.store.testimony_original("T-1")[1], s.store.testimony_witness_token("T-1"))
+    with Session.open(ws.root, "admin") as s:
+        result = protection.rotate_key(s)
+    assert result["values_resealed"] == 3  # the original, the witness's name, the victim
+    with editor(ws.root) as s:
+        new = (s.store.testimony_original("T-1")[1], s.store.testimony_witness_token("T-1"))
+        assert service.testimony_original(s, "T-1")["data"] == INTERVIEW
+        assert service.incident(s, "I-1", protected=True)["involvements"][0]["actor_name"] == (
+            "Пётр Выдуманный")  # fmt: skip
+    assert all(a != b and is_token(b) for a, b in zip(old, new, strict=True))
+    # the same witness keeps the same id under the new key
+    assert add(ws.root, REPORT, kind="written_statement", source="letter", witness=WITNESS)[
+        "witness_id"] == first["witness_id"]  # fmt: skip
