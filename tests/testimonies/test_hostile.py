@@ -86,7 +86,7 @@ def test_the_cli_round_trip(cli: Callable[..., Any], tmp_path: Path) -> None:
     r = cli("testimony", "show", "T-1")
     assert r.stdout.splitlines()[-1] == "[protected]"  # a written statement is restricted
     r = cli("testimony", "verify", "T-1", str(path))
-    assert r.exit_code == 0 and "is testimony T-1's original" in r.stdout
+    assert r.exit_code == 0 and r.stdout.splitlines()[1] == f"{path} is testimony T-1's original"
     copy = tmp_path / "copy.txt"
     r = cli("testimony", "original", "T-1", "--out", str(copy))
     assert r.exit_code == 0 and copy.read_bytes() == REPORT
@@ -95,6 +95,7 @@ def test_the_cli_round_trip(cli: Callable[..., Any], tmp_path: Path) -> None:
     path.write_bytes(REPORT + b" ")
     r = cli("testimony", "verify", "T-1", str(path))
     assert r.exit_code == 1 and "is NOT testimony T-1's original" in r.stdout
+    assert r.stdout.startswith("the stored original of T-1 matches its intake hash")
 
 
 @pytest.mark.slow

@@ -13,6 +13,7 @@ import pytest
 
 from tests.protect.conftest import store_bytes
 from tests.testimonies.conftest import INTERVIEW, REPORT, ROLES, WITNESS, add, editor
+from unaccounted.errors import InputError
 from unaccounted.protect import KEY_FILE_ENV, is_token
 from unaccounted.service import Session, protection
 from unaccounted.service import audit as audit_service
@@ -114,3 +115,15 @@ def test_key_rotation_seals_testimonies_again(
     # the same witness keeps the same id under the new key
     assert add(ws.root, REPORT, kind="written_statement", source="letter", witness=WITNESS)[
         "witness_id"] == first["witness_id"]  # fmt: skip
+
+
+def test_a_changed_original_is_detected(ws: Workspace) -> None:
+    add(ws.root, REPORT, kind="media_report", source="gazette")
+    with editor(ws.root) as s:
+        assert service.verify_testimony(s, "T-1")["stored_matches"] is True
+        # someone with the store file changes one byte of the kept original
+        s.store.execute("UPDATE testimonies SET original_clear = ? WHERE id = 'T-1'",
+                        [REPORT.replace("подвале".encode(), "сарае".encode())])  # fmt: skip
+        assert service.verify_testimony(s, "T-1")["stored_matches"] is False
+        with pytest.raises(InputError, match="T-1's original no longer matches its intake hash"):
+            service.testimony_original(s, "T-1")

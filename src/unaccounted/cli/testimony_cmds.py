@@ -174,18 +174,27 @@ def testimony_original(
 @testimony_app.command("verify")
 def testimony_verify(
     ctx: typer.Context, testimony: str,
-    file: Annotated[Path, typer.Argument(help="A copy to check against the intake hash.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="A copy to check against the intake hash.")
+    ] = None,
 ) -> None:  # fmt: skip
-    """Whether FILE is the original taken in (its SHA-256 against the intake hash);
-    exit 1 when it is not."""
+    """Whether the stored original still matches the SHA-256 taken at intake, and whether
+    FILE is the original taken in; exit 1 when either does not."""
     with session(ctx, read_only=True) as s:
         r = service.verify_testimony(s, testimony, file)
-    if r["matches"]:
-        _say(f"{file} is testimony {r['id']}'s original (sha256 {r['sha256']})")
-        return
-    _say(f"{file} is NOT testimony {r['id']}'s original: sha256 {r['file_sha256']}, "
-         f"taken in as {r['sha256']}")  # fmt: skip
-    raise typer.Exit(1)
+    good = r["stored_matches"]
+    if good:
+        _say(f"the stored original of {r['id']} matches its intake hash {r['sha256']}")
+    else:
+        _say(f"the stored original of {r['id']} does NOT match its intake hash {r['sha256']}")
+    if file is not None:
+        good = good and r["matches"]
+        if r["matches"]:
+            _say(f"{file} is testimony {r['id']}'s original")
+        else:
+            _say(f"{file} is NOT testimony {r['id']}'s original: sha256 {r['file_sha256']}")
+    if not good:
+        raise typer.Exit(1)
 
 
 @testimony_app.command("passage")
