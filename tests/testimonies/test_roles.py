@@ -4,9 +4,11 @@ and originals on request, audited), editors take in and edit."""
 from __future__ import annotations
 
 import pytest
+from typer.testing import CliRunner
 
 from tests.testimonies.conftest import INTERVIEW, REPORT, ROLES, add
-from unaccounted.service import PermissionDenied, Session
+from unaccounted.cli import app
+from unaccounted.service import PermissionDenied, Session, accounts
 from unaccounted.service import testimonies as service
 from unaccounted.workspace import Workspace
 
@@ -70,3 +72,28 @@ def test_an_editor_takes_in_and_edits(world: Workspace) -> None:
         shown = service.incident(s, "I-1")
     assert (shown["place"], [x["testimony_id"] for x in shown["support"]]) == (
         "Тихая Заводь", ["T-1"])  # fmt: skip
+
+
+READS = [
+    ["testimony", "list"],
+    ["testimony", "show", "T-2"],
+    ["testimony", "custody", "T-1"],
+    ["testimony", "verify", "T-2"],
+    ["incident", "list"],
+    ["incident", "show", "I-1"],
+    ["incident", "types"],
+    ["places", "list"],
+]
+
+
+@pytest.mark.parametrize("command", READS, ids=[" ".join(c) for c in READS])
+def test_every_read_command_is_for_reviewers_and_up(world: Workspace, command: list[str]) -> None:
+    with Session.open(world.root, "ada") as s:
+        for name, role in (("ada", "admin"), ("vera", "viewer"), ("rita", "reviewer")):
+            accounts.add_user(s, name, role, f"{name}'s long password")
+    runner = CliRunner()
+    base = ["--workspace", str(world.root), "--as"]
+    with pytest.raises(PermissionDenied, match="^vera may not see (testimonies|incidents)"):
+        runner.invoke(app, [*base, "vera", *command], catch_exceptions=False)
+    done = runner.invoke(app, [*base, "rita", *command], catch_exceptions=False)
+    assert done.exit_code == 0, done.output
