@@ -481,10 +481,12 @@ def grade(s: Session, incident_id: str) -> IncidentGrade:
 def incidents(s: Session) -> list[dict[str, Any]]:
     """Every incident with its grade and counts, earliest first."""
     rows = s.read("incidents").incidents()
+    rules = workspace_rules(s.workspace)
     for row in rows:
         iid = str(row["id"])
-        row["grade"] = grade(s, iid).as_dict()
-        row["testimonies"] = len({r["testimony_id"] for r in s.store.support(iid)})
+        support = s.store.support(iid)
+        row["grade"] = grade_incident(supports(support), rules).as_dict()
+        row["testimonies"] = len({r["testimony_id"] for r in support})
         row["involvements"] = len(s.store.involvements(iid))
     return rows
 
