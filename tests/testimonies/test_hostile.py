@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,8 @@ def test_the_cli_round_trip(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert r.stdout.splitlines() == [
         "I-1  forced_signature  2024-04  Тихая Заводь  unverified  testimonies: 1  involved: 1"
     ]
+    r = cli("testimony", "show", "T-1", "--json")
+    assert json.loads(r.stdout)["file_name"] == "statement.txt"  # kept: not confidential
     r = cli("testimony", "show", "T-1")
     assert r.stdout.splitlines()[-1] == "[protected]"  # a written statement is restricted
     r = cli("testimony", "verify", "T-1", str(path))

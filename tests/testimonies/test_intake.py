@@ -51,6 +51,15 @@ def test_a_confidential_original_is_not_in_the_store_file(ws: Workspace) -> None
         assert service.testimony_original(s, "T-1")["data"] == INTERVIEW
 
 
+def test_a_confidential_files_name_is_not_kept(ws: Workspace, tmp_path: Path) -> None:
+    path = tmp_path / "interview-Небывалая.txt"  # file names often name the witness
+    path.write_bytes(INTERVIEW)
+    with editor(ws.root) as s:
+        service.add_testimony_file(s, path, kind="interview", source="team", language="ru")
+        assert s.store.testimony("T-1")["file_name"] is None  # type: ignore[index]
+    assert "Небывалая".encode() not in store_bytes(ws)
+
+
 def test_the_witness_gets_a_random_id_and_keeps_it(ws: Workspace) -> None:
     first = add(ws.root, INTERVIEW, witness=WITNESS)
     again = add(ws.root, REPORT, kind="written_statement", source="letter", witness=WITNESS)

@@ -63,9 +63,12 @@ def add_testimony(
     s: Session, data: bytes, *, kind: str, source: str, language: str,
     date: str | None = None, witness: str | None = None, level: str | None = None,
     confidential: bool = False, group: str | None = None, name: str = "the testimony",
+    file_name: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Take in one testimony (an original's bytes, UTF-8 text); returns its id, hash,
-    witness id and level. Everything is checked before anything is written."""
+    witness id and level. Everything is checked before anything is written. ``name`` is
+    what messages call it; ``file_name`` is kept unless the testimony is confidential (a
+    file's name often names its witness)."""
     s.check("testimony-add")
     kind = t.choice(kind, t.KINDS, "testimony kind")
     chosen = "confidential" if confidential else level
@@ -106,7 +109,7 @@ def add_testimony(
             "id": tid, "kind": kind, "source": source_name,
             "independence_group": group_name or store.source_group(source_name) or source_name,
             "date_edtf": edtf, "date_lo": lo, "date_hi": hi, "language": lang,
-            "file_name": t.field(Path(name).name, "the file name") if name else None,
+            "file_name": None if chosen == "confidential" else t.field(file_name, "the file name"),
             "size": len(data), "chars": len(text), "sha256": digest, "original_clear": clear,
             "original_sealed": sealed, "level": chosen, "witness_id": witness_id,
             "witness_sealed": witness_token, "received_by": s.actor, "received_at": _now(),
@@ -136,7 +139,7 @@ def add_testimony_file(s: Session, path: Path, **facts: Any) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    return add_testimony(s, data, name=str(path), **facts)
+    return add_testimony(s, data, name=str(path), file_name=path.name, **facts)
 
 
 # -- reading ---------------------------------------------------------------------------------
