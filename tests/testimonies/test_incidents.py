@@ -127,3 +127,26 @@ def test_a_testimony_of_a_named_source_takes_its_independence_group(
     add(ws.root, REPORT, kind="media_report", source="obits")
     with editor(ws.root) as s:
         assert s.store.testimony("T-1")["independence_group"] == "family-network"  # type: ignore[index]
+
+
+def test_a_place_gathers_its_incidents_under_any_spelling(ws: Workspace) -> None:
+    add(ws.root, INTERVIEW)  # T-1
+    add(ws.root, REPORT, kind="media_report", source="gazette")  # T-2
+    with editor(ws.root) as s:
+        service.add_place(s, "Тихая Заводь")
+        service.add_place(s, "Горелая Балка")
+        service.alias_place(s, "PL-1", "Tikhaya Zavod")
+        service.add_incident(s, "unlawful_detention", start="2024-03", place="Тихая заводь")
+        service.add_incident(s, "torture", start="2024-02", place="tikhaya zavod")
+        service.add_incident(s, "execution", start="2024-01", place="Горелая Балка")
+        service.link(s, "I-1", "T-1")
+        service.link(s, "I-2", "T-2")
+        service.link(s, "I-3", "T-1")
+        shown = service.place(s, "TIKHAYA ZAVOD")
+    assert (shown["id"], shown["name"]) == ("PL-1", "Тихая Заводь")
+    # both spellings' incidents, earliest first; the other place's not
+    assert [(i["id"], i["type"]) for i in shown["incidents"]] == [
+        ("I-2", "torture"),
+        ("I-1", "unlawful_detention"),
+    ]
+    assert shown["testimonies"] == ["T-1", "T-2"]

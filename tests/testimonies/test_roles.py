@@ -22,6 +22,7 @@ def world(ws: Workspace) -> Workspace:
     add(ws.root, INTERVIEW)
     add(ws.root, REPORT, kind="media_report", source="gazette")
     with as_(ws, "ed") as s:
+        service.add_place(s, "Горелая Балка")
         service.add_incident(s, "torture", start="2024-03")
     return ws
 
@@ -66,7 +67,7 @@ def test_a_reviewer_reads_but_may_not_change(world: Workspace) -> None:
 def test_an_editor_takes_in_and_edits(world: Workspace) -> None:
     with as_(world, "ed") as s:
         service.add_place(s, "Тихая Заводь")
-        assert service.edit_incident(s, "I-1", place="тихая  заводь") == {"place_id": "PL-1"}
+        assert service.edit_incident(s, "I-1", place="тихая  заводь") == {"place_id": "PL-2"}
         assert service.link(s, "I-1", "T-1", "0:40") is True
         assert service.link(s, "I-1", "T-1", "0:40") is False  # the same link once
         shown = service.incident(s, "I-1")
@@ -83,6 +84,7 @@ READS = [
     ["incident", "show", "I-1"],
     ["incident", "types"],
     ["places", "list"],
+    ["places", "show", "PL-1"],
 ]
 
 

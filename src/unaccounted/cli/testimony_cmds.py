@@ -401,3 +401,21 @@ def places_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         where = f"  {r['latitude']}, {r['longitude']}" if r["latitude"] is not None else ""
         aliases = f"  ({', '.join(r['aliases'])})" if r["aliases"] else ""
         _say(f"{r['id']}  {r['name']}{where}{aliases}")
+
+
+@places_app.command("show")
+def places_show(ctx: typer.Context, place: str, as_json: JsonOption = False) -> None:
+    """A place (by id, name or any alias) with its incidents and their testimonies."""
+    with session(ctx, read_only=True) as s:
+        r = service.place(s, place)
+    if as_json:
+        _json(r)
+        return
+    where = f" ({r['latitude']}, {r['longitude']})" if r["latitude"] is not None else ""
+    _say(f"{r['id']}: {r['name']}{where}")
+    if r["aliases"]:
+        _say("aliases: " + ", ".join(r["aliases"]))
+    for i in r["incidents"]:
+        span = (i["from_edtf"] or "-") + (f"/{i['to_edtf']}" if i["to_edtf"] else "")
+        _say(f"  {i['id']}  {i['type']}  {span}  {i['grade']['grade']}")
+    _say("testimonies: " + (", ".join(r["testimonies"]) or "-"))

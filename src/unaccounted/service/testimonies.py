@@ -354,6 +354,18 @@ def places(s: Session) -> list[dict[str, Any]]:
     return s.read("incidents").places()
 
 
+def place(s: Session, name: str) -> dict[str, Any]:
+    """A place found by its id, name or any alias, with its incidents (earliest first, each
+    with its grade) and the testimonies that support them."""
+    s.read("incidents")
+    found = s.store.place(_place_id(s, name))
+    assert found is not None
+    at = [row for row in incidents(s) if row["place_id"] == found["id"]]
+    testimony_ids = sorted({str(x["testimony_id"]) for row in at
+                            for x in s.store.support(str(row["id"]))})  # fmt: skip
+    return {**found, "incidents": at, "testimonies": testimony_ids}
+
+
 # -- incidents -------------------------------------------------------------------------------
 
 
