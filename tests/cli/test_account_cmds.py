@@ -23,6 +23,7 @@ from unaccounted.service import accounts as accounts_service
 from unaccounted.service import ingest as ingest_service
 from unaccounted.service import link as link_service
 from unaccounted.service import persons as persons_service
+from unaccounted.service import testimonies as testimonies_service
 from unaccounted.service.actions import role_rank
 from unaccounted.workspace import Workspace
 
@@ -47,6 +48,7 @@ def team_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with two sources ingested, normalized and clustered, a judgement, the team's
     accounts, an API token of each account, and a hand edit of a shared file."""
     root = tmp_path_factory.mktemp("team")
+    (root / "account.txt").write_text("Требовали деньги за перевод в тыл.\n", "utf-8")
     for name, text in (("obits.csv", OBITS), ("posts.csv", POSTS), ("more.csv", MORE)):
         (root / name).write_text(text, "utf-8")
     (root / "judgements.csv").write_text(
@@ -70,6 +72,13 @@ def team_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "first.csv",
         )
         link_service.add_judgement(s, "obits:r2", "posts:r2", "same", None)  # judgement 1
+        # a restricted testimony T-1, a place PL-1 and an incident I-1 (invented)
+        testimonies_service.add_testimony(
+            s, "Держали в подвале склада.".encode(), kind="written_statement", source="letter",
+            language="ru",
+        )  # fmt: skip
+        testimonies_service.add_place(s, "Тихая Заводь")
+        testimonies_service.add_incident(s, "unlawful_detention", start="2024-03")
         for name, role in TEAM.items():
             accounts_service.add_user(s, name, role, PASSWORDS[name])
         tokens = {}
@@ -148,6 +157,36 @@ WRITES: list[tuple[str, list[str]]] = [
     ("token-create", ["token", "create", "--label", "backup"]),
     ("token-revoke", ["token", "revoke", "{token}"]),
     ("set-publication-rule", ["publication", "set", "--min-grade", "confirmed"]),
+    (
+        "testimony-add",
+        [
+            "testimony",
+            "add",
+            "{root}/account.txt",
+            "--kind",
+            "media_report",
+            "--source",
+            "gazette",
+            "--language",
+            "ru",
+        ],
+    ),
+    ("testimony-passage", ["testimony", "passage", "T-1", "0:5", "--level", "public"]),
+    ("view-testimony-protected", ["testimony", "show", "T-1", "--protected"]),
+    (
+        "view-testimony-original",
+        ["testimony", "original", "T-1", "--out", "{root}/original.txt", "--force"],
+    ),
+    ("incident-add", ["incident", "add", "--type", "torture", "--from", "2024-03"]),
+    ("incident-edit", ["incident", "edit", "I-1", "--summary", "held in a basement"]),
+    ("incident-link", ["incident", "link", "I-1", "T-1", "--passage", "0:7"]),
+    (
+        "incident-involve",
+        ["incident", "involve", "I-1", "--role", "perpetrator", "--unit", "25 ОМСБр"],
+    ),
+    ("incident-type-add", ["incident", "type-add", "cage_confinement", "confinement in a cage"]),
+    ("place-add", ["places", "add", "Горелая Балка"]),
+    ("place-alias", ["places", "alias", "PL-1", "Tikhaya Zavod"]),
     ("publish", ["publish", "--out", "{root}/site"]),
     ("set-source-confidential", ["sources", "confidential", "posts"]),
     (

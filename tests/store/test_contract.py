@@ -191,3 +191,51 @@ def test_files_are_listed_by_content_with_their_sources(store: Store) -> None:
         ("sha-2", "posts.csv", 10, "csv", 1, ["posts"], 1),
     ]
     assert all(f["first_ingested"] is not None for f in store.files())
+
+
+def test_testimonies_keep_the_original_and_the_incident_graph(store: Store) -> None:
+    import datetime as dt
+
+    now = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    with store.transaction():
+        tid = store.next_testimony_id()
+        store.add_testimony({
+            "id": tid, "kind": "media_report", "source": "gazette",
+            "independence_group": "gazette", "date_edtf": "2024-03",
+            "date_lo": dt.date(2024, 3, 1), "date_hi": dt.date(2024, 3, 31), "language": "ru",
+            "file_name": "a.txt", "size": 3, "chars": 3, "sha256": "ab" * 32,
+            "original_clear": b"\x00\xffa", "original_sealed": None, "level": "public",
+            "witness_id": "W-23456", "witness_sealed": "enc:v1:00000000:AAAA",
+            "received_by": "tester", "received_at": now, "intake_event": 1,
+        })  # fmt: skip
+        store.add_passage(tid, 0, 2, "restricted", now)
+        place = store.add_place("Тихая Заводь", 47.25, 38.5, now)
+        store.add_place_alias("тихая заводь", place, "Тихая Заводь")
+        store.add_place_alias("tikhaya zavod", place, "Tikhaya Zavod")
+        store.add_incident_type("cage", "cage", "", now)
+        iid = store.add_incident(
+            {"type": "cage", "from_edtf": "2024-03", "from_lo": dt.date(2024, 3, 1),
+             "to_edtf": None, "to_hi": dt.date(2024, 3, 31), "place_id": place, "summary": ""},
+            now,
+        )  # fmt: skip
+        store.add_involvement(iid, {"role": "perpetrator", "unit_raw": "25 ОМСБр",
+                                    "unit_key": "omsbr:25"}, now)  # fmt: skip
+        assert store.add_support(iid, tid, 0, 2, now) is True
+        assert store.add_support(iid, tid, 0, 2, now) is False  # once
+    # the original comes back byte for byte, never in a listing
+    assert store.testimony_original(tid) == (b"\x00\xffa", None)
+    assert "original_clear" not in store.testimonies()[0]
+    assert (tid, iid, place) == ("T-1", "I-1", "PL-1")
+    assert store.witness_of_token("enc:v1:00000000:AAAA") == "W-23456"
+    assert store.witness_ids() == {"W-23456"}
+    assert [(p["start"], p["end"], p["level"]) for p in store.passages(tid)] == [
+        (0, 2, "restricted")]  # fmt: skip
+    assert store.place_of_key("tikhaya zavod") == place
+    assert store.places()[0]["aliases"] == ["Tikhaya Zavod"]
+    assert store.incident(iid)["place"] == "Тихая Заводь"  # type: ignore[index]
+    assert [(x["testimony_id"], x["start"], x["end"], x["independence_group"])
+            for x in store.support(iid)] == [("T-1", 0, 2, "gazette")]  # fmt: skip
+    assert store.incidents_of_testimony(tid) == ["I-1"]
+    with store.transaction():
+        store.seal_testimony_original(tid, "enc:v1:00000000:BBBB")
+    assert store.testimony_original(tid) == (None, "enc:v1:00000000:BBBB")

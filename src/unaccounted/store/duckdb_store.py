@@ -22,6 +22,7 @@ from unaccounted.store.search import SearchIndexQueries
 from unaccounted.store.shared import SharedFileQueries
 from unaccounted.store.staging import Stager
 from unaccounted.store.strata import StrataQueries
+from unaccounted.store.testimonies import TestimonyQueries
 from unaccounted.store.views import ViewQueries
 
 
@@ -40,6 +41,7 @@ class DuckDBStore(
     AccountQueries,
     AuditQueries,
     ProtectionQueries,
+    TestimonyQueries,
 ):
     """A workspace store in one DuckDB file. Use :meth:`create` or :meth:`open`, then
     ``close`` (or ``with``)."""

@@ -84,8 +84,8 @@ class ProtectionQueries(DuckDBCore):
         return len(cells)
 
     def count_tokens(self) -> int:
-        """How many sealed values the store holds in records and rejects (the person views
-        hold copies of them)."""
+        """How many sealed values the store holds in records, rejects and testimonies (the
+        person views hold copies of them)."""
         total = 0
         for table, column in TOKEN_COLUMNS:
             if table == "person_views":

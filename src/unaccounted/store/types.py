@@ -25,6 +25,9 @@ TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("person_views", "best"),
     ("person_views", "grading"),
     ("person_views", "detail"),
+    ("testimonies", "original_sealed"),
+    ("testimonies", "witness_sealed"),
+    ("incident_involvements", "actor_name"),
 )
 
 #: A record's key: ``(source name, record id)``.

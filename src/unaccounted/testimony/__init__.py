@@ -1,0 +1,8 @@
+"""Accounts of abuse ("testimonies") and the incidents they describe (docs/testimonies.md).
+
+This package holds what needs no store: the incident vocabulary shipped with the package
+(``incident_types.csv``), the rules that check a testimony's text and dates and decide what
+a reader sees of it (``text.py``), and how an incident's corroboration is graded with the
+workspace's grading rules (``grade.py``). The service (``service/testimonies.py``) keeps
+them in the store.
+"""
