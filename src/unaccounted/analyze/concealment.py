@@ -12,10 +12,14 @@ For each unit (an alias group, see :mod:`unaccounted.analyze.units`):
   public.
 
 A unit with fewer than ``min_missing`` officially missing persons is listed as too little
-data and not ranked. Each ranked unit's share is tested against all other ranked units
-pooled (Fisher's exact test, one-sided: more shown dead than elsewhere), the p-values are
-corrected for testing many units at once (Benjamini–Hochberg), and units are ranked by
-p-value (ties: the larger share first).
+data and not ranked. Each ranked unit's shown-dead count (and its dead-before-notice
+count) among its officially missing is tested against all other ranked units, one-sided:
+the exact binomial test at their pooled share, or, when their shares vary more than chance
+explains, a beta-binomial with their dispersion (as for signal 1), so that ordinary
+differences between honest units are not taken for concealment. All units, not the unit's
+type, because a type has few units and a dispersion from two or three is too unsure. The
+p-values are corrected for testing many units at once (Benjamini–Hochberg), and units are
+ranked by p-value (ties: the larger share first).
 
 Signal 1 (:mod:`unaccounted.analyze.missing_share`): of the persons the unit's official
 notices name as casualties (missing or dead), the share said to be missing, tested against
@@ -38,7 +42,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
-from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 from unaccounted.analyze.concealment_message import shortfall
@@ -77,6 +80,8 @@ class UnitEvidence:
     #: signal 1 against the unit's peers; today's independent-evidence p-value
     share_test: ShareTest | None = None
     evidence_p: float | None = None
+    #: "shown" / "before" → the independent-evidence test against peers
+    evidence_tests: dict[str, ShareTest | None] = field(default_factory=dict)
 
     @property
     def share(self) -> float | None:
@@ -114,6 +119,14 @@ class UnitEvidence:
             "hidden_per_known_death": _round(self.hidden_per_known_death),
         }
 
+    def _evidence_dict(self, name: str) -> dict[str, Any]:
+        test = self.evidence_tests.get(name)
+        return {
+            "odds_ratio": self.tests[name][0],
+            "p_value": self.tests[name][1],
+            "against": None if test is None else test.as_dict(),
+        }
+
     def as_dict(self, *, people: bool = True) -> dict[str, Any]:
         d: dict[str, Any] = {
             "rank": self.rank,
@@ -130,19 +143,14 @@ class UnitEvidence:
             "test": None
             if self.p_value is None
             else {
-                "name": "Fisher exact, one-sided, unit vs all other ranked units pooled, on "
-                "shown_dead and on dead_before_official_notice; evidence p = 2 x the smaller "
-                "(Bonferroni); combined by Fisher's method with the missing-share test "
+                "name": "one-sided, unit vs all other ranked units (binomial, or beta-binomial "
+                "when they are overdispersed), on shown_dead and on "
+                "dead_before_official_notice among the officially missing; evidence p = 2 x "
+                "the smaller (Bonferroni); combined by Fisher's method with the missing-share test "
                 "against peers (binomial, or beta-binomial when peers are overdispersed); "
                 "then Benjamini-Hochberg over units",
-                "shown_dead": {
-                    "odds_ratio": self.tests["shown"][0],
-                    "p_value": self.tests["shown"][1],
-                },
-                "dead_before_official_notice": {
-                    "odds_ratio": self.tests["before"][0],
-                    "p_value": self.tests["before"][1],
-                },
+                "shown_dead": self._evidence_dict("shown"),
+                "dead_before_official_notice": self._evidence_dict("before"),
                 "independent_evidence_p_value": self.evidence_p,
                 "missing_share_p_value": None
                 if self.share_test is None
@@ -203,6 +211,14 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else 1e9
 
 
+def _odds(d: int, m: int, rest_d: int, rest_m: int) -> float:
+    """The sample odds ratio of d of m against rest_d of rest_m (capped for JSON)."""
+    num, den = d * (rest_m - rest_d), (m - d) * rest_d
+    if den == 0:
+        return 1.0 if num == 0 else _finite(math.inf)
+    return num / den
+
+
 def _shown(e: UnitEvidence) -> int:
     return len(e.shown_dead)
 
@@ -231,8 +247,11 @@ def _evidence(v: PersonView, rules: GradingRules) -> Evidence:
 
 
 def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
-    """Fisher's exact test of each unit against the reference units pooled (itself excluded)."""
+    """Each unit's independent evidence against its peers among the reference units (itself
+    excluded): binomial, or beta-binomial with the peers' dispersion when they vary more
+    than chance; the odds ratio is against the peers pooled."""
     for count in (_shown, _before):
+        counts = {e.unit: (count(e), len(e.officially_missing)) for e in reference}
         total_m = sum(len(e.officially_missing) for e in reference)
         total_d = sum(count(e) for e in reference)
         for e in ranked:
@@ -240,8 +259,10 @@ def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
             m, d = len(e.officially_missing), count(e)
             rest_m = total_m - (m if inside else 0)
             rest_d = total_d - (d if inside else 0)
-            odds, p = fisher_exact([[d, m - d], [rest_d, rest_m - rest_d]], alternative="greater")
-            e.tests[count.__name__.strip("_")] = (_finite(float(odds)), float(p))
+            odds = _odds(d, m, rest_d, rest_m)
+            test = share_test(e.unit, d, m, counts, by_type=False)
+            e.tests[count.__name__.strip("_")] = (odds, 1.0 if test is None else test.p_value)
+            e.evidence_tests[count.__name__.strip("_")] = test
     notices = {e.unit: (len(e.officially_missing), len(e.official_casualties)) for e in reference}
     for e in ranked:
         # The independent evidence is its stronger test, Bonferroni-corrected for the min.
