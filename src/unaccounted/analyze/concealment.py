@@ -315,6 +315,22 @@ def _tally(
     return table, kinds
 
 
+def rank_units(ranked: list[UnitEvidence], fdr: float) -> list[UnitEvidence]:
+    """Test, flag and rank units that have enough officially missing persons (most
+    suspicious first); sets each unit's tests, p, q, flag and rank."""
+    _test(ranked, ranked)
+    _correct(ranked, fdr)
+    # Second pass: against the units the first pass did not flag, so that concealing
+    # units do not inflate the reference rate they are compared with.
+    reference = [e for e in ranked if not e.flagged] or ranked
+    _test(ranked, reference)
+    _correct(ranked, fdr)
+    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
+    for i, e in enumerate(ranked, start=1):
+        e.rank = i
+    return ranked
+
+
 def concealment(
     views: list[PersonView],
     units: UnitIndex,
@@ -326,17 +342,9 @@ def concealment(
     """Every unit, ranked ones first (most suspicious first), then the too-little-data ones;
     with a message instead when no unit can be ranked."""
     table, kinds = _tally(views, units, rules)
-    ranked = [e for e in table.values() if len(e.officially_missing) >= min_missing]
-    _test(ranked, ranked)
-    _correct(ranked, fdr)
-    # Second pass: against the units the first pass did not flag, so that concealing
-    # units do not inflate the reference rate they are compared with.
-    reference = [e for e in ranked if not e.flagged] or ranked
-    _test(ranked, reference)
-    _correct(ranked, fdr)
-    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
-    for i, e in enumerate(ranked, start=1):
-        e.rank = i
+    ranked = rank_units(
+        [e for e in table.values() if len(e.officially_missing) >= min_missing], fdr
+    )
     rest = sorted(
         (e for e in table.values() if e.rank is None and e.persons),
         key=lambda e: (-len(e.officially_missing), e.unit),
