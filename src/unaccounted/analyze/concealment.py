@@ -27,6 +27,9 @@ the unit's peers. A ranked unit's p-value combines that test with the independen
 test above by Fisher's method, so a unit that reports most of its casualties as missing
 ranks high even when its missing are no more often shown dead than other units'.
 
+Signals 2-4 (:mod:`unaccounted.analyze.more_signals`) are shown beside the ranking with
+their intervals and the persons and claims behind them; they do not enter it.
+
 Signal 5: ``hidden deaths`` are the shown-dead officially missing, given per known death
 of the unit (persons of the unit with a claim of the dead class from any source).
 
@@ -46,6 +49,7 @@ from statsmodels.stats.multitest import multipletests
 
 from unaccounted.analyze.concealment_message import shortfall
 from unaccounted.analyze.missing_share import ShareTest, combine, share_test, wilson
+from unaccounted.analyze.more_signals import more_signals, pooled
 from unaccounted.analyze.units import UnitIndex
 from unaccounted.resolve.claims import Claim
 from unaccounted.resolve.person import PersonView
@@ -82,6 +86,8 @@ class UnitEvidence:
     evidence_p: float | None = None
     #: "shown" / "before" → the independent-evidence test against peers
     evidence_tests: dict[str, ShareTest | None] = field(default_factory=dict)
+    #: signals 2-4 (shown beside the ranking, not in it), against all other units pooled
+    more: dict[str, Any] = field(default_factory=dict)
 
     @property
     def share(self) -> float | None:
@@ -117,6 +123,7 @@ class UnitEvidence:
             "hidden_deaths": len(self.shown_dead),
             "known_deaths": self.known_dead,
             "hidden_per_known_death": _round(self.hidden_per_known_death),
+            **self.more,
         }
 
     def _evidence_dict(self, name: str) -> dict[str, Any]:
@@ -342,6 +349,10 @@ def concealment(
     """Every unit, ranked ones first (most suspicious first), then the too-little-data ones;
     with a message instead when no unit can be ranked."""
     table, kinds = _tally(views, units, rules)
+    classes = {s: c for c, statuses in rules.status_classes.items() for s in statuses}
+    more = more_signals(views, units.person_unit, classes)
+    for unit, signals in more.items():
+        table[unit].more = signals.as_dict(pooled(more, unit))
     ranked = rank_units(
         [e for e in table.values() if len(e.officially_missing) >= min_missing], fdr
     )
