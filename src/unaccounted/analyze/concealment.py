@@ -12,14 +12,16 @@ For each unit (an alias group, see :mod:`unaccounted.analyze.units`):
   public.
 
 A unit with fewer than ``min_missing`` officially missing persons is listed as too little
-data and not ranked. Each ranked unit's shown-dead count (and its dead-before-notice
-count) among its officially missing is tested against all other ranked units, one-sided:
-the exact binomial test at their pooled share, or, when their shares vary more than chance
-explains, a beta-binomial with their dispersion (as for signal 1), so that ordinary
-differences between honest units are not taken for concealment. All units, not the unit's
-type, because a type has few units and a dispersion from two or three is too unsure. The
-p-values are corrected for testing many units at once (Benjamini–Hochberg), and units are
-ranked by p-value (ties: the larger share first).
+data and not ranked. Each ranked unit's shown-dead count among its officially missing is
+tested against all other ranked units, one-sided: the exact binomial test at their pooled
+share, or, when their shares vary more than chance explains, a beta-binomial with their
+dispersion (as for signal 1), so that ordinary differences between honest units (one
+unit's dead better covered by obituaries than another's) are not taken for concealment.
+All units, not the unit's type, because a type has few units and a dispersion from two or
+three is too unsure. Its dead-before-notice count is tested against the other units pooled
+by Fisher's exact test: honest units have almost none, so there is no ordinary spread to
+allow for. The p-values are corrected for testing many units at once (Benjamini–Hochberg),
+and units are ranked by p-value (ties: the larger share first).
 
 Signal 1 (:mod:`unaccounted.analyze.missing_share`): of the persons the unit's official
 notices name as casualties (missing or dead), the share said to be missing, tested against
@@ -45,6 +47,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, overload
 
+from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 from unaccounted.analyze.concealment_message import shortfall
@@ -56,6 +59,7 @@ from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GradingRules
 
 OFFICIAL_KINDS = frozenset({"official"})
+
 #: Death statuses that are evidence of a death rather than a legal declaration.
 EVIDENCE_OF_DEATH = frozenset({"killed", "died_of_wounds", "died"})
 
@@ -150,9 +154,9 @@ class UnitEvidence:
             "test": None
             if self.p_value is None
             else {
-                "name": "one-sided, unit vs all other ranked units (binomial, or beta-binomial "
-                "when they are overdispersed), on shown_dead and on "
-                "dead_before_official_notice among the officially missing; evidence p = 2 x "
+                "name": "one-sided, unit vs all other ranked units, among the officially "
+                "missing: shown_dead by binomial, or beta-binomial when the units are "
+                "overdispersed; dead_before_official_notice by Fisher exact; evidence p = 2 x "
                 "the smaller (Bonferroni); combined by Fisher's method with the missing-share test "
                 "against peers (binomial, or beta-binomial when peers are overdispersed); "
                 "then Benjamini-Hochberg over units",
@@ -266,10 +270,19 @@ def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
             m, d = len(e.officially_missing), count(e)
             rest_m = total_m - (m if inside else 0)
             rest_d = total_d - (d if inside else 0)
-            odds = _odds(d, m, rest_d, rest_m)
+            name = count.__name__.strip("_")
+            if count is _before:
+                # Honest units have almost no deaths published before their notice, so
+                # there is no ordinary spread to allow for: Fisher's exact test.
+                odds, p = fisher_exact(
+                    [[d, m - d], [rest_d, rest_m - rest_d]], alternative="greater"
+                )
+                e.tests[name] = (_finite(float(odds)), float(p))
+                continue
             test = share_test(e.unit, d, m, counts, by_type=False)
-            e.tests[count.__name__.strip("_")] = (odds, 1.0 if test is None else test.p_value)
-            e.evidence_tests[count.__name__.strip("_")] = test
+            p_shown = 1.0 if test is None else test.p_value
+            e.tests[name] = (_odds(d, m, rest_d, rest_m), p_shown)
+            e.evidence_tests[name] = test
     notices = {e.unit: (len(e.officially_missing), len(e.official_casualties)) for e in reference}
     for e in ranked:
         # The independent evidence is its stronger test, Bonferroni-corrected for the min.
