@@ -151,6 +151,9 @@ def one_seed(persons: int, seed: int) -> dict[str, Any]:
             "flagged_concealing": sum(
                 1 for e in report if e.flagged and true_of.get(e.unit) in conceals
             ),
+            "flagged_honest": sum(
+                1 for e in report if e.flagged and true_of.get(e.unit) not in conceals
+            ),
             "baseline": {
                 "ok": naive_ok,
                 "concealing_ranks": naive_conc,
@@ -184,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
             f"seed {seed}: ok={run['ok']} baseline_ok={run['baseline']['ok']} "
             f"evidence_only_ok={run['baseline_independent_evidence']['ok']} "
             f"concealing={ {u: c['rank'] for u, c in run['concealing_units'].items()} } "
-            f"best honest={run['best_honest_rank']}",
+            f"best honest={run['best_honest_rank']} flagged={run['flagged_bh']} "
+            f"honest flagged={run['flagged_honest']}",
             file=sys.stderr,
             flush=True,
         )
@@ -210,13 +214,24 @@ def main(argv: list[str] | None = None) -> int:
             "name": "the ranked units by the independent-evidence p-value alone (today's test)",
             "seeds_ok": sum(r["baseline_independent_evidence"]["ok"] for r in runs),
         },
+        "flags": {
+            "total": sum(r["flagged_bh"] for r in runs),
+            "honest": sum(r["flagged_honest"] for r in runs),
+            "honest_share": round(
+                sum(r["flagged_honest"] for r in runs) / max(1, sum(r["flagged_bh"] for r in runs)),
+                4,
+            ),
+        },
+        "seconds": round(sum(r["build_seconds"] + r["analyze_seconds"] for r in runs), 1),
         "runs": runs,
     }
     path = write_result("concealment-quick" if args.quick else "concealment", result)
     evidence_ok = result["baseline_independent_evidence"]["seeds_ok"]
+    flags = result["flags"]
     print(
         f"{ok}/{seeds} seeds ok (raw missing share {result['baseline']['seeds_ok']}, "
-        f"independent evidence alone {evidence_ok}); wrote {path}"
+        f"independent evidence alone {evidence_ok}); flagged {flags['total']}, "
+        f"honest {flags['honest']} ({flags['honest_share']:.1%}); wrote {path}"
     )
     return 0
 

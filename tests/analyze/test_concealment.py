@@ -69,10 +69,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> ConcealmentReport:
 
 def test_the_concealing_unit_ranks_first_and_is_flagged(report: ConcealmentReport) -> None:
     assert report.message is None
-    # After 10001 (flagged, left out of the reference in the second pass), the order is by
-    # missing share against the other two: 10004's 10 of 20, 10002's 8, 10003's 6 — whose
-    # 4 shown dead of 6 (the strongest independent evidence, p 0.64) does not outweigh it.
-    assert [e.unit for e in report] == ["vch:10001", "vch:10004", "vch:10002", "vch:10003"]
+    # After 10001 (flagged, left out of the reference in the second pass): 10004 by its
+    # missing share, 10 of 20 against the other two's 14 of 40 (p 0.12); then 10003, whose
+    # 4 shown dead of 6 against its peers' 8 of 18 (binomial p 0.25, twice that for the
+    # smaller of two tests) lifts it above 10002's 8 of 20 missing (p 0.56).
+    assert [e.unit for e in report] == ["vch:10001", "vch:10004", "vch:10003", "vch:10002"]
     assert [e.rank for e in report] == [1, 2, 3, 4]
     # Only 10001 is flagged: its 18 of 20 against the peers' 24 of 60 (p ≈ 5e-6).
     assert [e.flagged for e in report] == [True, False, False, False]
@@ -81,7 +82,7 @@ def test_the_concealing_unit_ranks_first_and_is_flagged(report: ConcealmentRepor
          len(e.dead_before_notice), e.known_dead)
         for e in report
     ]  # fmt: skip
-    assert counts == [(20, 18, 8, 0, 10), (20, 10, 4, 0, 14), (20, 8, 4, 0, 16), (20, 6, 4, 0, 18)]
+    assert counts == [(20, 18, 8, 0, 10), (20, 10, 4, 0, 14), (20, 6, 4, 0, 18), (20, 8, 4, 0, 16)]
     # In the second pass a unit with two peers of its type left is compared with all units.
     assert [e.share_test.peers for e in report if e.share_test] == ["vch"] + ["all units"] * 3
 
@@ -104,6 +105,11 @@ def test_the_missing_share_test_is_the_exact_binomial_against_peers(
     # The independent evidence alone would not rank 10001 first: 10003's 4 of 6 is stronger.
     by_evidence = min(report, key=lambda e: e.evidence_p or 1.0)
     assert by_evidence.unit == "vch:10003"
+    shown = by_evidence.evidence_tests["shown"]
+    assert shown is not None and (shown.peer_units, shown.peer_share) == (2, pytest.approx(8 / 18))
+    exact = sum(comb(6, k) * (8 / 18) ** k * (10 / 18) ** (6 - k) for k in (4, 5, 6))
+    assert by_evidence.tests["shown"] == (2.5, pytest.approx(exact, rel=1e-9))
+    assert by_evidence.evidence_p == pytest.approx(2 * exact, rel=1e-9)
 
 
 def test_hidden_deaths_per_known_death(report: ConcealmentReport) -> None:

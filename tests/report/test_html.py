@@ -172,6 +172,16 @@ def test_concealment_ranking_is_the_analyze_stages(rendered: Rendered) -> None:
         assert found[f"conceal/{e.unit}/casualty-notices"] == len(e.official_casualties)
         assert found[f"conceal/{e.unit}/shown-dead"] == len(e.shown_dead)
         assert found[f"conceal/{e.unit}/dead-before-notice"] == len(e.dead_before_notice)
+        s2, s3, s4 = (e.more[f"signal_{i}"] for i in (2, 3, 4))
+        shown = {
+            "two-sources": s2["shown_dead_by_two_or_more_sources"],
+            "no-notice": s3["no_official_notice"],
+            "published-before": s3["published_before_official_notice"],
+            "court-declared": s4["court_declared_dead"],
+            "returned": s4["returned_from_captivity"],
+        }
+        for name, signal in shown.items():
+            assert found[f"conceal/{e.unit}/{name}"] == signal["count"] == len(signal["people"])
         if e.rank is not None:
             assert found[f"conceal/{e.unit}/rank"] == e.rank
     html = rendered.html("concealment.html")

@@ -12,16 +12,25 @@ For each unit (an alias group, see :mod:`unaccounted.analyze.units`):
   public.
 
 A unit with fewer than ``min_missing`` officially missing persons is listed as too little
-data and not ranked. Each ranked unit's share is tested against all other ranked units
-pooled (Fisher's exact test, one-sided: more shown dead than elsewhere), the p-values are
-corrected for testing many units at once (Benjamini–Hochberg), and units are ranked by
-p-value (ties: the larger share first).
+data and not ranked. Each ranked unit's shown-dead count among its officially missing is
+tested against all other ranked units, one-sided: the exact binomial test at their pooled
+share, or, when their shares vary more than chance explains, a beta-binomial with their
+dispersion (as for signal 1), so that ordinary differences between honest units (one
+unit's dead better covered by obituaries than another's) are not taken for concealment.
+All units, not the unit's type, because a type has few units and a dispersion from two or
+three is too unsure. Its dead-before-notice count is tested against the other units pooled
+by Fisher's exact test: honest units have almost none, so there is no ordinary spread to
+allow for. The p-values are corrected for testing many units at once (Benjamini–Hochberg),
+and units are ranked by p-value (ties: the larger share first).
 
 Signal 1 (:mod:`unaccounted.analyze.missing_share`): of the persons the unit's official
 notices name as casualties (missing or dead), the share said to be missing, tested against
 the unit's peers. A ranked unit's p-value combines that test with the independent-evidence
 test above by Fisher's method, so a unit that reports most of its casualties as missing
 ranks high even when its missing are no more often shown dead than other units'.
+
+Signals 2-4 (:mod:`unaccounted.analyze.more_signals`) are shown beside the ranking with
+their intervals and the persons and claims behind them; they do not enter it.
 
 Signal 5: ``hidden deaths`` are the shown-dead officially missing, given per known death
 of the unit (persons of the unit with a claim of the dead class from any source).
@@ -43,12 +52,14 @@ from statsmodels.stats.multitest import multipletests
 
 from unaccounted.analyze.concealment_message import shortfall
 from unaccounted.analyze.missing_share import ShareTest, combine, share_test, wilson
+from unaccounted.analyze.more_signals import more_signals, pooled
 from unaccounted.analyze.units import UnitIndex
 from unaccounted.resolve.claims import Claim
 from unaccounted.resolve.person import PersonView
 from unaccounted.resolve.rules import GradingRules
 
 OFFICIAL_KINDS = frozenset({"official"})
+
 #: Death statuses that are evidence of a death rather than a legal declaration.
 EVIDENCE_OF_DEATH = frozenset({"killed", "died_of_wounds", "died"})
 
@@ -77,6 +88,10 @@ class UnitEvidence:
     #: signal 1 against the unit's peers; today's independent-evidence p-value
     share_test: ShareTest | None = None
     evidence_p: float | None = None
+    #: "shown" / "before" → the independent-evidence test against peers
+    evidence_tests: dict[str, ShareTest | None] = field(default_factory=dict)
+    #: signals 2-4 (shown beside the ranking, not in it), against all other units pooled
+    more: dict[str, Any] = field(default_factory=dict)
 
     @property
     def share(self) -> float | None:
@@ -112,6 +127,15 @@ class UnitEvidence:
             "hidden_deaths": len(self.shown_dead),
             "known_deaths": self.known_dead,
             "hidden_per_known_death": _round(self.hidden_per_known_death),
+            **self.more,
+        }
+
+    def _evidence_dict(self, name: str) -> dict[str, Any]:
+        test = self.evidence_tests.get(name)
+        return {
+            "odds_ratio": self.tests[name][0],
+            "p_value": self.tests[name][1],
+            "against": None if test is None else test.as_dict(),
         }
 
     def as_dict(self, *, people: bool = True) -> dict[str, Any]:
@@ -130,19 +154,14 @@ class UnitEvidence:
             "test": None
             if self.p_value is None
             else {
-                "name": "Fisher exact, one-sided, unit vs all other ranked units pooled, on "
-                "shown_dead and on dead_before_official_notice; evidence p = 2 x the smaller "
-                "(Bonferroni); combined by Fisher's method with the missing-share test "
+                "name": "one-sided, unit vs all other ranked units, among the officially "
+                "missing: shown_dead by binomial, or beta-binomial when the units are "
+                "overdispersed; dead_before_official_notice by Fisher exact; evidence p = 2 x "
+                "the smaller (Bonferroni); combined by Fisher's method with the missing-share test "
                 "against peers (binomial, or beta-binomial when peers are overdispersed); "
                 "then Benjamini-Hochberg over units",
-                "shown_dead": {
-                    "odds_ratio": self.tests["shown"][0],
-                    "p_value": self.tests["shown"][1],
-                },
-                "dead_before_official_notice": {
-                    "odds_ratio": self.tests["before"][0],
-                    "p_value": self.tests["before"][1],
-                },
+                "shown_dead": self._evidence_dict("shown"),
+                "dead_before_official_notice": self._evidence_dict("before"),
                 "independent_evidence_p_value": self.evidence_p,
                 "missing_share_p_value": None
                 if self.share_test is None
@@ -203,6 +222,14 @@ def _finite(x: float) -> float:
     return x if math.isfinite(x) else 1e9
 
 
+def _odds(d: int, m: int, rest_d: int, rest_m: int) -> float:
+    """The sample odds ratio of d of m against rest_d of rest_m (capped for JSON)."""
+    num, den = d * (rest_m - rest_d), (m - d) * rest_d
+    if den == 0:
+        return 1.0 if num == 0 else _finite(math.inf)
+    return num / den
+
+
 def _shown(e: UnitEvidence) -> int:
     return len(e.shown_dead)
 
@@ -231,8 +258,11 @@ def _evidence(v: PersonView, rules: GradingRules) -> Evidence:
 
 
 def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
-    """Fisher's exact test of each unit against the reference units pooled (itself excluded)."""
+    """Each unit's independent evidence against its peers among the reference units (itself
+    excluded): binomial, or beta-binomial with the peers' dispersion when they vary more
+    than chance; the odds ratio is against the peers pooled."""
     for count in (_shown, _before):
+        counts = {e.unit: (count(e), len(e.officially_missing)) for e in reference}
         total_m = sum(len(e.officially_missing) for e in reference)
         total_d = sum(count(e) for e in reference)
         for e in ranked:
@@ -240,8 +270,19 @@ def _test(ranked: list[UnitEvidence], reference: list[UnitEvidence]) -> None:
             m, d = len(e.officially_missing), count(e)
             rest_m = total_m - (m if inside else 0)
             rest_d = total_d - (d if inside else 0)
-            odds, p = fisher_exact([[d, m - d], [rest_d, rest_m - rest_d]], alternative="greater")
-            e.tests[count.__name__.strip("_")] = (_finite(float(odds)), float(p))
+            name = count.__name__.strip("_")
+            if count is _before:
+                # Honest units have almost no deaths published before their notice, so
+                # there is no ordinary spread to allow for: Fisher's exact test.
+                odds, p = fisher_exact(
+                    [[d, m - d], [rest_d, rest_m - rest_d]], alternative="greater"
+                )
+                e.tests[name] = (_finite(float(odds)), float(p))
+                continue
+            test = share_test(e.unit, d, m, counts, by_type=False)
+            p_shown = 1.0 if test is None else test.p_value
+            e.tests[name] = (_odds(d, m, rest_d, rest_m), p_shown)
+            e.evidence_tests[name] = test
     notices = {e.unit: (len(e.officially_missing), len(e.official_casualties)) for e in reference}
     for e in ranked:
         # The independent evidence is its stronger test, Bonferroni-corrected for the min.
@@ -294,6 +335,22 @@ def _tally(
     return table, kinds
 
 
+def rank_units(ranked: list[UnitEvidence], fdr: float) -> list[UnitEvidence]:
+    """Test, flag and rank units that have enough officially missing persons (most
+    suspicious first); sets each unit's tests, p, q, flag and rank."""
+    _test(ranked, ranked)
+    _correct(ranked, fdr)
+    # Second pass: against the units the first pass did not flag, so that concealing
+    # units do not inflate the reference rate they are compared with.
+    reference = [e for e in ranked if not e.flagged] or ranked
+    _test(ranked, reference)
+    _correct(ranked, fdr)
+    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
+    for i, e in enumerate(ranked, start=1):
+        e.rank = i
+    return ranked
+
+
 def concealment(
     views: list[PersonView],
     units: UnitIndex,
@@ -305,17 +362,13 @@ def concealment(
     """Every unit, ranked ones first (most suspicious first), then the too-little-data ones;
     with a message instead when no unit can be ranked."""
     table, kinds = _tally(views, units, rules)
-    ranked = [e for e in table.values() if len(e.officially_missing) >= min_missing]
-    _test(ranked, ranked)
-    _correct(ranked, fdr)
-    # Second pass: against the units the first pass did not flag, so that concealing
-    # units do not inflate the reference rate they are compared with.
-    reference = [e for e in ranked if not e.flagged] or ranked
-    _test(ranked, reference)
-    _correct(ranked, fdr)
-    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
-    for i, e in enumerate(ranked, start=1):
-        e.rank = i
+    classes = {s: c for c, statuses in rules.status_classes.items() for s in statuses}
+    more = more_signals(views, units.person_unit, classes)
+    for unit, signals in more.items():
+        table[unit].more = signals.as_dict(pooled(more, unit))
+    ranked = rank_units(
+        [e for e in table.values() if len(e.officially_missing) >= min_missing], fdr
+    )
     rest = sorted(
         (e for e in table.values() if e.rank is None and e.persons),
         key=lambda e: (-len(e.officially_missing), e.unit),

@@ -86,15 +86,16 @@ def _p_greater(k: int, n: int, share: float, phi: float, mean_n: float) -> float
 
 
 def share_test(
-    unit: str, k: int, n: int, reference: dict[str, tuple[int, int]]
+    unit: str, k: int, n: int, reference: dict[str, tuple[int, int]], *, by_type: bool = True
 ) -> ShareTest | None:
     """Test ``k`` missing of ``n`` casualty notices of ``unit`` against its peers in
-    ``reference`` (unit → (missing, notices); the unit itself is left out). None when no
-    peer has a notice."""
+    ``reference`` (unit → (missing, notices); the unit itself is left out): the units of
+    its type, or all units when ``by_type`` is false. None when no peer has a notice."""
     others = {u: c for u, c in reference.items() if u != unit and c[1] > 0}
     kind = unit_type(unit)
     same = {u: c for u, c in others.items() if unit_type(u) == kind}
-    peers, label = (same, kind) if len(same) >= MIN_PEERS else (others, "all units")
+    by_kind = by_type and len(same) >= MIN_PEERS
+    peers, label = (same, kind) if by_kind else (others, "all units")
     if not peers or n == 0:
         return None
     counts = list(peers.values())

@@ -210,8 +210,43 @@ def concealment_cmd(
             f"dead before notice {len(e.dead_before_notice):>4}  {q}  ({', '.join(e.aliases[:3])})",
             markup=False,
         )
+        if e.more:
+            out.print(f"      signals 2-4: {_more_line(e.more)}", markup=False)
         if people and d.get("people"):
             out.print(f"      shown dead: {', '.join(e.shown_dead)}", markup=False)
+            for label, found in _more_people(e.more):
+                out.print(f"      {label}: {', '.join(found)}", markup=False)
+
+
+def _more_line(more: dict[str, Any]) -> str:
+    """Signals 2-4 of a unit in one line."""
+    s2, s3, s4 = more["signal_2"], more["signal_3"], more["signal_4"]
+    two, delay = s2["shown_dead_by_two_or_more_sources"], s2["days_notice_to_first_death_report"]
+    median = "-" if delay["median"] is None else f"{delay['median']:g}"
+    if delay["interval_95"] is not None:
+        median += f" [{delay['interval_95'][0]}-{delay['interval_95'][1]}]"
+    court, back = s4["court_declared_dead"], s4["returned_from_captivity"]
+    return (
+        f"shown dead by 2+ sources {two['count']}/{two['of']}; days notice to first death "
+        f"report median {median} ({delay['persons']} persons); dead with no official notice "
+        f"{s3['no_official_notice']['count']}; published before the notice "
+        f"{s3['published_before_official_notice']['count']}; court-declared dead "
+        f"{court['count']}/{court['of']}; returned from captivity {back['count']}/{back['of']}"
+    )
+
+
+def _more_people(more: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The persons behind signals 2-4 that have any, labelled."""
+    if not more:
+        return []
+    parts = [
+        ("shown dead by 2+ sources", more["signal_2"]["shown_dead_by_two_or_more_sources"]),
+        ("dead with no official notice", more["signal_3"]["no_official_notice"]),
+        ("published before the notice", more["signal_3"]["published_before_official_notice"]),
+        ("court-declared dead", more["signal_4"]["court_declared_dead"]),
+        ("returned from captivity", more["signal_4"]["returned_from_captivity"]),
+    ]
+    return [(label, c["people"]) for label, c in parts if c["people"]]
 
 
 @app.command()
