@@ -18,13 +18,6 @@ def invoke(ws: Workspace, *args: str, input: str | None = None) -> tuple[int, st
 
 @pytest.mark.slow
 def test_link_review_and_judgements_from_the_terminal(linked_ws: Workspace) -> None:
-    # a wide review band, so that the small world leaves pairs to review (its pairs
-    # whose initials fit the other side's names score above the default 0.8)
-    toml = linked_ws.config_path
-    text = toml.read_text("utf-8")
-    assert "review_high = 0.8\n" in text
-    toml.write_text(text.replace("review_high = 0.8\n", "review_high = 0.97\n"), "utf-8")
-    linked_ws = Workspace.open(linked_ws.root)
     code, output = invoke(linked_ws, "link", "--json")
     assert code == 0, output
     summary = json.loads(output[output.index("{") : output.rindex("}") + 1])
