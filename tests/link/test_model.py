@@ -113,26 +113,3 @@ def test_a_block_whose_em_underflows_is_skipped_and_said(
     )
     assert any(s["used"] for s in result.model.training["sessions"][1:])
     assert len(result.labels) == table.num_rows
-
-
-def test_a_fitting_initial_is_never_evidence_against() -> None:
-    from unaccounted.link.model import _initials_count_for
-
-    levels = [{"label_for_charts": "same given name"},
-              {"label_for_charts": "initial fits the given name"},
-              {"label_for_charts": "all other"}]  # fmt: skip
-    # EM learned m 0.01 for the initial where random pairs agree on it 0.04 of the time
-    m = _initials_count_for(levels, [0.9, 0.01, 0.09], [0.01, 0.04, 0.95])
-    assert m == [0.9, 0.08, 0.09]  # twice its u: one bit for the match
-    # a learned value above the floor is kept
-    assert _initials_count_for(levels, [0.8, 0.15, 0.05], [0.01, 0.04, 0.95]) == [0.8, 0.15, 0.05]
-
-
-def test_an_untrained_model_takes_fixed_m_values_and_a_prior_of_one_in_n() -> None:
-    from unaccounted.link.model import _fallback_lambda, _fallback_m
-
-    assert _fallback_m("patronymic", 4) == [0.78, 0.14, 0.04, 0.04]
-    assert _fallback_m("extra", 3) == pytest.approx([0.9, 0.05, 0.05])
-    assert _fallback_lambda(53) == pytest.approx(1 / 53)
-    assert _fallback_lambda(10) == 0.02  # at most 1 in 50
-    assert _fallback_lambda(1_000_000) == 1e-4  # at least the old default

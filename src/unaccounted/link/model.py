@@ -60,9 +60,6 @@ MAX_DISAGREE_M = 0.35
 M_FLOOR = 1e-3
 #: A weaker level may outweigh the top level by at most this factor (Bayes factors).
 TOP_LEVEL_TOLERANCE = 4.0
-#: An initial that fits the other side's full name is at least this Bayes factor for a
-#: match (``_initials_count_for``).
-INITIAL_MIN_BAYES = 2.0
 #: Prior probability that two records match, before it is estimated; when it cannot be
 #: estimated, 1/n (about one other record of each person among n, so at most
 #: ``SMALL_LAMBDA`` on a small workspace) and at least ``DEFAULT_LAMBDA``.
@@ -234,7 +231,6 @@ def train(
             checks.append(f"{name}: no training block learned plausible m values; "
                           f"using the fallback (top level m = {m[0]})")  # fmt: skip
         floored = [max(v, M_FLOOR) for v in m]
-        floored = _initials_count_for(levels, floored, _levels_u(with_u, name))
         for level, value in zip(levels, floored, strict=True):
             level["m_probability"] = value / sum(floored)
     model = TrainedModel(final, training, checks)
@@ -276,24 +272,6 @@ def _estimate_lambda(linker: Any, n: int, checks: list[str]) -> float:
         return fallback
     # At least one in n² / 2 and at most every record matching ~10 others.
     return min(max(lam, 2 / (n * n)), 0.5)
-
-
-def _initials_count_for(
-    levels: list[dict[str, Any]], m: list[float], u: list[float]
-) -> list[float]:
-    """``m`` with each "initial fits" level at least ``INITIAL_MIN_BAYES`` × its u.
-
-    How many pairs hold an initial on one side depends on the sources, not on whether
-    the two records are one person's; given that, a fitting initial is about 15 times
-    likelier for one person than for two (one letter in ~15 common ones). EM on blocks
-    where initials are rare can learn an m below u, which would score «С.И.» against
-    «Сергей Иванович» as evidence against: the floor keeps it evidence for.
-    """
-    out = list(m)
-    for i, level in enumerate(levels):
-        if str(level.get("label_for_charts", "")).startswith("initial fits") and i < len(u):
-            out[i] = max(out[i], INITIAL_MIN_BAYES * u[i] * sum(m))
-    return out
 
 
 def _fallback_lambda(n: int) -> float:
