@@ -17,11 +17,14 @@ from unaccounted.normalize.ru.schemes import respellings
         ("Schtschukin", "German spelling", script_key("Щукин")),
         ("Tschernow", "German spelling", script_key("Чернов")),
         ("Kusnezow", "German spelling", "kusnetov"),  # s for з stays s: one letter off
+        ("Sacharow", "German spelling", script_key("Захаров")),  # an initial s is з
+        ("Schewtschenko", "German spelling", script_key("Шевченко")),
         # Polish cz is ч, sz is ш, szcz is щ, rz is ж, ch is х
         ("Czernow", "Polish spelling", script_key("Чернов")),
         ("Szczukin", "Polish spelling", script_key("Щукин")),
         ("Rzewski", "Polish spelling", script_key("Жевский")),
         ("Chomiakow", "Polish spelling", script_key("Хомяков")),
+        ("Żukow", "Polish spelling", script_key("Жуков")),
         # Ukrainian h is г, final -iy/-ii a Russian -ей
         ("Serhiy", "Ukrainian spelling", script_key("Сергей")),
         ("Andrii", "Ukrainian spelling", script_key("Андрей")),

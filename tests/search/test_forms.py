@@ -89,7 +89,7 @@ def test_filters_by_birth_years_and_status(index: SearchIndex) -> None:
         ("Sergej Petrow", ["«Petrow» → surname Петров (Latin spelling)",
                            "«Sergej» → given name Сергей (Latin spelling)"]),
         ("Schtschukin Dmitri", ["«Schtschukin» → surname Щукин (German spelling)",
-                                "«Dmitri» → given name Дмитрий (German spelling)"]),
+                                "«Dmitri» → given name Дмитрий (Latin spelling)"]),
         ("Семенов Артем", ["«Семенов» → surname Семёнов (ё written as е)",
                            "«Артем» → given name Артём (ё written as е)"]),
         ("Пертов Сергей Иванович", ["«Пертов» → surname Петров (one typo)",

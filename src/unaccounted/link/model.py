@@ -30,8 +30,29 @@ log = logging.getLogger(__name__)
 CORE_COMPARISONS = frozenset(
     {"surname", "given_name", "patronymic", "birth_date", "event_date", "unit", "place"}
 )
-#: Used when no training block could train a comparison: m of (top level, ..., else).
+#: Used when no training block could train a comparison (a small workspace has too few
+#: pairs in every block): m of each level, most specific first, "all other" last. A
+#: partial agreement — an initial that fits the full name, a birth year containing the
+#: birth day, a month of death containing the day — is evidence *for* a match wherever
+#: it is rarer among random pairs than these shares; a comparison not listed gets
+#: ``FALLBACK_TOP_M`` on its top level and the rest shared evenly.
 FALLBACK_TOP_M = 0.9
+FALLBACK_M: dict[str, tuple[float, ...]] = {
+    # same key · same sound · JW ≥ 0.92 · JW ≥ 0.84 · other
+    "surname": (0.85, 0.06, 0.04, 0.02, 0.03),
+    # same · shared reading · initial fits · JW ≥ 0.9 · other
+    "given_name": (0.72, 0.08, 0.12, 0.04, 0.04),
+    # same · initial fits · JW ≥ 0.9 · other
+    "patronymic": (0.78, 0.14, 0.04, 0.04),
+    # same day · swapped/typo · year contains · intervals overlap · within 2 years · other
+    "birth_date": (0.45, 0.05, 0.3, 0.15, 0.03, 0.02),
+    # same day · overlap or ±3 days · within 31 days · other
+    "event_date": (0.45, 0.4, 0.08, 0.07),
+    # same unit · same class and number · same number · other
+    "unit": (0.7, 0.1, 0.05, 0.15),
+    # same settlement · same region · other
+    "place": (0.7, 0.15, 0.15),
+}
 #: A comparison's disagreement level may hold at most this share of true matches.
 MAX_DISAGREE_M = 0.35
 #: Least m of any level: EM on sparse levels learns near-zero m values that would veto a
@@ -39,8 +60,11 @@ MAX_DISAGREE_M = 0.35
 M_FLOOR = 1e-3
 #: A weaker level may outweigh the top level by at most this factor (Bayes factors).
 TOP_LEVEL_TOLERANCE = 4.0
-#: Prior probability that two records match, before it is estimated.
+#: Prior probability that two records match, before it is estimated; when it cannot be
+#: estimated, 1/n (about one other record of each person among n, so at most
+#: ``SMALL_LAMBDA`` on a small workspace) and at least ``DEFAULT_LAMBDA``.
 DEFAULT_LAMBDA = 1e-4
+SMALL_LAMBDA = 0.02
 #: An extra column (an identifier, an address) also blocks on its own when exact
 #: agreement on it gives at most this many pairs per record: an identifier gives under
 #: one, a postcode a few, a yes/no column thousands (and is left out).
@@ -203,9 +227,9 @@ def train(
             checks.append(f"{name}: no training block learned plausible m values; "
                           "this extra column is not used as evidence")  # fmt: skip
         else:
-            m = _fallback_m(len(levels))
+            m = _fallback_m(name, len(levels))
             checks.append(f"{name}: no training block learned plausible m values; "
-                          f"using the fallback (top level m = {FALLBACK_TOP_M})")  # fmt: skip
+                          f"using the fallback (top level m = {m[0]})")  # fmt: skip
         floored = [max(v, M_FLOOR) for v in m]
         for level, value in zip(levels, floored, strict=True):
             level["m_probability"] = value / sum(floored)
@@ -239,13 +263,20 @@ def _estimate_lambda(linker: Any, n: int, checks: list[str]) -> float:
         linker.training.estimate_probability_two_random_records_match([LAMBDA_RULE], recall=0.3)
         lam = float(linker._settings_obj._probability_two_random_records_match)
     except Exception as exc:  # too few records for the rule to find anything
-        checks.append(f"λ could not be estimated ({exc}); using {DEFAULT_LAMBDA}")
-        return DEFAULT_LAMBDA
+        fallback = _fallback_lambda(n)
+        checks.append(f"λ could not be estimated ({exc}); using {fallback:.4g}")
+        return fallback
     if not 0 < lam < 1 or n < 2:
-        checks.append(f"λ estimate {lam} is implausible; using {DEFAULT_LAMBDA}")
-        return DEFAULT_LAMBDA
+        fallback = _fallback_lambda(n)
+        checks.append(f"λ estimate {lam} is implausible; using {fallback:.4g}")
+        return fallback
     # At least one in n² / 2 and at most every record matching ~10 others.
     return min(max(lam, 2 / (n * n)), 0.5)
+
+
+def _fallback_lambda(n: int) -> float:
+    """λ when the near-certain rule finds nothing: about one other record per person."""
+    return min(max(1 / max(n, 1), DEFAULT_LAMBDA), SMALL_LAMBDA)
 
 
 def _non_null(comp: dict[str, Any]) -> list[dict[str, Any]]:
@@ -270,7 +301,10 @@ def _prob(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
-def _fallback_m(levels: int) -> list[float]:
+def _fallback_m(name: str, levels: int) -> list[float]:
+    fixed = FALLBACK_M.get(name)
+    if fixed is not None and len(fixed) == levels:
+        return list(fixed)
     rest = (1 - FALLBACK_TOP_M) / max(levels - 1, 1)
     return [FALLBACK_TOP_M] + [rest] * (levels - 1)
 

@@ -27,7 +27,7 @@ from unaccounted.normalize.statuses import StatusReader
 from unaccounted.normalize.units import UnitReader
 
 #: Bumped when the core's rules change; with the pack's digest it makes ``norm_version``.
-CORE_VERSION = 2
+CORE_VERSION = 3
 
 #: Names a source must show before its usual case is trusted (``detect_name_hints``).
 _MIN_HINT_SAMPLE = 10

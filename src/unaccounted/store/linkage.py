@@ -29,7 +29,7 @@ _INPUT_COLUMNS = """
     n.event_lo, n.event_hi,
     n.unit_key, n.unit_class_key, n.unit_number, n.unit_vch,
     coalesce(n.region_code, n.hometown_region_code) AS region,
-    n.hometown_settlement AS settlement"""
+    replace(replace(n.hometown_settlement, 'ё', 'е'), 'Ё', 'Е') AS settlement"""
 
 
 def input_sql(normalized: str, sources: str | None, extra: str = "") -> str:

@@ -27,6 +27,7 @@ from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.parts import GivenPart
 from unaccounted.normalize.ru.plain import PlainNames
 from unaccounted.normalize.ru.ranks import rank_forms, split_rank
+from unaccounted.normalize.ru.schemes import respellings
 from unaccounted.normalize.ru.translit import to_cyrillic
 
 #: Script-key endings no given name has (-ов, -ский, -енко …): no pymorphy3 look-up needed.
@@ -282,9 +283,15 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             found = self._latin_surname(text, out.sex)
             if found:
                 out.surname, out.rules["surname"] = found, "Latin spelling of a listed surname"
-            else:
-                out.surname = tx.title(to_cyrillic(text))
-                out.rules["surname"] = "reverse transliteration (guess)"
+                return
+            for scheme, respelled in respellings(text):  # Sacharow, Żukow, Schewtschenko
+                found = self._latin_surname(respelled, out.sex)
+                if found:
+                    out.surname = found
+                    out.rules["surname"] = scheme
+                    return
+            out.surname = tx.title(to_cyrillic(text))
+            out.rules["surname"] = "reverse transliteration (guess)"
             return
         if case == "nominative":
             out.surname, out.rules["surname"] = tx.title(text), "as written (nominative)"

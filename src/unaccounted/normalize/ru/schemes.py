@@ -3,7 +3,8 @@ the script key reads (``keys.py``: English-like ICAO/BGN spellings). Used by sea
 
 The script key already folds GOST, ICAO, BGN/PCGN, MVD and Wikipedia spellings. German
 and Polish spellings use the same letters for other sounds — German ``z`` is ц and ``ch``
-is х («Kusnezow», «Chruschtschow»), Polish ``cz`` is ч and ``rz`` is ж («Czernow»,
+is х and an initial s before a vowel is з in a word that shows the scheme's w or ch
+(«Kusnezow», «Chruschtschow», «Sacharow»), Polish ``cz`` is ч and ``rz`` is ж («Czernow»,
 «Rzewski») — and Ukrainian writes г as ``h`` («Serhiy», «Hryhoriy»), so a word in one of
 these spellings is first respelled here, then keyed as usual. One word may be read in
 several schemes; :func:`respellings` gives every reading that differs from the word.
@@ -18,7 +19,7 @@ from functools import lru_cache
 _SCHEMES: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("German spelling", (
         (r"schtsch", "SHCH"), (r"tsch", "CH"), (r"sch", "SH"), (r"ch", "KH"), (r"ss", "S"),
-        (r"z", "TS"), (r"(?<=[aeiouy])s(?=[aeiouy])", "Z"),
+        (r"z", "TS"), (r"(?<=[aeiouy])s(?=[aeiouy])", "Z"), (r"^s(?=[aeiouy].*(?:w|ch))", "Z"),
     )),
     ("Polish spelling", (
         (r"szcz", "SHCH"), (r"sz", "SH"), (r"cz", "CH"), (r"rz", "ZH"), (r"ż", "ZH"),
