@@ -239,3 +239,27 @@ def test_testimonies_keep_the_original_and_the_incident_graph(store: Store) -> N
     with store.transaction():
         store.seal_testimony_original(tid, "enc:v1:00000000:BBBB")
     assert store.testimony_original(tid) == (None, "enc:v1:00000000:BBBB")
+
+
+def test_suggestions_stay_open_until_a_decision(store: Store) -> None:
+    import datetime as dt
+
+    now = dt.datetime(2024, 5, 1, tzinfo=dt.UTC)
+    rows = [
+        {"kind": "place", "start": 10, "end": 17, "quote": "Зайцево", "value": "Зайцево",
+         "detail": "after «в»", "sealed": False},
+        {"kind": "person", "start": 0, "end": 5, "quote": "enc:v1:00000000:CCCC",
+         "value": "enc:v1:00000000:DDDD", "detail": "name", "sealed": True},
+    ]  # fmt: skip
+    with store.transaction():
+        assert store.add_suggestions("T-1", rows, now) == ["S-1", "S-2"]
+    # in the order of the text
+    assert [(s["id"], s["start"], s["status"]) for s in store.suggestions("T-1")] == [
+        ("S-2", 0, "open"), ("S-1", 10, "open")]  # fmt: skip
+    with store.transaction():
+        store.decide_suggestion("S-1", "corrected", "Зайцево-2", "PL-1", now)
+        store.decide_suggestion("S-1", "rejected", None, None, now)  # decided once only
+    (one,) = store.suggestions(suggestion_id="S-1")
+    assert (one["status"], one["decided_value"], one["result"], one["sealed"]) == (
+        "corrected", "Зайцево-2", "PL-1", False)  # fmt: skip
+    assert store.suggestions("T-9") == []

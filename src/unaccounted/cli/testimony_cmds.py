@@ -11,6 +11,7 @@ import typer
 
 from unaccounted.cli.app import app, console, out, session
 from unaccounted.present import terminal_safe
+from unaccounted.service import suggestions as suggestions_service
 from unaccounted.service import testimonies as service
 
 testimony_app = typer.Typer(
@@ -220,6 +221,70 @@ def testimony_custody(ctx: typer.Context, testimony: str, as_json: JsonOption = 
         return
     for e in rows:
         _say(f"{e['event_id']}  {e['logged_at']}  {e['actor']}  {e['command']}  {e['outcome']}")
+
+
+def _say_suggestion(x: suggestions_service.Suggestion) -> None:
+    decided = f" -> {x.decided_value}" if x.decided_value is not None else ""
+    made = f" ({x.result})" if x.result else ""
+    _say(f"{x.id}  {x.start}:{x.end}  {x.kind}  «{x.quote}»  {x.value}  [{x.detail}]  "
+         f"{x.status}{decided}{made}")  # fmt: skip
+
+
+@testimony_app.command("suggest")
+def testimony_suggest(ctx: typer.Context, testimony: str, as_json: JsonOption = False) -> None:
+    """Read suggestions (people, places, dates, units, sums, incident types) from a Russian
+    testimony's text and keep them for a decision (reviewers and up); nothing enters the
+    record until someone accepts or corrects one."""
+    with session(ctx) as s:
+        made = suggestions_service.suggest(s, testimony)
+    if as_json:
+        _json([x.as_dict() for x in made])
+        return
+    for x in made:
+        _say_suggestion(x)
+    _tell(f"{len(made)} new suggestion(s); decide with 'unaccounted testimony decide'")
+
+
+@testimony_app.command("suggestions")
+def testimony_suggestions(
+    ctx: typer.Context, testimony: str, protected: ProtectedOption = False,
+    as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """A testimony's suggestions and their decisions (those from passages that are not
+    public read [protected] unless asked with --protected)."""
+    with session(ctx) as s:
+        rows = suggestions_service.list_suggestions(s, testimony, protected=protected)
+    if as_json:
+        _json([x.as_dict() for x in rows])
+        return
+    for x in rows:
+        _say_suggestion(x)
+
+
+@testimony_app.command("decide")
+def testimony_decide(
+    ctx: typer.Context,
+    suggestion: Annotated[str, typer.Argument(help="A suggestion's id (S-1).")],
+    decision: Annotated[str, typer.Argument(help="accept, correct or reject.")],
+    value: Annotated[
+        str | None, typer.Option("--value", help="The right value (with correct).")
+    ] = None,
+    incident: Annotated[
+        str | None,
+        typer.Option("--incident", help="The incident a person, unit, date or place enters."),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="A person's or unit's role in --incident (victim, ...)."),
+    ] = None,
+) -> None:
+    """Accept, correct or reject a suggestion: accept and correct enter the record (editors),
+    reject changes nothing else (reviewers and up); each decision is audited."""
+    with session(ctx) as s:
+        x = suggestions_service.decide(s, suggestion, decision, value, incident=incident,
+                                       role=role)  # fmt: skip
+    made = f": {x.result}" if x.result else ""
+    _tell(f"{x.id} {x.status}{made}")
 
 
 # -- incidents -------------------------------------------------------------------------------

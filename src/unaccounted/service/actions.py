@@ -79,6 +79,10 @@ ACTIONS: dict[str, Action] = _actions(
     ("incident-type-add", True, "add an incident type to the vocabulary", "editor"),
     ("place-add", True, "add a place", "editor"),
     ("place-alias", True, "add a place's alias", "editor"),
+    ("testimony-suggest", True, "read suggestions from a testimony's text", "reviewer"),
+    ("suggestion-accept", True, "accept a suggestion into the record", "editor"),
+    ("suggestion-correct", True, "correct a suggestion into the record", "editor"),
+    ("suggestion-reject", True, "reject a suggestion", "reviewer"),
     # reads
     ("status", False, "see the workspace's counts", "viewer"),
     ("doctor", False, "check the whole store", "editor"),

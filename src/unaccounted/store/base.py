@@ -441,6 +441,19 @@ class Testimonies(Protocol):
     def support(self, incident_id: str) -> list[dict[str, Any]]: ...
     def incidents_of_testimony(self, testimony_id: str) -> list[str]: ...
     def source_group(self, source: str) -> str | None: ...
+    def add_suggestions(
+        self, testimony_id: str, rows: list[dict[str, Any]], now: datetime
+    ) -> list[str]:
+        """Store suggestions read from a testimony (all open); returns their ids."""
+        ...
+
+    def suggestions(
+        self, testimony_id: str | None = None, suggestion_id: str | None = None
+    ) -> list[dict[str, Any]]: ...
+    def decide_suggestion(
+        self, suggestion_id: str, status: str, value: str | None, result: str | None,
+        now: datetime,
+    ) -> None: ...  # fmt: skip
 
 
 class Store(

@@ -237,6 +237,48 @@ class TestimonyQueries(DuckDBCore):
             )
         ]
 
+    # -- suggestions -------------------------------------------------------------------
+
+    def add_suggestions(self, testimony_id: str, rows: list[dict[str, Any]], now: datetime
+                        ) -> list[str]:  # fmt: skip
+        """Store suggestions (kind, start, end, quote, value, detail, sealed), all open."""
+        ids = []
+        for row in rows:
+            sid = f"S-{self._next('suggestion_seq')}"
+            self.execute(
+                "INSERT INTO suggestions (id, testimony_id, kind, start_char, end_char, quote, "
+                "value, detail, sealed, status, made_by, made_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+                [sid, testimony_id, row["kind"], row["start"], row["end"], row["quote"],
+                 row["value"], row["detail"], row["sealed"], self.actor, now],
+            )  # fmt: skip
+            ids.append(sid)
+        return ids
+
+    def suggestions(
+        self, testimony_id: str | None = None, suggestion_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """A testimony's suggestions (or one by its id), in the order of the text."""
+        return self.rows(
+            "SELECT id, testimony_id, kind, start_char AS start, end_char AS end, quote, value, "
+            "detail, sealed, status, decided_value, result, made_by, made_at, decided_by, "
+            "decided_at FROM suggestions WHERE (CAST(? AS VARCHAR) IS NULL OR testimony_id = ?) "
+            "AND (CAST(? AS VARCHAR) IS NULL OR id = ?) "
+            "ORDER BY testimony_id, start_char, end_char, id",
+            [testimony_id, testimony_id, suggestion_id, suggestion_id],
+        )
+
+    def decide_suggestion(
+        self, suggestion_id: str, status: str, value: str | None, result: str | None,
+        now: datetime,
+    ) -> None:  # fmt: skip
+        """Record the decision on an open suggestion."""
+        self.execute(
+            "UPDATE suggestions SET status = ?, decided_value = ?, result = ?, decided_by = ?, "
+            "decided_at = ? WHERE id = ? AND status = 'open'",
+            [status, value, result, self.actor, now, suggestion_id],
+        )
+
     def source_group(self, source: str) -> str | None:
         value = self.scalar("SELECT independence_group FROM sources WHERE name = ?", [source])
         return None if value is None else str(value)
