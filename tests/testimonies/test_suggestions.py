@@ -123,8 +123,11 @@ HOSTILE = [
     (("S-1", "correct", "a\nb"), {}, "the value has control characters or line breaks"),
     (("S-1", "reject", "Петров"), {}, "--value goes with correct, not reject"),
     (("S-1", "accept"), {"role": "victim"}, "--role goes with --incident"),
-    (("S-1", "accept"), {"incident": "I-1"}, "give --role with --incident for a person "
-                                             "(victim, perpetrator, ...)"),
+    (("S-1", "accept"), {"incident": "I-1"}, "no incident 'I-1' (see 'unaccounted "
+                                             "incident list')"),
+    # a place is not added when the incident it was meant for does not exist
+    (("S-4", "accept"), {"incident": "I-7"}, "no incident 'I-7' (see 'unaccounted "
+                                             "incident list')"),
 ]  # fmt: skip
 
 
@@ -137,7 +140,18 @@ def test_hostile_decisions_are_refused_in_one_line(
             sg.decide(s, *args, **options)  # type: ignore[arg-type]
         assert str(caught.value) == message
         assert {x.status for x in sg.list_suggestions(s, "T-1")} == {"open"}  # nothing lost
-        assert service.incidents(s) == []
+        assert (service.incidents(s), service.places(s)) == ([], [])
+
+
+def test_a_person_needs_a_role_in_an_incident(world: Workspace) -> None:
+    with as_(world, "ed") as s:
+        service.add_incident(s, "torture")
+        with pytest.raises(InputError) as caught:
+            sg.decide(s, "S-1", "accept", incident="I-1")
+        assert str(caught.value) == (
+            "give --role with --incident for a person (victim, perpetrator, ...)"
+        )
+        assert service.incident(s, "I-1")["involvements"] == []
 
 
 def test_a_testimony_not_in_russian_is_refused(ws: Workspace) -> None:

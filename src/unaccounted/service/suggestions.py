@@ -202,6 +202,8 @@ def decide(
         raise InputError(f"--value goes with correct, not {chosen}")
     if chosen == "reject" and (incident or role):
         raise InputError("--incident and --role go with accept or correct, not reject")
+    if incident:  # checked before anything is written, so that a refusal leaves no trace
+        incident = str(tes._incident(s, incident)["id"])
     ring = protection.keyring(s) if row["sealed"] else None
     final = given or str(row["value"] if ring is None else ring.open(str(row["value"])))
     if row["kind"] == "unit" and chosen == "accept":  # a unit enters as written
