@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import pyarrow as pa
+
 from unaccounted.store.duckdb_core import DuckDBCore
 
 _TESTIMONY = """SELECT id, kind, source, independence_group, date_edtf, date_lo, date_hi,
@@ -241,18 +243,30 @@ class TestimonyQueries(DuckDBCore):
 
     def add_suggestions(self, testimony_id: str, rows: list[dict[str, Any]], now: datetime
                         ) -> list[str]:  # fmt: skip
-        """Store suggestions (kind, start, end, quote, value, detail, sealed), all open."""
-        ids = []
-        for row in rows:
-            sid = f"S-{self._next('suggestion_seq')}"
+        """Store suggestions (kind, start, end, quote, value, detail, sealed), all open, in
+        one statement (a long testimony gives thousands)."""
+        if not rows:
+            return []
+        numbers = self._con.execute(
+            "SELECT nextval('suggestion_seq') FROM range(?)", [len(rows)]
+        ).fetchall()
+        ids = [f"S-{n}" for n in sorted(n for (n,) in numbers)]
+        table = pa.table({
+            "id": ids, "testimony_id": [testimony_id] * len(rows),
+            **{c: [r[c] for r in rows]
+               for c in ("kind", "start", "end", "quote", "value", "detail", "sealed")},
+        })  # fmt: skip
+        self._con.register("new_suggestions", table)
+        try:
             self.execute(
                 "INSERT INTO suggestions (id, testimony_id, kind, start_char, end_char, quote, "
-                "value, detail, sealed, status, made_by, made_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
-                [sid, testimony_id, row["kind"], row["start"], row["end"], row["quote"],
-                 row["value"], row["detail"], row["sealed"], self.actor, now],
-            )  # fmt: skip
-            ids.append(sid)
+                "value, detail, sealed, status, made_by, made_at) SELECT id, testimony_id, kind, "
+                '"start", "end", quote, value, detail, sealed, \'open\', ?, ? '
+                "FROM new_suggestions",
+                [self.actor, now],
+            )
+        finally:
+            self._con.unregister("new_suggestions")
         return ids
 
     def suggestions(

@@ -16,7 +16,7 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from unaccounted.errors import InputError
@@ -38,6 +38,22 @@ class Found:
     end: int
     value: str
     detail: str = ""
+
+
+class Taken:
+    """The characters suggestions already cover, so that a later rule does not read them
+    again (a mark per character: checking a span costs its length, not the suggestions')."""
+
+    def __init__(self, size: int, found: list[Found] | None = None) -> None:
+        self.mask = bytearray(size)
+        for f in found or ():
+            self.add(f)
+
+    def add(self, f: Found) -> None:
+        self.mask[f.start : f.end] = b"\x01" * (f.end - f.start)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
 
 
 # -- money ---------------------------------------------------------------------------------
@@ -108,9 +124,10 @@ def find_units(text: str, normalizer: Normalizer) -> list[Found]:
     nouns = tuple(w for w, v in reader.nouns.items() if len(w) > 2 and w.isalpha())
     abbrevs = tuple(" ".join(a) for a in reader.abbrev if a and len("".join(a)) > 1)
     out: list[Found] = []
+    taken = Taken(len(text))
     for pattern in _unit_patterns(nouns, abbrevs):
         for m in pattern.finditer(text):
-            if any(f.start < m.end() and m.start() < f.end for f in out):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             read = reader.read(m[0])
             if read is None:
@@ -122,6 +139,7 @@ def find_units(text: str, normalizer: Normalizer) -> list[Found]:
             )
             if value:
                 out.append(Found("unit", m.start(), m.end(), value, read.rule))
+                taken.add(out[-1])
     return out
 
 
@@ -174,6 +192,7 @@ _PLACE = re.compile(
 _PERSON_TAGS = ("Name", "Surn", "Patr")
 
 
+@lru_cache(maxsize=100_000)
 def _tags(word: str) -> tuple[bool, bool]:
     """(pymorphy3 reads it as a place, as a person's name), from its likelier readings."""
     parses = pymorphy().parse(word.split("-")[0])
@@ -183,6 +202,11 @@ def _tags(word: str) -> tuple[bool, bool]:
 
 
 def _place_nominative(words: list[str]) -> str:
+    return _place_nominative_of(tuple(words))
+
+
+@lru_cache(maxsize=50_000)
+def _place_nominative_of(words: tuple[str, ...]) -> str:
     """«Тихой Заводи» → «Тихая Заводь», «Горловки» → «Горловка»; unknown words as written."""
     analyzer = pymorphy()
     out: list[str] = []
@@ -203,12 +227,12 @@ def _place_nominative(words: list[str]) -> str:
     return " ".join(reversed(out))
 
 
-def find_places(text: str, taken: list[Found]) -> list[Found]:
+def find_places(text: str, taken: Taken) -> list[Found]:
     out: list[Found] = []
     for m in _PLACE.finditer(text):
         start, end = m.start("name"), m.end("name")
         words = m["name"].split()
-        if any(f.start < end and start < f.end for f in [*taken, *out]):
+        if taken.overlaps(start, end):
             continue
         geo, name = _tags(words[0])
         inside = m["prep"].lower() in ("в", "во", "под", "возле", "около", "близ")
@@ -219,6 +243,7 @@ def find_places(text: str, taken: list[Found]) -> list[Found]:
             if name2 and not geo2:
                 words, end = words[:1], start + len(words[0])
         out.append(Found("place", start, end, _place_nominative(words), f"after «{m['prep']}»"))
+        taken.add(out[-1])
     return out
 
 
@@ -262,7 +287,7 @@ def _rank_pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:(?:{alternatives})\.?\s+)+", re.IGNORECASE)
 
 
-def find_people(text: str, normalizer: Normalizer, taken: list[Found]) -> list[Found]:
+def find_people(text: str, normalizer: Normalizer, taken: Taken) -> list[Found]:
     pack = normalizer.pack
     assert isinstance(pack, RussianPack)
     forms = tuple(pack._rank_forms)
@@ -274,7 +299,7 @@ def find_people(text: str, normalizer: Normalizer, taken: list[Found]) -> list[F
                          r"(?:-[А-ЯЁ][а-яё]+)?|[А-ЯЁ]\.))*", text):  # fmt: skip
         runs.append((m.start(), m.end()))
     for start, end in runs:
-        if any(f.start < end and start < f.end for f in taken):
+        if taken.overlaps(start, end):
             continue
         inner = ranks.match(text, start, end)  # «Майор Волков»: the rank opens the run
         if inner is not None:
@@ -345,7 +370,8 @@ def extract(text: str, normalizer: Normalizer, ref: dt.date | None = None) -> li
     found = find_money(text)
     found += find_units(text, normalizer)
     found += find_dates(text, normalizer, ref)
-    found += find_places(text, found)
-    found += find_people(text, normalizer, found)
+    taken = Taken(len(text), found)
+    found += find_places(text, taken)
+    found += find_people(text, normalizer, taken)
     found += find_incident_types(text)
     return sorted(found, key=lambda f: (f.start, KINDS.index(f.kind), f.end))
