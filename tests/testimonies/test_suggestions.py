@@ -3,6 +3,8 @@ decision a person takes on each before anything enters the record."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from typer.testing import CliRunner
 
@@ -10,7 +12,8 @@ from tests.protect.conftest import store_bytes
 from tests.testimonies.conftest import INTERVIEW, ROLES, add
 from unaccounted.cli import app
 from unaccounted.errors import InputError
-from unaccounted.service import PermissionDenied, Session
+from unaccounted.protect import KEY_FILE_ENV
+from unaccounted.service import PermissionDenied, Session, protection
 from unaccounted.service import suggestions as sg
 from unaccounted.service import testimonies as service
 from unaccounted.workspace import Workspace
@@ -114,6 +117,24 @@ def test_suggestions_from_a_confidential_passage_stay_protected(ws: Workspace) -
         sg.list_suggestions(s, "T-1")
     with as_(ws, "vera") as s, pytest.raises(PermissionDenied, match="vera may not read sugg"):
         sg.suggest(s, "T-1")
+
+
+def test_key_rotation_seals_suggestions_again(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "keys" / "own.key"))  # rotation moves it
+    add(ws.root, INTERVIEW)
+    with as_(ws, "ed") as s:
+        sg.suggest(s, "T-1")
+        sg.decide(s, "S-3", "correct", "Тихая Заводь, склад")
+    with Session.open(ws.root, "admin") as s:
+        result = protection.rotate_key(s)
+    # the original, and quote and value of each of the 5 suggestions, and one correction
+    assert result["values_resealed"] == 1 + 2 * 5 + 1
+    with as_(ws, "rita") as s:
+        opened = sg.list_suggestions(s, "T-1", protected=True)
+    assert [(x.id, x.quote, x.decided_value) for x in opened][2] == (
+        "S-3", "Тихой Заводи", "Тихая Заводь, склад")  # fmt: skip
 
 
 HOSTILE = [

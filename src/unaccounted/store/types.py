@@ -28,6 +28,9 @@ TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("testimonies", "original_sealed"),
     ("testimonies", "witness_sealed"),
     ("incident_involvements", "actor_name"),
+    ("suggestions", "quote"),
+    ("suggestions", "value"),
+    ("suggestions", "decided_value"),
 )
 
 #: A record's key: ``(source name, record id)``.
