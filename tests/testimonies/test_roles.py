@@ -79,6 +79,7 @@ READS = [
     ["testimony", "list"],
     ["testimony", "show", "T-2"],
     ["testimony", "custody", "T-1"],
+    ["testimony", "suggestions", "T-2"],
     ["testimony", "verify", "T-2"],
     ["incident", "list"],
     ["incident", "show", "I-1"],
