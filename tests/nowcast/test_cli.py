@@ -69,6 +69,10 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     for args, message in [
         (["nowcast", good, "--method", "magic"], "error: unknown method 'magic'"),
         (["nowcast", good, "--window", "-1"], "error: --window must be 0 (all periods) or more"),
+        (
+            ["nowcast", good, "--delay-weights", "recent"],
+            "error: unknown --delay-weights 'recent'; choose one of auto, window",
+        ),
     ]:
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)

@@ -63,33 +63,43 @@ def _decay(half_life: float | None) -> float:
 
 def half_life_scores(tri: Triangle, grid: tuple[float | None, ...] = HALF_LIVES
                      ) -> dict[float | None, float]:  # fmt: skip
-    """The one-step-ahead binomial deviance of each half-life in ``grid``.
+    """How well each half-life in ``grid`` predicted the triangle's own past, one report ahead.
 
-    At each delay ``d``, each period ``i`` in turn is predicted from the periods before it
-    (those whose ratio at ``d`` was known one report earlier): the weighted ratio
-    ``g = Σ w N[j, d] / Σ w N[j, d+1]`` over ``j < i`` is scored against what ``i`` showed,
-    ``N[i, d]`` of ``N[i, d+1]`` events, by the binomial deviance. Every half-life is scored
-    on the same predictions (those with some event before them).
+    Replayed at each past report date, the ratios weighted with the half-life predict what
+    the next report adds to every period: period ``i`` at delay ``d`` adds
+    ``N[i, d] (1/g - 1)``, with ``g = Σ w N[j, d] / Σ w N[j, d+1]`` over the periods ``j``
+    whose ratio at ``d`` was known by then. The score is the Poisson deviance of each
+    report's predicted total against the total it added. A nowcast sums what is missing
+    over the delays still to come, so a drift that moves every delay the same way counts
+    in full here, while noise in single ratios partly cancels, as it does in the nowcast.
+    Every half-life is scored on the same predictions (those with some event before them).
     """
-    scores: dict[float | None, float] = {h: 0.0 for h in grid}
+    n = tri.counts.shape[0]
+    predicted = {h: np.zeros(n + tri.counts.shape[1]) for h in grid}
+    added = np.zeros(n + tri.counts.shape[1])
     for d in range(tri.counts.shape[1] - 1):
         rows = eligible_rows(tri, d)
         if rows.size < 2:
             continue
         now, nxt = tri.counts[rows, d].astype(float), tri.counts[rows, d + 1].astype(float)
-        hit, total = np.minimum(now, nxt)[1:], nxt[1:]
-        if np.all(hit == total):  # nothing was ever added after delay d: nothing to learn
+        if np.all(now[1:] >= nxt[1:]):  # nothing was ever added after delay d: nothing to learn
             continue
-        share = np.divide(hit, total, out=np.ones_like(hit), where=total > 0)
-        best = _xlogy(hit, share) + _xlogy(total - hit, 1 - share)
+        report = rows[1:] + d + 1  # the report (counted in periods) that revealed N[i, d + 1]
+        scored: npt.NDArray[np.bool_] | None = None
         for h in grid:
             a = _decay(h)
             top = lfilter([1.0], [1.0, -a], now)[:-1]  # Σ over j < i of a^(i-1-j) N[j, d]
             bottom = lfilter([1.0], [1.0, -a], nxt)[:-1]
-            use = (bottom > 0) & (total > 0)
-            g = np.clip(np.maximum(top, FLOOR) / np.where(use, bottom, 1.0), 1e-9, 1 - 1e-9)
-            fit = _xlogy(hit, g) + _xlogy(total - hit, 1 - g)
-            scores[h] += float(np.sum((best - fit)[use]))
+            scored = bottom > 0
+            g = np.minimum(np.maximum(top, FLOOR) / np.where(scored, bottom, 1.0), 1.0)
+            more = now[1:] * (1 / g - 1)
+            np.add.at(predicted[h], report[scored], more[scored])
+        assert scored is not None
+        np.add.at(added, report[scored], np.maximum(nxt[1:] - now[1:], 0)[scored])
+    scores = {}
+    for h in grid:
+        mu = np.maximum(predicted[h], 1e-9)
+        scores[h] = float(np.sum(2 * (_xlogy(added, added / mu) - (added - mu))))
     return scores
 
 
