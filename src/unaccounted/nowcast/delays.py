@@ -98,8 +98,9 @@ def half_life_scores(tri: Triangle, grid: tuple[float | None, ...] = HALF_LIVES
         np.add.at(added, report[scored], np.maximum(nxt[1:] - now[1:], 0)[scored])
     scores = {}
     for h in grid:
-        mu = np.maximum(predicted[h], 1e-9)
-        scores[h] = float(np.sum(2 * (_xlogy(added, added / mu) - (added - mu))))
+        some = (predicted[h] > 0) | (added > 0)  # a report with nothing either way scores 0
+        mu, y = np.maximum(predicted[h][some], 1e-9), added[some]
+        scores[h] = float(np.sum(2 * (_xlogy(y, y / mu) - (y - mu))))
     return scores
 
 
