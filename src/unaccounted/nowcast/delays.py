@@ -16,10 +16,11 @@ ratios comes from a Bayesian bootstrap over the periods of each window.
 A fixed window follows a drift only as fast as its length allows. :func:`choose_half_life`
 instead weights every period by its age, halving the weight every ``h`` periods, and
 chooses ``h`` from the triangle itself: replayed at each of its past report dates, which
-``h`` best predicted the ratio that the next report revealed (the binomial deviance of the
-one-step-ahead predictions, summed over delays and report dates) — the way NobBS and
-epinowcast-style nowcasts tune their moving window. Reporting that changes speed favours a
-short half-life; steady reporting, or too few events to see a change, a long one.
+``h`` best predicted what the next report added (:func:`half_life_scores`) — one-step-ahead
+predictive scoring on the triangle's own past, which is how NobBS and epinowcast-style
+nowcasts tune their moving window. Reporting that changes speed favours a short half-life;
+steady reporting, or too few events to see a change, a long one. The nb nowcast does this
+by default (``delay_weights="auto"``); ``"window"`` keeps the fixed window.
 """
 
 from __future__ import annotations
@@ -158,8 +159,8 @@ def ratio_draws(
             rows = window_rows(tri, d, window, min_count)
             w = np.ones(rows.size)
         now, nxt = tri.counts[rows, d].astype(float), tri.counts[rows, d + 1].astype(float)
-        if nxt.sum() == 0:
-            continue
+        if nxt.sum() == 0 or (weighted and np.array_equal(now, nxt)):
+            continue  # nothing known, or nothing ever added after d: the ratio is 1
         if weighted:  # the weighted periods' mean age, newest 0, by events at d + 1
             centre[d] = float((w * nxt) @ (rows[-1] - rows) / (w @ nxt))
         point[d] = min(max(w @ now, FLOOR * w.max()) / (w @ nxt), 1.0)

@@ -3,8 +3,9 @@
 ``nb`` (the default), in the spirit of NobBS (McGough et al. 2020) and Höhle & an der
 Heiden (2014): each period's eventual count is ``Y_i ~ NegBin(mean λ_i, size r)`` and the
 count known so far is ``N_i ~ NegBin(λ_i q_i, r)``, where ``q_i`` is the share known at the
-period's observed delay (from the moving-window delay distribution in
-:mod:`unaccounted.nowcast.delays`, which follows drift). ``log λ`` has a random-walk prior
+period's observed delay (from the delay ratios of :mod:`unaccounted.nowcast.delays`,
+weighted towards recent periods with a half-life chosen from the triangle's own past, so
+they follow drift). ``log λ`` has a random-walk prior
 (step sd ``τ``), so a recent period with few reports borrows its level from its
 neighbours; ``τ`` and ``r`` are chosen by Laplace-approximate marginal likelihood over a
 grid. Draws of ``log λ`` (the Laplace posterior) and of the delay ratios (bootstrap) give
