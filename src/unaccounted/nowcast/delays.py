@@ -112,7 +112,7 @@ def _xlogy(x: Floats, y: Floats) -> Floats:
 
 def choose_half_life(tri: Triangle, grid: tuple[float | None, ...] = HALF_LIVES) -> float | None:
     """The half-life of ``grid`` whose one-step-ahead predictions of the triangle's own past
-    ratios were best (:func:`half_life_scores`); the first of equals."""
+    reports were best (:func:`half_life_scores`); the first of equals."""
     scores = half_life_scores(tri, grid)
     return min(grid, key=lambda h: scores[h])
 
@@ -164,10 +164,11 @@ def ratio_draws(
         if weighted:  # the weighted periods' mean age, newest 0, by events at d + 1
             centre[d] = float((w * nxt) @ (rows[-1] - rows) / (w @ nxt))
         point[d] = min(max(w @ now, FLOOR * w.max()) / (w @ nxt), 1.0)
-        if weighted:  # rows are consecutive: a view of the periods' shared bootstrap weights
+        if weighted:  # each period's bootstrap weight, shared by every delay
             if shared is None:
                 shared = rng.standard_gamma(1.0, size=(draws, tri.counts.shape[0]))
-            boot = shared[:, rows[0] : rows[-1] + 1]
+            consecutive = rows[-1] - rows[0] + 1 == rows.size  # always, from layout()
+            boot = shared[:, rows[0] : rows[-1] + 1] if consecutive else shared[:, rows]
             top, bottom = boot @ (w * now), boot @ (w * nxt)
             top = np.maximum(top, FLOOR * w.max() * (boot @ w) / w.sum())  # scaled like sums
         else:
@@ -197,9 +198,10 @@ def drift_sd(
 
     The eligible periods are cut into consecutive windows, newest first; the root mean
     square change of the log ratio from one window to the next measures the drift per
-    window, and the newest periods lie about ``(delay + 1) / window + 1/2`` windows past
-    the newest window's middle, so the drift is scaled by the square root of that distance
-    (a random walk). Zero when fewer than two windows hold events.
+    window, and the newest periods lie ``(delay + 1 + centre) / window`` windows past the
+    estimate's centre (``centre``: the mean age, in periods, of the periods the ratio was
+    estimated from; half a window by default), so the drift is scaled by the square root of
+    that distance (a random walk). Zero when fewer than two windows hold events.
     """
     eligible = eligible_rows(tri, delay)[::-1]
     logs, noise = [], []
