@@ -69,6 +69,10 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     for args, message in [
         (["nowcast", good, "--method", "magic"], "error: unknown method 'magic'"),
         (["nowcast", good, "--window", "-1"], "error: --window must be 0 (all periods) or more"),
+        (
+            ["nowcast", good, "--delay-weights", "recent"],
+            "error: unknown --delay-weights 'recent'; choose one of auto, window",
+        ),
     ]:
         res = runner.invoke(app, args)
         assert res.exit_code == 2, (args, res.output)
@@ -154,3 +158,15 @@ def test_a_record_without_publication_date_is_known_from_its_ingest_day(tmp_path
     res = runner.invoke(app, ["--workspace", str(ws.root), "nowcast", "--json", "--as-of",
                               later.isoformat()])  # fmt: skip
     assert [d["observed"] for d in json.loads(res.stdout)] == [2]
+
+
+def test_delay_weights_are_named_under_the_table(tmp_path: Path) -> None:
+    good = str(_triangle(tmp_path))
+    # Every period reported half in its first week: nothing changed speed, so every
+    # half-life predicted the past alike and the steadiest (all periods alike) is kept.
+    res = runner.invoke(app, ["nowcast", good])
+    assert res.exit_code == 0, res.output
+    assert "delay_weights auto, half_life all periods alike" in " ".join(res.output.split())
+    res = runner.invoke(app, ["nowcast", good, "--delay-weights", "window"])
+    assert res.exit_code == 0, res.output
+    assert "half_life" not in res.output and "window 8" in res.output

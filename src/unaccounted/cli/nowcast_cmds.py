@@ -13,8 +13,15 @@ from rich.table import Table
 from unaccounted.cli.app import app, console, fail, out, session
 from unaccounted.errors import InputError
 from unaccounted.service import estimates as service
+from unaccounted.service.estimates import (
+    DELAY_WEIGHTS,
+    Nowcast,
+    NowcastSettings,
+    layout,
+    nowcast,
+    read_triangle,
+)
 from unaccounted.service.estimates import NOWCAST_METHODS as METHODS
-from unaccounted.service.estimates import Nowcast, NowcastSettings, layout, nowcast, read_triangle
 
 
 def _as_of(text: str | None) -> dt.date | None:
@@ -49,12 +56,23 @@ def nowcast_cmd(
             help="nb: recent periods per delay that estimate the delay distribution (0: all)."
         ),
     ] = NowcastSettings.window or 0,
+    delay_weights: Annotated[
+        str,
+        typer.Option(
+            help="nb: auto (weigh periods by age, the half-life chosen by how well it predicted "
+            "the triangle's own past) or window (the newest --window periods alike)."
+        ),
+    ] = NowcastSettings.delay_weights,
     seed: Annotated[int, typer.Option(help="Seed for the posterior and bootstrap draws.")] = 0,
     last: Annotated[int, typer.Option(help="Periods shown in the table (JSON has all).")] = 26,
 ) -> None:
     """Estimate each period's eventual count, with a 95% interval, from reports so far."""
     if method not in METHODS:
         raise fail(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if delay_weights not in DELAY_WEIGHTS:
+        raise fail(
+            f"unknown --delay-weights {delay_weights!r}; choose one of {', '.join(DELAY_WEIGHTS)}"
+        )
     if window < 0:
         raise fail(f"--window must be 0 (all periods) or more (got {window})")
     cut = _as_of(as_of)
@@ -66,7 +84,9 @@ def nowcast_cmd(
             found = service.workspace_triangle(s, cut)
         rows, cut, counted = found.rows, found.cut, found.counted
     tri = layout(rows, cut)
-    settings = NowcastSettings(method=method, window=window or None, seed=seed)
+    settings = NowcastSettings(
+        method=method, window=window or None, delay_weights=delay_weights, seed=seed
+    )
     with console.status(f"nowcasting ({method})"):
         result = nowcast(tri, settings)
     if as_json:

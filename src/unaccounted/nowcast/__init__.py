@@ -5,10 +5,18 @@ with :mod:`unaccounted.store.nowcast`), lay it out with :func:`layout` and call
 :func:`nowcast`. See ``docs/nowcast.md``.
 """
 
-from unaccounted.nowcast.models import METHODS, Nowcast, NowcastSettings, PeriodNowcast, nowcast
+from unaccounted.nowcast.models import (
+    DELAY_WEIGHTS,
+    METHODS,
+    Nowcast,
+    NowcastSettings,
+    PeriodNowcast,
+    nowcast,
+)
 from unaccounted.nowcast.triangle import Report, Triangle, layout, read_triangle
 
 __all__ = [
+    "DELAY_WEIGHTS",
     "METHODS",
     "Nowcast",
     "NowcastSettings",

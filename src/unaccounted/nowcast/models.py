@@ -3,8 +3,9 @@
 ``nb`` (the default), in the spirit of NobBS (McGough et al. 2020) and Höhle & an der
 Heiden (2014): each period's eventual count is ``Y_i ~ NegBin(mean λ_i, size r)`` and the
 count known so far is ``N_i ~ NegBin(λ_i q_i, r)``, where ``q_i`` is the share known at the
-period's observed delay (from the moving-window delay distribution in
-:mod:`unaccounted.nowcast.delays`, which follows drift). ``log λ`` has a random-walk prior
+period's observed delay (from the delay ratios of :mod:`unaccounted.nowcast.delays`,
+weighted towards recent periods with a half-life chosen from the triangle's own past, so
+they follow drift). ``log λ`` has a random-walk prior
 (step sd ``τ``), so a recent period with few reports borrows its level from its
 neighbours; ``τ`` and ``r`` are chosen by Laplace-approximate marginal likelihood over a
 grid. Draws of ``log λ`` (the Laplace posterior) and of the delay ratios (bootstrap) give
@@ -31,11 +32,13 @@ import numpy.typing as npt
 from scipy.linalg import cholesky_banded, solve_banded, solveh_banded
 from scipy.special import gammaln
 
-from unaccounted.nowcast.delays import known_share, ratio_draws
+from unaccounted.nowcast.delays import choose_half_life, known_share, ratio_draws
 from unaccounted.nowcast.triangle import Triangle
 
 Floats = npt.NDArray[np.float64]
 METHODS = ("nb", "chain-ladder")
+#: nb: how report periods are weighted in the delay ratios (see ``NowcastSettings``).
+DELAY_WEIGHTS = ("auto", "window")
 #: Grids searched for the random-walk step sd τ and the negative-binomial size r.
 TAU_GRID = (0.05, 0.1, 0.2, 0.4)
 SIZE_GRID = (3.0, 10.0, 30.0, 100.0, 1000.0)
@@ -45,9 +48,13 @@ SIZE_GRID = (3.0, 10.0, 30.0, 100.0, 1000.0)
 class NowcastSettings:
     method: str = "nb"
     #: Periods per delay used to estimate the delay distribution (None: all, no drift).
+    #: With ``delay_weights="auto"`` it sets only the blocks the drift is measured in.
     window: int | None = 8
     #: The window widens back in time until it holds this many events.
     min_count: int = 20
+    #: nb: ``auto`` weighs every period by age, with the half-life that best predicted the
+    #: triangle's own past one report ahead; ``window``: the newest ``window`` periods alike.
+    delay_weights: str = "auto"
     draws: int = 2000
     seed: int = 0
     #: nb: widen the interval by how much the delay distribution drifted lately.
@@ -158,11 +165,17 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     s = settings or NowcastSettings()
     if s.method not in METHODS:
         raise ValueError(f"unknown nowcast method {s.method!r}; choose one of {', '.join(METHODS)}")
+    if s.delay_weights not in DELAY_WEIGHTS:
+        raise ValueError(
+            f"unknown delay weighting {s.delay_weights!r}; choose one of {', '.join(DELAY_WEIGHTS)}"
+        )
     rng = np.random.default_rng(s.seed)
     n = tri.latest.astype(float)
     window = s.window if s.method == "nb" else None
     drift = s.drift_uncertainty and s.method == "nb"
-    point, sample = ratio_draws(tri, window, s.min_count, s.draws, rng, drift)
+    weighted = window is not None and s.delay_weights == "auto"
+    half_life = choose_half_life(tri) if weighted else None
+    point, sample = ratio_draws(tri, window, s.min_count, s.draws, rng, drift, weighted, half_life)
     q, q_draws = known_share(point, tri.observed_delay), known_share(sample, tri.observed_delay)
     if s.method == "chain-ladder":
         rest = n * (1 / np.maximum(q_draws, 1e-9) - 1)
@@ -188,6 +201,9 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
     samples = n + rng.poisson(np.minimum(gamma * (1 - qd), 1e12))
     details: dict[str, Any] = {"window": window, "min_count": s.min_count, "tau": tau,
                                "size": size}  # fmt: skip
+    if weighted:
+        details["delay_weights"] = "auto"
+        details["half_life"] = "all periods alike" if half_life is None else half_life
     if tri.corrections:
         details["corrections"] = tri.corrections
     return Nowcast(s.method, tri.as_of, _summarise(tri, samples), details)

@@ -27,14 +27,21 @@ from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
 from unaccounted.estimate.search import SEARCHES
 from unaccounted.estimate.strata import BY, POOLED, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
+from unaccounted.nowcast import (
+    DELAY_WEIGHTS,
+    Nowcast,
+    NowcastSettings,
+    layout,
+    nowcast,
+    read_triangle,
+)
 from unaccounted.nowcast import METHODS as NOWCAST_METHODS
-from unaccounted.nowcast import Nowcast, NowcastSettings, layout, nowcast, read_triangle
 from unaccounted.nowcast.triangle import Report
 from unaccounted.nowcast.weekly import weekly_reports
 from unaccounted.service.session import Session
 
 __all__ = [
-    "BY", "METHODS", "NOWCAST_METHODS", "POOLED", "SEARCHES", "WHOLE", "Estimate",
+    "BY", "DELAY_WEIGHTS", "METHODS", "NOWCAST_METHODS", "POOLED", "SEARCHES", "WHOLE", "Estimate",
     "EstimateRefused", "LCMCRSettings", "LoglinearSettings", "MethodChoice", "Nowcast",
     "NowcastSettings", "Row", "StrataResult", "StratumEstimate", "compare", "estimate",
     "layout", "nowcast", "read_histories", "read_triangle",
