@@ -33,12 +33,55 @@ def test_json_contract(tmp_path: Path) -> None:
     res = runner.invoke(app, ["nowcast", str(_triangle(tmp_path)), "--json"])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert [sorted(d) for d in data] == [["estimate", "lower", "observed", "period", "upper"]] * 4
+    keys = ["estimate", "interval_only", "known_share", "lower", "observed", "period", "upper"]
+    assert [sorted(d) for d in data] == [keys] * 4
     assert [d["period"] for d in data] == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22"]
     assert [d["observed"] for d in data] == [40, 40, 40, 20]
     assert data[0] == {"period": "2024-01-01", "observed": 40, "estimate": 40, "lower": 40,
-                       "upper": 40}  # fmt: skip
+                       "upper": 40, "known_share": 1.0, "interval_only": False}  # fmt: skip
     assert data[3]["lower"] <= 40 <= data[3]["upper"]
+    assert (data[3]["known_share"], data[3]["interval_only"]) == (0.5, False)
+
+
+def _barely_known(tmp_path: Path) -> Path:
+    # Weekly periods of 100 events, 5 reported in their first week and all by the second.
+    rows = []
+    for i in range(4):
+        period, first, second = (
+            dt.date(2024, 1, 1) + dt.timedelta(days=7 * i + d) for d in (0, 6, 13)
+        )
+        rows.append([period.isoformat(), first.isoformat(), "5"])
+        if i < 3:
+            rows.append([period.isoformat(), second.isoformat(), "100"])
+    return write_csv(tmp_path / "thin.csv", ["period", "as_of", "count"], rows)
+
+
+def test_a_period_barely_reported_shows_its_interval_only(tmp_path: Path) -> None:
+    thin = str(_barely_known(tmp_path))
+    res = runner.invoke(app, ["nowcast", thin, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(d["known_share"], d["interval_only"]) for d in data] == [
+        (1.0, False),
+        (1.0, False),
+        (1.0, False),
+        (0.05, True),
+    ]
+    assert data[3]["observed"] == 5 and data[3]["lower"] <= 100 <= data[3]["upper"]
+    res = runner.invoke(app, ["nowcast", thin])
+    assert res.exit_code == 0, res.output
+    newest = next(line for line in res.stdout.splitlines() if "2024-01-22" in line)
+    cells = [c.strip() for c in newest.strip("│ ").split("│")]
+    lo, hi = data[3]["lower"], data[3]["upper"]
+    assert cells == ["2024-01-22", "5", "–", f"{lo:,} – {hi:,}", f"{lo - 5:,} – {hi - 5:,}"]
+    assert "1 period(s) less than 10% reported so far: the interval only" in res.output
+    # A smaller floor shows the point estimate again.
+    res = runner.invoke(app, ["nowcast", thin, "--min-known", "0.04"])
+    assert res.exit_code == 0, res.output
+    assert "the interval only" not in res.output
+    assert f"{data[3]['estimate']:,}" in next(
+        line for line in res.stdout.splitlines() if "2024-01-22" in line
+    )
 
 
 def test_as_of_and_table(tmp_path: Path) -> None:
@@ -72,6 +115,10 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
         (
             ["nowcast", good, "--delay-weights", "recent"],
             "error: unknown --delay-weights 'recent'; choose one of auto, window",
+        ),
+        (
+            ["nowcast", good, "--min-known", "1"],
+            "error: --min-known must be at least 0 and below 1",
         ),
     ]:
         res = runner.invoke(app, args)

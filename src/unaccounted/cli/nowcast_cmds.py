@@ -64,6 +64,13 @@ def nowcast_cmd(
         ),
     ] = NowcastSettings.delay_weights,
     seed: Annotated[int, typer.Option(help="Seed for the posterior and bootstrap draws.")] = 0,
+    min_known: Annotated[
+        float,
+        typer.Option(
+            help="A period of which less than this share is reported yet is shown with its "
+            "interval only (JSON keeps every figure and says interval_only)."
+        ),
+    ] = NowcastSettings.min_known_share,
     last: Annotated[int, typer.Option(help="Periods shown in the table (JSON has all).")] = 26,
 ) -> None:
     """Estimate each period's eventual count, with a 95% interval, from reports so far."""
@@ -75,6 +82,8 @@ def nowcast_cmd(
         )
     if window < 0:
         raise fail(f"--window must be 0 (all periods) or more (got {window})")
+    if not 0.0 <= min_known < 1.0:
+        raise fail(f"--min-known must be at least 0 and below 1 (got {min_known})")
     cut = _as_of(as_of)
     if triangle is not None:
         rows = read_triangle(triangle)
@@ -85,17 +94,21 @@ def nowcast_cmd(
         rows, cut, counted = found.rows, found.cut, found.counted
     tri = layout(rows, cut)
     settings = NowcastSettings(
-        method=method, window=window or None, delay_weights=delay_weights, seed=seed
+        method=method,
+        window=window or None,
+        delay_weights=delay_weights,
+        seed=seed,
+        min_known_share=min_known,
     )
     with console.status(f"nowcasting ({method})"):
         result = nowcast(tri, settings)
     if as_json:
         out.print_json(json.dumps([r.to_dict() for r in result.rows]))
         return
-    _table(result, counted, last)
+    _table(result, counted, last, min_known)
 
 
-def _table(result: Nowcast, counted: str, last: int) -> None:
+def _table(result: Nowcast, counted: str, last: int, min_known: float) -> None:
     shown = result.rows[-last:] if last > 0 else result.rows
     table = Table(title=f"Nowcast as of {result.as_of} ({result.method})")
     for col in ("period", "observed", "estimate", "95% interval", "not yet reported"):
@@ -104,11 +117,20 @@ def _table(result: Nowcast, counted: str, last: int) -> None:
         table.add_row(
             r.period.isoformat(),
             f"{r.observed:,}",
-            f"{r.estimate:,}",
+            "–" if r.interval_only else f"{r.estimate:,}",
             f"{r.lower:,} – {r.upper:,}",
-            f"{r.estimate - r.observed:,}",
+            f"{r.lower - r.observed:,} – {r.upper - r.observed:,}"
+            if r.interval_only
+            else f"{r.estimate - r.observed:,}",
         )
     out.print(table)
+    thin = sum(r.interval_only for r in shown)
+    if thin:
+        console.print(
+            f"{thin} period(s) less than {min_known:.0%} reported so far: the interval only "
+            "(a point estimate there would be mostly the model's)",
+            markup=False,
+        )
     details = ", ".join(f"{k} {v}" for k, v in result.details.items() if k != "corrections")
     console.print(f"{counted}; model: {details}", markup=False)
     fixed = result.details.get("corrections", 0)

@@ -59,6 +59,9 @@ class NowcastSettings:
     seed: int = 0
     #: nb: widen the interval by how much the delay distribution drifted lately.
     drift_uncertainty: bool = True
+    #: A period of which less than this share is known yet is shown with its interval only
+    #: (its point estimate would be mostly the model's); its figures stay in the JSON.
+    min_known_share: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,10 @@ class PeriodNowcast:
     estimate: int
     lower: int
     upper: int
+    #: The share of the period's eventual count that the delay distribution says is known.
+    known_share: float = 1.0
+    #: Too little is known for a point estimate to mean much: show the interval only.
+    interval_only: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -76,6 +83,8 @@ class PeriodNowcast:
             "estimate": self.estimate,
             "lower": self.lower,
             "upper": self.upper,
+            "known_share": round(self.known_share, 4),
+            "interval_only": self.interval_only,
         }
 
 
@@ -151,12 +160,22 @@ def _nb_fit(n: Floats, q: Floats, tau: float, size: float) -> tuple[Floats, Floa
     return eta, factor, float(marginal)
 
 
-def _summarise(tri: Triangle, samples: npt.NDArray[Any]) -> list[PeriodNowcast]:
+def _summarise(
+    tri: Triangle, samples: npt.NDArray[Any], known: Floats, min_known: float
+) -> list[PeriodNowcast]:
     est = np.median(samples, axis=0)
     lo, hi = np.percentile(samples, [2.5, 97.5], axis=0)
     return [
-        PeriodNowcast(p, int(o), round(float(e)), math.floor(float(a)), math.ceil(float(b)))
-        for p, o, e, a, b in zip(tri.periods, tri.latest, est, lo, hi, strict=True)
+        PeriodNowcast(
+            p,
+            int(o),
+            round(float(e)),
+            math.floor(float(a)),
+            math.ceil(float(b)),
+            float(q),
+            bool(q < min_known),
+        )
+        for p, o, e, a, b, q in zip(tri.periods, tri.latest, est, lo, hi, known, strict=True)
     ]
 
 
@@ -169,6 +188,8 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
         raise ValueError(
             f"unknown delay weighting {s.delay_weights!r}; choose one of {', '.join(DELAY_WEIGHTS)}"
         )
+    if not 0.0 <= s.min_known_share < 1.0:
+        raise ValueError(f"the least known share must be in [0, 1) (got {s.min_known_share})")
     rng = np.random.default_rng(s.seed)
     n = tri.latest.astype(float)
     window = s.window if s.method == "nb" else None
@@ -183,7 +204,7 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
         ladder: dict[str, Any] = {"window": "all"}
         if tri.corrections:
             ladder["corrections"] = tri.corrections
-        return Nowcast(s.method, tri.as_of, _summarise(tri, samples), ladder)
+        return Nowcast(s.method, tri.as_of, _summarise(tri, samples, q, s.min_known_share), ladder)
     best: tuple[float, float, float, Floats, Floats] | None = None
     for tau in TAU_GRID:
         for size in SIZE_GRID:
@@ -206,4 +227,4 @@ def nowcast(tri: Triangle, settings: NowcastSettings | None = None) -> Nowcast:
         details["half_life"] = "all periods alike" if half_life is None else half_life
     if tri.corrections:
         details["corrections"] = tri.corrections
-    return Nowcast(s.method, tri.as_of, _summarise(tri, samples), details)
+    return Nowcast(s.method, tri.as_of, _summarise(tri, samples, q, s.min_known_share), details)
