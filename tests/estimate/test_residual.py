@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from unaccounted.cli import app
 from unaccounted.demo import run_demo
+from unaccounted.estimate.from_workspace import missing_only_note
 from unaccounted.estimate.residual import (
     RunsEstimate,
     add_unseen,
@@ -77,3 +79,28 @@ def test_by_unit_on_the_demo_overlaps_the_unstratified_estimate(tmp_path: Path) 
     assert data["residual"] is not None
     assert total["lower"] <= whole["upper"] and whole["lower"] <= total["upper"]
     assert total["warnings"][0].startswith("114 strata could not be estimated on their own")
+    # Many of the demo's persons are only ever reported missing: the dead-and-missing
+    # estimate is offered as the one to lead with, and not when it is the one asked for.
+    assert re.fullmatch(r"[\d,]+ persons are only ever reported missing, \d+% as many as the "
+                        r"[\d,]+ documented dead; .* \(--include-missing\) and say that it "
+                        r"counts both", total["warnings"][-1])  # fmt: skip
+    res = CliRunner().invoke(
+        app, ["-w", str(run.workspace.root), "estimate", "--include-missing", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert not [w for w in json.loads(res.stdout)["total"]["warnings"] if "only ever" in w]
+
+
+def test_persons_only_reported_missing_put_the_dead_and_missing_estimate_first() -> None:
+    ten_dead = {f"d{i}": {"dead"} for i in range(10)}
+    # A person with a missing and a dead record is dead, not missing only.
+    assert missing_only_note({**ten_dead, "m": {"missing", "dead"}}) is None
+    assert missing_only_note({**ten_dead, "a": {"alive"}, "c": {"captured"}}) is None
+    assert missing_only_note({"m": {"missing"}}) is None  # nobody documented dead
+    assert missing_only_note({**ten_dead, "m": {"missing"}}) == (
+        "1 persons are only ever reported missing, 10% as many as the 10 documented dead; "
+        "where deaths are reported as missing (see 'unaccounted concealment'), lead with the "
+        "estimate of the dead and missing (--include-missing) and say that it counts both"
+    )
+    nine = {k: v for k, v in ten_dead.items() if k != "d0"} | {"x": {"missing", "captured"}}
+    assert missing_only_note(nine) is not None  # 1 of 9 dead: above a tenth

@@ -31,6 +31,28 @@ log = logging.getLogger(__name__)
 #: The stratum of every person when the workspace is estimated whole.
 WHOLE = "all"
 
+#: Persons only ever reported missing, per documented dead person, from which the estimate
+#: of the dead says that the estimate of the dead and missing should lead.
+MISSING_HEADLINE_SHARE = 0.1
+
+
+def missing_only_note(statuses: dict[str, set[str]]) -> str | None:
+    """The warning that puts the dead-and-missing estimate first, when the persons only ever
+    reported missing are at least :data:`MISSING_HEADLINE_SHARE` of the documented dead.
+
+    ``statuses`` maps each person to the status classes its records state.
+    """
+    dead = sum("dead" in c for c in statuses.values())
+    missing = sum("missing" in c and "dead" not in c for c in statuses.values())
+    if not dead or missing < MISSING_HEADLINE_SHARE * dead:
+        return None
+    return (
+        f"{missing:,} persons are only ever reported missing, {missing / dead:.0%} as many as "
+        f"the {dead:,} documented dead; where deaths are reported as missing (see "
+        "'unaccounted concealment'), lead with the estimate of the dead and missing "
+        "(--include-missing) and say that it counts both"
+    )
+
 
 def stratum_value(
     row: dict[str, Any], by: str | None, categories: CategoryReader | None = None
@@ -114,7 +136,16 @@ def workspace_strata(
     )  # fmt: skip
     drawn = draw_clusterings(scores, draws, choice.seed) if scores is not None else []
     log.info("estimating %d strata by %s over %d draws", len(table.strata), by, len(drawn))
-    return estimate_strata(table, current, drawn, choice, by or WHOLE, impute)
+    result = estimate_strata(table, current, drawn, choice, by or WHOLE, impute)
+    if "missing" not in counted:
+        statuses: dict[str, set[str]] = {}
+        for i, r in enumerate(rows):
+            cls = rules.status_class(r["status"])
+            statuses.setdefault(str(current[i]), set()).update([cls] if cls else [])
+        note = missing_only_note(statuses)
+        if note:
+            result.total.warnings.append(note)
+    return result
 
 
 def _scores(
