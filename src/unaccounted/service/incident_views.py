@@ -96,14 +96,14 @@ def place_dossier(s: Session, name: str) -> dict[str, Any]:
     them and the persons of the casualty records involved (held there, or otherwise), and
     the testimonies behind them. Separate actors' names are not shown here."""
     found = place(s, name)
-    units: dict[str, set[str]] = defaultdict(set)
+    units: dict[str | None, set[str]] = defaultdict(set)
     people: dict[str, set[str]] = defaultdict(set)
     shown = []
     for row in found["incidents"]:
         involved = s.store.involvements(str(row["id"]))
         for i in involved:
-            if i["unit_key"]:
-                units[str(i["unit_key"])].add(str(i["unit_raw"]))
+            if i["unit_raw"]:  # a spelling the normalizer reads no key from: key None
+                units[i["unit_key"] or None].add(str(i["unit_raw"]))
             if i["person_id"]:
                 people[str(i["person_id"])].add(str(i["role"]))
         shown.append(_summary(row, sorted({str(i["role"]) for i in involved})))
@@ -113,7 +113,8 @@ def place_dossier(s: Session, name: str) -> dict[str, Any]:
         "id": found["id"], "name": found["name"], "aliases": found["aliases"],
         "latitude": found["latitude"], "longitude": found["longitude"], "incidents": shown,
         "dates": {"from": min(starts), "to": max(ends)} if starts else None,
-        "units": [{"unit_key": k, "as_written": sorted(v)} for k, v in sorted(units.items())],
+        "units": [{"unit_key": k, "as_written": sorted(units[k])}
+                  for k in sorted(units, key=lambda k: (k is None, k or ""))],
         "persons": [{"person_id": k, "roles": sorted(v)} for k, v in sorted(people.items())],
         "testimonies": found["testimonies"],
     }  # fmt: skip
