@@ -221,8 +221,17 @@ def nav_of(html: str) -> list[str]:
 def test_the_navigation_shows_what_the_role_may_do(app: FastAPI) -> None:
     viewer = ["/", "/concealment", "/estimates", "/nowcast"]
     # testimonies, incidents and places: reviewers and up
-    reviewer = ["/", "/review", "/concealment", "/estimates", "/nowcast", "/sources",
-                "/testimonies", "/incidents", "/places"]
+    reviewer = [
+        "/",
+        "/review",
+        "/concealment",
+        "/estimates",
+        "/nowcast",
+        "/sources",
+        "/testimonies",
+        "/incidents",
+        "/places",
+    ]
     expected = {
         "viewer": viewer,
         "reviewer": reviewer,
