@@ -342,6 +342,23 @@ def test_bad_input_is_one_line_and_stores_nothing(team: Team) -> None:
 
 
 def test_every_text_field_renders_inert(team: Team) -> None:
+    editor = team.clients["editor"]
+    # a file's name and a workspace's own incident type, with payloads
+    up = editor.post(
+        "/api/testimonies",
+        data={"kind": "media_report", "source": "s", "language": "ru"},
+        files={"file": (f"{IMAGE}.txt", b"text", "text/plain")},
+    )
+    assert up.status_code == 200, up.text
+    web = editor.app.state.web  # type: ignore[attr-defined]
+    with web.lock, web.session.acting_as(TEAM["editor"]) as s:
+        service.add_incident_type(s, "cage", f"cage {SCRIPT}")
+        cage = service.add_incident(s, "cage", place=f"yard {IMAGE}", summary=IMAGE)
+    for page in (f"/testimony/{up.json()['id']}", "/testimonies", f"/incident/{cage}",
+                 "/incidents", "/incidents/new", "/place/PL-2"):  # fmt: skip
+        html = editor.get(page).text
+        assert_inert(html)
+        assert shown(html), page
     for role in ("reviewer", "editor"):
         client = team.clients[role]
         pages = [
