@@ -28,6 +28,7 @@ __all__ = [
     "person_incidents",
     "place_dossier",
     "place_map",
+    "project",
     "type_labels",
     "unit_incidents",
 ]
