@@ -154,3 +154,36 @@ def test_share_test_falls_back_to_all_units_when_a_type_has_few() -> None:
     found = share_test("omsbr:1", 9, 10, reference)
     assert found is not None and (found.peers, found.peer_units) == ("all units", 3)
     assert found.peer_share == pytest.approx(10 / 30)
+
+
+def test_a_confirmed_falsified_mia_report_flags_its_unit_without_changing_the_tests(
+    tmp_path: Path,
+) -> None:
+    ws = _workspace(tmp_path, "official")
+    a = analyze(ws)
+    plain = a.concealment(ws)
+    # signal 6 for 10002 (ranked last, not flagged), by a key of its alias group; an
+    # unverified report for 10003; one for a unit nobody in the records served in
+    falsified = {
+        "vch:10002": [("I-7", "confirmed"), ("I-9", "unverified")],
+        "vch:10003": [("I-8", "unverified")],
+        "vch:55555": [("I-6", "confirmed")],
+    }
+    got = a.concealment(ws, falsified)
+    by_unit = {e.unit: e for e in got}
+    assert by_unit["vch:10002"].signals()["signal_6"] == {
+        "falsified_mia_reports": 2, "confirmed": 1,
+        "incidents": [{"id": "I-7", "grade": "confirmed"}, {"id": "I-9", "grade": "unverified"}],
+    }  # fmt: skip
+    # a confirmed report flags its unit; an unverified one does not
+    assert [(e.unit, e.flagged) for e in got] == [
+        ("vch:10001", True),
+        ("vch:10004", False),
+        ("vch:10003", False),
+        ("vch:10002", True),
+    ]
+    # the tests and the order are those of the report without it
+    assert [(e.unit, e.p_value, e.q_value) for e in got] == [
+        (e.unit, e.p_value, e.q_value) for e in plain]  # fmt: skip
+    assert "vch:55555" not in by_unit
+    assert plain[3].signals()["signal_6"]["falsified_mia_reports"] == 0

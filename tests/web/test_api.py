@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from tests.web.conftest import World
 from unaccounted.errors import InputError
 from unaccounted.service import Session, jobs, persons, workspace
-from unaccounted.web import api
+from unaccounted.web import api, testimony_api
 
 pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 
@@ -25,7 +25,8 @@ pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
 def _api_routes() -> set[tuple[str, str]]:
     return {
         (method, route.path_format)
-        for route in api.router.routes
+        for router in (api.router, testimony_api.router)
+        for route in router.routes
         if isinstance(route, APIRoute)
         for method in route.methods
     }
@@ -37,8 +38,9 @@ def test_the_openapi_document_parses_and_lists_every_api_route(reader: TestClien
     # every /api route is in the document, and the document holds nothing else
     assert listed == _api_routes()
     assert doc["openapi"].startswith("3.")
-    # the routes of web/api.py, each exercised below (session and audit in test_auth.py)
-    assert len(listed) == 24
+    # the routes of web/api.py, each exercised below (session and audit in test_auth.py), and
+    # the 14 of web/testimony_api.py (tests/web/test_testimonies.py)
+    assert len(listed) == 24 + 14
 
 
 def test_status_is_the_status_contract_of_the_command_line(reader: TestClient) -> None:

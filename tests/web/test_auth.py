@@ -220,12 +220,23 @@ def nav_of(html: str) -> list[str]:
 
 def test_the_navigation_shows_what_the_role_may_do(app: FastAPI) -> None:
     viewer = ["/", "/concealment", "/estimates", "/nowcast"]
+    # testimonies, incidents and places: reviewers and up
+    reviewer = [
+        "/",
+        "/review",
+        "/concealment",
+        "/estimates",
+        "/nowcast",
+        "/sources",
+        "/testimonies",
+        "/incidents",
+        "/places",
+    ]
     expected = {
         "viewer": viewer,
-        "reviewer": ["/", "/review", "/concealment", "/estimates", "/nowcast", "/sources"],
-        "editor": ["/", "/review", "/concealment", "/estimates", "/nowcast", "/sources", "/jobs"],
-        "admin": ["/", "/review", "/concealment", "/estimates", "/nowcast", "/sources", "/jobs",
-                  "/audit"],
+        "reviewer": reviewer,
+        "editor": [*reviewer, "/jobs"],
+        "admin": [*reviewer, "/jobs", "/audit"],
     }  # fmt: skip
     for role, links in expected.items():
         assert nav_of(client_as(app, role).get("/").text) == links, role
@@ -246,7 +257,7 @@ def test_a_workspace_without_accounts_serves_everyone_as_the_server_actor(
             "user": None, "role": None, "actor": "solo", "accounts": False,
             "csrf": csrf_of(client),
         }  # fmt: skip
-        assert len(nav_of(client.get("/").text)) == 8  # everyone may do everything
+        assert len(nav_of(client.get("/").text)) == 11  # everyone may do everything
         assert client.get("/audit").status_code == 200
 
 

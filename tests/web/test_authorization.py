@@ -5,6 +5,7 @@ without an expectation here fails the test."""
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from starlette.routing import Mount
 from tests.web.accounts import PASSWORD, TEAM, client_as, team_workspace
 from tests.web.conftest import World
 from unaccounted.errors import InputError
-from unaccounted.service import ACTIONS, accounts, persons
+from unaccounted.service import ACTIONS, Session, accounts, persons, testimonies
 from unaccounted.service.actions import role_rank
 from unaccounted.web import auth
 from unaccounted.web.app import Web, create_app
@@ -61,6 +62,19 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/logout"): OPEN,
     ("GET", "/static"): OPEN,
     ("GET", "/openapi.json"): OPEN,
+    ("GET", "/testimonies"): "testimonies",
+    ("GET", "/testimonies/new"): "testimony-add",
+    ("POST", "/testimonies"): "testimony-add",
+    ("GET", "/testimony/{testimony_id}"): "testimonies",
+    ("GET", "/incidents"): "incidents",
+    ("GET", "/incidents/new"): "incident-add",
+    ("POST", "/incidents"): "incident-add",
+    ("GET", "/incident/{incident_id}"): "incidents",
+    ("POST", "/incident/{incident_id}/involve"): "incident-involve",
+    ("POST", "/incident/{incident_id}/link"): "incident-link",
+    ("GET", "/places"): "incidents",
+    ("POST", "/places"): "place-add",
+    ("GET", "/place/{name:path}"): "incidents",
     # the API
     ("GET", "/api/session"): OPEN,
     ("GET", "/api/audit"): "audit-log",
@@ -86,9 +100,25 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/api/jobs"): "run-job",
     ("GET", "/api/export/persons.{fmt}"): "export-persons",
     ("GET", "/api/export/records.{fmt}"): "export-records",
+    ("GET", "/api/testimonies"): "testimonies",
+    ("POST", "/api/testimonies"): "testimony-add",
+    ("GET", "/api/testimonies/{testimony_id}"): "testimonies",
+    ("GET", "/api/incident-types"): "incidents",
+    ("GET", "/api/incidents"): "incidents",
+    ("POST", "/api/incidents"): "incident-add",
+    ("GET", "/api/incidents/{incident_id}"): "incidents",
+    ("POST", "/api/incidents/{incident_id}/involvements"): "incident-involve",
+    ("POST", "/api/incidents/{incident_id}/testimonies"): "incident-link",
+    ("GET", "/api/places"): "incidents",
+    ("POST", "/api/places"): "place-add",
+    ("GET", "/api/places/{name:path}"): "incidents",
+    ("GET", "/api/person-incidents/{person_id}"): "incidents",
+    ("GET", "/api/unit-incidents/{key:path}"): "incidents",
 }
 
 VISITORS = (None, "viewer", "reviewer", "editor", "admin")
+#: The names of the places the walks add (each new in its workspace).
+PLACES = itertools.count(1)
 
 
 def routes_of(routes: list[Any], prefix: str = "") -> set[tuple[str, str]]:
@@ -157,6 +187,22 @@ def requests(
         raise AssertionError("a job did not finish")
 
     upload = {"files": {"file": ("a.csv", b"full_name\nA\n", "text/csv")}}
+
+    def testimony() -> dict[str, Any]:
+        return {
+            "data": {
+                "kind": "media_report",
+                "source": "a paper",
+                "language": "ru",
+                "text": "Текст.",
+            }
+        }
+
+    def place() -> dict[str, Any]:
+        return {"data": {"name": f"place {next(PLACES)}"}}
+
+    involve = {"data": {"role": "perpetrator", "unit": "25 ОМСБр"}}
+    support = {"data": {"testimony": "T-1"}}
     pair = {"a": f.pair[0], "b": f.pair[1], "decision": "unsure"}
     return {
         ("GET", "/"): lambda: ("/?q=Иванов", {}),
@@ -219,6 +265,36 @@ def requests(
         ("POST", "/api/jobs"): lambda: (idle(), ("/api/jobs", upload))[1],
         ("GET", "/api/export/persons.{fmt}"): lambda: ("/api/export/persons.csv", {}),
         ("GET", "/api/export/records.{fmt}"): lambda: ("/api/export/records.csv", {}),
+        ("GET", "/testimonies"): lambda: ("/testimonies", {}),
+        ("GET", "/testimonies/new"): lambda: ("/testimonies/new", {}),
+        ("POST", "/testimonies"): lambda: ("/testimonies", testimony()),
+        ("GET", "/testimony/{testimony_id}"): lambda: ("/testimony/T-1", {}),
+        ("GET", "/incidents"): lambda: ("/incidents", {}),
+        ("GET", "/incidents/new"): lambda: ("/incidents/new", {}),
+        ("POST", "/incidents"): lambda: ("/incidents", {"data": {"type": "torture"}}),
+        ("GET", "/incident/{incident_id}"): lambda: ("/incident/I-1?q=Иванов", {}),
+        ("POST", "/incident/{incident_id}/involve"): lambda: ("/incident/I-1/involve", involve),
+        ("POST", "/incident/{incident_id}/link"): lambda: ("/incident/I-1/link", support),
+        ("GET", "/places"): lambda: ("/places", {}),
+        ("POST", "/places"): lambda: ("/places", place()),
+        ("GET", "/place/{name:path}"): lambda: ("/place/the yard", {}),
+        ("GET", "/api/testimonies"): lambda: ("/api/testimonies", {}),
+        ("POST", "/api/testimonies"): lambda: ("/api/testimonies", testimony()),
+        ("GET", "/api/testimonies/{testimony_id}"): lambda: ("/api/testimonies/T-1", {}),
+        ("GET", "/api/incident-types"): lambda: ("/api/incident-types", {}),
+        ("GET", "/api/incidents"): lambda: ("/api/incidents", {}),
+        ("POST", "/api/incidents"): lambda: ("/api/incidents", {"data": {"type": "torture"}}),
+        ("GET", "/api/incidents/{incident_id}"): lambda: ("/api/incidents/I-1", {}),
+        ("POST", "/api/incidents/{incident_id}/involvements"): lambda: (
+            "/api/incidents/I-1/involvements", involve),
+        ("POST", "/api/incidents/{incident_id}/testimonies"): lambda: (
+            "/api/incidents/I-1/testimonies", support),
+        ("GET", "/api/places"): lambda: ("/api/places", {}),
+        ("POST", "/api/places"): lambda: ("/api/places", place()),
+        ("GET", "/api/places/{name:path}"): lambda: ("/api/places/the yard", {}),
+        ("GET", "/api/person-incidents/{person_id}"): lambda: (
+            f"/api/person-incidents/{f.person}", {}),
+        ("GET", "/api/unit-incidents/{key:path}"): lambda: (f"/api/unit-incidents/{f.unit}", {}),
     }  # fmt: skip
 
 
@@ -243,6 +319,11 @@ class Served:
 
 def _served(world: World, folder: Path, public: bool) -> Iterator[Served]:
     ws = team_workspace(world.ws, folder / "ws", public=public)
+    with Session.open(ws, TEAM["editor"]) as s:  # an account, a place, an incident
+        testimonies.add_place(s, "the yard", 47.25, 38.5)
+        testimonies.add_testimony(s, "Текст.".encode(), kind="media_report", source="a paper",
+                                  language="ru")  # fmt: skip
+        testimonies.add_incident(s, "torture", place="the yard")
     app = create_app(ws, "server")
     web = app.state.web
     web.throttle = auth.Throttle(rate=10_000)  # many sign-ins here; throttling: test_auth.py

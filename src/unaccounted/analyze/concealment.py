@@ -35,6 +35,12 @@ their intervals and the persons and claims behind them; they do not enter it.
 Signal 5: ``hidden deaths`` are the shown-dead officially missing, given per known death
 of the unit (persons of the unit with a claim of the dead class from any source).
 
+Signal 6: ``falsified_mia_reports``: incidents of type ``falsified_mia_report`` (accounts
+of abuse, docs/testimonies.md) that name the unit, with their grades. It is not a count of
+claims and does not enter the tests; a unit with a *confirmed* one (a court document, or
+accounts from two independent groups) is flagged whatever its q-value, and among units of
+equal p-value the one with more confirmed reports ranks first.
+
 With no source of kind ``official``, or no unit with ``min_missing`` officially missing
 persons, the report carries a one-line ``message`` saying what is missing and how to fix it.
 """
@@ -92,6 +98,12 @@ class UnitEvidence:
     evidence_tests: dict[str, ShareTest | None] = field(default_factory=dict)
     #: signals 2-4 (shown beside the ranking, not in it), against all other units pooled
     more: dict[str, Any] = field(default_factory=dict)
+    #: signal 6: falsified missing-in-action reports naming the unit, (incident, grade)
+    falsified_mia_reports: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def confirmed_falsified_reports(self) -> int:
+        return sum(1 for _, grade in self.falsified_mia_reports if grade == "confirmed")
 
     @property
     def share(self) -> float | None:
@@ -128,6 +140,11 @@ class UnitEvidence:
             "known_deaths": self.known_dead,
             "hidden_per_known_death": _round(self.hidden_per_known_death),
             **self.more,
+            "signal_6": {
+                "falsified_mia_reports": len(self.falsified_mia_reports),
+                "confirmed": self.confirmed_falsified_reports,
+                "incidents": [{"id": i, "grade": g} for i, g in self.falsified_mia_reports],
+            },
         }
 
     def _evidence_dict(self, name: str) -> dict[str, Any]:
@@ -345,7 +362,8 @@ def rank_units(ranked: list[UnitEvidence], fdr: float) -> list[UnitEvidence]:
     reference = [e for e in ranked if not e.flagged] or ranked
     _test(ranked, reference)
     _correct(ranked, fdr)
-    ranked.sort(key=lambda e: (e.p_value, -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))
+    ranked.sort(key=lambda e: (e.p_value, -e.confirmed_falsified_reports,
+                               -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))  # fmt: skip
     for i, e in enumerate(ranked, start=1):
         e.rank = i
     return ranked
@@ -358,10 +376,16 @@ def concealment(
     *,
     min_missing: int = 5,
     fdr: float = 0.05,
+    falsified: dict[str, list[tuple[str, str]]] | None = None,
 ) -> ConcealmentReport:
     """Every unit, ranked ones first (most suspicious first), then the too-little-data ones;
-    with a message instead when no unit can be ranked."""
+    with a message instead when no unit can be ranked. ``falsified``: unit key → the
+    falsified missing-in-action reports naming it, as (incident id, grade) (signal 6)."""
     table, kinds = _tally(views, units, rules)
+    for key, reports in sorted((falsified or {}).items()):
+        group = units.group_of_key.get(key, key)
+        if group in table:
+            table[group].falsified_mia_reports.extend(reports)
     classes = {s: c for c, statuses in rules.status_classes.items() for s in statuses}
     more = more_signals(views, units.person_unit, classes)
     for unit, signals in more.items():
@@ -369,6 +393,8 @@ def concealment(
     ranked = rank_units(
         [e for e in table.values() if len(e.officially_missing) >= min_missing], fdr
     )
+    for e in table.values():
+        e.flagged = e.flagged or e.confirmed_falsified_reports > 0
     rest = sorted(
         (e for e in table.values() if e.rank is None and e.persons),
         key=lambda e: (-len(e.officially_missing), e.unit),

@@ -26,7 +26,11 @@ class Analysis:
     views: list[PersonView]
     units: UnitIndex
 
-    def concealment(self, ws: Workspace) -> ConcealmentReport:
+    def concealment(
+        self, ws: Workspace, falsified: dict[str, list[tuple[str, str]]] | None = None
+    ) -> ConcealmentReport:
+        """The concealment report; ``falsified``: unit key → the falsified
+        missing-in-action reports naming it, as (incident id, grade)."""
         s = ws.settings.resolve
         return concealment(
             self.views,
@@ -34,6 +38,7 @@ class Analysis:
             self.rules,
             min_missing=s.concealment_min_missing,
             fdr=s.concealment_fdr,
+            falsified=falsified,
         )
 
 

@@ -148,8 +148,13 @@ def history(s: Session, by: str = "unit", delays: bool = False) -> list[dict[str
 
 def concealment(s: Session) -> ConcealmentReport:
     """Units by evidence of concealment, most suspicious first (a sequence of units); its
-    ``message`` says what is missing when no unit can be ranked."""
-    return analysis(s, "concealment").concealment(s.workspace)
+    ``message`` says what is missing when no unit can be ranked. For a reader who may see
+    incidents, the falsified missing-in-action reports naming a unit are its signal 6;
+    a viewer's report is made without them (viewers see nothing of incidents)."""
+    from unaccounted.service import incident_views
+
+    falsified = incident_views.falsified_reports(s) if incident_views.may_see(s) else None
+    return analysis(s, "concealment").concealment(s.workspace, falsified)
 
 
 def unit(s: Session, key: str) -> dict[str, Any]:

@@ -46,11 +46,15 @@ NAV = (
     ("/estimates", "nav.estimates", "estimate"),
     ("/nowcast", "nav.nowcast", "nowcast"),
     ("/sources", "nav.sources", "sources"),
+    ("/testimonies", "nav.testimonies", "testimonies"),
+    ("/incidents", "nav.incidents", "incidents"),
+    ("/places", "nav.places", "incidents"),
     ("/jobs", "nav.jobs", "run-job"),
     ("/audit", "nav.audit", "audit-log"),
 )
 #: What a page may show or offer besides its navigation (asked of the hook per page).
-FEATURES = ("judgements", "split-record", "merge-persons", "withdraw-judgement", "rejects")
+FEATURES = ("judgements", "split-record", "merge-persons", "withdraw-judgement", "rejects",
+            "incidents")  # fmt: skip
 #: Paths a visitor who is not signed in may always reach.
 OPEN_PATHS = ("/login", "/logout", "/openapi.json", "/api/session")
 OPEN_PREFIXES = ("/static/", "/lang/")
@@ -246,7 +250,7 @@ def status_of(exc: UnaccountedError) -> int:
 
 def create_app(workspace: Path, actor: str | None, *, search: Search | None = None) -> FastAPI:
     """The web application over the workspace in ``workspace``, acting as ``actor``."""
-    from unaccounted.web import api, pages, signin
+    from unaccounted.web import api, pages, signin, testimony_api, testimony_pages
 
     web = Web(workspace, actor, search)
 
@@ -268,8 +272,10 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     guarded = [Depends(csrf_guard)]
     app.include_router(api.router, dependencies=guarded)
+    app.include_router(testimony_api.router, dependencies=guarded)
     app.include_router(signin.router, dependencies=guarded)
     app.include_router(pages.router, dependencies=guarded)
+    app.include_router(testimony_pages.router, dependencies=guarded)
 
     @app.middleware("http")
     async def _visitor(request: Request, call_next: Any) -> Response:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from unaccounted.service import link, overview, persons, review, workspace
+from unaccounted.service import incident_views, link, overview, persons, review, workspace
 from unaccounted.service.search import GRADES
 from unaccounted.web import i18n
 from unaccounted.web.app import Web, web_of
@@ -64,9 +64,13 @@ def person_page(request: Request, web: W, person_id: str, done: str = "") -> Res
         records = view.get("linkage", {}).get("records", [])
         refs = [review.ref(r["source_id"], r["record_id"]) for r in records]
         judged = review.judgements_of(s, refs) if s.may("judgements") else []
+        seen = incident_views.may_see(s)
+        incidents = incident_views.person_incidents(s, view["person_id"]) if seen else None
+        labels = incident_views.type_labels(s) if seen else {}
     undo = [int(x) for x in done.split(",") if x.isdigit()]
     return web.render(request, "person.html", p=view, records=records, refs=refs,
-                      judgements=judged, undo=undo)  # fmt: skip
+                      judgements=judged, undo=undo, incidents=incidents,
+                      labels=labels)  # fmt: skip
 
 
 @router.post("/person/{person_id}/split")
@@ -133,7 +137,11 @@ def undo(web: W, judgement: Annotated[int, Form()]) -> Response:
 def unit_page(request: Request, web: W, key: str) -> Response:
     with web.use() as s:
         dossier = persons.unit(s, key)
-    return web.render(request, "dossier.html", kind="unit", d=dossier)
+        seen = incident_views.may_see(s)
+        incidents = incident_views.unit_incidents(s, dossier["keys"]) if seen else None
+        labels = incident_views.type_labels(s) if seen else {}
+    return web.render(request, "dossier.html", kind="unit", d=dossier, incidents=incidents,
+                      labels=labels)  # fmt: skip
 
 
 @router.get("/region/{code}")

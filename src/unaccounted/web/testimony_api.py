@@ -1,0 +1,148 @@
+"""The JSON API of accounts of abuse under ``/api``: testimonies, incidents, incident types,
+places, the map of places, and a person's and a unit's incidents (docs/testimonies.md).
+Viewers are refused every route here; the service decides the rest."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+
+from unaccounted.service import incident_views as views
+from unaccounted.service import persons
+from unaccounted.service import testimonies as service
+from unaccounted.web.app import Web, web_of
+from unaccounted.web.testimony_pages import upload_bytes
+
+router = APIRouter(prefix="/api", tags=["testimonies"])
+W = Annotated[Web, Depends(web_of)]
+F = Annotated[str, Form()]
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored row as JSON values (times as ISO text)."""
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in row.items()}
+
+
+@router.get("/testimonies")
+def testimonies(web: W) -> list[dict[str, Any]]:
+    """Every testimony's facts (never its text or its witness's name), earliest first."""
+    with web.use() as s:
+        return [_plain(r) for r in service.testimonies(s)]
+
+
+@router.post("/testimonies")
+def testimony_add(
+    web: W, kind: F, source: F, language: F, date: F = "", witness: F = "", level: F = "",
+    group: F = "", text: F = "", file: Annotated[UploadFile | None, File()] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Take in a testimony: a file, or its text; editors only. Returns its id, SHA-256,
+    level and witness id."""
+    web.check("testimony-add")  # before the upload is read
+    data, file_name = upload_bytes(file, text)
+    with web.use() as s:
+        return service.add_testimony(
+            s, data, kind=kind, source=source, language=language, date=date or None,
+            witness=witness or None, level=level or None, group=group or None,
+            name=file_name or "the text", file_name=file_name,
+        )  # fmt: skip
+
+
+@router.get("/testimonies/{testimony_id}")
+def testimony(web: W, testimony_id: str, protected: bool = False) -> dict[str, Any]:
+    """A testimony: what is not public reads ``[protected]``; ``protected=true`` opens it
+    for a reviewer (an audited event)."""
+    with web.use() as s:
+        shown = service.show_testimony(s, testimony_id, protected=protected)
+    return {**_plain(shown), "passages": [_plain(p) for p in shown["passages"]],
+            "custody": [_plain(c) for c in shown["custody"]]}  # fmt: skip
+
+
+@router.get("/incident-types")
+def incident_types(web: W) -> list[dict[str, Any]]:
+    with web.use() as s:
+        return [dataclasses.asdict(x) for x in service.incident_types(s)]
+
+
+@router.get("/incidents")
+def incidents(web: W) -> list[dict[str, Any]]:
+    """Every incident with its grade, earliest first (the timeline)."""
+    with web.use() as s:
+        return [_plain(r) for r in service.incidents(s)]
+
+
+@router.post("/incidents")
+def incident_add(
+    web: W, type: F, start: F = "", end: F = "", place: F = "", summary: F = ""
+) -> dict[str, Any]:  # fmt: skip
+    """Add an incident (editors); ``type`` from the vocabulary, ``place`` by any alias."""
+    with web.use() as s:
+        made = service.add_incident(s, type, start=start or None, end=end or None,
+                                    place=place or None, summary=summary or None)  # fmt: skip
+    return {"id": made}
+
+
+@router.get("/incidents/{incident_id}")
+def incident(web: W, incident_id: str, protected: bool = False) -> dict[str, Any]:
+    """An incident with its involvements (sealed names read ``[protected]`` unless
+    ``protected=true`` for a reviewer, an audited event), support and grade."""
+    with web.use() as s:
+        shown = service.incident(s, incident_id, protected=protected)
+    return {**_plain(shown), "involvements": [_plain(x) for x in shown["involvements"]],
+            "support": [_plain(x) for x in shown["support"]]}  # fmt: skip
+
+
+@router.post("/incidents/{incident_id}/involvements")
+def involve(
+    web: W, incident_id: str, role: F, person: F = "", unit: F = "", actor: F = ""
+) -> dict[str, Any]:  # fmt: skip
+    """Name one person (``P-…``), unit or separate actor involved in ``role``."""
+    with web.use() as s:
+        return {"involvement": service.involve(s, incident_id, role, person=person or None,
+                                               unit=unit or None, actor=actor or None)}  # fmt: skip
+
+
+@router.post("/incidents/{incident_id}/testimonies")
+def link(web: W, incident_id: str, testimony: F, passage: F = "") -> dict[str, Any]:
+    """Link a testimony (or a passage, ``START:END``) that supports the incident."""
+    with web.use() as s:
+        return {"linked": service.link(s, incident_id, testimony, passage or None)}
+
+
+@router.get("/places")
+def places(web: W) -> dict[str, Any]:
+    """The places with coordinates as points of the map's drawing, and the rest."""
+    with web.use() as s:
+        return views.place_map(s)
+
+
+@router.post("/places")
+def place_add(
+    web: W, name: F, lat: Annotated[float | None, Form()] = None,
+    lon: Annotated[float | None, Form()] = None,
+) -> dict[str, Any]:  # fmt: skip
+    with web.use() as s:
+        return {"id": service.add_place(s, name, lat, lon)}
+
+
+@router.get("/places/{name:path}")
+def place(web: W, name: str) -> dict[str, Any]:
+    """A place's dossier, found by its id, name or any alias."""
+    with web.use() as s:
+        return views.place_dossier(s, name)
+
+
+@router.get("/person-incidents/{person_id}")
+def person_incidents(web: W, person_id: str) -> list[dict[str, Any]]:
+    """The incidents a person of the casualty records is involved in."""
+    with web.use() as s:
+        persons.person(s, person_id)  # a one-line 404 for a person who is not there
+        return views.person_incidents(s, person_id)
+
+
+@router.get("/unit-incidents/{key:path}")
+def unit_incidents(web: W, key: str) -> list[dict[str, Any]]:
+    """The incidents naming a unit (any key or spelling of its alias group)."""
+    with web.use() as s:
+        return views.unit_incidents(s, persons.unit(s, key)["keys"])

@@ -1,0 +1,168 @@
+"""The pages of accounts of abuse (docs/testimonies.md): testimonies and one testimony,
+the intake form, incidents as a timeline, one incident with its involvements, support and
+the forms that add them (a victim found by searching the casualty records), the place
+dossier and the map of places. The service decides who may see and do what: a viewer is
+refused every page here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import Response
+
+from unaccounted.errors import InputError
+from unaccounted.service import incident_views as views
+from unaccounted.service import testimonies as service
+from unaccounted.web.app import Web, web_of
+from unaccounted.web.pages import back
+from unaccounted.web.searching import hit_dict
+
+router = APIRouter(include_in_schema=False)
+W = Annotated[Web, Depends(web_of)]
+F = Annotated[str, Form()]
+
+
+def upload_bytes(file: UploadFile | None, text: str) -> tuple[bytes, str | None]:
+    """A testimony's bytes from an uploaded file, else from a text field; one of them must
+    be given. The file is read to one byte past the largest a testimony may be, so that
+    the service refuses a larger one without the whole of it in memory."""
+    if file is not None and file.filename:
+        return file.file.read(views.MAX_BYTES + 1), file.filename
+    if text.strip():
+        return text.encode("utf-8"), None
+    raise InputError("give the testimony's text or choose a file")
+
+
+@router.get("/testimonies")
+def testimonies_page(request: Request, web: W) -> Response:
+    with web.use() as s:
+        rows = service.testimonies(s)
+        may_add = s.may("testimony-add")
+    return web.render(request, "testimonies.html", rows=rows, may_add=may_add)
+
+
+@router.get("/testimonies/new")
+def testimony_form(request: Request, web: W) -> Response:
+    web.check("testimony-add")
+    return web.render(request, "testimony_new.html", kinds=views.KINDS, levels=views.LEVELS)
+
+
+@router.post("/testimonies")
+def testimony_add(
+    web: W, kind: F, source: F, language: F, date: F = "", witness: F = "", level: F = "",
+    group: F = "", text: F = "", file: Annotated[UploadFile | None, File()] = None,
+) -> Response:  # fmt: skip
+    web.check("testimony-add")  # before the upload is read
+    data, file_name = upload_bytes(file, text)
+    with web.use() as s:
+        made = service.add_testimony(
+            s, data, kind=kind, source=source, language=language, date=date or None,
+            witness=witness or None, level=level or None, group=group or None,
+            name=file_name or "the text", file_name=file_name,
+        )  # fmt: skip
+    return back(f"/testimony/{made['id']}")
+
+
+@router.get("/testimony/{testimony_id}")
+def testimony_page(
+    request: Request, web: W, testimony_id: str, protected: bool = False
+) -> Response:
+    with web.use() as s:
+        shown = service.show_testimony(s, testimony_id, protected=protected)
+        may_open = s.may("view-testimony-protected")
+    return web.render(request, "testimony.html", t=shown, protected=protected,
+                      may_open=may_open)  # fmt: skip
+
+
+@router.get("/incidents")
+def incidents_page(request: Request, web: W) -> Response:
+    with web.use() as s:
+        rows = service.incidents(s)
+        labels = views.type_labels(s)
+        may_add = s.may("incident-add")
+    return web.render(request, "incidents.html", rows=rows, labels=labels, may_add=may_add)
+
+
+@router.get("/incidents/new")
+def incident_form(request: Request, web: W) -> Response:
+    web.check("incident-add")
+    with web.use() as s:
+        types = service.incident_types(s)
+        places = service.places(s)
+    return web.render(request, "incident_new.html", types=types, places=places)
+
+
+@router.post("/incidents")
+def incident_add(
+    web: W, type: F, start: F = "", end: F = "", place: F = "", summary: F = ""
+) -> Response:  # fmt: skip
+    with web.use() as s:
+        made = service.add_incident(s, type, start=start or None, end=end or None,
+                                    place=place or None, summary=summary or None)  # fmt: skip
+    return back(f"/incident/{made}")
+
+
+@router.get("/incident/{incident_id}")
+def incident_page(
+    request: Request, web: W, incident_id: str, protected: bool = False, q: str = ""
+) -> Response:  # fmt: skip
+    with web.use() as s:
+        shown = service.incident(s, incident_id, protected=protected)
+        labels = views.type_labels(s)
+        may_edit = s.may("incident-involve")
+        may_open = s.may("view-protected")
+        found = web.search(s, q, limit=10) if q.strip() and may_edit else None
+        chosen = service.testimonies(s) if s.may("incident-link") else []
+    hits = [hit_dict(h) for h in found.hits] if found is not None else []
+    return web.render(request, "incident.html", i=shown, labels=labels, may_edit=may_edit,
+                      may_open=may_open, protected=protected, q=q, hits=hits,
+                      roles=views.ROLES, testimonies=chosen)  # fmt: skip
+
+
+@router.post("/incident/{incident_id}/involve")
+def incident_involve(
+    web: W, incident_id: str, role: F, person: F = "", unit: F = "", actor: F = ""
+) -> Response:  # fmt: skip
+    with web.use() as s:
+        service.involve(s, incident_id, role, person=person or None, unit=unit or None,
+                        actor=actor or None)  # fmt: skip
+    return back(f"/incident/{incident_id}")
+
+
+@router.post("/incident/{incident_id}/link")
+def incident_link(web: W, incident_id: str, testimony: F, passage: F = "") -> Response:
+    with web.use() as s:
+        service.link(s, incident_id, testimony, passage or None)
+    return back(f"/incident/{incident_id}")
+
+
+@router.get("/places")
+def places_page(request: Request, web: W) -> Response:
+    with web.use() as s:
+        drawn = views.place_map(s)
+        may_add = s.may("place-add")
+    return web.render(request, "places.html", m=drawn, may_add=may_add)
+
+
+@router.post("/places")
+def place_add(web: W, name: F, lat: F = "", lon: F = "") -> Response:
+    latitude, longitude = _number(lat, "latitude"), _number(lon, "longitude")
+    with web.use() as s:
+        made = service.add_place(s, name, latitude, longitude)
+    return back(f"/place/{made}")
+
+
+def _number(value: str, what: str) -> float | None:
+    try:
+        return float(value) if value.strip() else None
+    except ValueError:
+        raise InputError(f"{what} '{value.strip()[:40]}' is not a number") from None
+
+
+@router.get("/place/{name:path}")
+def place_page(request: Request, web: W, name: str) -> Response:
+    with web.use() as s:
+        dossier = views.place_dossier(s, name)
+        labels = views.type_labels(s)
+    return web.render(request, "place.html", p=dossier, labels=labels)
