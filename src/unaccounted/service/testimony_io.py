@@ -116,6 +116,8 @@ def _original(account: f.Account, folder: Path) -> tuple[bytes, str, str | None]
     pure = PurePosixPath(name.replace("\\", "/"))
     if pure.is_absolute() or ".." in pure.parts or ":" in name:
         raise InputError(f"file '{t.clean_line(name)}' must be a name inside {folder}")
+    if account.attachments and pure.name not in account.attachments:
+        raise InputError(f"file '{t.clean_line(name)}' is not among the submission's attachments")
     candidates = [folder / pure]
     if account.record and len(pure.parts) == 1:
         candidates.insert(0, folder / account.record.removeprefix("uuid:") / pure)

@@ -68,6 +68,14 @@ class FormRow:
     attachments: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Rows:
+    """The rows of a file, and its header when it has one (a CSV's)."""
+
+    rows: list[FormRow]
+    header: list[str] | None = None
+
+
 @dataclass
 class Account:
     """One row read into the testimony columns (values as found, stripped)."""
@@ -197,21 +205,21 @@ def guess_format(path: Path) -> str:
     return "kobo" if "_uuid" in header else "csv"
 
 
-def read_rows(path: Path, fmt: str, delimiter: str | None = None) -> list[FormRow]:
+def read_rows(path: Path, fmt: str, delimiter: str | None = None) -> Rows:
     """Every row of ``path`` read as ``fmt``; a file that cannot be read is one line."""
     if fmt not in FORMATS:
         raise InputError(f"unknown import format '{fmt}'; choose one of {', '.join(FORMATS)}")
     text = _text(path)
     if path.suffix.lower() == ".json" or text.lstrip()[:1] in ("[", "{"):
-        rows = _json_rows(path, text, fmt)
+        read = Rows(_json_rows(path, text, fmt))
     else:
-        rows = _csv_rows(path, text, fmt, delimiter)
-    if not rows:
+        read = _csv_rows(path, text, fmt, delimiter)
+    if not read.rows:
         raise InputError(f"{path} has no rows; nothing imported")
-    return rows
+    return read
 
 
-def _csv_rows(path: Path, text: str, fmt: str, delimiter: str | None) -> list[FormRow]:
+def _csv_rows(path: Path, text: str, fmt: str, delimiter: str | None) -> Rows:
     first = text.split("\n", 1)[0]
     sep = delimiter or max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
@@ -236,7 +244,7 @@ def _csv_rows(path: Path, text: str, fmt: str, delimiter: str | None) -> list[Fo
             rows.append(_form_row(start, fields, fmt, ()))
     except csv.Error as exc:
         raise InputError(f"{path} line {reader.line_num}: {exc}") from None
-    return rows
+    return Rows(rows, names)
 
 
 def _json_rows(path: Path, text: str, fmt: str) -> list[FormRow]:
@@ -350,11 +358,13 @@ def _system_date(system: str) -> str | None:
 # -- fields into columns ---------------------------------------------------------------------
 
 
-def accounts(rows: list[FormRow], fmt: str, mapping: ImportMapping, name: str) -> Read:
+def accounts(read: Rows, fmt: str, mapping: ImportMapping, name: str) -> Read:
     """Each row's fields read into the testimony columns: the mapping's ``columns`` first,
     then a field named as a column (a form's field by its last path segment too). A table's
     field that is no column is refused (a typo would lose a witness's name); a form's is
-    left out and listed."""
+    left out and listed. A mapped field missing from a CSV header is refused (JSON leaves
+    out empty fields)."""
+    rows = read.rows
     form = fmt in ("odk", "kobo")
     targets: dict[str, str] = {}
     ignored: list[str] = []
@@ -377,9 +387,8 @@ def accounts(rows: list[FormRow], fmt: str, mapping: ImportMapping, name: str) -
         if column in taken:
             raise InputError(f"{name}: fields '{taken[column]}' and '{key}' are both {column}")
         taken[column] = key
-    missing = sorted(set(fold(k) for k in mapping.columns) -
-                     {fold(k) for row in rows for k in row.fields})  # fmt: skip
-    if missing:
+    missing = sorted(set(mapping.columns) - {fold(k) for k in read.header or ()})
+    if missing and read.header is not None:
         raise InputError(
             f"{name}: the mapping names field '{missing[0]}', which is not in the file"
         )
