@@ -12,7 +12,6 @@ import typer
 from unaccounted.cli.app import ExportProtected, session
 from unaccounted.cli.testimony_cmds import _json, _tell, incident_app, testimony_app
 from unaccounted.service import testimony_io as service
-from unaccounted.testimony.formats import FORMATS
 
 
 @testimony_app.command("import")
@@ -21,7 +20,10 @@ def testimony_import(
     file: Annotated[Path, typer.Argument(help="A CSV or JSON table, or an ODK/Kobo export.")],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help=f"One of {', '.join(FORMATS)} (default: from the file)."),
+        typer.Option(
+            "--format",
+            help=f"One of {', '.join(service.IMPORT_FORMATS)} (default: from the file).",
+        ),
     ] = None,
     mapping: Annotated[
         Path | None,

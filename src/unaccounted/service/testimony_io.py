@@ -34,8 +34,9 @@ from unaccounted.service.session import Session
 from unaccounted.testimony import formats as f
 from unaccounted.testimony import text as t
 
-__all__ = ["EXPORT_FORMATS", "export_incidents", "import_testimonies"]
+__all__ = ["EXPORT_FORMATS", "IMPORT_FORMATS", "export_incidents", "import_testimonies"]
 
+IMPORT_FORMATS = f.FORMATS
 EXPORT_FORMATS: tuple[str, ...] = ("csv", "ftm")
 _YES = {"yes": True, "true": True, "1": True, "y": True, "да": True,
         "no": False, "false": False, "0": False, "n": False, "нет": False}  # fmt: skip
