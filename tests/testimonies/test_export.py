@@ -181,3 +181,12 @@ def test_a_missing_followthemoney_is_one_line(
     assert str(caught.value) == (
         "FollowTheMoney export needs the followthemoney package: pip install 'unaccounted[ftm]'"
     )
+
+
+def test_csv_cells_are_spreadsheet_safe_and_coordinates_numbers(ws: Workspace) -> None:
+    with editor(ws.root) as s:
+        service.add_place(s, "Западный пост", -12.5, -38.25)
+        service.add_incident(s, "threat", start="2024", place="Западный пост", summary="=1+2")
+    (row,) = csv.DictReader(io.StringIO(export(ws, "rita", "csv")))
+    # a summary a spreadsheet would run is text; a negative coordinate stays a number
+    assert (row["summary"], row["latitude"], row["longitude"]) == ("'=1+2", "-12.5", "-38.25")

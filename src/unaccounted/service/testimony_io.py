@@ -227,11 +227,23 @@ def _csv_rows(data: list[dict[str, Any]]) -> Iterator[list[str]]:
         by_role = {role: "; ".join(_who(i) for i in r["involved"] if i["role"] == role)
                    for role in t.ROLES}  # fmt: skip
         g = r["grade"]
-        yield [safe_cell("" if x is None else str(x)) for x in (
-            r["id"], r["type"], r["from_edtf"], r["to_edtf"], r["place_id"], r["place"],
-            place.get("latitude"), place.get("longitude"), r["summary"], g["grade"], g["rule"],
-            "; ".join(g["groups"]), "; ".join(r["testimony_ids"]), "; ".join(r["witness_ids"]),
-            *by_role.values())]  # fmt: skip
+        cells = [safe_cell(x) for x in (r["id"], r["type"], r["from_edtf"], r["to_edtf"],
+                                         r["place_id"], r["place"])]  # fmt: skip
+        # coordinates are numbers the store holds (a negative one is no formula)
+        cells += ["" if place.get(k) is None else str(place[k]) for k in ("latitude", "longitude")]
+        cells += [
+            safe_cell(x)
+            for x in (
+                r["summary"],
+                g["grade"],
+                g["rule"],
+                "; ".join(g["groups"]),
+                "; ".join(r["testimony_ids"]),
+                "; ".join(r["witness_ids"]),
+                *by_role.values(),
+            )
+        ]
+        yield cells
 
 
 def export_incidents(

@@ -50,11 +50,11 @@ ALIASES = {"witness_pseudonym": "witness", "witness_name": "witness",
 #: The largest table or export read (bytes).
 MAX_TABLE_BYTES = 256 * 1024 * 1024
 
+_WS = re.compile(r"[ \t\n\r]*")
 #: Fields of the form tools' own (ids, dates, review states) that are not the form's.
 _ODK_SYSTEM = {"submissiondate", "key", "submitterid", "submittername", "attachmentspresent",
                "attachmentsexpected", "status", "reviewstate", "deviceid", "edits",
                "formversion", "isvalidated", "meta/instanceid", "meta/instancename"}  # fmt: skip
-_WS = re.compile(r"[ \t\n\r]*")
 
 
 @dataclass(frozen=True)
@@ -272,40 +272,46 @@ def _json_rows(path: Path, text: str, fmt: str) -> list[FormRow]:
     return rows
 
 
+def _skip(text: str, pos: int, over: str = "") -> int:
+    """``pos`` past white space (and past the one character ``over`` and the space after
+    it, when that is what comes next)."""
+    found = _WS.match(text, pos)
+    pos = found.end() if found else pos
+    if over and text[pos : pos + 1] == over:
+        return _skip(text, pos + 1)
+    return pos
+
+
 def _items(text: str, key: str | None) -> list[tuple[int, Any]] | None:
     """The items of the top-level array (``key`` None) or of the array under ``key`` of
-    the top-level object, each with the line it starts on."""
+    the top-level object, each with the line it starts on. ``text`` is valid JSON."""
     decoder = json.JSONDecoder()
-    pos = _WS.match(text).end()  # type: ignore[union-attr]
+    pos = _skip(text, 0)
     if key is None:
         return _array(text, pos, decoder) if text[pos : pos + 1] == "[" else None
     if text[pos : pos + 1] != "{":
         return None
-    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    pos = _skip(text, pos + 1)
     while text[pos] != "}":
         name, pos = decoder.raw_decode(text, pos)
-        pos = _WS.match(text, _WS.match(text, pos).end() + 1).end()  # type: ignore[union-attr]
+        pos = _skip(text, pos, ":")
         if name == key and text[pos] == "[":
             return _array(text, pos, decoder)
         _value, pos = decoder.raw_decode(text, pos)
-        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-        if text[pos] == ",":
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        pos = _skip(text, pos, ",")
     return None
 
 
 def _array(text: str, pos: int, decoder: json.JSONDecoder) -> list[tuple[int, Any]]:
     items: list[tuple[int, Any]] = []
-    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    pos = _skip(text, pos + 1)
     line, counted = 1, 0
     while text[pos] != "]":
         line += text.count("\n", counted, pos)
         counted = pos
         value, pos = decoder.raw_decode(text, pos)
         items.append((line, value))
-        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
-        if text[pos] == ",":
-            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        pos = _skip(text, pos, ",")
     return items
 
 
