@@ -238,6 +238,25 @@ def test_bad_rows_refuse_the_import_whole_naming_their_lines(ws: Workspace) -> N
             "t.csv line 2: confidential 'maybe' is not yes or no; nothing imported",
         ),
         ("t.csv", "kind,source,language,text\n", "t.csv has no rows; nothing imported"),
+        (
+            "t.csv",
+            "kind,source,language,text,incident_type\ninterview,a,ru,x,looting\n",
+            "t.csv line 2: unknown incident type 'looting' (see 'unaccounted incident types'; an "
+            "editor adds one with 'unaccounted incident type-add'); nothing imported",
+        ),
+        (
+            "t.csv",
+            "kind,source,language,text,incident_type,incident_place\n"
+            "interview,a,ru,x,torture,Склад\n",
+            "t.csv line 2: no place named 'Склад' (add it with 'unaccounted places add', or an "
+            "alias with 'unaccounted places alias'); nothing imported",
+        ),
+        (
+            "t.csv",
+            "kind,source,language,text,incident_type,incident_from,incident_to\n"
+            "interview,a,ru,x,torture,2024-05,2024-04\n",
+            "t.csv line 2: incident_to 2024-04 is before incident_from 2024-05; nothing imported",
+        ),
         ("t.json", '[{"kind": "interview"},\n 7]', "t.json line 2: not a JSON object"),
         (
             "t.json",
@@ -264,6 +283,16 @@ def test_bad_input_is_one_line_and_nothing_is_taken_in(
     assert str(caught.value) == f"{tmp_path}/" + message.format(tmp=tmp_path)
     assert "\n" not in str(caught.value)
     assert facts(ws) == []
+
+
+def test_a_zip_archive_is_named_for_what_it_is(ws: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "detention.zip").write_bytes(b"PK\x03\x04")
+    with pytest.raises(InputError) as caught:
+        import_as_editor(ws, tmp_path / "detention.zip")
+    assert str(caught.value) == (
+        "detention.zip is a zip archive: unzip it and import the "
+        "submissions' CSV (its attached files are in media/ beside it)"
+    )
 
 
 def test_a_bad_mapping_is_one_line(ws: Workspace, tmp_path: Path) -> None:

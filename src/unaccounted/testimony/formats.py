@@ -187,6 +187,9 @@ def _text(path: Path) -> str:
 def guess_format(path: Path) -> str:
     """``csv``, ``json``, ``odk`` or ``kobo``, from the name and the first bytes or header."""
     suffix = path.suffix.lower()
+    if suffix == ".zip":
+        raise InputError(f"{path.name} is a zip archive: unzip it and import the submissions' "
+                         "CSV (its attached files are in media/ beside it)")  # fmt: skip
     if suffix not in (".csv", ".tsv", ".txt", ".json"):
         raise InputError(f"cannot tell the format of {path.name}; give --format "
                          f"({', '.join(FORMATS)})")  # fmt: skip
