@@ -14,7 +14,8 @@ import pytest
 from tests.protect.conftest import store_bytes
 from tests.testimonies.conftest import ROLES, editor
 from unaccounted.errors import InputError
-from unaccounted.service import PermissionDenied, Session
+from unaccounted.protect import KEY_FILE_ENV
+from unaccounted.service import PermissionDenied, Session, protection
 from unaccounted.service import testimonies as service
 from unaccounted.service.testimony_io import import_testimonies
 from unaccounted.workspace import Workspace
@@ -321,3 +322,23 @@ def test_only_editors_import(ws: Workspace) -> None:
     ):
         import_testimonies(s, DATA / "accounts.json")
     assert facts(ws) == []
+
+
+def test_key_rotation_seals_a_witness_contact_again(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "keys" / "own.key"))  # rotation moves it
+    import_as_editor(ws, DATA / "accounts.json")  # T-2: a sealed original and witness
+    shutil.copy(DATA / "accounts.csv", tmp_path / "accounts.csv")
+    (tmp_path / "statement-1.txt").write_bytes(STATEMENT)
+    with editor(ws.root) as s:
+        service.add_place(s, "Тихая Заводь, склад")
+        import_testimonies(s, tmp_path / "accounts.csv")  # T-3: original, witness, contact
+        before = s.store.scalar("SELECT witness_contact_sealed FROM testimonies WHERE id = 'T-3'")
+    with Session.open(ws.root, "admin") as s:
+        result = protection.rotate_key(s)
+    with editor(ws.root) as s:
+        after = s.store.scalar("SELECT witness_contact_sealed FROM testimonies WHERE id = 'T-3'")
+        assert protection.keyring(s).open_text(after) == "+7 900 000-00-01"
+    assert result["values_resealed"] == 5  # two originals, two witnesses, one contact
+    assert before != after
