@@ -170,6 +170,14 @@ def test_cli_import_says_what_it_took_in(ws: Workspace, cli: Callable[..., Any])
         "as kobo",
         "fields left out: start, end, grp_account/statement_URL",
     ]
+    r = cli("testimony", "import", str(DATA / "kobo" / "data.json"), "--mapping",
+            str(DATA / "kobo" / "mapping.yaml"))  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [
+        f"imported 0 testimonies from {DATA / 'kobo' / 'data.json'} as kobo",
+        "skipped 1 submissions imported before",
+        "fields left out: start",
+    ]
 
 
 def test_a_missing_followthemoney_is_one_line(

@@ -42,7 +42,7 @@ def test_csv_import_takes_each_account_in_with_its_incident(ws: Workspace) -> No
         service.add_place(s, "Тихая Заводь, склад", 47.25, 38.5)
     r = import_as_editor(ws, DATA / "accounts.csv")
     assert r == {"file": str(DATA / "accounts.csv"), "format": "csv",
-                 "testimonies": ["T-1", "T-2"], "incidents": ["I-1"],
+                 "testimonies": ["T-1", "T-2"], "incidents": ["I-1"], "skipped": [],
                  "ignored_fields": []}  # fmt: skip
     text = "Меня держали в подвале склада две недели.\nКомандир роты требовал деньги."
     assert facts(ws) == [
@@ -150,36 +150,47 @@ def test_odk_central_json_reads_groups_as_paths(ws: Workspace) -> None:
         args = json.loads(s.store.audit_entries()[-2]["args"])
     assert (csv_id["date_edtf"], csv_id["witness_id"] is not None) == ("2024-04-02", True)
     assert (args["line"], args["record"]) == (4, "uuid:0c1d2e3f-0000-4000-8000-00000000a001")
-    # the same submission from its CSV export is byte for byte the same account
-    import_as_editor(ws, DATA / "odk" / "submissions.csv", mapping=DATA / "odk" / "mapping.yaml")
-    with editor(ws.root) as s:
-        shas = [row["sha256"] for row in service.testimonies(s)]
-        witnesses = [row["witness_id"] for row in service.testimonies(s)]
-    assert shas[0] == shas[1] and witnesses[0] == witnesses[1]
-
-
-def test_kobo_csv_and_json_with_attachments_per_submission(ws: Workspace) -> None:
-    mapping = DATA / "kobo" / "mapping.yaml"
-    r = import_as_editor(ws, DATA / "kobo" / "export.csv", mapping=mapping)
-    assert (r["format"], r["testimonies"], r["incidents"], r["ignored_fields"]) == (
-        "kobo",
-        ["T-1", "T-2"],
-        ["I-1", "I-2"],
-        ["start", "end", "grp_account/statement_URL"],
+    # the form's CSV export holds that submission again: it is skipped, the next one taken in
+    r = import_as_editor(
+        ws, DATA / "odk" / "submissions.csv", mapping=DATA / "odk" / "mapping.yaml"
     )
+    assert (r["testimonies"], r["skipped"]) == (
+        ["T-2"],
+        ["uuid:0c1d2e3f-0000-4000-8000-00000000a001"],
+    )
+    # and once everything is in, importing again takes nothing in and writes nothing
+    with editor(ws.root) as s:
+        events = s.store.counts()["events"]
+    r = import_as_editor(
+        ws, DATA / "odk" / "submissions.csv", mapping=DATA / "odk" / "mapping.yaml"
+    )
+    assert (r["testimonies"], len(r["skipped"])) == ([], 2)
+    with editor(ws.root) as s:
+        assert s.store.counts()["events"] == events
+
+
+def test_kobo_json_and_csv_with_attachments_per_submission(ws: Workspace) -> None:
+    mapping = DATA / "kobo" / "mapping.yaml"
+    # the data API's JSON holds submission b002 (its witness field empty, so absent)
     r = import_as_editor(ws, DATA / "kobo" / "data.json", mapping=mapping)
-    assert (r["format"], r["testimonies"], r["ignored_fields"]) == ("kobo", ["T-3"], ["start"])
+    assert (r["format"], r["testimonies"], r["ignored_fields"]) == ("kobo", ["T-1"], ["start"])
+    # the CSV export holds b001 and b002 again: b002 is skipped
+    r = import_as_editor(ws, DATA / "kobo" / "export.csv", mapping=mapping)
+    assert (r["format"], r["testimonies"], r["incidents"], r["skipped"], r["ignored_fields"]) == (
+        "kobo", ["T-2"], ["I-2"], ["5d1e2f3a-0000-4000-8000-00000000b002"],
+        ["start", "end", "grp_account/statement_URL"])  # fmt: skip
     attached = (DATA / "kobo" / "attachments" / "5d1e2f3a-0000-4000-8000-00000000b002" /
                 "statement.txt").read_bytes()  # fmt: skip
-    assert [f[:6] for f in facts(ws)] == [
-        ("T-1", "form_submission", "medevac survey", "2024-04-05", "ru", "confidential"),
-        ("T-2", "form_submission", "medevac survey", "2024-04-06", "ru", "confidential"),
-        ("T-3", "form_submission", "medevac survey", "2024-04-06", "ru", "confidential"),
-    ]
+    assert facts(ws) == [
+        ("T-1", "form_submission", "medevac survey", "2024-04-06", "ru", "confidential", False,
+         None, len(attached), ["I-1"]),
+        ("T-2", "form_submission", "medevac survey", "2024-04-05", "ru", "confidential", True,
+         None, len("Нам отказали в эвакуации раненого.".encode()), ["I-2"]),
+    ]  # fmt: skip
     with editor(ws.root) as s:
-        assert service.testimony_original(s, "T-2")["data"] == attached
-        assert service.testimony_original(s, "T-3")["data"] == attached
-        assert [i["type"] for i in service.incidents(s)] == ["denial_of_medevac"] * 3
+        # the attachment is read from the submission's own folder (attachments/<uuid>/)
+        assert service.testimony_original(s, "T-1")["data"] == attached
+        assert [i["type"] for i in service.incidents(s)] == ["denial_of_medevac"] * 2
 
 
 def test_bad_rows_refuse_the_import_whole_naming_their_lines(ws: Workspace) -> None:

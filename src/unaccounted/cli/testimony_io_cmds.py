@@ -44,9 +44,11 @@ def testimony_import(
         _json(r)
         return
     ids = r["testimonies"]
-    span = f" ({ids[0]}..{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})"
+    span = f" ({ids[0]}..{ids[-1]})" if len(ids) > 1 else f" ({ids[0]})" if ids else ""
     made = f", {len(r['incidents'])} incidents" if r["incidents"] else ""
     _tell(f"imported {len(ids)} testimonies{span}{made} from {file} as {r['format']}")
+    if r["skipped"]:
+        _tell(f"skipped {len(r['skipped'])} submissions imported before")
     if r["ignored_fields"]:
         _tell(f"fields left out: {', '.join(r['ignored_fields'])}")
 

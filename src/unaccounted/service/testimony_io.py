@@ -50,7 +50,8 @@ def import_testimonies(
     attachments: Path | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Take in every account of ``path`` (all or none); returns the ids taken in, the
-    incidents made and the form's fields left out."""
+    incidents made, the submissions skipped (imported before: a form's export holds its
+    earlier submissions too) and the form's fields left out."""
     s.check("testimony-import")
     rules = f.load_import_mapping(mapping) if mapping is not None else f.ImportMapping()
     chosen = fmt or f.guess_format(path)
@@ -58,7 +59,15 @@ def import_testimonies(
     folder = _attachments(path, rules, attachments)
     prepared: list[tuple[f.Account, dict[str, Any], dict[str, Any] | None]] = []
     errors: list[tuple[int, str]] = []
+    seen = s.store.imported_submissions()
+    skipped: list[str] = []
     for account in read.accounts:
+        record = t.clean_line(account.record, 120) if account.record else None
+        if record is not None and record in seen:
+            skipped.append(record)  # exported again with the form's later submissions
+            continue
+        if record is not None:
+            seen.add(record)
         try:
             prepared.append((account, _intake(account, folder, chosen), _incident(s, account)))
         except InputError as exc:
@@ -70,6 +79,9 @@ def import_testimonies(
             lines = ", ".join(str(n) for n, _ in errors[1:6]) + (", …" if len(errors) > 6 else "")
             more = f"; {len(errors) - 1} more rows refused (lines {lines})"
         raise InputError(f"{path} line {line}: {message}{more}; nothing imported")
+    if not prepared:
+        return {"file": str(path), "format": chosen, "testimonies": [], "incidents": [],
+                "skipped": skipped, "ignored_fields": read.ignored}  # fmt: skip
     needs_key = any(intake["needs_key"] for _, intake, _ in prepared)
     ring = protection.keyring(s, create=True) if needs_key else None
     taken: list[str] = []
@@ -91,7 +103,7 @@ def import_testimonies(
         work.store.log_event(work.store.next_event_id(), "testimony-import", work.args,
                              work.counts)  # fmt: skip
     return {"file": str(path), "format": chosen, "testimonies": taken, "incidents": made,
-            "ignored_fields": read.ignored}  # fmt: skip
+            "skipped": skipped, "ignored_fields": read.ignored}  # fmt: skip
 
 
 def _attachments(path: Path, rules: f.ImportMapping, given: Path | None) -> Path:
