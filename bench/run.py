@@ -33,6 +33,7 @@ QUICK_ARGS = {
     "views": ["--quick"],
     "search": ["--quick"],
     "web": ["--quick"],
+    "testimony_io": ["--accounts", "200", "--incidents", "100"],
 }
 
 

@@ -135,6 +135,10 @@ ERRORS = [
         "error: unknown export format 'xml' (formats: csv, parquet, jsonl)",
     ),
     (
+        ["testimony", "import", "{tmp}/win.csv"],
+        "error: {tmp}/win.csv line 2: not UTF-8 (byte 10)",
+    ),
+    (
         ["export", "records", "--format", "parquet"],
         "error: Parquet cannot go to the terminal; pass --out FILE.parquet",
     ),

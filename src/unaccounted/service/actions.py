@@ -69,6 +69,7 @@ ACTIONS: dict[str, Action] = _actions(
     ("token-create", True, "create an API token", "viewer"),
     ("token-revoke", True, "revoke an API token", "viewer"),
     ("testimony-add", True, "take in a testimony", "editor"),
+    ("testimony-import", True, "import testimonies from a table or a form export", "editor"),
     ("testimony-passage", True, "set the level of a testimony's passage", "editor"),
     ("view-testimony-original", True, "read a testimony's original", "reviewer"),
     ("view-testimony-protected", True, "see a testimony's protected passages", "reviewer"),
@@ -115,4 +116,5 @@ ACTIONS: dict[str, Action] = _actions(
     ("audit-verify", False, "verify the audit log", "editor"),
     ("testimonies", False, "see testimonies and their chain of custody", "reviewer"),
     ("incidents", False, "see incidents, places and the incident types", "reviewer"),
+    ("export-incidents", False, "export incidents (CSV, FollowTheMoney)", "reviewer"),
 )

@@ -63,62 +63,94 @@ def add_testimony(
     s: Session, data: bytes, *, kind: str, source: str, language: str,
     date: str | None = None, witness: str | None = None, level: str | None = None,
     confidential: bool = False, group: str | None = None, name: str = "the testimony",
-    file_name: str | None = None,
+    file_name: str | None = None, witness_contact: str | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Take in one testimony (an original's bytes, UTF-8 text); returns its id, hash,
     witness id and level. Everything is checked before anything is written. ``name`` is
     what messages call it; ``file_name`` is kept unless the testimony is confidential (a
     file's name often names its witness)."""
     s.check("testimony-add")
+    intake = check_testimony(
+        data, kind=kind, source=source, language=language, date=date, witness=witness,
+        level=level, confidential=confidential, group=group, name=name, file_name=file_name,
+        witness_contact=witness_contact,
+    )  # fmt: skip
+    ring = protection.keyring(s, create=True) if intake["needs_key"] else None
+    with s.write("testimony-add", {"kind": intake["kind"], "source": intake["source"]}) as work:
+        return store_testimony(work, ring, intake, "testimony-add")
+
+
+def check_testimony(
+    data: bytes, *, kind: str, source: str, language: str, date: str | None = None,
+    witness: str | None = None, level: str | None = None, confidential: bool = False,
+    group: str | None = None, name: str = "the testimony", file_name: str | None = None,
+    witness_contact: str | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Everything intake checks, before anything is written: the facts of one testimony
+    as :func:`store_testimony` takes them, or a one-line :class:`InputError`."""
     kind = t.choice(kind, t.KINDS, "testimony kind")
     chosen = "confidential" if confidential else level
     if confidential and level not in (None, "confidential"):
         raise InputError("--confidential and --level disagree; give one of them")
     chosen = t.choice(chosen, t.LEVELS, "level") if chosen else t.DEFAULT_LEVEL[kind]
     source_name = t.field(source, "the source", required=True)
-    assert source_name is not None
     lang = (language or "").strip().lower()
     if not (2 <= len(lang) <= 3 and lang.isascii() and lang.isalpha()):
         raise InputError(f"language '{t.clean_line(language)}' is not an ISO 639 code (ru, uk, en)")
     edtf, lo, hi = t.partial_date(date, "the date")
     witness_name = t.field(witness, "the witness's name")
-    group_name = t.field(group, "the independence group")
+    contact = t.field(witness_contact, "the witness's contacts")
     text = t.original_text(data, name)
-    digest = hashlib.sha256(data).hexdigest()
-    ring = (
-        protection.keyring(s, create=True) if (chosen == "confidential" or witness_name) else None
-    )
-    with s.write("testimony-add", {"kind": kind, "source": source_name}) as work:
-        store = work.store
-        event_id = store.next_event_id()
-        tid = store.next_testimony_id()
-        sealed = clear = None
-        if chosen == "confidential":
-            assert ring is not None
-            sealed = _seal(work, ring, base64.b64encode(data).decode("ascii"))
-        else:
-            clear = data
-        witness_id = witness_token = None
-        if witness_name:
-            assert ring is not None
-            witness_token = _seal(work, ring, witness_name)
-            witness_id = store.witness_of_token(witness_token) or t.new_witness_id(
-                store.witness_ids()
-            )
-        store.add_testimony({
-            "id": tid, "kind": kind, "source": source_name,
-            "independence_group": group_name or store.source_group(source_name) or source_name,
-            "date_edtf": edtf, "date_lo": lo, "date_hi": hi, "language": lang,
+    return {"kind": kind, "level": chosen, "source": source_name, "language": lang,
+            "date": (edtf, lo, hi), "witness": witness_name, "contact": contact,
+            "group": t.field(group, "the independence group"),
             "file_name": None if chosen == "confidential" else t.field(file_name, "the file name"),
-            "size": len(data), "chars": len(text), "sha256": digest, "original_clear": clear,
-            "original_sealed": sealed, "level": chosen, "witness_id": witness_id,
-            "witness_sealed": witness_token, "received_by": s.actor, "received_at": _now(),
-            "intake_event": event_id,
-        })  # fmt: skip
-        work.args.update({"testimony": tid, "sha256": digest, "level": chosen})
-        work.counts.update({"bytes": len(data), "chars": len(text)})
-        store.log_event(event_id, "testimony-add", work.args, work.counts)
-    return {"id": tid, "sha256": digest, "size": len(data), "chars": len(text),
+            "data": data, "chars": len(text), "sha256": hashlib.sha256(data).hexdigest(),
+            "needs_key": chosen == "confidential" or bool(witness_name or contact)}  # fmt: skip
+
+
+def store_testimony(
+    work: Work, ring: Keyring | None, intake: dict[str, Any], command: str,
+    args: dict[str, Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Store one testimony checked by :func:`check_testimony` inside ``work`` and log its
+    intake event (``command``, with ``args`` and the testimony's id, hash and level): the
+    first link of its chain of custody. ``ring`` is needed when ``intake["needs_key"]``."""
+    store = work.store
+    data: bytes = intake["data"]
+    event_id = store.next_event_id()
+    tid = store.next_testimony_id()
+    sealed = clear = None
+    chosen = intake["level"]
+    if chosen == "confidential":
+        assert ring is not None
+        sealed = _seal(work, ring, base64.b64encode(data).decode("ascii"))
+    else:
+        clear = data
+    witness_id = witness_token = contact_token = None
+    if intake["witness"]:
+        assert ring is not None
+        witness_token = _seal(work, ring, intake["witness"])
+        witness_id = store.witness_of_token(witness_token) or t.new_witness_id(store.witness_ids())
+    if intake["contact"]:
+        assert ring is not None
+        contact_token = _seal(work, ring, intake["contact"])
+    source_name = intake["source"]
+    edtf, lo, hi = intake["date"]
+    store.add_testimony({
+        "id": tid, "kind": intake["kind"], "source": source_name,
+        "independence_group": intake["group"] or store.source_group(source_name) or source_name,
+        "date_edtf": edtf, "date_lo": lo, "date_hi": hi, "language": intake["language"],
+        "file_name": intake["file_name"], "size": len(data), "chars": intake["chars"],
+        "sha256": intake["sha256"], "original_clear": clear, "original_sealed": sealed,
+        "level": chosen, "witness_id": witness_id, "witness_sealed": witness_token,
+        "witness_contact_sealed": contact_token, "received_by": work.session.actor,
+        "received_at": _now(), "intake_event": event_id,
+    })  # fmt: skip
+    logged = {"kind": intake["kind"], "source": source_name, **(args or {}),
+              "testimony": tid, "sha256": intake["sha256"], "level": chosen}  # fmt: skip
+    store.log_event(event_id, command, logged, {"bytes": len(data), "chars": intake["chars"]})
+    return {"id": tid, "sha256": intake["sha256"], "size": len(data), "chars": intake["chars"],
             "level": chosen, "sealed": sealed is not None, "witness_id": witness_id}  # fmt: skip
 
 

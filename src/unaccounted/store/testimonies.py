@@ -113,6 +113,17 @@ class TestimonyQueries(DuckDBCore):
             [testimony_id],
         )
 
+    def imported_submissions(self) -> set[str]:
+        """The submission ids that ``testimony import`` events name (one per account)."""
+        return {
+            str(r["record"])
+            for r in self.rows(
+                "SELECT DISTINCT json_extract_string(args, '$.record') AS record FROM events "
+                "WHERE command = 'testimony-import' AND outcome = 'ok' "
+                "AND json_extract_string(args, '$.record') IS NOT NULL"
+            )
+        }
+
     # -- vocabulary and places ---------------------------------------------------------
 
     def incident_types(self) -> list[dict[str, Any]]:

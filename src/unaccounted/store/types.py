@@ -27,6 +27,7 @@ TOKEN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("person_views", "detail"),
     ("testimonies", "original_sealed"),
     ("testimonies", "witness_sealed"),
+    ("testimonies", "witness_contact_sealed"),
     ("incident_involvements", "actor_name"),
     ("suggestions", "quote"),
     ("suggestions", "value"),
