@@ -3,6 +3,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The [ftm] extra builds PyICU from source, against the ICU headers system-deps installs.
+FTM_STAMP := $(VENV)/.installed-ftm
 
 .PHONY: demo test test-fast check bench lock clean system-deps
 
@@ -20,10 +22,15 @@ demo: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
-test: $(STAMP) system-deps
+$(FTM_STAMP): $(STAMP)
+	bash scripts/system-deps.sh
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[ftm]'
+	touch $(FTM_STAMP)
+
+test: $(FTM_STAMP) system-deps
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)
+test-fast: $(FTM_STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 check: $(STAMP)
