@@ -72,6 +72,8 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/incident/{incident_id}"): "incidents",
     ("POST", "/incident/{incident_id}/involve"): "incident-involve",
     ("POST", "/incident/{incident_id}/link"): "incident-link",
+    ("POST", "/testimony/{testimony_id}/suggest"): "testimony-suggest",
+    ("POST", "/suggestion/{suggestion_id}"): "suggestion-reject",
     ("GET", "/places"): "incidents",
     ("POST", "/places"): "place-add",
     ("GET", "/place/{name:path}"): "incidents",
@@ -103,6 +105,9 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/testimonies"): "testimonies",
     ("POST", "/api/testimonies"): "testimony-add",
     ("GET", "/api/testimonies/{testimony_id}"): "testimonies",
+    ("GET", "/api/testimonies/{testimony_id}/suggestions"): "testimonies",
+    ("POST", "/api/testimonies/{testimony_id}/suggestions"): "testimony-suggest",
+    ("POST", "/api/suggestions/{suggestion_id}"): "suggestion-reject",
     ("GET", "/api/incident-types"): "incidents",
     ("GET", "/api/incidents"): "incidents",
     ("POST", "/api/incidents"): "incident-add",
@@ -201,6 +206,20 @@ def requests(
     def place() -> dict[str, Any]:
         return {"data": {"name": f"place {next(PLACES)}"}}
 
+    def suggestion() -> str:
+        """A fresh open suggestion (of a new testimony naming a soldier by rank)."""
+        text = "Рядового Сергея Иванова держали в подвале."
+        made = admin.post("/api/testimonies", data={"kind": "media_report", "source": "a paper",
+                                                    "language": "ru", "text": text})  # fmt: skip
+        assert made.status_code == 200, made.text
+        found = admin.post(f"/api/testimonies/{made.json()['id']}/suggestions")
+        assert found.status_code == 200, found.text
+        return str(found.json()[0]["id"])
+
+    def reject_page() -> Request:
+        sid = suggestion()
+        return f"/suggestion/{sid}", {"data": {"testimony": "T-1", "decision": "reject"}}
+
     involve = {"data": {"role": "perpetrator", "unit": "25 ОМСБр"}}
     support = {"data": {"testimony": "T-1"}}
     pair = {"a": f.pair[0], "b": f.pair[1], "decision": "unsure"}
@@ -275,12 +294,20 @@ def requests(
         ("GET", "/incident/{incident_id}"): lambda: ("/incident/I-1?q=Иванов", {}),
         ("POST", "/incident/{incident_id}/involve"): lambda: ("/incident/I-1/involve", involve),
         ("POST", "/incident/{incident_id}/link"): lambda: ("/incident/I-1/link", support),
+        ("POST", "/testimony/{testimony_id}/suggest"): lambda: ("/testimony/T-1/suggest", {}),
+        ("POST", "/suggestion/{suggestion_id}"): reject_page,
         ("GET", "/places"): lambda: ("/places", {}),
         ("POST", "/places"): lambda: ("/places", place()),
         ("GET", "/place/{name:path}"): lambda: ("/place/the yard", {}),
         ("GET", "/api/testimonies"): lambda: ("/api/testimonies", {}),
         ("POST", "/api/testimonies"): lambda: ("/api/testimonies", testimony()),
         ("GET", "/api/testimonies/{testimony_id}"): lambda: ("/api/testimonies/T-1", {}),
+        ("GET", "/api/testimonies/{testimony_id}/suggestions"): lambda: (
+            "/api/testimonies/T-1/suggestions", {}),
+        ("POST", "/api/testimonies/{testimony_id}/suggestions"): lambda: (
+            "/api/testimonies/T-1/suggestions", {}),
+        ("POST", "/api/suggestions/{suggestion_id}"): lambda: (
+            f"/api/suggestions/{suggestion()}", {"data": {"decision": "reject"}}),
         ("GET", "/api/incident-types"): lambda: ("/api/incident-types", {}),
         ("GET", "/api/incidents"): lambda: ("/api/incidents", {}),
         ("POST", "/api/incidents"): lambda: ("/api/incidents", {"data": {"type": "torture"}}),

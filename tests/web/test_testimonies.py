@@ -384,3 +384,69 @@ def test_every_text_field_renders_inert(team: Team) -> None:
         html = team.clients["reviewer"].get(page).text
         assert_inert(html)
         assert shown(html)
+
+
+#: A media report (public by default) naming a soldier, a unit, a place, a date and what was
+#: done: invented.
+NAMING = "Рядового Сергея Иванова из в/ч 12345 держали в подвале в Зайцево с 3 марта 2024 года."
+
+
+def test_suggestions_are_read_listed_and_decided_through_the_page(team: Team) -> None:
+    editor, reviewer = team.clients["editor"], team.clients["reviewer"]
+    made = editor.post("/api/testimonies", data={"kind": "media_report", "source": "paper C",
+                                                 "language": "ru", "text": NAMING})  # fmt: skip
+    tid = made.json()["id"]
+    assert 'id="suggest"' in editor.get(f"/testimony/{tid}").text
+    r = reviewer.post(f"/testimony/{tid}/suggest", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (303, f"/testimony/{tid}")
+    listed = editor.get(f"/api/testimonies/{tid}/suggestions").json()
+    assert [(x["id"], x["kind"], x["quote"], x["value"], x["status"]) for x in listed] == [
+        ("S-1", "person", "Сергея Иванова", "Иванов Сергей", "open"),
+        ("S-2", "unit", "в/ч 12345", "vch:12345", "open"),
+        ("S-3", "incident_type", "держали", "unlawful_detention", "open"),
+        ("S-4", "place", "Зайцево", "Зайцево", "open"),
+        ("S-5", "date", "3 марта 2024 года", "2024-03-03", "open"),
+    ]
+    page = editor.get(f"/testimony/{tid}").text
+    assert page.count('class="inline decide"') == 5 and 'value="correct"' in page
+    # a reviewer may reject, not accept; the page offers a reviewer rejection only
+    assert 'value="accept"' not in reviewer.get(f"/testimony/{tid}").text
+    r = reviewer.post("/suggestion/S-4", data={"testimony": tid, "decision": "accept"})
+    assert r.status_code == 403
+    r = reviewer.post("/suggestion/S-4", data={"testimony": tid, "decision": "reject"},
+                      follow_redirects=False)  # fmt: skip
+    assert (r.status_code, r.headers["location"]) == (303, f"/testimony/{tid}")
+    # the editor: the incident type makes an incident, the soldier its victim, the date its start
+    r = editor.post("/suggestion/S-3", data={"testimony": tid, "decision": "accept"})
+    assert r.status_code == 200
+    incident = editor.get(f"/api/testimonies/{tid}/suggestions").json()[2]["result"]
+    for sid in ("S-1", "S-5"):
+        r = editor.post(f"/suggestion/{sid}", data={"testimony": tid, "decision": "accept",
+                                                    "incident": incident, "role": "victim"
+                                                    if sid == "S-1" else ""})  # fmt: skip
+        assert r.status_code == 200, r.text
+    r = editor.post("/suggestion/S-2", data={"testimony": tid, "decision": "correct",
+                                             "value": "в/ч 12346", "incident": incident,
+                                             "role": "perpetrator"})  # fmt: skip
+    assert r.status_code == 200, r.text
+    decided = editor.get(f"/api/testimonies/{tid}/suggestions").json()
+    assert [x["status"] for x in decided] == [
+        "accepted",
+        "corrected",
+        "accepted",
+        "rejected",
+        "accepted",
+    ]
+    shown_ = editor.get(f"/api/incidents/{incident}").json()
+    assert (shown_["type"], shown_["from_edtf"]) == ("unlawful_detention", "2024-03-03")
+    assert sorted((x["role"], x["unit_key"]) for x in shown_["involvements"]) == [
+        ("perpetrator", "vch:12346"),
+        ("victim", None),
+    ]
+    assert [x["testimony_id"] for x in shown_["support"]] == [tid]
+    # decided once; every decision is in the chain of custody
+    r = editor.post("/suggestion/S-1", data={"testimony": tid, "decision": "reject"})
+    assert r.status_code == 400 and "suggestion S-1 was accepted by" in r.text
+    custody = [c["command"] for c in editor.get(f"/api/testimonies/{tid}").json()["custody"]]
+    assert custody.count("suggestion-accept") == 3 and "suggestion-reject" in custody
+    assert "suggestion-correct" in custody and "testimony-suggest" in custody

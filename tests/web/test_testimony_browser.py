@@ -1,7 +1,8 @@
 """Accounts of abuse in a real headless Chromium: an editor takes in a testimony and adds
-an incident through the forms, names the perpetrating unit, finds the victim among the
-casualty records by searching and links them; the person page and the unit dossier then
-show the incident. Screenshots go where tests/web/test_browser.py puts its own."""
+an incident through the forms, or decides on the suggestions read from its text; names the
+perpetrating unit, finds the victim among the casualty records by searching and links them;
+the person page and the unit dossier then show the incident. Screenshots go where
+tests/web/test_browser.py puts its own."""
 
 from __future__ import annotations
 
@@ -112,3 +113,61 @@ def test_an_editor_adds_a_testimony_and_an_incident_and_links_the_victim(
     page.goto(live.url + "/places")
     assert page.locator("#map circle.place").count() == 1
     shot(page, "places-map")
+
+
+def decide(page: Any, kind: str, decision: str, **fields: str) -> None:
+    """Decide on the open suggestion of ``kind`` from its row of the testimony page."""
+    row = page.locator(f'#suggestions tr[data-kind="{kind}"][data-status="open"]')
+    row.locator('select[name="decision"]').select_option(decision)
+    for name, value in fields.items():
+        if name == "value":
+            row.locator('input[name="value"]').fill(value)
+        else:
+            row.locator(f'select[name="{name}"]').select_option(value)
+    with page.expect_navigation():
+        row.locator("button.decide-button").click()
+
+
+def test_an_editor_takes_in_an_account_and_decides_its_suggestions(
+    browser: Any, live: Live
+) -> None:  # fmt: skip
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    page.goto(live.url + "/testimonies")
+    sign_in(page, TEAM["editor"])
+    page.click("#add-testimony")
+    page.select_option("#kind", "media_report")
+    page.fill("#source", "a regional paper")
+    page.fill("#text", "Рядового Сергея Иванова из в/ч 12345 держали в подвале в Зайцево "
+                       "с 3 марта 2024 года.")  # fmt: skip
+    submit(page, "#save-testimony")
+    submit(page, "#suggest")
+    kinds = page.locator("#suggestions tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.kind)"
+    )
+    assert kinds == ["person", "unit", "incident_type", "place", "date"]
+    shot(page, "testimony-suggestions")
+    # three decisions: the incident's type, its place, and the unit (corrected to a unit of
+    # the casualty records) as its perpetrator
+    decide(page, "incident_type", "accept")
+    decide(page, "place", "accept", incident="I-1")
+    decide(page, "unit", "correct", value=CHOSEN["spelling"], incident="I-1", role="perpetrator")
+    statuses = page.locator("#suggestions tbody tr").evaluate_all(
+        "rows => rows.map(r => r.dataset.status)"
+    )
+    assert statuses == ["open", "corrected", "accepted", "accepted", "open"]
+    # the victim: found among the casualty records from the incident's page
+    page.goto(live.url + "/incident/I-1")
+    assert page.inner_text("#incident-id") == "I-1: unlawful detention"
+    page.fill("#q", CHOSEN["name"])
+    submit(page, "#find")
+    row = page.locator("#hits tr", has=page.locator(f'input[value="{CHOSEN["person"]}"]'))
+    row.locator('select[name="role"]').select_option("victim")
+    with page.expect_navigation():
+        row.locator("button.link-person").click()
+    involved = page.inner_text("#involvements")
+    assert "perpetrator" in involved and "victim" in involved and CHOSEN["person"] in involved
+    assert "T-1" in page.inner_text("#support")
+    page.goto(f"{live.url}/person/{CHOSEN['person']}")
+    assert "I-1" in page.inner_text("#incidents") and "victim" in page.inner_text("#incidents")
+    page.goto(f"{live.url}/unit/{CHOSEN['unit']}")
+    assert "I-1" in page.inner_text("#incidents") and "perpetrator" in page.inner_text("#incidents")

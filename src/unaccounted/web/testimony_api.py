@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 
 from unaccounted.service import incident_views as views
 from unaccounted.service import persons
+from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.testimony_pages import upload_bytes
@@ -146,3 +147,33 @@ def unit_incidents(web: W, key: str) -> list[dict[str, Any]]:
     """The incidents naming a unit (any key or spelling of its alias group)."""
     with web.use() as s:
         return views.unit_incidents(s, persons.unit(s, key)["keys"])
+
+
+@router.get("/testimonies/{testimony_id}/suggestions")
+def suggestions(web: W, testimony_id: str, protected: bool = False) -> list[dict[str, Any]]:
+    """A testimony's suggestions in the order of its text, with their decisions; what
+    touches a part that is not public reads ``[protected]`` unless ``protected=true``
+    (reviewers and up, an audited event)."""
+    with web.use() as s:
+        found = suggesting.list_suggestions(s, testimony_id, protected=protected)
+    return [dataclasses.asdict(x) for x in found]
+
+
+@router.post("/testimonies/{testimony_id}/suggestions")
+def suggest(web: W, testimony_id: str) -> list[dict[str, Any]]:
+    """Read suggestions from a Russian testimony's text (reviewers and up); returns the new
+    ones. Nothing enters the record until a person decides on each."""
+    with web.use() as s:
+        return [dataclasses.asdict(x) for x in suggesting.suggest(s, testimony_id)]
+
+
+@router.post("/suggestions/{suggestion_id}")
+def decide(
+    web: W, suggestion_id: str, decision: F, value: F = "", incident: F = "", role: F = ""
+) -> dict[str, Any]:
+    """Accept or correct (editors: enters the record, into ``incident`` as ``role`` for
+    people, units and dates) or reject (reviewers) a suggestion, once; returns it."""
+    with web.use() as s:
+        done = suggesting.decide(s, suggestion_id, decision, value or None,
+                                 incident=incident or None, role=role or None)  # fmt: skip
+    return dataclasses.asdict(done)

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from unaccounted.errors import InputError
 from unaccounted.service import incident_views as views
+from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.pages import back
@@ -71,8 +72,34 @@ def testimony_page(
     with web.use() as s:
         shown = service.show_testimony(s, testimony_id, protected=protected)
         may_open = s.may("view-testimony-protected")
+        found = suggesting.list_suggestions(s, testimony_id, protected=protected)
+        may = {a: s.may(a) for a in ("testimony-suggest", "suggestion-accept",
+                                     "suggestion-reject")}  # fmt: skip
+        incidents = [str(i["id"]) for i in service.incidents(s)] if may["suggestion-accept"] else []
     return web.render(request, "testimony.html", t=shown, protected=protected,
-                      may_open=may_open)  # fmt: skip
+                      may_open=may_open, suggestions=found, allowed=may, incidents=incidents,
+                      roles=views.ROLES)  # fmt: skip
+
+
+@router.post("/testimony/{testimony_id}/suggest")
+def testimony_suggest(web: W, testimony_id: str) -> Response:
+    """Read suggestions from the testimony's text (reviewers and up); nothing enters the
+    record until a person decides on each."""
+    with web.use() as s:
+        suggesting.suggest(s, testimony_id)
+    return back(f"/testimony/{testimony_id}")
+
+
+@router.post("/suggestion/{suggestion_id}")
+def suggestion_decide(
+    web: W, suggestion_id: str, testimony: F, decision: F, value: F = "", incident: F = "",
+    role: F = "",
+) -> Response:  # fmt: skip
+    """Accept, correct or reject one suggestion, as ``testimony decide`` does."""
+    with web.use() as s:
+        suggesting.decide(s, suggestion_id, decision, value or None, incident=incident or None,
+                          role=role or None)  # fmt: skip
+    return back(f"/testimony/{testimony}")
 
 
 @router.get("/incidents")
