@@ -261,7 +261,7 @@ def build_index(ws_root: Path) -> dict[str, Any]:
     with ws.store() as store:
         with store.transaction():
             built = rebuild_index(store)
-        store.con.execute("CHECKPOINT")  # the rows a rebuild replaced leave the file
+        store.checkpoint()  # the rows a rebuild replaced leave the file
         size = store.scalar(
             "SELECT count(DISTINCT block_id) * 262144 FROM pragma_storage_info('search_index')"
         )

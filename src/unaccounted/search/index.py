@@ -32,6 +32,10 @@ from unaccounted.store import Store
 
 log = logging.getLogger(__name__)
 
+#: The fewest linked persons that must name a military unit number and a formation
+#: together before the unit filter takes the two for one unit.
+ALIAS_MIN_PERSONS = 2
+
 
 @dataclass(frozen=True)
 class IndexUpdate:
@@ -120,6 +124,7 @@ class SearchIndex:
         self.patronymic_initial = Codes.of(col("patronymic_initial"))
         self.unit = Codes.of(col("unit_key"))
         self.unit_class = Codes.of(col("unit_class_key"))
+        self._unit_aliases()
         self.region = Codes.of(col("region_code"))
         self.hometown_region = Codes.of(col("hometown_region"))
         self.status = Codes.of(col("status"))
@@ -135,6 +140,53 @@ class SearchIndex:
         self._warm_up()
         self.given_typos = TypoIndex(self.given_keys)
         self.patronymic_typos = TypoIndex(self.patronymic.values)
+
+    def _unit_aliases(self) -> None:
+        """Military unit numbers («vch:02009») that linked persons name, in their other
+        records, as one formation («msp:4»): the two keys are one unit for the filter.
+
+        A number maps to the formation when at least ``ALIAS_MIN_PERSONS`` persons have
+        both and more than half of the persons with the number and some formation have
+        that one (a transfer or a wrong record does not merge two units). ``unit_same``
+        gives each key's code the codes of the keys learned to be the same unit.
+        """
+        units, persons = self.unit.codes, self.person.codes
+        is_number = np.array([str(v).startswith("vch:") for v in self.unit.values], dtype=bool)
+        self.unit_same: dict[int, set[int]] = {}
+        self.class_of_unit: dict[int, int] = {}
+        has = (units >= 0) & (persons >= 0)
+        named = has & (self.unit_class.codes >= 0)
+        for u, c in zip(units[named].tolist(), self.unit_class.codes[named].tolist(), strict=True):
+            self.class_of_unit.setdefault(u, c)
+        if not is_number.any():
+            return
+        pairs = np.unique(persons[has].astype(np.int64) * len(self.unit.values) + units[has])
+        person_of, unit_of = np.divmod(pairs, len(self.unit.values))
+        numbers_of: dict[int, list[int]] = {}
+        formations_of: dict[int, list[int]] = {}
+        for p, u in zip(person_of.tolist(), unit_of.tolist(), strict=True):
+            (numbers_of if is_number[u] else formations_of).setdefault(p, []).append(u)
+        together: dict[int, dict[int, int]] = {}
+        reach: dict[int, int] = {}  # persons with the number and some formation
+        for p, numbers in numbers_of.items():
+            formations = formations_of.get(p)
+            if not formations:
+                continue
+            for v in numbers:
+                reach[v] = reach.get(v, 0) + 1
+                counts = together.setdefault(v, {})
+                for u in formations:
+                    counts[u] = counts.get(u, 0) + 1
+        for v, counts in together.items():
+            u, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+            if n >= ALIAS_MIN_PERSONS and 2 * n > reach[v]:
+                self.unit_same.setdefault(v, set()).add(u)
+                self.unit_same.setdefault(u, set()).add(v)
+
+    def unit_codes(self, key: str) -> set[int]:
+        """The codes of a unit key and of the keys learned to be the same unit."""
+        code = self.unit.code(key)
+        return {code} | self.unit_same.get(code, set())
 
     def _warm_up(self) -> None:
         """Parse a name of each kind once: the pack builds its larger tables (Latin
