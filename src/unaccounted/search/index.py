@@ -95,6 +95,11 @@ class Codes:
         return self.lookup.get(value, -2)  # -2 matches no record, not even a missing value
 
 
+def spelling(name: str) -> str:
+    """A name as the typo tables compare spellings: lower case, ё as е."""
+    return name.lower().replace("ё", "е")
+
+
 def postings(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(record numbers sorted by code, start of each code's run): code c's records are
     ``order[start[c]:start[c + 1]]``; missing codes (-1) are left out."""
@@ -139,6 +144,17 @@ class SearchIndex:
         self._spellings(col("surname"))
         self._warm_up()
         self.given_typos = TypoIndex(self.given_keys)
+        # the canonical given names and patronymics as spelled (lower case, ё as е), by
+        # code: typos of the spelling that the script keys miss (``rank._given_typos``)
+        self.given_spelling_typos = TypoIndex(
+            [spelling(self.given_name_of.get(code, "")) for code in range(len(self.given_keys))]
+        )
+        codes, first = np.unique(self.patronymic.codes, return_index=True)
+        written = col("patronymic").take(pa.array(first[codes >= 0])).to_pylist()
+        by_code = dict(zip(codes[codes >= 0].tolist(), written, strict=True))
+        self.patronymic_spelling_typos = TypoIndex(
+            [spelling(by_code.get(code) or "") for code in range(len(self.patronymic.values))]
+        )
         self.patronymic_typos = TypoIndex(self.patronymic.values)
 
     def _unit_aliases(self) -> None:
