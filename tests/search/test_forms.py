@@ -147,3 +147,11 @@ def test_a_typo_the_script_key_hides_is_still_one_typo(
     hits = search(index, query).hits
     assert [h.person_id for h in hits] == expected
     assert why in hits[0].why
+
+
+def test_a_latin_surname_one_letter_from_a_key_is_one_typo(index: SearchIndex) -> None:
+    # Ukrainian «io» for ё: «Semionov» reads back as «Семионов», two letters from
+    # «семенов» as spelled, but its key semionov is one letter from C's semenov
+    hits = search(index, "Artiom Semionov").hits
+    assert [h.person_id for h in hits] == ["C"]
+    assert hits[0].why[0] == "«Semionov» → surname Семёнов (Latin spelling, one typo)"

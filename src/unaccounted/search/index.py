@@ -7,8 +7,9 @@ transaction. :func:`rebuild_index` rewrites every row.
 
 :class:`SearchIndex` is the in-memory form the queries read: each name key and filter
 value dictionary-encoded to integer codes (one array per column), postings of records by
-surname key and by given-name key, each person's records, and deletion neighbourhoods of
-the surname, given-name and patronymic keys for typo tolerance (``typos.py``). A server
+surname key and by given-name key, each person's records, deletion neighbourhoods of
+the surname, given-name and patronymic keys and spellings for typo tolerance
+(``typos.py``), and the unit keys the linked persons show to be one unit. A server
 keeps one per workspace and loads it again when :meth:`SearchIndex.is_current` says the
 stored index has changed.
 """
@@ -223,6 +224,7 @@ class SearchIndex:
             if t >= 0 and 0 <= k < len(self.surname.values):
                 self.keys_of_spelling.setdefault(t, []).append(k)
         self.spelling_typos = TypoIndex(text.values)
+        self.surname_typos = TypoIndex(self.surname.values)
 
     def _number_unlinked(self) -> None:
         """Every record without a person is a person of its own (codes after the persons)."""

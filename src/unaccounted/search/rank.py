@@ -1,10 +1,10 @@
 """Candidate records of one query reading, each scored with how every name part matched.
 
 A reading with a surname fetches the records whose surname key is the reading's, one
-typo from it, or its other sex's form (Петров/Петрова); a reading without one fetches
-the records of its given name. Each candidate's surname, given name and patronymic then
-get a match kind (:data:`KINDS`), and its score is the weighted sum of the kinds' values.
-Everything is computed on arrays, a reading at a time.
+typo from it by key or as spelled, or its other sex's form (Петров/Петрова); a reading
+without one fetches the records of its given name. Each candidate's surname, given name
+and patronymic then get a match kind (:data:`KINDS`), and its score is the weighted sum of
+the kinds' values. Everything is computed on arrays, a reading at a time.
 """
 
 from __future__ import annotations
@@ -78,10 +78,12 @@ def _surname_candidates(index: SearchIndex, part: Part) -> tuple[np.ndarray, np.
     exact = index.surname.code(part.key)
     if exact >= 0:
         codes[exact] = EXACT
-    spelling = part.value.lower().replace("ё", "е")
-    for text, n in index.spelling_typos.near(spelling).items():
+    edits = dict(index.surname_typos.near(part.key))  # by key: a Latin «Kusmin» is kusmin
+    for text, n in index.spelling_typos.near(spelling(part.value)).items():
         for code in index.keys_of_spelling.get(text, ()):
-            codes.setdefault(code, TYPO if n == 1 else TYPO2)
+            edits[code] = min(n, edits.get(code, n))
+    for code, n in sorted(edits.items()):
+        codes.setdefault(code, TYPO if n == 1 else TYPO2)
     for other in _other_sex(part.key):
         code = index.surname.code(other)
         if code >= 0:
