@@ -19,10 +19,12 @@ from pathlib import Path
 import pytest
 
 from tests.search.conftest import write_source
+from unaccounted.analyze.run import CONFIRMED_ALIASES
 from unaccounted.errors import InputError
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.normalize.stage import normalizer_for, run_normalize
 from unaccounted.search import SearchIndex, search, update_index
+from unaccounted.search.index import confirmed_unit_aliases
 from unaccounted.workspace import Workspace
 
 ROWS = [
@@ -92,3 +94,37 @@ def test_a_number_named_with_two_formations_is_merged_with_neither(
 def test_an_unreadable_unit_is_a_one_line_error(index: SearchIndex) -> None:
     with pytest.raises(InputError, match="the unit «штаб» is not one the normalizer can read"):
         search(index, "Павел", unit="штаб")
+
+
+def test_confirmed_aliases_join_units_the_records_never_linked(index: SearchIndex) -> None:
+    # nobody's records link «в/ч 60001» to 9 МСП; a user confirmed it (unit_aliases.yaml)
+    confirmed = SearchIndex(index.table, index.pack, index.normalizer, index.stamp,
+                            [("msp:9", "vch:60001")])  # fmt: skip
+    assert persons(confirmed, "Павел", "9 МСП") == ["M"]
+    assert persons(confirmed, "Роман", "в/ч 60001") == ["N"]
+    assert persons(index, "Павел", "9 МСП") == []
+
+
+class _Shared:
+    def __init__(self, content: str | None) -> None:
+        self.content = content
+
+    def shared_file(self, name: str) -> dict[str, str] | None:
+        assert name == CONFIRMED_ALIASES  # the file `unaccounted unit-aliases` writes
+        return None if self.content is None else {"name": name, "content": self.content}
+
+
+@pytest.mark.parametrize(
+    ("content", "pairs"),
+    [
+        (None, []),
+        ("aliases:\n- [msp:9, 'vch:60001']\n", [("msp:9", "vch:60001")]),
+        # a malformed entry is skipped, not an error: the file is checked when written
+        ("aliases:\n- [msp:9]\n- [a, b]\n", [("a", "b")]),
+        ("aliases: [", []),
+    ],
+)
+def test_confirmed_aliases_are_read_from_the_store(
+    content: str | None, pairs: list[tuple[str, str]]
+) -> None:
+    assert confirmed_unit_aliases(_Shared(content)) == pairs  # type: ignore[arg-type]

@@ -19,12 +19,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.record import Normalizer
@@ -96,6 +98,28 @@ class Codes:
         return self.lookup.get(value, -2)  # -2 matches no record, not even a missing value
 
 
+#: The shared file of unit aliases a user confirmed (``analyze.run.CONFIRMED_ALIASES``).
+CONFIRMED_UNITS = "unit_aliases.yaml"
+
+
+def confirmed_unit_aliases(store: Store) -> list[tuple[str, str]]:
+    """The unit key pairs a user confirmed to be one unit, as the store keeps them (a
+    malformed entry is skipped: the file is checked when it is written)."""
+    shared = store.shared_file(CONFIRMED_UNITS)
+    if not shared:
+        return []
+    try:
+        data = yaml.safe_load(shared["content"]) or {}
+    except yaml.YAMLError:
+        return []
+    pairs = data.get("aliases") if isinstance(data, dict) else None
+    return [
+        (p[0], p[1])
+        for p in pairs or []
+        if isinstance(p, list) and len(p) == 2 and all(isinstance(k, str) for k in p)
+    ]
+
+
 def spelling(name: str) -> str:
     """A name as the typo tables compare spellings: lower case, ё as е."""
     return name.lower().replace("ё", "е")
@@ -113,8 +137,10 @@ class SearchIndex:
     """The index in memory: load with :meth:`load`, query with ``search.query.search``."""
 
     def __init__(self, table: pa.Table, pack: LanguagePack, normalizer: Normalizer,
-                 stamp: tuple[int, int]) -> None:  # fmt: skip
+                 stamp: tuple[int, int],
+                 confirmed_units: Sequence[tuple[str, str]] = ()) -> None:  # fmt: skip
         self.pack = pack
+        self.confirmed_units = list(confirmed_units)
         self.normalizer = normalizer
         self.stamp = stamp
         self._mask: tuple[frozenset[str], np.ndarray] | None = None
@@ -201,9 +227,19 @@ class SearchIndex:
                 self.unit_same.setdefault(u, set()).add(v)
 
     def unit_codes(self, key: str) -> set[int]:
-        """The codes of a unit key and of the keys learned to be the same unit."""
-        code = self.unit.code(key)
-        return {code} | self.unit_same.get(code, set())
+        """The codes of a unit key, of the keys confirmed to be the same unit (``unaccounted
+        unit-aliases --confirm``) and of the keys learned to be."""
+        keys = {key}
+        for _ in range(len(self.confirmed_units)):  # joined transitively
+            more = {b for a, b in self.confirmed_units if a in keys}
+            more |= {a for a, b in self.confirmed_units if b in keys}
+            if more <= keys:
+                break
+            keys |= more
+        codes = {self.unit.code(k) for k in keys}
+        for code in list(codes):
+            codes |= self.unit_same.get(code, set())
+        return codes
 
     def _warm_up(self) -> None:
         """Parse a name of each kind once: the pack builds its larger tables (Latin
@@ -268,7 +304,8 @@ class SearchIndex:
         """Read the stored index (run :func:`update_index` first for a current one)."""
         t0 = time.perf_counter()
         stamp = store.search_index_version()
-        index = cls(store.read_search_index(), normalizer.pack, normalizer, stamp)
+        index = cls(store.read_search_index(), normalizer.pack, normalizer, stamp,
+                    confirmed_unit_aliases(store))  # fmt: skip
         # the typo tables are millions of small objects that live as long as the index:
         # left to the collector, each full collection walks them all (a second at a
         # million records, in the middle of some query); frozen, it never does
