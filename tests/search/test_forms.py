@@ -125,3 +125,33 @@ def test_the_limit_cuts_the_hits(index: SearchIndex) -> None:
     result = search(index, "Петров", limit=1)
     # A and B both match the surname; one is shown, both are counted
     assert ([h.person_id for h in result.hits], result.matched) == (["A"], 2)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "why"),
+    [
+        # «Ниолаевич» (key nolaevic) is two letters short of B's nikolaevic, which the
+        # key's deletion tables do not reach; as spelled it is one letter short of
+        # «николаевич»: B first, though A has more records
+        ("Петров Сергей Ниолаевич", ["B", "A"], "«Ниолаевич» → patronymic Николаевич (one typo)"),
+        ("Пертов Сергей Ниолаевич", ["B", "A"], "«Ниолаевич» → patronymic Николаевич (one typo)"),
+        # «Викторовч»: the key viktorovc is one edit away too; the spelling agrees
+        ("Кузнецов Андрей Викторовч", ["D"], "«Викторовч» → patronymic Викторович (one typo)"),
+        # «Адрей»: a given name one letter short, spelled and keyed
+        ("Кузнецов Адрей", ["D"], "«Адрей» → given name Андрей (one typo)"),
+    ],
+)
+def test_a_typo_the_script_key_hides_is_still_one_typo(
+    index: SearchIndex, query: str, expected: list[str], why: str
+) -> None:
+    hits = search(index, query).hits
+    assert [h.person_id for h in hits] == expected
+    assert why in hits[0].why
+
+
+def test_a_latin_surname_one_letter_from_a_key_is_one_typo(index: SearchIndex) -> None:
+    # Ukrainian «io» for ё: «Semionov» reads back as «Семионов», two letters from
+    # «семенов» as spelled, but its key semionov is one letter from C's semenov
+    hits = search(index, "Artiom Semionov").hits
+    assert [h.person_id for h in hits] == ["C"]
+    assert hits[0].why[0] == "«Semionov» → surname Семёнов (Latin spelling, one typo)"

@@ -7,8 +7,9 @@ transaction. :func:`rebuild_index` rewrites every row.
 
 :class:`SearchIndex` is the in-memory form the queries read: each name key and filter
 value dictionary-encoded to integer codes (one array per column), postings of records by
-surname key and by given-name key, each person's records, and deletion neighbourhoods of
-the surname, given-name and patronymic keys for typo tolerance (``typos.py``). A server
+surname key and by given-name key, each person's records, deletion neighbourhoods of
+the surname, given-name and patronymic keys and spellings for typo tolerance
+(``typos.py``), and the unit keys the linked persons show to be one unit. A server
 keeps one per workspace and loads it again when :meth:`SearchIndex.is_current` says the
 stored index has changed.
 """
@@ -18,12 +19,14 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import yaml
 
 from unaccounted.normalize.pack import LanguagePack
 from unaccounted.normalize.record import Normalizer
@@ -31,6 +34,10 @@ from unaccounted.search.typos import TypoIndex
 from unaccounted.store import Store
 
 log = logging.getLogger(__name__)
+
+#: The fewest linked persons that must name a military unit number and a formation
+#: together before the unit filter takes the two for one unit.
+ALIAS_MIN_PERSONS = 2
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,33 @@ class Codes:
         return self.lookup.get(value, -2)  # -2 matches no record, not even a missing value
 
 
+#: The shared file of unit aliases a user confirmed (``analyze.run.CONFIRMED_ALIASES``).
+CONFIRMED_UNITS = "unit_aliases.yaml"
+
+
+def confirmed_unit_aliases(store: Store) -> list[tuple[str, str]]:
+    """The unit key pairs a user confirmed to be one unit, as the store keeps them (a
+    malformed entry is skipped: the file is checked when it is written)."""
+    shared = store.shared_file(CONFIRMED_UNITS)
+    if not shared:
+        return []
+    try:
+        data = yaml.safe_load(shared["content"]) or {}
+    except yaml.YAMLError:
+        return []
+    pairs = data.get("aliases") if isinstance(data, dict) else None
+    return [
+        (p[0], p[1])
+        for p in pairs or []
+        if isinstance(p, list) and len(p) == 2 and all(isinstance(k, str) for k in p)
+    ]
+
+
+def spelling(name: str) -> str:
+    """A name as the typo tables compare spellings: lower case, ё as е."""
+    return name.lower().replace("ё", "е")
+
+
 def postings(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """(record numbers sorted by code, start of each code's run): code c's records are
     ``order[start[c]:start[c + 1]]``; missing codes (-1) are left out."""
@@ -103,8 +137,10 @@ class SearchIndex:
     """The index in memory: load with :meth:`load`, query with ``search.query.search``."""
 
     def __init__(self, table: pa.Table, pack: LanguagePack, normalizer: Normalizer,
-                 stamp: tuple[int, int]) -> None:  # fmt: skip
+                 stamp: tuple[int, int],
+                 confirmed_units: Sequence[tuple[str, str]] = ()) -> None:  # fmt: skip
         self.pack = pack
+        self.confirmed_units = list(confirmed_units)
         self.normalizer = normalizer
         self.stamp = stamp
         self._mask: tuple[frozenset[str], np.ndarray] | None = None
@@ -120,6 +156,7 @@ class SearchIndex:
         self.patronymic_initial = Codes.of(col("patronymic_initial"))
         self.unit = Codes.of(col("unit_key"))
         self.unit_class = Codes.of(col("unit_class_key"))
+        self._unit_aliases()
         self.region = Codes.of(col("region_code"))
         self.hometown_region = Codes.of(col("hometown_region"))
         self.status = Codes.of(col("status"))
@@ -134,7 +171,75 @@ class SearchIndex:
         self._spellings(col("surname"))
         self._warm_up()
         self.given_typos = TypoIndex(self.given_keys)
+        # the canonical given names and patronymics as spelled (lower case, ё as е), by
+        # code: typos of the spelling that the script keys miss (``rank._given_typos``)
+        self.given_spelling_typos = TypoIndex(
+            [spelling(self.given_name_of.get(code, "")) for code in range(len(self.given_keys))]
+        )
+        codes, first = np.unique(self.patronymic.codes, return_index=True)
+        written = col("patronymic").take(pa.array(first[codes >= 0])).to_pylist()
+        by_code = dict(zip(codes[codes >= 0].tolist(), written, strict=True))
+        self.patronymic_spelling_typos = TypoIndex(
+            [spelling(by_code.get(code) or "") for code in range(len(self.patronymic.values))]
+        )
         self.patronymic_typos = TypoIndex(self.patronymic.values)
+
+    def _unit_aliases(self) -> None:
+        """Military unit numbers («vch:02009») that linked persons name, in their other
+        records, as one formation («msp:4»): the two keys are one unit for the filter.
+
+        A number maps to the formation when at least ``ALIAS_MIN_PERSONS`` persons have
+        both and more than half of the persons with the number and some formation have
+        that one (a transfer or a wrong record does not merge two units). ``unit_same``
+        gives each key's code the codes of the keys learned to be the same unit.
+        """
+        units, persons = self.unit.codes, self.person.codes
+        is_number = np.array([str(v).startswith("vch:") for v in self.unit.values], dtype=bool)
+        self.unit_same: dict[int, set[int]] = {}
+        self.class_of_unit: dict[int, int] = {}
+        has = (units >= 0) & (persons >= 0)
+        named = has & (self.unit_class.codes >= 0)
+        for u, c in zip(units[named].tolist(), self.unit_class.codes[named].tolist(), strict=True):
+            self.class_of_unit.setdefault(u, c)
+        if not is_number.any():
+            return
+        pairs = np.unique(persons[has].astype(np.int64) * len(self.unit.values) + units[has])
+        person_of, unit_of = np.divmod(pairs, len(self.unit.values))
+        numbers_of: dict[int, list[int]] = {}
+        formations_of: dict[int, list[int]] = {}
+        for p, u in zip(person_of.tolist(), unit_of.tolist(), strict=True):
+            (numbers_of if is_number[u] else formations_of).setdefault(p, []).append(u)
+        together: dict[int, dict[int, int]] = {}
+        reach: dict[int, int] = {}  # persons with the number and some formation
+        for p, numbers in numbers_of.items():
+            formations = formations_of.get(p)
+            if not formations:
+                continue
+            for v in numbers:
+                reach[v] = reach.get(v, 0) + 1
+                counts = together.setdefault(v, {})
+                for u in formations:
+                    counts[u] = counts.get(u, 0) + 1
+        for v, counts in together.items():
+            u, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+            if n >= ALIAS_MIN_PERSONS and 2 * n > reach[v]:
+                self.unit_same.setdefault(v, set()).add(u)
+                self.unit_same.setdefault(u, set()).add(v)
+
+    def unit_codes(self, key: str) -> set[int]:
+        """The codes of a unit key, of the keys confirmed to be the same unit (``unaccounted
+        unit-aliases --confirm``) and of the keys learned to be."""
+        keys = {key}
+        for _ in range(len(self.confirmed_units)):  # joined transitively
+            more = {b for a, b in self.confirmed_units if a in keys}
+            more |= {a for a, b in self.confirmed_units if b in keys}
+            if more <= keys:
+                break
+            keys |= more
+        codes = {self.unit.code(k) for k in keys}
+        for code in list(codes):
+            codes |= self.unit_same.get(code, set())
+        return codes
 
     def _warm_up(self) -> None:
         """Parse a name of each kind once: the pack builds its larger tables (Latin
@@ -155,6 +260,7 @@ class SearchIndex:
             if t >= 0 and 0 <= k < len(self.surname.values):
                 self.keys_of_spelling.setdefault(t, []).append(k)
         self.spelling_typos = TypoIndex(text.values)
+        self.surname_typos = TypoIndex(self.surname.values)
 
     def _number_unlinked(self) -> None:
         """Every record without a person is a person of its own (codes after the persons)."""
@@ -198,7 +304,8 @@ class SearchIndex:
         """Read the stored index (run :func:`update_index` first for a current one)."""
         t0 = time.perf_counter()
         stamp = store.search_index_version()
-        index = cls(store.read_search_index(), normalizer.pack, normalizer, stamp)
+        index = cls(store.read_search_index(), normalizer.pack, normalizer, stamp,
+                    confirmed_unit_aliases(store))  # fmt: skip
         # the typo tables are millions of small objects that live as long as the index:
         # left to the collector, each full collection walks them all (a second at a
         # million records, in the middle of some query); frozen, it never does

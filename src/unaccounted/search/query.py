@@ -135,11 +135,15 @@ def _filters(
             read = UnitValue(text, None, None, None, False, None, "unit key")
         if read is None or not (read.unit_key or read.unit_class_key):
             raise InputError(f"the unit «{unit}» is not one the normalizer can read")
-        mask = np.zeros(index.size, dtype=bool)
-        if read.unit_key:
-            mask |= index.unit.codes == index.unit.code(read.unit_key)
+        # the unit as read, the keys linked records show to be the same unit («msp:4» and
+        # «vch:02009»), and the coarse class of each («regiment:4», for «4-й полк»)
+        same = index.unit_codes(read.unit_key) if read.unit_key else set()
+        classes = {index.class_of_unit[c] for c in same if c in index.class_of_unit}
         if read.unit_class_key:
-            mask |= index.unit_class.codes == index.unit_class.code(read.unit_class_key)
+            classes.add(index.unit_class.code(read.unit_class_key))
+        mask = np.isin(index.unit.codes, sorted(same)) | np.isin(
+            index.unit_class.codes, sorted(classes)
+        )
         masks.append(mask)
         shown["unit"] = read.unit_key or read.unit_class_key or ""
     if region is not None and str(region).strip():

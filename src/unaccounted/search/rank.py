@@ -1,10 +1,10 @@
 """Candidate records of one query reading, each scored with how every name part matched.
 
 A reading with a surname fetches the records whose surname key is the reading's, one
-typo from it, or its other sex's form (Петров/Петрова); a reading without one fetches
-the records of its given name. Each candidate's surname, given name and patronymic then
-get a match kind (:data:`KINDS`), and its score is the weighted sum of the kinds' values.
-Everything is computed on arrays, a reading at a time.
+typo from it by key or as spelled, or its other sex's form (Петров/Петрова); a reading
+without one fetches the records of its given name. Each candidate's surname, given name
+and patronymic then get a match kind (:data:`KINDS`), and its score is the weighted sum of
+the kinds' values. Everything is computed on arrays, a reading at a time.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from unaccounted.search.index import SearchIndex
+from unaccounted.search.index import SearchIndex, spelling
 from unaccounted.search.keys import Part, Reading
 
 #: Match kinds of a name part and their value (times the part's weight).
@@ -78,10 +78,12 @@ def _surname_candidates(index: SearchIndex, part: Part) -> tuple[np.ndarray, np.
     exact = index.surname.code(part.key)
     if exact >= 0:
         codes[exact] = EXACT
-    spelling = part.value.lower().replace("ё", "е")
-    for text, n in index.spelling_typos.near(spelling).items():
+    edits = dict(index.surname_typos.near(part.key))  # by key: a Latin «Kusmin» is kusmin
+    for text, n in index.spelling_typos.near(spelling(part.value)).items():
         for code in index.keys_of_spelling.get(text, ()):
-            codes.setdefault(code, TYPO if n == 1 else TYPO2)
+            edits[code] = min(n, edits.get(code, n))
+    for code, n in sorted(edits.items()):
+        codes.setdefault(code, TYPO if n == 1 else TYPO2)
     for other in _other_sex(part.key):
         code = index.surname.code(other)
         if code >= 0:
@@ -118,7 +120,7 @@ def _given_kinds(index: SearchIndex, reading: Reading, records: np.ndarray) -> n
     gi = index.given_initial.codes[records]
     if reading.given:
         exact = [index.given_lookup.get(p.key, -2) for p in reading.given]
-        typo = index.given_typos.near(reading.given[0].key)
+        typo = _given_typos(index, reading.given[0])
         initial = index.given_initial.code(reading.given[0].value[:1].upper())
         return _kinds(g1, g2, gi, exact, typo, initial)
     if reading.given_initial:
@@ -126,12 +128,32 @@ def _given_kinds(index: SearchIndex, reading: Reading, records: np.ndarray) -> n
     return np.full(len(records), NONE, dtype=np.int8)
 
 
+def _given_typos(index: SearchIndex, given: Part) -> dict[int, int]:
+    """Given-name codes a typo away from the query's given name, by script key or by
+    spelling, whichever is closer: the key folds letters (an «и» before a vowel goes,
+    «Владиуир» → vladuir, two edits from vladimir, which the deletion tables miss) and
+    is too short for typos in short names («Иавн» → avn); the spelling is one edit away."""
+    return _closest(index.given_typos.near(given.key),
+                    index.given_spelling_typos.near(spelling(given.value)))  # fmt: skip
+
+
+def _closest(*found: dict[int, int]) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for near in found:
+        for code, n in near.items():
+            out[code] = min(n, out.get(code, n))
+    return out
+
+
 def _patronymic_kinds(index: SearchIndex, reading: Reading, records: np.ndarray) -> np.ndarray:
     pk = index.patronymic.codes[records]
     pi = index.patronymic_initial.codes[records]
     if reading.patronymic:
         exact = [index.patronymic.code(reading.patronymic.key)]
-        typo = index.patronymic_typos.near(reading.patronymic.key)
+        typo = _closest(
+            index.patronymic_typos.near(reading.patronymic.key),
+            index.patronymic_spelling_typos.near(spelling(reading.patronymic.value)),
+        )
         initial = index.patronymic_initial.code(reading.patronymic.value[:1].upper())
         none = np.full(len(records), -1, dtype=np.int32)
         return _kinds(pk, none, pi, exact, typo, initial)
