@@ -65,8 +65,9 @@ def one_world(persons: int, seed: int) -> dict[str, Any]:
         with (sim / "truth" / "persons.csv").open(encoding="utf-8", newline="") as fh:
             killed = {r["person_id"] for r in csv.DictReader(fh) if r["fate"] == "killed"}
         person_truth = {
-            v.person_id: Counter(true_of.get((c.source, c.record_id)) for c in v.claims)
-            .most_common(1)[0][0]
+            v.person_id: Counter(
+                true_of.get((c.source, c.record_id)) for c in v.claims
+            ).most_common(1)[0][0]
             for v in a.views
         }
         true_dead: Counter[str] = Counter()
@@ -93,7 +94,7 @@ def one_world(persons: int, seed: int) -> dict[str, Any]:
         estimate_seconds = time.process_time() - t
         quarters = []
         for run, res in (("without_step", base), ("with_step", stepped)):
-            for s in res.strata + [res.total]:
+            for s in [*res.strata, res.total]:
                 if s.stratum == UNKNOWN:
                     continue
                 true = sum(truth.values()) if s.stratum == "total" else truth.get(s.stratum, 0)
@@ -118,7 +119,8 @@ def coverage(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "below_truth": sum(1 for r in est if r["upper"] < r["truth"]),
         "above_truth": sum(1 for r in est if r["lower"] > r["truth"]),
         "mean_relative_error": sum(abs(r["estimate"] - r["truth"]) / r["truth"]
-                                   for r in est if r["truth"]) / max(1, sum(1 for r in est if r["truth"])),
+                                   for r in est if r["truth"])
+        / max(1, sum(1 for r in est if r["truth"])),
     }  # fmt: skip
 
 
@@ -145,6 +147,19 @@ def main() -> None:
         for k, v in got["cpu_seconds"].items():
             cpu[k] += v
         print(f"world {seed} done", flush=True)
+        write(args, units, quarters, failed, cpu, load, start)
+
+
+def write(
+    args: argparse.Namespace,
+    units: list[dict[str, Any]],
+    quarters: list[dict[str, Any]],
+    failed: list[dict[str, Any]],
+    cpu: dict[str, float],
+    load: float,
+    start: float,
+) -> None:
+    """Write the results so far (after each world, so that a stopped run keeps them)."""
 
     def pick(run: str, total: bool) -> list[dict[str, Any]]:
         return [q for q in quarters if q["run"] == run and (q["stratum"] == "total") == total]
@@ -155,6 +170,7 @@ def main() -> None:
         "load_average_at_end": os.getloadavg()[0],
         "worlds": args.worlds,
         "worlds_estimated": len({u["world"] for u in units}),
+        "worlds_done": sorted({u["world"] for u in units}),
         "persons_per_world": args.persons,
         "config": "the simulator's default",
         "clustering": "the link stage's (run_link), current clustering only (draws 0)",
@@ -162,10 +178,12 @@ def main() -> None:
         "cpu_seconds": cpu,
         "units": coverage([u for u in units if u["officially_missing"]]),
         "quarters": {
-            key: {"with_step": coverage(pick("with_step", key == "total")),
-                  "without_step": coverage(pick("without_step", key == "total"))}
+            key: {
+                "with_step": coverage(pick("with_step", key == "total")),
+                "without_step": coverage(pick("without_step", key == "total")),
+            }
             for key in ("per_stratum", "total")
-        },  # fmt: skip
+        },
         "baseline": "without_step: the stated-dead estimate alone",
         "failed_worlds": failed,
         "unit_rows": units,

@@ -3,35 +3,30 @@
 The persons a unit's official notices call missing fall in three groups: those an
 independent source shows dead (a death claim of a non-official source in another
 independence group, as in the concealment report), those a claim of captivity or return
-shows alive, and the *open* rest. The model gives each open person a probability of being
-dead, and the unit (or period, or region) the sum with a 95 % interval.
+shows alive, and the *open* rest. The model gives each open person a chance of being dead,
+and the unit (or period, or region) the sum with a 95 % interval. A cure model:
 
-1. **Detection.** Independent sources do not report every death, and report more of them
-   the longer ago the notice: ``c(t)``, the chance that a dead person is shown dead by an
-   independent source ``t`` days after the official notice, is fitted on the persons whose
-   official notice says *dead* (there the death is known): a logistic regression on
-   ``log(1 + t / 30)`` (intercept only, a Beta posterior, with fewer than
-   :data:`MIN_CALIBRATION` dated persons or no spread in their ``t``).
-2. **Dead share, pooled.** Of a unit's ``m`` officially missing, ``k`` shown dead are
-   expected to be ``π · Σ c(t_i)``: ``k`` successes of ``n = Σ c(t_i)`` effective trials.
-   The units' ``π`` follow a Beta(α, β) fitted on comparable units by the beta-binomial
-   marginal likelihood (empirical Bayes); each unit's posterior is Beta(α + k, β + n - k),
-   so a unit with a few missing borrows strength from its peers. Comparable units are
-   those of the same type (``omsbr:…``) and the same concealment flag (flagged units
-   form their own pool), when there are at least three; else all units of the flag; else
-   all units.
-3. **Open persons.** A person not shown dead after ``t`` days is dead with probability
-   ``π (1 - c(t)) / (π (1 - c(t)) + (1 - π)(1 - ρ))`` (a cure model: the longer nobody
-   reports the death, the less likely it is), where ``ρ`` is the share of alive missing who
-   are heard of again (returned or captured), pooled over all units.
-4. **Uncertainty.** :data:`DRAWS` draws of the detection curve, of each unit's ``π`` and of
-   each open person's fate; the interval is the 2.5 and 97.5 percentiles of the shown dead
-   plus the drawn dead. The point estimate is the shown dead plus the open persons'
-   probabilities at the posterior means.
+1. **Dead share, pooled.** Each unit has a share π of dead among its officially missing;
+   the units' shares follow a Beta(α, β) fitted by the beta-binomial marginal likelihood
+   over comparable units (empirical Bayes), and each unit's π is its posterior mean, so a
+   unit with a few missing borrows strength from its peers. Comparable units: the same
+   type (``omsbr:…``) and the same concealment flag, when at least three such units have
+   :data:`MIN_POOL` officially missing; else the units of the same flag; else all units.
+2. **Time to revelation.** A dead person's death shows in an independent claim some time
+   after the notice; the delay is Weibull, fitted on the shown dead (revealed between
+   their last independent claim still saying missing and their first independent claim
+   of death) and the open persons (not revealed by their last claim still saying missing,
+   weighted by their chance of being dead).
+3. **Open persons.** One still called missing ``t`` days after the notice is dead with
+   chance ``π S(t) / (π S(t) + 1 - π)``: the longer independent sources keep saying
+   missing, the less likely the person is dead. Steps 1 and 2 alternate
+   (expectation-maximisation) until they settle.
+4. **Uncertainty.** :data:`DRAWS` draws of the Weibull's parameters, of each unit's π and
+   of each open person's fate; the interval is the 2.5 and 97.5 percentiles of the shown
+   dead plus the drawn dead, the estimate the shown dead plus the chances at the fit.
 
-Assumptions (docs/resolve.md says when they mislead): independent sources report a death
-hidden behind a missing notice as often as one the notice admits; a returned person is
-alive; the pools' α and β are taken as known (their own uncertainty is not drawn).
+Assumptions (docs/resolve.md says when they mislead): one revelation schedule for all
+units; a returned person is alive; α and β are taken as known.
 """
 
 from __future__ import annotations
@@ -39,7 +34,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,28 +93,30 @@ def _days(claims: list[Claim], notice: dt.date | None) -> list[int]:
     return [(c.date - notice).days for c in claims if c.date is not None and notice is not None]
 
 
-def read_person(v: PersonView, unit: str | None, rules: GradingRules) -> MissingPerson | None:
-    """What the model reads of one person (None: no claim calls them missing)."""
-    classes = [rules.status_class(c.status) for c in v.claims]
-    said = [c for c, k in zip(v.claims, classes, strict=True) if k == "missing"]
+def read_person(
+    person_id: str, claims: Sequence[Claim], unit: str | None, rules: GradingRules
+) -> MissingPerson | None:
+    """What the model reads of one person's claims (None: no claim calls them missing)."""
+    classes = [rules.status_class(c.status) for c in claims]
+    said = [c for c, k in zip(claims, classes, strict=True) if k == "missing"]
     if not said:
         return None
     off = [c for c in said if c.kind == OFFICIAL]
     notices = off or said
     notice = min((c.date for c in notices if c.date is not None), default=None)
-    groups = {c.group for c in v.claims if c.kind == OFFICIAL} | {c.group for c in notices}
-    other = [c for c in v.claims if c.kind != OFFICIAL and c.group not in groups]
+    groups = {c.group for c in claims if c.kind == OFFICIAL} | {c.group for c in notices}
+    other = [c for c in claims if c.kind != OFFICIAL and c.group not in groups]
     dead = [c for c in other if c.status in EVIDENCE_OF_DEATH]
     still = [c for c in other if rules.status_class(c.status) == "missing"]
     dead_days, still_days = _days(dead, notice), _days(still, notice)
     revealed = max(0, min(dead_days)) if dead_days else (0 if dead else None)
     return MissingPerson(
-        v.person_id,
+        person_id,
         unit,
         bool(off),
         bool(off) and bool(dead),
         "dead" in classes,
-        any(c.status in CAPTIVITY for c in v.claims),
+        any(c.status in CAPTIVITY for c in claims),
         max([0, *still_days]),
         revealed,
     )
@@ -131,7 +128,8 @@ def gather(views: list[PersonView], units: UnitIndex, rules: GradingRules) -> Ga
     missing = [
         m
         for v in views
-        if (m := read_person(v, units.person_unit.get(v.person_id), rules)) is not None
+        if (m := read_person(v.person_id, v.claims, units.person_unit.get(v.person_id), rules))
+        is not None
     ]
     return Gathered(missing, max(dated, default=None))
 
@@ -315,7 +313,6 @@ def fit(
     persons = data.missing
     n = len(persons)
     rng = np.random.default_rng([seed, 17])
-    official = np.array([m.official for m in persons], dtype=bool)
     shown = np.array([m.shown_dead for m in persons], dtype=bool)
     back = np.array([m.returned and not m.shown_dead for m in persons], dtype=bool)
     stated = np.array([m.stated_dead and not m.official for m in persons], dtype=bool)
@@ -362,6 +359,8 @@ def fit(
     thetas = (
         rng.multivariate_normal(theta, cov, size=draws) if ok else np.repeat(theta[None], draws, 0)
     )
+    lows, highs = np.array(bounds).T
+    thetas = np.clip(thetas, lows, highs)  # a flat objective draws far off: keep in bounds
     survive_draw = np.stack([survival(quiet, t) for t in thetas])
     pi_draw = np.empty((draws, n))
     a0, b0 = priors[ALL]
@@ -369,9 +368,9 @@ def fit(
     shares: dict[str, float] = {}
     for u, idx in members.items():
         pa, pb = priors[pools[u]]
-        k, m = km[u]
-        pi_draw[:, idx] = rng.beta(pa + k, pb + m - k, size=(draws, 1))
-        shares[u] = (pa + k) / (pa + pb + m)
+        k_u, m_u = km[u]
+        pi_draw[:, idx] = rng.beta(pa + k_u, pb + m_u - k_u, size=(draws, 1))
+        shares[u] = (pa + k_u) / (pa + pb + m_u)
     p = _dead_chance(pi, survival(quiet, theta))
     p_draw = _dead_chance(pi_draw, survive_draw)
     for arr in (p, p_draw):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from unaccounted.analyze.dead_among_missing import Group, Model, MissingPerson, fit, gather
+from unaccounted.analyze.dead_among_missing import Group, MissingPerson, Model, fit, gather
 from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.estimate import (
     METHODS,
