@@ -119,6 +119,14 @@ def test_the_estimate_is_the_shown_dead_plus_each_open_persons_chance(model: Mod
     s100 = float(survival(np.array([100.0]), model.theta)[0])
     p = g.dead_share * s100 / (g.dead_share * s100 + 1 - g.dead_share)
     assert g.estimate == pytest.approx(4 + 4 * p, abs=1e-3)
+    # Every shown death was revealed within 31 days of the notice, and the open persons were
+    # still called missing after 100: the fitted revelation curve leaves S(100) ~ 0, so
+    # they count as alive and the estimate is the 4 shown dead.
+    assert s100 < 1e-6
+    assert g.estimate == pytest.approx(4.0, abs=1e-6)
+    # π: (α + 4) / (α + β + 8) with the Beta prior fitted on the three units' 4 of 8, 4 of 8
+    # and 0 of 3 (regression figure of the fit)
+    assert round(g.dead_share, 4) == 0.4212
     # fewer than 3 units with 30 missing: every unit is in the one pool of all units
     assert g.pool == ALL
     # the interval counts persons: at least the 4 shown dead, at most all 8
