@@ -123,6 +123,14 @@ def estimate_cmd(
             "afresh in every run (--no-impute: keep them as the stratum '(unknown)').",
         ),
     ] = True,
+    dead_among_missing: Annotated[
+        bool,
+        typer.Option(
+            "--dead-among-missing",
+            help="Workspace only: add to each stratum the expected dead among persons stated "
+            "missing and by no record dead (see 'unaccounted dead-among-missing').",
+        ),
+    ] = False,
 ) -> None:
     """Estimate how many people no list recorded (multiple systems estimation).
 
@@ -135,10 +143,16 @@ def estimate_cmd(
         lc = _lcmcr_settings(seed, accept_unconverged, classes=classes, chains=chains,
                              iterations=iterations, burn_in=burn_in, thin=thin)  # fmt: skip
         choice = MethodChoice(method=method, model=model or POOLED, seed=seed, lcmcr=lc)
-        _workspace_estimate(ctx, by, choice, draws, include_missing, impute, as_json)
+        _workspace_estimate(
+            ctx, by, choice, draws, include_missing, impute, as_json, dead_among_missing
+        )
         return
     if by is not None:
         raise fail("--by estimates the workspace; leave out the HISTORIES.csv argument")
+    if dead_among_missing:
+        raise fail(
+            "--dead-among-missing estimates the workspace; leave out the HISTORIES.csv argument"
+        )
     if search not in SEARCHES:
         raise fail(f"unknown search {search!r}; choose one of {', '.join(SEARCHES)}")
     hist = read_histories(histories)
@@ -217,6 +231,7 @@ def _workspace_estimate(
     include_missing: bool,
     impute: bool,
     as_json: bool,
+    dead_among_missing: bool = False,
 ) -> None:
     c = get_context(ctx)
     try:
@@ -224,7 +239,9 @@ def _workspace_estimate(
     except WorkspaceError as exc:
         raise fail(str(exc)) from None
     with s, console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
-        result = service.workspace_estimate(s, by, choice, draws, include_missing, impute)
+        result = service.workspace_estimate(
+            s, by, choice, draws, include_missing, impute, dead_among_missing
+        )
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
@@ -299,6 +316,8 @@ def _stratum_cells(s: StratumEstimate) -> tuple[str, ...]:
     note = "*" if s.warnings else ""
     if s.imputed:
         note = f"{note} {s.imputed:.1f} placed".strip()
+    if s.dead_among_missing is not None:
+        note = f"{note} +{s.dead_among_missing['expected']:,.1f} among missing".strip()
     return (
         s.stratum,
         f"{s.documented:,}",

@@ -12,6 +12,7 @@ import typer
 from unaccounted.cli.app import ExportProtected, app, console, out, session
 from unaccounted.cli.export_cmds import export_app
 from unaccounted.present import terminal_safe
+from unaccounted.service import estimates as estimates_service
 from unaccounted.service import persons as service
 from unaccounted.service.persons import UNIT_ALIASES
 
@@ -216,6 +217,35 @@ def concealment_cmd(
             out.print(f"      shown dead: {', '.join(e.shown_dead)}", markup=False)
             for label, found in _more_people(e.more):
                 out.print(f"      {label}: {', '.join(found)}", markup=False)
+
+
+@app.command("dead-among-missing")
+def dead_among_missing_cmd(
+    ctx: typer.Context,
+    by: Annotated[
+        str, typer.Option(help="Group the officially missing by unit, period or region.")
+    ] = "unit",
+    seed: Annotated[int, typer.Option(help="Seed of the model's draws.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Estimate how many of each unit's (period's, region's) officially missing persons are
+    dead, with 95% intervals: independent evidence, time since the notice, comparable
+    units pooled, returns from captivity (see docs/resolve.md)."""
+    with session(ctx, read_only=True) as s:
+        got = estimates_service.dead_among_missing(s, by, seed)
+    if as_json:
+        _json(got.to_dict())
+        return
+    if not got.groups:
+        out.print("no person is officially missing in the workspace", markup=False)
+    for g in got.groups:
+        lo, hi = g.lower, g.upper
+        out.print(
+            f"{g.name:<16} missing {g.officially_missing:>4}  shown dead {g.shown_dead:>4}  "
+            f"returned {g.returned:>3}  dead among missing {g.estimate:7.1f} "
+            f"[{lo:.0f}-{hi:.0f}]" + (f"  pool: {g.pool}" if g.pool else ""),
+            markup=False,
+        )
 
 
 def _more_line(more: dict[str, Any]) -> str:

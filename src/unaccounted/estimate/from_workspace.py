@@ -170,3 +170,24 @@ def _scores(
         conflict_kinds,
     )
     return LinkageScores(n, cl.Pairs(left, right, prob), constraints)
+
+
+def person_strata(ws: Workspace, by: str | None) -> dict[str, str]:
+    """Each linked person's stratum of ``by`` (None: the whole), as the estimates place it:
+    the value stated by most lists among its records (ties: the first value); a person
+    whose records state none is left out."""
+    if by is not None and by not in BY:
+        raise InputError(f"unknown stratum {by!r}; choose one of {', '.join(BY)}")
+    categories = None
+    if by == "category":
+        cfg = ws.settings.normalize
+        extra = (ws.root / cfg.pack_dir) if cfg.pack_dir else None
+        categories = CategoryReader(PackData(cfg.locale, extra))
+    with ws.store(read_only=True) as store:
+        rows = store.strata_records()
+    lists: dict[str, dict[str, set[str]]] = {}
+    for r in rows:
+        value = stratum_value(r, by, categories)
+        if r["person_id"] is not None and value is not None:
+            lists.setdefault(r["person_id"], {}).setdefault(value, set()).add(r["list_group"])
+    return {p: min(v, key=lambda x: (-len(v[x]), x)) for p, v in lists.items()}

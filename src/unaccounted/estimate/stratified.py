@@ -83,6 +83,8 @@ class StratumEstimate:
     imputed: float | None = None
     model: str = ""
     warnings: list[str] = field(default_factory=list)
+    #: The expected dead among the stratum's missing added (``--dead-among-missing``).
+    dead_among_missing: dict[str, Any] | None = None
 
     @property
     def estimable(self) -> bool:
@@ -97,7 +99,7 @@ class StratumEstimate:
         def num(x: float | None) -> float | None:
             return None if x is None or not math.isfinite(x) else round(x, 3)
 
-        return {
+        out: dict[str, Any] = {
             "stratum": self.stratum,
             "documented": self.documented,
             "estimable": self.estimable,
@@ -111,6 +113,9 @@ class StratumEstimate:
             "model": self.model,
             "warnings": list(self.warnings),
         }
+        if self.dead_among_missing is not None:
+            out["dead_among_missing"] = self.dead_among_missing
+        return out
 
 
 @dataclass

@@ -8,10 +8,13 @@ and the web reach them, with the workspace reads checked by the session.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from unaccounted.errors import WorkspaceError
+from unaccounted.analyze.dead_among_missing import Group, MissingPerson, Model, fit, gather
+from unaccounted.errors import InputError, WorkspaceError
 from unaccounted.estimate import (
     METHODS,
     Estimate,
@@ -23,10 +26,11 @@ from unaccounted.estimate import (
     estimate,
     read_histories,
 )
-from unaccounted.estimate.from_workspace import WHOLE, workspace_strata
+from unaccounted.estimate.from_workspace import WHOLE, person_strata, workspace_strata
 from unaccounted.estimate.search import SEARCHES
-from unaccounted.estimate.strata import BY, POOLED, MethodChoice
+from unaccounted.estimate.strata import BY, POOLED, UNKNOWN, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
+from unaccounted.estimate.with_missing import add_dead_among_missing
 from unaccounted.nowcast import (
     DELAY_WEIGHTS,
     Nowcast,
@@ -38,6 +42,7 @@ from unaccounted.nowcast import (
 from unaccounted.nowcast import METHODS as NOWCAST_METHODS
 from unaccounted.nowcast.triangle import Report
 from unaccounted.nowcast.weekly import weekly_reports
+from unaccounted.service.persons import analysis
 from unaccounted.service.session import Session
 
 __all__ = [
@@ -53,12 +58,71 @@ DEAD, DEAD_OR_MISSING = ("dead",), ("dead", "missing")
 
 def workspace_estimate(
     s: Session, by: str | None, choice: MethodChoice, draws: int, include_missing: bool,
-    impute: bool,
+    impute: bool, dead_among_missing: bool = False,
 ) -> StrataResult:  # fmt: skip
-    """The linked workspace's persons by independence group, per stratum, with a total."""
+    """The linked workspace's persons by independence group, per stratum, with a total;
+    ``dead_among_missing``: plus the expected dead among each stratum's missing."""
     s.check("estimate")
+    if dead_among_missing and include_missing:
+        raise InputError(
+            "--dead-among-missing adds to the stated-dead estimate; leave out --include-missing"
+        )
     counted = DEAD_OR_MISSING if include_missing else DEAD
-    return workspace_strata(s.ws, by, choice, draws, counted, impute)
+    result = workspace_strata(s.ws, by, choice, draws, counted, impute)
+    if not dead_among_missing:
+        return result
+    model = missing_model(s, "estimate", choice.seed)
+    strata = person_strata(s.ws, by) if by is not None else {}
+
+    def stratum(m: MissingPerson) -> str:
+        return WHOLE if by is None else strata.get(m.person_id, UNKNOWN)
+
+    return add_dead_among_missing(result, model.open_draws(stratum), choice.seed)
+
+
+def missing_model(s: Session, action: str, seed: int = 0) -> Model:
+    """The dead-among-the-missing model over the workspace's persons, its pools split by
+    the units the concealment report flags."""
+    a = analysis(s, action)
+    flagged = {e.unit for e in a.concealment(s.ws) if e.flagged}
+    return fit(gather(a.views, a.units, a.rules), flagged, seed=seed)
+
+
+@dataclass(frozen=True)
+class DeadAmongMissing:
+    """Dead among the officially missing per unit, period or region, and the model."""
+
+    by: str
+    groups: list[Group]
+    model: Model
+
+    def to_dict(self) -> dict[str, Any]:
+        m = self.model
+        return {
+            "by": self.by,
+            "as_of": None if m.as_of is None else m.as_of.isoformat(),
+            "revelation_weibull": {
+                "scale_days": round(math.exp(m.theta[0]), 2),
+                "shape": round(math.exp(m.theta[1]), 4),
+            },
+            "draws": int(m.fates.shape[0]),
+            "groups": [g.as_dict() for g in self.groups],
+        }
+
+
+def dead_among_missing(s: Session, by: str = "unit", seed: int = 0) -> DeadAmongMissing:
+    """How many of each unit's (period's, region's) officially missing are dead, with 95%
+    intervals (``analyze/dead_among_missing.py``)."""
+    if by not in ("unit", "period", "region"):
+        raise InputError(f"unknown grouping {by!r}; choose one of unit, period, region")
+    model = missing_model(s, "concealment", seed)
+    if by == "unit":
+        groups = model.units
+    else:
+        strata = person_strata(s.ws, by)
+        groups = model.groups(lambda m: strata.get(m.person_id, UNKNOWN))
+    ordered = sorted(groups.values(), key=lambda g: (-g.estimate, g.name))
+    return DeadAmongMissing(by, ordered, model)
 
 
 @dataclass(frozen=True)
