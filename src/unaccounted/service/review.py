@@ -49,17 +49,22 @@ class Leases:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: the person of every record, as of the event it was read after (the queue's filter)
     _persons: tuple[Any, dict[tuple[str, str], str]] = (None, {})
+    #: one reading of it at a time (requests served side by side share it)
+    _reading: threading.Lock = field(default_factory=threading.Lock)
 
     def persons(self, s: Session) -> dict[tuple[str, str], str]:
         """The person of every record, read again only after the store changed."""
         latest = s.store.latest_event()
         stamp = latest["event_id"] if latest else None
-        if self._persons[0] != stamp or not self._persons[1]:
-            table = s.store.current_assignment().to_pydict()
-            found = dict(zip(zip(table["source_id"], table["record_id"], strict=True),
-                             table["person_id"], strict=True))  # fmt: skip
-            self._persons = (stamp, found)
-        return self._persons[1]
+        if self._persons[0] == stamp and self._persons[1]:
+            return self._persons[1]
+        with self._reading:
+            if self._persons[0] != stamp or not self._persons[1]:
+                table = s.store.current_assignment().to_pydict()
+                found = dict(zip(zip(table["source_id"], table["record_id"], strict=True),
+                                 table["person_id"], strict=True))  # fmt: skip
+                self._persons = (stamp, found)
+            return self._persons[1]
 
     def take(self, pair: tuple[str, str], reviewer: str) -> bool:
         """Lease ``pair`` to ``reviewer`` unless someone else holds it; renew one's own."""
