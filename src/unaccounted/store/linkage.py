@@ -300,15 +300,13 @@ class LinkageQueries(DuckDBCore):
         return str(value) if value is not None else None
 
     def input_rows(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Link-input rows (normalized fields) of the given records, in the given order."""
+        """Link-input rows (normalized fields) of the given records, in the given order
+        (their ``unique_id`` numbers these rows only). Each record is picked before the
+        input is made of it: numbering every record first would sort the whole store."""
         out = []
+        one = "(SELECT * FROM current_normalized WHERE source_id = ? AND record_id = ?)"
         for source, record_id in keys:
-            rows = self.rows(
-                f"""SELECT * FROM ({input_sql("current_normalized", "sources")})
-                WHERE source_id = ? AND record_id = ?""",
-                [source, record_id],
-            )
-            out.extend(rows)
+            out.extend(self.rows(input_sql(one, "sources"), [source, record_id]))
         return out
 
     def raw_input(self) -> pa.Table:
