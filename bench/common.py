@@ -59,9 +59,12 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
     return path
 
 
-def simulated_workspace(root: Path, persons: int, seed: int) -> tuple[Any, dict[str, Any]]:
+def simulated_workspace(
+    root: Path, persons: int, seed: int, settings: Any = None
+) -> tuple[Any, dict[str, Any]]:
     """Simulate a world into ``root/simulated`` and ingest its sources into a new workspace
-    ``root/ws``; return the workspace and the seconds each step took."""
+    ``root/ws`` (with ``settings``, the defaults when None); return the workspace and the
+    seconds each step took."""
     import time
 
     from unaccounted.ingest.folders import ingest_folder
@@ -73,7 +76,7 @@ def simulated_workspace(root: Path, persons: int, seed: int) -> tuple[Any, dict[
     t = time.perf_counter()
     simulate(load_config(None), persons, seed, root / "simulated")
     facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
-    ws = Workspace.init(root / "ws")
+    ws = Workspace.init(root / "ws", settings)
     t = time.perf_counter()
     ingest_folder(ws, root / "simulated" / "sources")
     facts["ingest_seconds"] = round(time.perf_counter() - t, 1)

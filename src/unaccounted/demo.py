@@ -18,6 +18,8 @@ from unaccounted.service import Session
 from unaccounted.workspace import Workspace
 
 MARKER = ".unaccounted-demo"
+#: The size and seed of the simulated world ``unaccounted demo`` (and ``make demo``) builds.
+PERSONS, SEED = 3000, 1
 
 #: ``report(line)``: one line of what the demo did, for a person.
 Report = Callable[[str], None]

@@ -112,7 +112,8 @@ def test_a_storage_failure_in_a_request_is_a_503_with_one_line(
     ws: Workspace, site: TestClient, monkeypatch: pytest.MonkeyPatch, raiser: Any, line: str
 ) -> None:
     store = site.app.state.web.session.store  # type: ignore[attr-defined]
-    monkeypatch.setattr(store, "view_summaries", raiser)  # every search reads the views
+    # every search reads the views, on a reader cursor of the store (any of them)
+    monkeypatch.setattr(type(store), "view_summaries", raiser)
     expected = line.format(store=ws.store_path)
     api = site.get("/api/search", params={"q": "Петров"})
     assert (api.status_code, api.json()) == (503, {"error": expected})

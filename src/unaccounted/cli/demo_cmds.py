@@ -17,8 +17,10 @@ def demo(
     directory: Annotated[
         Path, typer.Option("--dir", help="Folder for the demo (cleared on every run).")
     ] = Path("demo-workspace"),
-    persons: Annotated[int, typer.Option(help="Persons in the simulated world.")] = 3000,
-    seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = 1,
+    persons: Annotated[
+        int, typer.Option(help="Persons in the simulated world.")
+    ] = service.DEMO_PERSONS,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated world.")] = service.DEMO_SEED,
 ) -> None:
     """Simulate a world, build a workspace from its sources, and run every stage on it."""
     run = service.demo(directory, persons, seed, lambda line: console.print(line, markup=False))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import threading
 import time
 
 import numpy as np
@@ -33,6 +34,8 @@ MAX_LIMIT = 500
 _BORN = re.compile(r"^\s*(\d{4})\s*(?:[-–—/]|\.\.)?\s*(\d{4})?\s*$")
 
 _LOADED: dict[str, SearchIndex] = {}
+#: One load at a time: requests served side by side must not each load the same index.
+_LOADING = threading.Lock()
 
 
 def index_for(store: Store, normalizer: Normalizer | None = None) -> SearchIndex:
@@ -43,9 +46,13 @@ def index_for(store: Store, normalizer: Normalizer | None = None) -> SearchIndex
     """
     key = str(store.path)
     index = _LOADED.get(key)
-    if index is None or not index.is_current(store):
-        index = SearchIndex.load(store, normalizer or Normalizer(load_pack("ru")))
-        _LOADED[key] = index
+    if index is not None and index.is_current(store):
+        return index
+    with _LOADING:
+        index = _LOADED.get(key)  # loaded by another caller meanwhile
+        if index is None or not index.is_current(store):
+            index = SearchIndex.load(store, normalizer or Normalizer(load_pack("ru")))
+            _LOADED[key] = index
     return index
 
 

@@ -139,16 +139,24 @@ class Jobs:
 
 
 def _snapshot(s: Session) -> Path:
-    """Close the store and copy its file; the session reopens it on next use."""
-    s.close()
+    """Close the store and copy its file, with reads held back meanwhile; reopen it."""
     path = s.workspace.store_path
     backup = path.with_name(path.name + ".job-backup")
-    shutil.copy2(path, backup)
+    with s.readers.paused():
+        s.close()
+        shutil.copy2(path, backup)
+        s.store.schema_version()  # open again before reads resume
     return backup
 
 
 def _restore(s: Session, backup: Path) -> None:
-    s.close()
     path = s.workspace.store_path
-    path.with_name(path.name + ".wal").unlink(missing_ok=True)
-    shutil.copy2(backup, path)
+    with s.readers.paused():
+        s.close()
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        shutil.copy2(backup, path)
+        try:
+            s.store.schema_version()  # open again before reads resume
+        except Exception:  # the job's own error is the one to show; reads will say theirs
+            log.debug("the restored store did not open", exc_info=True)
+            s.close()

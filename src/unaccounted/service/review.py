@@ -49,17 +49,36 @@ class Leases:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: the person of every record, as of the event it was read after (the queue's filter)
     _persons: tuple[Any, dict[tuple[str, str], str]] = (None, {})
+    #: one reading of it at a time (requests served side by side share it)
+    _reading: threading.Lock = field(default_factory=threading.Lock)
+    #: the queue's first :data:`WINDOW` pairs, as of the event and review band read with
+    _queue: tuple[Any, list[dict[str, Any]]] = (None, [])
+
+    def queue(self, s: Session) -> list[dict[str, Any]]:
+        """The queue's first pairs, read again only after the store changed (a decision,
+        a link run: every write logs an event) or the review band did."""
+        latest = s.store.latest_event()
+        cfg = s.workspace.settings.link
+        stamp = (latest["event_id"] if latest else None, cfg.review_low, cfg.review_high)
+        if self._queue[0] == stamp:
+            return self._queue[1]
+        rows = review_queue(s, WINDOW)
+        self._queue = (stamp, rows)
+        return rows
 
     def persons(self, s: Session) -> dict[tuple[str, str], str]:
         """The person of every record, read again only after the store changed."""
         latest = s.store.latest_event()
         stamp = latest["event_id"] if latest else None
-        if self._persons[0] != stamp or not self._persons[1]:
-            table = s.store.current_assignment().to_pydict()
-            found = dict(zip(zip(table["source_id"], table["record_id"], strict=True),
-                             table["person_id"], strict=True))  # fmt: skip
-            self._persons = (stamp, found)
-        return self._persons[1]
+        if self._persons[0] == stamp and self._persons[1]:
+            return self._persons[1]
+        with self._reading:
+            if self._persons[0] != stamp or not self._persons[1]:
+                table = s.store.current_assignment().to_pydict()
+                found = dict(zip(zip(table["source_id"], table["record_id"], strict=True),
+                                 table["person_id"], strict=True))  # fmt: skip
+                self._persons = (stamp, found)
+            return self._persons[1]
 
     def take(self, pair: tuple[str, str], reviewer: str) -> bool:
         """Lease ``pair`` to ``reviewer`` unless someone else holds it; renew one's own."""
@@ -139,7 +158,7 @@ def _state(left: str | None, right: str | None, judged: str | None) -> str:
 def _open_pairs(s: Session, leases: Leases) -> Iterator[dict[str, Any]]:
     """Queued pairs whose records are not already one person, most uncertain first."""
     s.check("review-queue")
-    rows = review_queue(s, WINDOW)
+    rows = leases.queue(s)
     persons = leases.persons(s) if rows else {}
     for row in rows:
         left = persons.get((row["source_id_l"], row["record_id_l"]))

@@ -25,6 +25,7 @@ account everyone may do everything; once it has one, each account's role decides
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -124,6 +125,7 @@ class Session:
     permissions: Permissions = field(default_factory=AllowAll)
     read_only: bool = False
     _store: Store | None = field(default=None, repr=False)
+    _readers: Readers | None = field(default=None, repr=False)
 
     @classmethod
     def open(
@@ -161,9 +163,18 @@ class Session:
         return storage_failure(exc, self.workspace.store_path)
 
     def close(self) -> None:
+        if self._readers is not None:
+            self._readers.close()  # a connection's cursors close with it
         if self._store is not None:
             self._store.close()
             self._store = None
+
+    @property
+    def readers(self) -> Readers:
+        """Read-only sessions on this session's store for other threads (:class:`Readers`)."""
+        if self._readers is None:
+            self._readers = Readers(self)
+        return self._readers
 
     @property
     def store(self) -> Store:
@@ -278,6 +289,86 @@ class Session:
             if failure is None or failure is exc:
                 raise
             raise failure from exc
+
+
+class Readers:
+    """Read-only sessions on one session's store for callers in several threads at once
+    (the web application's read requests): each borrows a cursor of its own
+    (:meth:`Store.reader`), made on first need and kept for the next caller, and acts as
+    its own actor with the session's permission hook. A reading session refuses writes;
+    they go through the one session, one at a time.
+
+    The cursors live and die with the session's connection: :meth:`paused` waits for the
+    reads in progress, closes every cursor and holds new reads back, while the session's
+    store file is closed, copied or replaced (a background job's backup and restore)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._idle: list[Store] = []
+        self._made: list[Store] = []
+        self._busy = 0  # cursors lent out now
+        self._paused = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def session(self, actor: str) -> Iterator[Session]:
+        """A read-only session acting as ``actor`` on a cursor no other caller is using."""
+        with self._cond:
+            self._cond.wait_for(lambda: not self._paused)
+            if self._idle:
+                store = self._idle.pop()
+            else:
+                store = self._session.store.reader()
+                self._made.append(store)
+            self._busy += 1
+        store.actor = actor
+        reading = Session(self._session.workspace, actor, self._session.permissions,
+                          read_only=True, _store=store.lend())  # fmt: skip
+        try:
+            yield reading
+        finally:
+            reading.close()  # gives back the loan; the cursor stays open for the next caller
+            with self._cond:
+                self._busy -= 1
+                if store in self._made:
+                    self._idle.append(store)
+                self._cond.notify_all()
+
+    @property
+    def made(self) -> int:
+        """How many cursors are open (at most the callers there were at one moment)."""
+        return len(self._made)
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """No reads meanwhile: wait for those in progress, close every cursor; reads go on
+        (on new cursors) after the block."""
+        with self._cond:
+            self._paused += 1
+            try:
+                self._cond.wait_for(lambda: self._busy == 0)
+                self._close_all()
+            except BaseException:
+                self._paused -= 1
+                self._cond.notify_all()
+                raise
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._paused -= 1
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        """Close every cursor, once the reads in progress are done."""
+        with self._cond:
+            self._cond.wait_for(lambda: self._busy == 0)
+            self._close_all()
+
+    def _close_all(self) -> None:
+        for store in self._made:
+            store.close()
+        self._made, self._idle = [], []
 
 
 @dataclass

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from unaccounted.demo import PERSONS as DEMO_PERSONS
+from unaccounted.demo import SEED as DEMO_SEED
 from unaccounted.demo import DemoRun, run_demo
 from unaccounted.errors import InputError
 from unaccounted.evaluate.clusters import ClusterScores, score_clusters
@@ -22,7 +24,14 @@ from unaccounted.simulate.config import default_config_text, load_config
 from unaccounted.simulate.run import Summary, steps
 from unaccounted.simulate.run import simulate as run_simulation
 
-__all__ = ["DEFAULT_TITLE", "DemoRun", "coverage", "default_config_text"]
+__all__ = [
+    "DEFAULT_TITLE",
+    "DEMO_PERSONS",
+    "DEMO_SEED",
+    "DemoRun",
+    "coverage",
+    "default_config_text",
+]
 
 
 def report(

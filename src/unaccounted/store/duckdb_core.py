@@ -169,6 +169,23 @@ class DuckDBCore:
         self._lent += 1
         return self
 
+    def reader(self) -> Self:
+        """Another cursor on this store, for reading in another thread while this one
+        reads or writes: it sees what is committed, writes nothing (its ``read_only``), and
+        its ``close`` closes the cursor only (DuckDB's cursors of one connection may run in
+        different threads at once; one cursor serves one caller at a time)."""
+        try:
+            con = self._con.cursor()
+            con.execute("SET enable_progress_bar = false")
+        except duckdb.Error as exc:
+            failure = _health.storage_failure(exc, self.path)
+            if failure is not None:
+                raise failure from exc
+            raise
+        store = type(self)(con, self.path, self.actor)
+        store.read_only = True
+        return store
+
     def __enter__(self) -> Self:
         return self
 

@@ -7,6 +7,7 @@ Splink, and the source's kind and independence group for the clustering constrai
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -30,6 +31,12 @@ _INPUT_COLUMNS = """
     n.unit_key, n.unit_class_key, n.unit_number, n.unit_vch,
     coalesce(n.region_code, n.hometown_region_code) AS region,
     replace(replace(n.hometown_settlement, 'ё', 'е'), 'Ё', 'Е') AS settlement"""
+
+
+def _marks(values: Iterable[str]) -> tuple[str, list[str]]:
+    """``?`` marks for the distinct ``values``, and the values in the same order."""
+    distinct = sorted(set(values))
+    return ", ".join("?" for _ in distinct), distinct
 
 
 def input_sql(normalized: str, sources: str | None, extra: str = "") -> str:
@@ -258,14 +265,29 @@ class LinkageQueries(DuckDBCore):
         return bool(self.scalar("SELECT count(*) FROM persons WHERE person_id = ?", [person_id]))
 
     def person_records(self, person_id: str) -> list[dict[str, Any]]:
-        return self.rows(
-            """SELECT r.source_id, r.record_id, r.full_name, r.surname, r.given_name,
+        keys = self._keys_of(person_id)
+        if not keys:
+            return []
+        # the records picked by their ids before their current versions are found: a join
+        # of person_records with current_records ranks every version of every record
+        sources, ids = _marks(k[0] for k in keys), _marks(k[1] for k in keys)
+        rows = self.rows(
+            f"""SELECT r.source_id, r.record_id, r.full_name, r.surname, r.given_name,
                 r.patronymic, r.birth_date, r.age, r.status, r.event_date, r.unit, r.region,
                 r.hometown
-            FROM person_records p JOIN current_records r USING (source_id, record_id)
-            WHERE p.person_id = ? ORDER BY r.source_id, r.record_id""",
-            [person_id],
+            FROM records r WHERE r.source_id IN ({sources[0]}) AND r.record_id IN ({ids[0]})
+            QUALIFY r.version = max(r.version) OVER (PARTITION BY r.source_id, r.record_id)
+            ORDER BY r.source_id, r.record_id""",
+            sources[1] + ids[1],
         )
+        return [r for r in rows if (r["source_id"], r["record_id"]) in keys]
+
+    def _keys_of(self, person_id: str) -> set[tuple[str, str]]:
+        """The (source, record id) of each record of ``person_id`` in the current clustering."""
+        found = self._con.execute(
+            "SELECT source_id, record_id FROM person_records WHERE person_id = ?", [person_id]
+        ).fetchall()
+        return {(str(s), str(r)) for s, r in found}
 
     def last_run(self) -> dict[str, Any] | None:
         rows = self.rows("SELECT * FROM link_runs ORDER BY run_id DESC LIMIT 1")
@@ -273,21 +295,28 @@ class LinkageQueries(DuckDBCore):
 
     def pairs_of_person(self, run_id: int, person_id: str) -> list[dict[str, Any]]:
         """The last run's scored pairs between two records of one person, strongest first."""
-        return self.rows(
-            """SELECT q.source_id_l, q.record_id_l, q.source_id_r, q.record_id_r,
+        keys = self._keys_of(person_id)
+        if len(keys) < 2:
+            return []
+        # both sides picked by the records' ids (a join with person_records on each side
+        # reads every pair of the run)
+        ids = _marks(k[1] for k in keys)
+        rows = self.rows(
+            f"""SELECT q.source_id_l, q.record_id_l, q.source_id_r, q.record_id_r,
                 q.match_weight, q.match_probability, q.levels
             FROM link_pairs q
-            JOIN person_records a ON a.source_id = q.source_id_l AND a.record_id = q.record_id_l
-            JOIN person_records b ON b.source_id = q.source_id_r AND b.record_id = q.record_id_r
-            WHERE q.run_id = ? AND a.person_id = ? AND b.person_id = ?
+            WHERE q.run_id = ? AND q.record_id_l IN ({ids[0]}) AND q.record_id_r IN ({ids[0]})
             ORDER BY q.match_weight DESC, q.source_id_l, q.record_id_l""",
-            [run_id, person_id, person_id],
+            [run_id, *ids[1], *ids[1]],
         )
+        return [r for r in rows if (r["source_id_l"], r["record_id_l"]) in keys
+                and (r["source_id_r"], r["record_id_r"]) in keys]  # fmt: skip
 
     def record_exists(self, source: str, record_id: str) -> bool:
         return bool(
             self.scalar(
-                "SELECT count(*) FROM current_records WHERE source_id = ? AND record_id = ?",
+                # a record with any version has a current one (no window over every record)
+                "SELECT count(*) FROM records WHERE source_id = ? AND record_id = ?",
                 [source, record_id],
             )
         )
@@ -300,15 +329,15 @@ class LinkageQueries(DuckDBCore):
         return str(value) if value is not None else None
 
     def input_rows(self, keys: list[tuple[str, str]]) -> list[dict[str, Any]]:
-        """Link-input rows (normalized fields) of the given records, in the given order."""
+        """Link-input rows (normalized fields) of the given records, in the given order
+        (their ``unique_id`` numbers these rows only). Each record is picked before the
+        input is made of it: numbering every record first would sort the whole store."""
         out = []
+        one = """(SELECT n.* FROM normalized n WHERE n.source_id = ? AND n.record_id = ?
+            AND n.version = (SELECT max(version) FROM records WHERE source_id = ?
+                AND record_id = ?))"""  # current_normalized's rows of one record
         for source, record_id in keys:
-            rows = self.rows(
-                f"""SELECT * FROM ({input_sql("current_normalized", "sources")})
-                WHERE source_id = ? AND record_id = ?""",
-                [source, record_id],
-            )
-            out.extend(rows)
+            out.extend(self.rows(input_sql(one, "sources"), [source, record_id] * 2))
         return out
 
     def raw_input(self) -> pa.Table:

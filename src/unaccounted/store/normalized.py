@@ -127,7 +127,8 @@ class NormalizedQueries(DuckDBCore):
         """(raw current record, its stored normalized row or None); (None, None) if unknown."""
         raw = self.rows(
             f"""SELECT source_id, record_id, version, {", ".join(VALUE_COLUMNS)}
-            FROM current_records WHERE source_id = ? AND record_id = ?""",
+            FROM records WHERE source_id = ? AND record_id = ?
+            ORDER BY version DESC LIMIT 1""",  # its current version
             [source, record_id],
         )
         if not raw:

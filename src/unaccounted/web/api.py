@@ -25,7 +25,7 @@ def session(request: Request, web: W) -> dict[str, Any]:
     ``X-CSRF-Token`` (empty for a request signed with an API token, which needs none)."""
     visitor = auth.current.get()
     assert visitor is not None
-    with web.use() as s:
+    with web.read() as s:
         has = accounts.has_accounts(s)
     return {"user": visitor.user, "role": visitor.role, "actor": visitor.actor,
             "accounts": has, "csrf": visitor.csrf}  # fmt: skip
@@ -43,7 +43,7 @@ def audit(web: W, actor: str = "", limit: int = Query(200, ge=1, le=10_000)) -> 
 @router.get("/status")
 def status(web: W) -> dict[str, Any]:
     """The workspace's counts (the ``status --json`` contract)."""
-    with web.use() as s:
+    with web.read() as s:
         return workspace.status(s)
 
 
@@ -60,7 +60,7 @@ def search(
     ``YEAR-MM``, ``YEAR-MM-DD`` or ``FROM..TO`` of those, either end open. ``filters``
     echoes the filters as read."""
     grades = [g for g in grade or [] if g.strip()]
-    with web.use() as s:
+    with web.read() as s:
         found = web.search(s, q, unit=unit or None, region=region or None,
                            status=status or None, born=born or None, grade=grades or None,
                            died=died or None, limit=limit)  # fmt: skip
@@ -71,7 +71,7 @@ def search(
 @router.get("/persons/{person_id}")
 def person(web: W, person_id: str) -> dict[str, Any]:
     """One person view with its linkage and the judgements on its records."""
-    with web.use() as s:
+    with web.read() as s:
         view = persons.person(s, person_id)
         refs = [review.ref(r["source_id"], r["record_id"])
                 for r in view.get("linkage", {}).get("records", [])]  # fmt: skip
@@ -96,7 +96,7 @@ def merge(web: W, person_id: str, other: Annotated[str, Form()]) -> dict[str, An
 
 @router.get("/judgements")
 def judgements(web: W, withdrawn: bool = False) -> list[dict[str, Any]]:
-    with web.use() as s:
+    with web.read() as s:
         return link.judgements(s, withdrawn)
 
 
@@ -112,14 +112,14 @@ def withdraw(web: W, judgement_id: int) -> dict[str, Any]:
 def review_next(web: W, reviewer: str = "") -> dict[str, Any] | None:
     """The next open pair, leased to ``reviewer`` (default: the signed-in account; None when
     the queue is empty)."""
-    with web.use() as s:
+    with web.read() as s:
         found = review.next_pair(s, web.leases, reviewer or s.actor)
     return dataclasses.asdict(found) if found is not None else None
 
 
 @router.get("/review/progress")
 def review_progress(web: W) -> dict[str, Any]:
-    with web.use() as s:
+    with web.read() as s:
         return dataclasses.asdict(review.progress(s, web.leases))
 
 
@@ -135,13 +135,13 @@ def review_decide(
 
 @router.get("/units/{key:path}")
 def unit(web: W, key: str) -> dict[str, Any]:
-    with web.use() as s:
+    with web.read() as s:
         return persons.unit(s, key)
 
 
 @router.get("/regions/{code}")
 def region(web: W, code: str) -> dict[str, Any]:
-    with web.use() as s:
+    with web.read() as s:
         return persons.region(s, code)
 
 
@@ -149,7 +149,7 @@ def region(web: W, code: str) -> dict[str, Any]:
 def concealment(web: W) -> list[dict[str, Any]] | dict[str, Any]:
     """Units, most suspicious first; when nothing can be ranked, ``{"message", "units": []}``
     saying why and how to fix it (as ``concealment --json``)."""
-    with web.use() as s:
+    with web.read() as s:
         report = persons.concealment(s)
         if report.message:
             return {"message": report.message, "units": []}
@@ -158,27 +158,27 @@ def concealment(web: W) -> list[dict[str, Any]] | dict[str, Any]:
 
 @router.get("/sources")
 def sources(web: W) -> list[dict[str, Any]]:
-    with web.use() as s:
+    with web.read() as s:
         return workspace.sources(s)
 
 
 @router.get("/rejects")
 def rejects(web: W, source: str | None = None, limit: int = Query(1000, ge=1)) -> list[Any]:
-    with web.use() as s:
+    with web.read() as s:
         return workspace.rejects(s, source, limit)
 
 
 @router.get("/estimates")
 def estimate(web: W, by: str | None = None, missing: bool = False) -> dict[str, Any]:
     """Multiple systems estimation of the workspace, per stratum, with warnings."""
-    with web.use() as s:
+    with web.read() as s:
         return overview.estimates(s, by or None, missing).as_dict()
 
 
 @router.get("/nowcast")
 def nowcast(web: W) -> dict[str, Any]:
     """The documented deaths by week, corrected for reporting delay."""
-    with web.use() as s:
+    with web.read() as s:
         return overview.nowcasts(s).as_dict()
 
 

@@ -1,10 +1,13 @@
 """The application factory: one session on the workspace for the whole process.
 
-One process owns the store: :func:`create_app` opens one :class:`Session` and every request
-uses it in turn (a lock serializes them; a DuckDB connection serves one caller at a time),
-acting as the request's signed-in account (:mod:`unaccounted.web.auth`), so that the
-service's permission hook decides what each request may do and every event names its user.
-The review leases and the background jobs live here too, beside the session they use.
+One process owns the store: :func:`create_app` opens one :class:`Session`. A request that
+writes uses it in turn (:meth:`Web.use`: a lock serializes them, and the background jobs
+take the same lock); a request that only reads gets a read-only session on a cursor of its
+own (:meth:`Web.read`, :attr:`Session.readers`), so reads run side by side
+with each other and with a write in progress, seeing what is committed. Either acts as the
+request's signed-in account (:mod:`unaccounted.web.auth`), so that the service's permission
+hook decides what each request may do and every event names its user. The review leases
+and the background jobs live here too, beside the session they use.
 """
 
 from __future__ import annotations
@@ -92,16 +95,20 @@ class Web:
 
     @contextmanager
     def use(self) -> Iterator[Session]:
-        """The session, for one request at a time, acting as the request's visitor."""
-        with self.lock, self.session.acting_as(self.acting()) as s:
-            try:
-                yield s
-            except Exception as exc:
-                # a damaged block or a full disk met while reading (writes map it already)
-                failure = s.storage_failure(exc)
-                if failure is None or failure is exc:
-                    raise
-                raise failure from exc
+        """The session, for one request at a time, acting as the request's visitor: for a
+        request that writes (or reads what it is about to write)."""
+        with self.lock, self.session.acting_as(self.acting()) as s, _mapped(s):
+            yield s
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only session acting as the request's visitor, on a cursor of its own:
+        for a request that only reads; it does not wait for other requests."""
+        with self.session.readers.session(self.acting()) as s, _mapped(s):
+            yield s
+
+    def close(self) -> None:
+        self.session.close()  # its readers first
 
     def acting(self) -> str:
         """The actor of the request being served (the serve's actor outside a request)."""
@@ -181,6 +188,19 @@ class Web:
         return HTMLResponse(html, status_code=status)
 
 
+@contextmanager
+def _mapped(s: Session) -> Iterator[None]:
+    """A damaged block or a full disk met while reading, as its one line (writes map it
+    already)."""
+    try:
+        yield
+    except Exception as exc:
+        failure = s.storage_failure(exc)
+        if failure is None or failure is exc:
+            raise
+        raise failure from exc
+
+
 def _num(value: object) -> str:
     if isinstance(value, bool) or value is None:
         return "—" if value is None else str(value)
@@ -257,7 +277,7 @@ def create_app(workspace: Path, actor: str | None, *, search: Search | None = No
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
-        web.session.close()
+        web.close()
 
     app = FastAPI(
         lifespan=lifespan,

@@ -47,7 +47,7 @@ def search_page(
     web.check("search")
     grades = [g for g in grade or [] if g.strip()]
     if q.strip():
-        with web.use() as s:
+        with web.read() as s:
             found = web.search(s, q, unit=unit or None, region=region or None,
                                status=status or None, born=born or None, grade=grades or None,
                                died=died or None, limit=limit)  # fmt: skip
@@ -59,7 +59,7 @@ def search_page(
 
 @router.get("/person/{person_id}")
 def person_page(request: Request, web: W, person_id: str, done: str = "") -> Response:
-    with web.use() as s:
+    with web.read() as s:
         view = persons.person(s, person_id)
         records = view.get("linkage", {}).get("records", [])
         refs = [review.ref(r["source_id"], r["record_id"]) for r in records]
@@ -105,7 +105,7 @@ def _reviewer(request: Request) -> str:
 def review_page(request: Request, web: W, last: str = "", skipped: str = "") -> Response:
     reviewer = _reviewer(request) or secrets.token_hex(8)
     passed = [x for x in skipped.split(",") if x]
-    with web.use() as s:
+    with web.read() as s:
         found = review.next_pair(s, web.leases, reviewer, passed)
         done = review.progress(s, web.leases)
     response = web.render(request, "review.html", pair=found, progress=done, last=last,
@@ -135,7 +135,7 @@ def undo(web: W, judgement: Annotated[int, Form()]) -> Response:
 
 @router.get("/unit/{key:path}")
 def unit_page(request: Request, web: W, key: str) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         dossier = persons.unit(s, key)
         seen = incident_views.may_see(s)
         incidents = incident_views.unit_incidents(s, dossier["keys"]) if seen else None
@@ -146,14 +146,14 @@ def unit_page(request: Request, web: W, key: str) -> Response:
 
 @router.get("/region/{code}")
 def region_page(request: Request, web: W, code: str) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         dossier = persons.region(s, code)
     return web.render(request, "dossier.html", kind="region", d=dossier)
 
 
 @router.get("/concealment")
 def concealment_page(request: Request, web: W) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         report = persons.concealment(s)
         units = [dataclasses.asdict(u) for u in report]
     chart = overview.bars([(u["aliases"][0] if u["aliases"] else u["unit"],
@@ -165,7 +165,7 @@ def concealment_page(request: Request, web: W) -> Response:
 
 @router.get("/sources")
 def sources_page(request: Request, web: W) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         found = workspace.sources(s)
         bad = workspace.rejects(s, None, 500) if s.may("rejects") else []
         files = workspace.files(s)
@@ -176,14 +176,14 @@ def sources_page(request: Request, web: W) -> Response:
 
 @router.get("/estimates")
 def estimates_page(request: Request, web: W, by: str = "", missing: bool = False) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         table = overview.estimates(s, by or None, missing)
     return web.render(request, "estimates.html", t=table, by=by, missing=missing)
 
 
 @router.get("/nowcast")
 def nowcast_page(request: Request, web: W) -> Response:
-    with web.use() as s:
+    with web.read() as s:
         table = overview.nowcasts(s)
     return web.render(request, "nowcast.html", t=table)
 
