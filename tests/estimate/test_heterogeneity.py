@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import statsmodels.api as sm
 
 from unaccounted.estimate import compare, from_cells, read_histories
-from unaccounted.estimate.heterogeneity import FORMS, design, mth
+from unaccounted.estimate.heterogeneity import CHAO, HETEROGENEITY, design, mth
 from unaccounted.estimate.result import EstimateRefused
 
 DATA = Path(__file__).with_name("data")
@@ -77,7 +78,7 @@ def test_the_sensitivity_table_has_a_row_per_heterogeneity_form_and_the_prior_ro
     rows = compare(read_histories(DATA / "HIV.csv"), nboot=20)
     labels = [row.label for row in rows]
     assert [label for label in labels if "Mth" in label or "δ" in label] == [
-        *(f"loglinear: Mth {form} (heterogeneity)" for form in FORMS),
+        *(f"loglinear: Mth {form} (heterogeneity)" for form in HETEROGENEITY),
         "dga: δ = 1 (prior sensitivity)",
     ]
     by_label = {row.label: row for row in rows}
@@ -85,3 +86,38 @@ def test_the_sensitivity_table_has_a_row_per_heterogeneity_form_and_the_prior_ro
     assert prior is not None and prior.diagnostics["delta"] == 1.0
     darroch = by_label["loglinear: Mth Darroch (heterogeneity)"].result
     assert darroch is not None and darroch.model == "Mth Darroch"
+
+
+def _glm_unseen(hist_name: str, drop: list[int]) -> float:
+    """The unseen of the same design fitted by statsmodels' Poisson GLM (an independent fit),
+    with the columns ``drop`` left out."""
+    hist = read_histories(DATA / f"{hist_name}.csv")
+    x = np.delete(design(hist.k, CHAO, [], np.arange(1, 2**hist.k)), drop, axis=1)
+    fit = sm.GLM(hist.cells()[1:], x, family=sm.families.Poisson()).fit()
+    return float(np.exp(fit.params[0]))
+
+
+def test_chaos_lower_bound_has_a_column_per_number_of_lists_from_three() -> None:
+    x = design(4, CHAO, [], np.arange(16, dtype=np.int64))
+    # eta3 = max(c - 2, 0), eta4 = max(c - 3, 0) for c = 0 ... 4 lists
+    assert x[[0, 1, 3, 7, 15], -2:].tolist() == [[0, 0], [0, 0], [0, 0], [1, 0], [2, 1]]
+    assert design(3, CHAO, [], np.array([0, 7]))[:, -1].tolist() == [0, 1]
+
+
+def test_chaos_lower_bound_keeps_positive_etas_and_drops_negative_ones() -> None:
+    # lesbian: both η positive, the fit is the GLM's
+    lesbian = mth(read_histories(DATA / "lesbian.csv"), CHAO)
+    assert lesbian.model == "Mth Chao (LB)" and lesbian.diagnostics["eta_dropped"] == []
+    assert round(lesbian.estimate, 2) == 4321.38
+    assert lesbian.unseen == pytest.approx(_glm_unseen("lesbian", []), rel=1e-6)
+    # Kosovo: η4 comes out negative (-0.033), so it is dropped and the model refitted
+    kosovo = mth(read_histories(DATA / "Kosovo.csv"), CHAO)
+    assert kosovo.diagnostics["eta_dropped"] == ["eta4"]
+    assert list(kosovo.diagnostics["eta"]) == ["eta3"]
+    assert round(kosovo.estimate, 2) == 8591.18
+    assert kosovo.unseen == pytest.approx(_glm_unseen("Kosovo", [-1]), rel=1e-6)
+    assert kosovo.unseen < _glm_unseen("Kosovo", [])  # the negative η would give more
+    # HIV: no one is on all four lists, η4 heads to minus infinity: dropped, not a refusal
+    hiv = mth(read_histories(DATA / "HIV.csv"), CHAO)
+    assert hiv.diagnostics["eta_dropped"] == ["eta4"] and round(hiv.estimate, 2) == 11700.99
+    assert hiv.lower < hiv.estimate < hiv.upper

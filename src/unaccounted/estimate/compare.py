@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from unaccounted.errors import InputError
 from unaccounted.estimate.api import LoglinearSettings, estimate
 from unaccounted.estimate.dga import MAX_LISTS
-from unaccounted.estimate.heterogeneity import FORMS, mth
+from unaccounted.estimate.heterogeneity import HETEROGENEITY, mth
 from unaccounted.estimate.histories import CaptureHistories
 from unaccounted.estimate.lcmcr import LCMCRSettings
 from unaccounted.estimate.models import all_models
@@ -73,7 +73,9 @@ def compare(
             )
         )
     if hist.k >= 3:
-        plans += [(f"loglinear: Mth {form} (heterogeneity)", _mth(hist, form)) for form in FORMS]
+        plans += [
+            (f"loglinear: Mth {form} (heterogeneity)", _mth(hist, form)) for form in HETEROGENEITY
+        ]
         plans.append(
             ("lcmcr", lambda: estimate(hist, "lcmcr", lcmcr_settings=LCMCRSettings(seed=seed)))
         )

@@ -9,7 +9,11 @@ capture probabilities:
 
 * **Darroch** — ``c² / 2`` (a normal mixing distribution on the logit scale);
 * **Poisson2** — ``2^c − 1`` (Rcapture's Poisson with θ = 2);
-* **Gamma3.5** — ``−log(1 + c / 3.5)`` (Rcapture's gamma with θ = 3.5).
+* **Gamma3.5** — ``−log(1 + c / 3.5)`` (Rcapture's gamma with θ = 3.5);
+* **Chao (LB)** — Chao's lower bound: ``k − 2`` columns ``max(c − j + 1, 0)`` for
+  ``j = 3 … k`` (no shape assumed beyond two captures); a column whose coefficient η comes
+  out negative is dropped, the first in order, and the model refitted until none is
+  negative (Rcapture's ``neg = TRUE``), so that it never estimates fewer unseen than Mt.
 
 Every form is 0 at ``c = 0``, so the unseen cell is ``exp(intercept)`` as in the plain
 log-linear models. Two-list interactions may be added (Rcapture's ``mX = ~ . + c1:c2``).
@@ -39,26 +43,59 @@ from unaccounted.estimate.result import Estimate, EstimateRefused
 
 FloatArray = npt.NDArray[np.float64]
 
-#: The heterogeneity forms, by Rcapture's names, as functions of the number of lists.
+#: The one-column heterogeneity forms, by Rcapture's names, as functions of the number of
+#: lists.
 FORMS: dict[str, Callable[[FloatArray], FloatArray]] = {
     "Darroch": lambda c: c**2 / 2,
     "Poisson2": lambda c: 2.0**c - 1,
     "Gamma3.5": lambda c: -np.log1p(c / 3.5),
 }
+#: Chao's lower bound, with a column per number of lists from three on.
+CHAO = "Chao (LB)"
+#: Every heterogeneity form ``mth`` fits, as the sensitivity table lists them.
+HETEROGENEITY: tuple[str, ...] = (*FORMS, CHAO)
 
 
 def design(
     k: int, form: str, interactions: Sequence[int], cells: npt.NDArray[np.int64]
 ) -> FloatArray:
-    """Columns: intercept, each list, each interaction (a bit mask of lists), the form."""
-    if form not in FORMS:
-        raise ValueError(f"unknown heterogeneity form {form!r} (expected {', '.join(FORMS)})")
+    """Columns: intercept, each list, each interaction (a bit mask of lists), the form's
+    (one, or ``k − 2`` for Chao's lower bound)."""
+    if form not in HETEROGENEITY:
+        raise ValueError(
+            f"unknown heterogeneity form {form!r} (expected {', '.join(HETEROGENEITY)})"
+        )
     captures = np.array([bin(int(i)).count("1") for i in cells], dtype=np.float64)
     columns = [np.ones(cells.size)]
     columns += [((cells >> j) & 1).astype(np.float64) for j in range(k)]
     columns += [((cells & t) == t).astype(np.float64) for t in interactions]
-    columns.append(FORMS[form](captures))
+    if form == CHAO:
+        columns += [np.maximum(captures - j + 1, 0.0) for j in range(3, k + 1)]
+    else:
+        columns.append(FORMS[form](captures))
     return np.column_stack(columns)
+
+
+def _fit_chao(
+    x: FloatArray, y: FloatArray, first: int, name: str
+) -> tuple[FloatArray, FloatArray, list[int]]:
+    """Fit with Chao's η columns (from ``first`` on), dropping the first negative η and
+    refitting until none is negative; returns the coefficients, the design kept and the
+    numbers of lists ``j`` whose column was dropped."""
+    etas = list(range(3, 3 + x.shape[1] - first))
+    dropped: list[int] = []
+    while True:
+        beta, converged = poisson_mle(x, y)
+        negative = [i for i in range(first, x.shape[1]) if beta[i] < 0]
+        if not negative:
+            if not converged or not beta[0] < MAX_LOG_UNSEEN:
+                raise EstimateRefused(f"model {name}: the Poisson fit did not converge")
+            return beta, x, dropped
+        # an η heading to −∞ (no one on that many lists) stops the fit short: it is dropped
+        # like any negative η, and the fit is made again without it
+        i = negative[0]
+        dropped.append(etas.pop(i - first))
+        x = np.delete(x, i, axis=1)
 
 
 def mth(
@@ -76,10 +113,17 @@ def mth(
     y = cells[1:].astype(np.float64)
     if np.linalg.matrix_rank(x) < x.shape[1] or x.shape[1] >= y.size:
         raise EstimateRefused(f"model {name} has as many parameters as cells: not identifiable")
-    beta, converged = poisson_mle(x, y)
-    if not converged or not beta[0] < MAX_LOG_UNSEEN:
-        raise EstimateRefused(f"model {name}: the Poisson fit did not converge")
-    if beta[-1] < 0:
+    unseen_row = design(hist.k, form, interactions, np.zeros(1, dtype=np.int64))
+    dropped: list[int] = []
+    first = 1 + hist.k + len(interactions)
+    if form == CHAO:
+        beta, x, dropped = _fit_chao(x, y, first, name)
+        unseen_row = np.delete(unseen_row, [first + j - 3 for j in dropped], axis=1)
+    else:
+        beta, converged = poisson_mle(x, y)
+        if not converged or not beta[0] < MAX_LOG_UNSEEN:
+            raise EstimateRefused(f"model {name}: the Poisson fit did not converge")
+    if form != CHAO and beta[-1] < 0:
         raise EstimateRefused(
             f"model {name}: the heterogeneity coefficient is negative ({beta[-1]:.3g}): the "
             "numbers of lists people are on vary less than equal capture probabilities would "
@@ -100,9 +144,7 @@ def mth(
             f"the model fits the observed cells badly (deviance {g2:.1f} on {df} df, "
             f"p = {p:.2g}): add the two-list interactions the lists need"
         )
-    lower, upper = _profile_interval(np.vstack([design(hist.k, form, interactions,
-                                                       np.zeros(1, dtype=np.int64)), x]),
-                                     y, point)  # fmt: skip
+    lower, upper = _profile_interval(np.vstack([unseen_row, x]), y, point)
     return Estimate(
         observed=hist.observed,
         estimate=point,
@@ -113,7 +155,21 @@ def mth(
         interval="95% profile likelihood (model fixed in advance)",
         diagnostics={
             "heterogeneity": form,
-            "heterogeneity_coefficient": float(beta[-1]),
+            **(
+                {
+                    "eta": {
+                        f"eta{j}": float(b)
+                        for j, b in zip(
+                            [j for j in range(3, hist.k + 1) if j not in dropped],
+                            beta[first:],
+                            strict=True,
+                        )
+                    },
+                    "eta_dropped": [f"eta{j}" for j in dropped],
+                }
+                if form == CHAO
+                else {"heterogeneity_coefficient": float(beta[-1])}
+            ),
             "deviance": g2,
             "deviance_df": df,
             "deviance_p": p,
@@ -125,6 +181,7 @@ def mth(
 
 
 def _name(hist: CaptureHistories, form: str, interactions: Sequence[int]) -> str:
+    """Rcapture's name of the model, with the interactions' list names."""
     terms = [":".join(hist.lists[j] for j in range(hist.k) if t >> j & 1) for t in interactions]
     return " + ".join([f"Mth {form}", *terms])
 
