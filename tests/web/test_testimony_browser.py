@@ -146,18 +146,20 @@ def test_an_editor_takes_in_an_account_and_decides_its_suggestions(
     )
     assert kinds == ["person", "unit", "incident_type", "place", "date"]
     shot(page, "testimony-suggestions")
-    # three decisions: the incident's type, its place, and the unit (corrected to a unit of
-    # the casualty records) as its perpetrator
+    # three suggestions accepted — the incident's type, its place and its date — and the
+    # unit corrected to a unit of the casualty records, as its perpetrator
     decide(page, "incident_type", "accept")
     decide(page, "place", "accept", incident="I-1")
+    decide(page, "date", "accept", incident="I-1")
     decide(page, "unit", "correct", value=CHOSEN["spelling"], incident="I-1", role="perpetrator")
     statuses = page.locator("#suggestions tbody tr").evaluate_all(
         "rows => rows.map(r => r.dataset.status)"
     )
-    assert statuses == ["open", "corrected", "accepted", "accepted", "open"]
+    assert statuses == ["open", "corrected", "accepted", "accepted", "accepted"]
     # the victim: found among the casualty records from the incident's page
     page.goto(live.url + "/incident/I-1")
     assert page.inner_text("#incident-id") == "I-1: unlawful detention"
+    assert "Зайцево" in page.inner_text("main") and "2024-03-03" in page.inner_text("main")
     page.fill("#q", CHOSEN["name"])
     submit(page, "#find")
     row = page.locator("#hits tr", has=page.locator(f'input[value="{CHOSEN["person"]}"]'))
