@@ -47,12 +47,29 @@ def submit(page: Any, selector: str) -> None:
         page.click(selector)
 
 
-def test_an_editor_adds_a_testimony_and_an_incident_and_links_the_victim(
-    browser: Any, live: Live
-) -> None:  # fmt: skip
+def signed_in_editor(browser: Any, live: Live) -> Any:
+    """A page of the testimonies list, an editor signed in."""
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     page.goto(live.url + "/testimonies")
     sign_in(page, TEAM["editor"])
+    return page
+
+
+def link_victim(page: Any) -> None:
+    """On an incident's page: find the chosen person by name and link them as its victim."""
+    page.fill("#q", CHOSEN["name"])
+    submit(page, "#find")
+    row = page.locator("#hits tr", has=page.locator(f'input[value="{CHOSEN["person"]}"]'))
+    row.locator('select[name="role"]').select_option("victim")
+    shot(page, "incident-victim-search")
+    with page.expect_navigation():
+        row.locator("button.link-person").click()
+
+
+def test_an_editor_adds_a_testimony_and_an_incident_and_links_the_victim(
+    browser: Any, live: Live
+) -> None:  # fmt: skip
+    page = signed_in_editor(browser, live)
     # the testimony: a written statement, typed in
     page.click("#add-testimony")
     page.select_option("#kind", "written_statement")
@@ -83,13 +100,7 @@ def test_an_editor_adds_a_testimony_and_an_incident_and_links_the_victim(
     page.fill("#unit", CHOSEN["spelling"])
     submit(page, "#involve")
     # the victim: searched among the casualty records and linked from the hits
-    page.fill("#q", CHOSEN["name"])
-    submit(page, "#find")
-    row = page.locator("#hits tr", has=page.locator(f'input[value="{CHOSEN["person"]}"]'))
-    row.locator('select[name="role"]').select_option("victim")
-    shot(page, "incident-victim-search")
-    with page.expect_navigation():
-        row.locator("button.link-person").click()
+    link_victim(page)
     # the testimony supports it
     page.select_option("#testimony", "T-1")
     submit(page, "#link")
@@ -131,9 +142,7 @@ def decide(page: Any, kind: str, decision: str, **fields: str) -> None:
 def test_an_editor_takes_in_an_account_and_decides_its_suggestions(
     browser: Any, live: Live
 ) -> None:  # fmt: skip
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    page.goto(live.url + "/testimonies")
-    sign_in(page, TEAM["editor"])
+    page = signed_in_editor(browser, live)
     page.click("#add-testimony")
     page.select_option("#kind", "media_report")
     page.fill("#source", "a regional paper")
@@ -160,12 +169,7 @@ def test_an_editor_takes_in_an_account_and_decides_its_suggestions(
     page.goto(live.url + "/incident/I-1")
     assert page.inner_text("#incident-id") == "I-1: unlawful detention"
     assert "Зайцево" in page.inner_text("main") and "2024-03-03" in page.inner_text("main")
-    page.fill("#q", CHOSEN["name"])
-    submit(page, "#find")
-    row = page.locator("#hits tr", has=page.locator(f'input[value="{CHOSEN["person"]}"]'))
-    row.locator('select[name="role"]').select_option("victim")
-    with page.expect_navigation():
-        row.locator("button.link-person").click()
+    link_victim(page)
     involved = page.inner_text("#involvements")
     assert "perpetrator" in involved and "victim" in involved and CHOSEN["person"] in involved
     assert "T-1" in page.inner_text("#support")
