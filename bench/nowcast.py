@@ -102,6 +102,21 @@ def drifting_config(drift: dict[str, float] | None = None) -> SimulationConfig:
     return SimulationConfig.model_validate(data)
 
 
+def estimates(
+    tri: Any, settings: NowcastSettings | None, cpu: list[float] | None
+) -> tuple[list[dict[str, Any]], Any]:
+    """Each period's estimate by ``settings`` (None: the as-of counts, the naive baseline),
+    its CPU time appended to ``cpu``; returns the rows and the nowcast (None for naive)."""
+    if settings is None:
+        return [{"period": p.isoformat(), "estimate": int(n)}
+                for p, n in zip(tri.periods, tri.latest, strict=True)], None  # fmt: skip
+    t0 = time.process_time()
+    result = nowcast(tri, settings)
+    if cpu is not None:
+        cpu.append(time.process_time() - t0)
+    return [r.to_dict() for r in result.rows], result
+
+
 def score(rows: list[Any], truth: dict[str, int], last: int = LAST) -> tuple[float, float | None]:
     """(MAPE, 95% coverage) of the last ``last`` periods against the truth."""
     errors, covered = [], []
@@ -131,16 +146,9 @@ def run(persons: int, seeds: list[int], drift: dict[str, float] | None = None) -
             case: dict[str, Any] = {"seed": seed, "as_of": cut.isoformat(),
                                     "periods": len(tri.periods)}  # fmt: skip
             for name, settings in METHODS.items():
-                if settings is None:
-                    found = [{"period": p.isoformat(), "estimate": int(n)}
-                             for p, n in zip(tri.periods, tri.latest, strict=True)]  # fmt: skip
-                else:
-                    t0 = time.process_time()
-                    result = nowcast(tri, settings)
-                    cpu[name].append(time.process_time() - t0)
-                    found = [r.to_dict() for r in result.rows]
-                    if "half_life" in result.details:
-                        case["half_life"] = result.details["half_life"]
+                found, result = estimates(tri, settings, cpu.get(name))
+                if result is not None and "half_life" in result.details:
+                    case["half_life"] = result.details["half_life"]
                 mape, coverage = score(found, truth)
                 case[name] = {"mape": round(mape, 4), "coverage_95": coverage}
             per_case.append(case)
@@ -190,17 +198,10 @@ def real_series() -> dict[str, Any]:
         assert all(p.isoformat() in truth for p in tri.periods[-LAST:]), cut
         case: dict[str, Any] = {"as_of": cut.isoformat(), "periods": len(tri.periods)}
         for name, settings in REAL_METHODS.items():
-            if settings is None:
-                found = [{"period": p.isoformat(), "estimate": int(n)}
-                         for p, n in zip(tri.periods, tri.latest, strict=True)]  # fmt: skip
-            else:
-                t0 = time.process_time()
-                result = nowcast(tri, settings)
-                cpu[name].append(time.process_time() - t0)
-                found = [r.to_dict() for r in result.rows]
-                if name == "nb":
-                    newest.append({"as_of": cut.isoformat(), "rows": found[-GROWING:]})
-                    case["half_life"] = result.details.get("half_life")
+            found, result = estimates(tri, settings, cpu.get(name))
+            if result is not None and name == "nb":
+                newest.append({"as_of": cut.isoformat(), "rows": found[-GROWING:]})
+                case["half_life"] = result.details.get("half_life")
             mape, coverage = score(found, truth)
             new_mape, new_coverage = score(found, truth, GROWING)
             case[name] = {"mape": round(mape, 4), "coverage_95": coverage,
