@@ -46,3 +46,25 @@ def test_opening_a_folder_whose_store_is_missing(tmp_path: Path) -> None:
     ws.store_path.unlink()
     with pytest.raises(WorkspaceError, match="the workspace store .* is missing"):
         Workspace.open(ws.root)
+
+
+def test_the_store_takes_a_quarter_of_the_machine_by_default(tmp_path: Path) -> None:
+    """The default store limit is a share of the machine's memory, as DuckDB sizes it, so
+    the person views of a large workspace refresh without an out-of-memory error."""
+    import duckdb
+
+    from unaccounted.store.duckdb_store import DuckDBStore
+
+    ws = Workspace.init(tmp_path / "w")
+    assert Settings().store.memory_limit == "25%"
+    expected = duckdb.connect(config={"memory_limit": "25%"})
+    quarter = expected.execute("SELECT current_setting('memory_limit')").fetchone()
+    expected.close()
+    store = ws.store()
+    assert isinstance(store, DuckDBStore)
+    try:
+        got = store._con.execute("SELECT current_setting('memory_limit')").fetchone()
+    finally:
+        store.close()
+    assert got == quarter
+    assert got != ("488.2 MiB",)  # what "512MB" reads as

@@ -57,8 +57,11 @@ class StoreSettings(_Section):
         "unaccounted.duckdb", description="Store file, relative to the workspace folder."
     )
     memory_limit: str = Field(
-        "512MB",
-        description="Most memory the store may use before spilling to disk (DuckDB syntax).",
+        "25%",
+        description=(
+            "Most memory the store may use before spilling to disk (DuckDB syntax: a size"
+            " such as 2GB, or a share of the machine's memory such as 25%)."
+        ),
     )
     threads: int = Field(2, ge=1, description="Worker threads the store may use.")
     umask: Umask = Field(

@@ -71,7 +71,7 @@ class SearchIndexQueries(DuckDBCore):
         """
         con = self._con
         # the order rows are written in does not matter here, and keeping it costs memory
-        # the store's limit (512 MB by default) does not have at a million records
+        # a small store limit (such as 512MB) does not have at a million records
         con.execute("SET preserve_insertion_order = false")
         try:
             con.execute(f"CREATE OR REPLACE TEMP TABLE search_fresh AS {_FRESH}").fetchall()
