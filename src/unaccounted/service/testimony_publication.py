@@ -284,6 +284,16 @@ def published_incident(s: Session, incident_id: str, lang: str = "en") -> dict[s
     raise InputError(f"no published incident '{t.clean_line(incident_id)}'")
 
 
+def type_labels(s: Session) -> dict[str, dict[str, str]]:
+    """Each incident type's label in English and Russian, for the published pages."""
+    from unaccounted.testimony.vocabulary import shipped_types
+
+    labels = {x.code: {"en": x.label, "ru": x.label_ru or x.label} for x in shipped_types()}
+    for row in s.read(READ).incident_types():
+        labels[str(row["code"])] = {"en": str(row["label"]), "ru": str(row["label"])}
+    return labels
+
+
 def published_places(s: Session) -> list[dict[str, Any]]:
     """The places of published incidents, each with its coordinates and how many."""
     count: dict[str, int] = {}
@@ -293,3 +303,16 @@ def published_places(s: Session) -> list[dict[str, Any]]:
     return [{"id": p["id"], "name": p["name"], "latitude": p["latitude"],
              "longitude": p["longitude"], "incidents": count[str(p["id"])]}
             for p in s.store.places() if str(p["id"]) in count]  # fmt: skip
+
+
+def published_map(s: Session) -> dict[str, Any]:
+    """The places of published incidents drawn as the map of places is
+    (:func:`unaccounted.service.incident_views.place_map`)."""
+    from unaccounted.service import incident_views as views
+
+    found = published_places(s)
+    placed = [p for p in found if p["latitude"] is not None and p["longitude"] is not None]
+    xy = views.project([(float(p["latitude"]), float(p["longitude"])) for p in placed])
+    points = [{**p, "x": x, "y": y} for p, (x, y) in zip(placed, xy, strict=True)]
+    return {"width": views.MAP_WIDTH, "height": views.MAP_HEIGHT, "points": points,
+            "unplaced": [p for p in found if p not in placed]}  # fmt: skip
