@@ -284,6 +284,24 @@ def published_incident(s: Session, incident_id: str, lang: str = "en") -> dict[s
     raise InputError(f"no published incident '{t.clean_line(incident_id)}'")
 
 
+def published_falsified_reports(s: Session) -> dict[str, list[tuple[str, str]]]:
+    """Unit key → the published incidents of type ``falsified_mia_report`` that name the
+    unit (in any role), each as (incident id, grade): signal 6 of the concealment report for
+    a viewer and in the static report, which is made to be published."""
+    from unaccounted.service.incident_views import FALSIFIED_MIA
+
+    chosen = s.read(READ).published_incidents()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in tes.graded_incidents(s) if chosen else []:
+        iid = str(row["id"])
+        if row["type"] != FALSIFIED_MIA or iid not in chosen:
+            continue
+        keys = {str(i["unit_key"]) for i in s.store.involvements(iid) if i["unit_key"]}
+        for key in sorted(keys):
+            out.setdefault(key, []).append((iid, str(row["grade"]["grade"])))
+    return out
+
+
 def type_labels(s: Session) -> dict[str, dict[str, str]]:
     """Each incident type's label in English and Russian, for the published pages."""
     from unaccounted.testimony.vocabulary import shipped_types
