@@ -284,6 +284,20 @@ def published_incident(s: Session, incident_id: str, lang: str = "en") -> dict[s
     raise InputError(f"no published incident '{t.clean_line(incident_id)}'")
 
 
+def published_at(s: Session, place: str, lang: str = "en") -> tuple[str, list[dict[str, Any]]]:
+    """A place (by its id, name or any alias) and its published incidents; a place with
+    none is refused as if it did not exist."""
+    s.read(READ)
+    try:
+        place_id = tes._place_id(s, place)
+    except InputError:
+        place_id = ""
+    rows = [r for r in published_incidents(s, lang) if r["place_id"] == place_id]
+    if not rows:
+        raise InputError(f"no published incident at '{t.clean_line(place)}'")
+    return str(rows[0]["place"]), rows
+
+
 def published_falsified_reports(s: Session) -> dict[str, list[tuple[str, str]]]:
     """Unit key → the published incidents of type ``falsified_mia_report`` that name the
     unit (in any role), each as (incident id, grade): signal 6 of the concealment report for

@@ -218,12 +218,10 @@ def _published_incidents(
     request: Request, web: Web, s: Session, place: str | None = None
 ) -> Response:
     """The published incidents (at ``place``, by its id, when given): what a viewer sees."""
-    rows = publication.published_incidents(s, web.lang(request))
     heading = None
-    if place is not None:
-        rows = [r for r in rows if r["place_id"] == place.strip()]
-        if not rows:
-            raise InputError(f"no published incident at '{place.strip()[:60]}'")
-        heading = rows[0]["place"]
+    if place is None:
+        rows = publication.published_incidents(s, web.lang(request))
+    else:
+        heading, rows = publication.published_at(s, place, web.lang(request))
     return web.render(request, "published_incidents.html", rows=rows, heading=heading,
                       labels=publication.type_labels(s))  # fmt: skip
