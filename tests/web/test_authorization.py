@@ -20,7 +20,14 @@ from starlette.routing import Mount
 from tests.web.accounts import PASSWORD, TEAM, client_as, team_workspace
 from tests.web.conftest import World
 from unaccounted.errors import InputError
-from unaccounted.service import ACTIONS, Session, accounts, persons, testimonies
+from unaccounted.service import (
+    ACTIONS,
+    Session,
+    accounts,
+    persons,
+    testimonies,
+    testimony_publication,
+)
 from unaccounted.service.actions import role_rank
 from unaccounted.web import auth
 from unaccounted.web.app import Web, create_app
@@ -62,21 +69,21 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("POST", "/logout"): OPEN,
     ("GET", "/static"): OPEN,
     ("GET", "/openapi.json"): OPEN,
-    ("GET", "/testimonies"): "testimonies",
+    ("GET", "/testimonies"): "published-accounts",
     ("GET", "/testimonies/new"): "testimony-add",
     ("POST", "/testimonies"): "testimony-add",
-    ("GET", "/testimony/{testimony_id}"): "testimonies",
-    ("GET", "/incidents"): "incidents",
+    ("GET", "/testimony/{testimony_id}"): "published-accounts",
+    ("GET", "/incidents"): "published-accounts",
     ("GET", "/incidents/new"): "incident-add",
     ("POST", "/incidents"): "incident-add",
-    ("GET", "/incident/{incident_id}"): "incidents",
+    ("GET", "/incident/{incident_id}"): "published-accounts",
     ("POST", "/incident/{incident_id}/involve"): "incident-involve",
     ("POST", "/incident/{incident_id}/link"): "incident-link",
     ("POST", "/testimony/{testimony_id}/suggest"): "testimony-suggest",
     ("POST", "/suggestion/{suggestion_id}"): "suggestion-reject",
-    ("GET", "/places"): "incidents",
+    ("GET", "/places"): "published-accounts",
     ("POST", "/places"): "place-add",
-    ("GET", "/place/{name:path}"): "incidents",
+    ("GET", "/place/{name:path}"): "published-accounts",
     # the API
     ("GET", "/api/session"): OPEN,
     ("GET", "/api/audit"): "audit-log",
@@ -351,6 +358,7 @@ def _served(world: World, folder: Path, public: bool) -> Iterator[Served]:
         testimonies.add_testimony(s, "Текст.".encode(), kind="media_report", source="a paper",
                                   language="ru")  # fmt: skip
         testimonies.add_incident(s, "torture", place="the yard")
+        testimony_publication.publish_incident(s, "I-1")  # viewers see its published form
     app = create_app(ws, "server")
     web = app.state.web
     web.throttle = auth.Throttle(rate=10_000)  # many sign-ins here; throttling: test_auth.py

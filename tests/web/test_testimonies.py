@@ -1,4 +1,5 @@
-"""The pages and API routes of accounts of abuse, by role: a viewer sees nothing of them;
+"""The pages and API routes of accounts of abuse, by role: a viewer sees their published
+form only (nothing is published here);
 a reviewer reads lists, the timeline, dossiers and the map, and opens protected parts only
 as an audited event; an editor takes in testimonies and adds incidents through the forms.
 Script and image payloads in every text field render inert. The concealment report counts
@@ -132,15 +133,24 @@ def signal_6(team: Team, role: str) -> dict[str, object]:
     return found
 
 
-def test_a_viewer_sees_nothing_of_testimonies_or_incidents(team: Team) -> None:
+def test_a_viewer_sees_only_what_is_published(team: Team) -> None:
     viewer = team.clients["viewer"]
     for path in (
-        *PAGES,
+        "/testimonies/new",
+        "/incidents/new",
         *API,
         f"/api/person-incidents/{team.person}",
         f"/api/unit-incidents/{team.unit}",
     ):
         assert viewer.get(path).status_code == 403, path
+    # the published forms: nothing is marked published, and only T-3 has public text
+    for path in ("/testimony/T-1", "/testimony/T-2", "/incident/I-1", "/place/PL-1"):
+        assert viewer.get(path).status_code == 404, path
+    listed = viewer.get("/testimonies").text
+    assert re.findall(r'href="/testimony/([^"]+)"', listed) == ["T-3"]
+    assert "paper" not in listed and "team" not in listed
+    assert 'href="/incident/' not in viewer.get("/incidents").text
+    assert 'class="place"' not in viewer.get("/places").text
     r = viewer.post(
         "/testimonies", data={"kind": "interview", "source": "x", "language": "ru", "text": "x"}
     )
@@ -150,7 +160,7 @@ def test_a_viewer_sees_nothing_of_testimonies_or_incidents(team: Team) -> None:
     assert 'id="incidents"' not in html and "I-1" not in html
     assert signal_6(team, "viewer") == {"falsified_mia_reports": 0, "confirmed": 0, "incidents": []}
     nav = re.findall(r"<nav>(.*?)</nav>", viewer.get("/concealment").text, re.S)[0]
-    assert "/testimonies" not in nav and "/incidents" not in nav
+    assert "/testimonies" in nav and "/incidents" in nav and "/places" in nav
 
 
 def test_a_reviewer_reads_the_lists_and_a_confidential_text_reads_protected(team: Team) -> None:

@@ -23,6 +23,7 @@ from unaccounted.cli import search_cmds as _search_cmds  # noqa: F401
 from unaccounted.cli import simulate_cmds as _simulate_cmds  # noqa: F401
 from unaccounted.cli import testimony_cmds as _testimony_cmds  # noqa: F401
 from unaccounted.cli import testimony_io_cmds as _testimony_io_cmds  # noqa: F401
+from unaccounted.cli import testimony_publication_cmds as _testimony_publication_cmds  # noqa: F401
 from unaccounted.cli import web_cmds as _web_cmds  # noqa: F401
 from unaccounted.cli import workspace_cmds as _workspace_cmds  # noqa: F401  (registers commands)
 from unaccounted.cli.app import app, main

@@ -213,6 +213,8 @@ def concealment_cmd(
         )
         if e.more:
             out.print(f"      signals 2-4: {_more_line(e.more)}", markup=False)
+        if e.falsified_mia_reports:
+            out.print(f"      signal 6: {_signal_6_line(e.falsified_mia_reports)}", markup=False)
         if people and d.get("people"):
             out.print(f"      shown dead: {', '.join(e.shown_dead)}", markup=False)
             for label, found in _more_people(e.more):
@@ -263,6 +265,13 @@ def _more_line(more: dict[str, Any]) -> str:
         f"{s3['published_before_official_notice']['count']}; court-declared dead "
         f"{court['count']}/{court['of']}; returned from captivity {back['count']}/{back['of']}"
     )
+
+
+def _signal_6_line(reports: list[tuple[str, str]]) -> str:
+    """Signal 6 of a unit in one line: its falsified missing-in-action reports."""
+    confirmed = sum(1 for _, grade in reports if grade == "confirmed")
+    listed = ", ".join(f"{i} {grade}" for i, grade in reports)
+    return f"falsified missing-in-action reports {len(reports)} ({confirmed} confirmed): {listed}"
 
 
 def _more_people(more: dict[str, Any]) -> list[tuple[str, list[str]]]:

@@ -13,6 +13,7 @@ from unaccounted.cli.app import app, console, out, session
 from unaccounted.present import terminal_safe
 from unaccounted.service import suggestions as suggestions_service
 from unaccounted.service import testimonies as service
+from unaccounted.service import testimony_publication as publication
 
 testimony_app = typer.Typer(
     help="Accounts of abuse (testimonies): take them in unmodified and hashed, read them as "
@@ -43,6 +44,19 @@ ProtectedOption = Annotated[
         "--protected",
         help="Show protected values (reviewers and up; each request is an audited event).",
     ),
+]
+
+
+PublishedOption = Annotated[
+    bool,
+    typer.Option(
+        "--published",
+        help="The published form only (anyone, viewers too): public passages, names withheld "
+        "unless cleared.",
+    ),
+]
+LangOption = Annotated[
+    str, typer.Option("--lang", help="Language of the withheld-name marker: en or ru.")
 ]
 
 
@@ -119,8 +133,24 @@ def testimony_add(
 
 
 @testimony_app.command("list")
-def testimony_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Every testimony's facts (never its text or witness's name; reviewers and up)."""
+def testimony_list(
+    ctx: typer.Context, published: PublishedOption = False, as_json: JsonOption = False
+) -> None:
+    """Every testimony's facts (never its text or witness's name; reviewers and up); with
+    --published, the published accounts (viewers too)."""
+    if published:
+        with session(ctx, read_only=True) as s:
+            found = publication.published_testimonies(s)
+        if as_json:
+            _json(found)
+            return
+        for p in found:
+            supported = ", ".join(p["incidents"]) or "-"
+            _say(f"{p['id']}  {p['kind']}  {p['date'] or '-'}  {p['language']}  "
+                 f"{p['witness_id'] or '-'}  incidents: {supported}")  # fmt: skip
+        if not found:
+            _tell("no published testimonies")
+        return
     with session(ctx, read_only=True) as s:
         rows = service.testimonies(s)
     if as_json:
@@ -137,10 +167,27 @@ def testimony_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @testimony_app.command("show")
 def testimony_show(
     ctx: typer.Context, testimony: str, protected: ProtectedOption = False,
-    as_json: JsonOption = False,
+    published: PublishedOption = False, lang: LangOption = "en", as_json: JsonOption = False,
 ) -> None:  # fmt: skip
     """A testimony: its facts, its text (passages not public read [protected]), passages,
-    incidents and chain of custody."""
+    incidents and chain of custody; with --published, its published form (viewers too)."""
+    if published:
+        if protected:
+            raise typer.BadParameter("--published and --protected exclude each other")
+        with session(ctx, read_only=True) as s:
+            p = publication.published_testimony(s, testimony, lang)
+        if as_json:
+            _json(p)
+            return
+        for key in ("id", "kind", "date", "language", "witness_id"):
+            _say(f"{key}: {p[key] if p[key] is not None else '-'}")
+        _say("incidents: " + (", ".join(p["incidents"]) or "-"))
+        for x in p["passages"]:
+            _say("")
+            _say(f"[{x['start']}:{x['end']}]")
+            for line in str(x["text"]).splitlines():
+                _say(line)
+        return
     with session(ctx) as s:
         r = service.show_testimony(s, testimony, protected=protected)
     if as_json:
@@ -361,8 +408,23 @@ def incident_involve(
 
 
 @incident_app.command("list")
-def incident_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
-    """Every incident with its grade (reviewers and up)."""
+def incident_list(
+    ctx: typer.Context, published: PublishedOption = False, lang: LangOption = "en",
+    as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """Every incident with its grade (reviewers and up); with --published, the published
+    incidents in their published form (viewers too)."""
+    if published:
+        with session(ctx, read_only=True) as s:
+            found = publication.published_incidents(s, lang)
+        if as_json:
+            _json(found)
+            return
+        for p in found:
+            _say_published_incident(p)
+        if not found:
+            _tell("no published incidents")
+        return
     with session(ctx, read_only=True) as s:
         rows = service.incidents(s)
     if as_json:
@@ -381,9 +443,20 @@ def incident_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @incident_app.command("show")
 def incident_show(
     ctx: typer.Context, incident: str, protected: ProtectedOption = False,
-    as_json: JsonOption = False,
+    published: PublishedOption = False, lang: LangOption = "en", as_json: JsonOption = False,
 ) -> None:  # fmt: skip
-    """An incident: type, dates, place, involvements, supporting testimonies, grade."""
+    """An incident: type, dates, place, involvements, supporting testimonies, grade; with
+    --published, its published form (viewers too)."""
+    if published:
+        if protected:
+            raise typer.BadParameter("--published and --protected exclude each other")
+        with session(ctx, read_only=True) as s:
+            p = publication.published_incident(s, incident, lang)
+        if as_json:
+            _json(p)
+        else:
+            _say_published_incident(p)
+        return
     with session(ctx) as s:
         r = service.incident(s, incident, protected=protected)
     if as_json:
@@ -404,6 +477,17 @@ def incident_show(
     g = r["grade"]
     _say(f"grade: {g['grade']} by rule '{g['rule']}' ({g['description']}); groups: "
          f"{', '.join(g['groups']) or 'none'}")  # fmt: skip
+
+
+def _say_published_incident(p: dict[str, Any]) -> None:
+    span = (p["from"] or "-") + (f"/{p['to']}" if p["to"] else "")
+    _say(f"{p['id']}: {p['type']}, {span}, {p['place'] or 'no place'}, {p['grade']} "
+         f"(rule '{p['rule']}')")  # fmt: skip
+    for u in p["units"]:
+        _say(f"  {u['role']}: {u['unit']}")
+    for x in p["people"]:
+        _say(f"  {x['role']}: {x['name']}")
+    _say(f"  testimonies: {', '.join(p['testimonies']) or '-'}")
 
 
 @incident_app.command("types")

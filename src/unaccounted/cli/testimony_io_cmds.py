@@ -64,11 +64,20 @@ def incident_export(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing --out file.")] = False,
     protected: ExportProtected = False,
+    published: Annotated[
+        bool,
+        typer.Option(
+            "--published",
+            help="Only the published incidents in their published form (viewers too).",
+        ),
+    ] = False,
 ) -> None:  # fmt: skip
-    """Every incident as CSV or FollowTheMoney entities (JSON lines; reviewers and up).
-    Witnesses of testimonies appear by their pseudonymous ids only."""
+    """Every incident as CSV or FollowTheMoney entities (JSON lines; reviewers and up), or
+    with --published the published ones only (anyone). Witnesses of testimonies appear by
+    their pseudonymous ids only."""
     with session(ctx, read_only=not protected) as s:
         n = service.export_incidents(s, fmt, out_path, protected=protected, force=force,
-                                     stream=None if out_path else sys.stdout)  # fmt: skip
+                                     stream=None if out_path else sys.stdout,
+                                     published=published)  # fmt: skip
     what = "incidents" if fmt == "csv" else "entities"
     _tell(f"exported {n} {what}" + (f" to {out_path}" if out_path else ""))

@@ -290,10 +290,13 @@ def _categories(people: list[PersonRow]) -> list[tuple[str, int, int, int]]:
     return sorted(found, key=lambda r: (r[0] == "", -r[1], r[0]))
 
 
-def report_data(ws: Workspace, title: str) -> ReportData:
-    """Everything the report shows, from one analysis of the workspace."""
+def report_data(
+    ws: Workspace, title: str, falsified: dict[str, list[tuple[str, str]]] | None = None
+) -> ReportData:
+    """Everything the report shows, from one analysis of the workspace; ``falsified``: the
+    falsified missing-in-action reports naming each unit (signal 6)."""
     analysis = analyze(ws)
-    report = analysis.concealment(ws)
+    report = analysis.concealment(ws, falsified)
     with ws.store(read_only=True) as store:
         counts = store.counts()  # its persons are those of the views: one definition
         source_rows = store.sources()

@@ -147,7 +147,7 @@ def _persons_csv(data: ReportData) -> bytes:
 
 def write_report(
     ws: Workspace, out: Path, *, title: str = DEFAULT_TITLE, force: bool = False,
-    lang: str = "en",
+    lang: str = "en", falsified: dict[str, list[tuple[str, str]]] | None = None,
 ) -> Path:  # fmt: skip
     """Write the report into ``out`` in ``lang`` (:data:`LANGS`: ``en`` or ``ru``); return
     the path of its ``index.html``. The default title is translated; a title given is
@@ -155,12 +155,13 @@ def write_report(
     the data files are the same in every language.
 
     Only files an earlier report wrote are replaced, unless ``force``
-    (:mod:`unaccounted.report.output`)."""
+    (:mod:`unaccounted.report.output`). ``falsified``: unit key → the falsified
+    missing-in-action reports naming it, (incident id, grade): signal 6."""
     if lang not in LANGS:
         raise InputError(f"the report has no language «{lang}»; use one of {', '.join(LANGS)}")
     if title == DEFAULT_TITLE:
         title = catalogue(lang)["title.default"]
-    data = report_data(ws, title)
+    data = report_data(ws, title, falsified)
     env = environment(lang)
     common: dict[str, Any] = {
         "data": data,

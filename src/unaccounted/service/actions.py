@@ -84,6 +84,9 @@ ACTIONS: dict[str, Action] = _actions(
     ("suggestion-accept", True, "accept a suggestion into the record", "editor"),
     ("suggestion-correct", True, "correct a suggestion into the record", "editor"),
     ("suggestion-reject", True, "reject a suggestion", "reviewer"),
+    ("testimony-name-clear", True, "clear a name in a testimony for publication", "editor"),
+    ("testimony-name-withhold", True, "withdraw a name's clearance for publication", "editor"),
+    ("incident-publish", True, "mark an incident published or not", "editor"),
     # reads
     ("status", False, "see the workspace's counts", "viewer"),
     ("doctor", False, "check the whole store", "editor"),
@@ -117,4 +120,6 @@ ACTIONS: dict[str, Action] = _actions(
     ("testimonies", False, "see testimonies and their chain of custody", "reviewer"),
     ("incidents", False, "see incidents, places and the incident types", "reviewer"),
     ("export-incidents", False, "export incidents (CSV, FollowTheMoney)", "reviewer"),
+    ("published-accounts", False, "see published accounts and incidents", "viewer"),
+    ("export-published-incidents", False, "export published incidents", "viewer"),
 )

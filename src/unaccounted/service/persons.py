@@ -150,10 +150,12 @@ def concealment(s: Session) -> ConcealmentReport:
     """Units by evidence of concealment, most suspicious first (a sequence of units); its
     ``message`` says what is missing when no unit can be ranked. For a reader who may see
     incidents, the falsified missing-in-action reports naming a unit are its signal 6;
-    a viewer's report is made without them (viewers see nothing of incidents)."""
+    a viewer's report counts the published ones only (``testimony_publication``)."""
     from unaccounted.service import incident_views
+    from unaccounted.service.testimony_publication import published_falsified_reports
 
-    falsified = incident_views.falsified_reports(s) if incident_views.may_see(s) else None
+    falsified = (incident_views.falsified_reports(s) if incident_views.may_see(s)
+                 else published_falsified_reports(s))  # fmt: skip
     return analysis(s, "concealment").concealment(s.workspace, falsified)
 
 

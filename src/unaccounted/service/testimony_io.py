@@ -258,13 +258,41 @@ def _csv_rows(data: list[dict[str, Any]]) -> Iterator[list[str]]:
         yield cells
 
 
+def published_data(s: Session) -> list[dict[str, Any]]:
+    """The published incidents (``service/testimony_publication.py``) in the shape of
+    :func:`incident_data`: no summary, no groups, the published accounts only, and each
+    person a separate actor named only when cleared."""
+    from unaccounted.service.testimony_publication import published_incidents
+
+    out = []
+    places = {str(p["id"]): p for p in s.store.places()}
+    for r in published_incidents(s):
+        place = places.get(str(r["place_id"])) if r["place_id"] else None
+        involved = [{"id": f"{r['id']}-u{n}", "role": u["role"], "person_id": None,
+                     "unit_raw": u["unit"], "unit_key": u["unit_key"], "actor_name": None}
+                    for n, u in enumerate(r["units"], 1)]  # fmt: skip
+        involved += [{"id": f"{r['id']}-p{n}", "role": x["role"], "person_id": None,
+                      "unit_raw": None, "unit_key": None, "actor_name": x["name"]}
+                     for n, x in enumerate(r["people"], 1)]  # fmt: skip
+        out.append({"id": r["id"], "type": r["type"], "from_edtf": r["from"], "to_edtf": r["to"],
+                    "place_id": r["place_id"], "place": r["place"], "summary": "",
+                    "grade": {"grade": r["grade"], "rule": r["rule"], "groups": []},
+                    "place_row": {**place, "aliases": []} if place else None,
+                    "testimony_ids": r["testimonies"], "witness_ids": r["witnesses"],
+                    "involved": involved})  # fmt: skip
+    return out
+
+
 def export_incidents(
     s: Session, fmt: str, out_path: Path | None = None, *, protected: bool = False,
-    force: bool = False, stream: IO[str] | None = None,
+    force: bool = False, stream: IO[str] | None = None, published: bool = False,
 ) -> int:  # fmt: skip
     """Write every incident as CSV or FollowTheMoney JSON lines to ``out_path`` (or
-    ``stream``); returns the rows (CSV) or entities (FtM) written."""
-    s.check("export-incidents")
+    ``stream``); returns the rows (CSV) or entities (FtM) written. ``published``: the
+    published incidents in their published form only (viewers too)."""
+    if published and protected:
+        raise InputError("--published and --protected exclude each other")
+    s.check("export-published-incidents" if published else "export-incidents")
     if fmt not in EXPORT_FORMATS:
         raise InputError(f"unknown export format '{fmt}'; use one of: {', '.join(EXPORT_FORMATS)}")
     if fmt == "ftm":
@@ -274,7 +302,7 @@ def export_incidents(
     if out_path is not None:
         check_output(out_path, force=force)
     ring = protection.export_keyring(s, "incidents", {"format": fmt}) if protected else None
-    data = incident_data(s, ring)
+    data = published_data(s) if published else incident_data(s, ring)
     if fmt == "csv":
         lines: list[str] = []
         for cells in _csv_rows(data):

@@ -40,9 +40,13 @@ def report(
 ) -> Path:  # fmt: skip
     """Write the static HTML report into ``out_dir`` in ``lang`` (``en`` or ``ru``);
     return its index page. Files an earlier report did not write are replaced only with
-    ``force``."""
+    ``force``. Signal 6 of its concealment page counts the published incidents only (the
+    report is made to be published)."""
+    from unaccounted.service.testimony_publication import published_falsified_reports
+
     s.check("report")
-    return write_report(s.ws, out_dir, title=title, force=force, lang=lang)
+    falsified = published_falsified_reports(s)
+    return write_report(s.ws, out_dir, title=title, force=force, lang=lang, falsified=falsified)
 
 
 def simulate(

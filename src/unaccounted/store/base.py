@@ -463,6 +463,16 @@ class Testimonies(Protocol):
         self, suggestion_id: str, status: str, value: str | None, result: str | None,
         now: datetime,
     ) -> None: ...  # fmt: skip
+    def cleared_names(self, testimony_id: str | None = None) -> list[dict[str, Any]]:
+        """The names cleared for publication (in one testimony, or in all)."""
+        ...
+
+    def clear_name(self, testimony_id: str, key: str, name: str, now: datetime) -> bool: ...
+    def withhold_name(self, testimony_id: str, key: str) -> bool: ...
+    def published_incidents(self) -> set[str]: ...
+    def set_incident_published(self, incident_id: str, published: bool, now: datetime) -> bool:
+        """Mark an incident published or not; returns what it was."""
+        ...
 
 
 class Store(

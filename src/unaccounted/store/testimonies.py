@@ -304,6 +304,49 @@ class TestimonyQueries(DuckDBCore):
             [status, value, result, self.actor, now, suggestion_id],
         )
 
+    # -- publication -------------------------------------------------------------------
+
+    def cleared_names(self, testimony_id: str | None = None) -> list[dict[str, Any]]:
+        """The names cleared for publication (in one testimony, or in all), oldest first."""
+        return self.rows(
+            "SELECT testimony_id, name_key, name, cleared_by, cleared_at FROM cleared_names "
+            "WHERE CAST(? AS VARCHAR) IS NULL OR testimony_id = ? "
+            "ORDER BY testimony_id, cleared_at, name_key",
+            [testimony_id, testimony_id],
+        )
+
+    def clear_name(self, testimony_id: str, key: str, name: str, now: datetime) -> bool:
+        """Clear a name for publication in a testimony; False when it was cleared."""
+        if self.scalar("SELECT count(*) FROM cleared_names WHERE testimony_id = ? AND "
+                       "name_key = ?", [testimony_id, key]):  # fmt: skip
+            return False
+        self.execute("INSERT INTO cleared_names VALUES (?, ?, ?, ?, ?)",
+                     [testimony_id, key, name, self.actor, now])  # fmt: skip
+        return True
+
+    def withhold_name(self, testimony_id: str, key: str) -> bool:
+        """Withdraw a name's clearance; False when it was not cleared."""
+        found = self.scalar("SELECT count(*) FROM cleared_names WHERE testimony_id = ? AND "
+                            "name_key = ?", [testimony_id, key])  # fmt: skip
+        self.execute("DELETE FROM cleared_names WHERE testimony_id = ? AND name_key = ?",
+                     [testimony_id, key])  # fmt: skip
+        return bool(found)
+
+    def published_incidents(self) -> set[str]:
+        return {str(r["incident_id"])
+                for r in self.rows("SELECT incident_id FROM published_incidents")}  # fmt: skip
+
+    def set_incident_published(self, incident_id: str, published: bool, now: datetime) -> bool:
+        """Mark an incident published or not; returns what it was."""
+        was = bool(self.scalar("SELECT count(*) FROM published_incidents WHERE incident_id = ?",
+                               [incident_id]))  # fmt: skip
+        if published and not was:
+            self.execute("INSERT INTO published_incidents VALUES (?, ?, ?)",
+                         [incident_id, self.actor, now])  # fmt: skip
+        elif was and not published:
+            self.execute("DELETE FROM published_incidents WHERE incident_id = ?", [incident_id])
+        return was
+
     def source_group(self, source: str) -> str | None:
         value = self.scalar("SELECT independence_group FROM sources WHERE name = ?", [source])
         return None if value is None else str(value)

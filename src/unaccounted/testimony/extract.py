@@ -251,6 +251,14 @@ def _is_name(pack: RussianPack, word: str) -> bool:
     return bool(pack.token_info(word).given) or _tags(word)[1]
 
 
+def reads_as_name(normalizer: Normalizer, word: str) -> bool:
+    """Whether a capitalised word reads as a person's name (the pack's given names, or
+    pymorphy3's names, surnames and patronymics); the normalizer must be the Russian pack's."""
+    pack = normalizer.pack
+    assert isinstance(pack, RussianPack)
+    return _is_name(pack, word)
+
+
 def _case_of(word: str) -> str | None:
     """The grammatical case of a rank word as pymorphy3 reads it («рядового»: gent)."""
     for p in pymorphy().parse(word):

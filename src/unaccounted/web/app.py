@@ -49,9 +49,9 @@ NAV = (
     ("/estimates", "nav.estimates", "estimate"),
     ("/nowcast", "nav.nowcast", "nowcast"),
     ("/sources", "nav.sources", "sources"),
-    ("/testimonies", "nav.testimonies", "testimonies"),
-    ("/incidents", "nav.incidents", "incidents"),
-    ("/places", "nav.places", "incidents"),
+    ("/testimonies", "nav.testimonies", "published-accounts"),
+    ("/incidents", "nav.incidents", "published-accounts"),
+    ("/places", "nav.places", "published-accounts"),
     ("/jobs", "nav.jobs", "run-job"),
     ("/audit", "nav.audit", "audit-log"),
 )

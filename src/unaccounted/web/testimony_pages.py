@@ -1,8 +1,9 @@
 """The pages of accounts of abuse (docs/testimonies.md): testimonies and one testimony,
 the intake form, incidents as a timeline, one incident with its involvements, support and
 the forms that add them (a victim found by searching the casualty records), the place
-dossier and the map of places. The service decides who may see and do what: a viewer is
-refused every page here."""
+dossier and the map of places. The service decides who may see and do what: a viewer (who
+may not see testimonies or incidents) gets the published form of the testimonies, incidents
+and places pages instead (``service/testimony_publication.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from unaccounted.errors import InputError
+from unaccounted.service import Session
 from unaccounted.service import incident_views as views
 from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
+from unaccounted.service import testimony_publication as publication
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.pages import back
 from unaccounted.web.searching import hit_dict
@@ -38,6 +41,9 @@ def upload_bytes(file: UploadFile | None, text: str) -> tuple[bytes, str | None]
 @router.get("/testimonies")
 def testimonies_page(request: Request, web: W) -> Response:
     with web.use() as s:
+        if not s.may("testimonies"):
+            found = publication.published_testimonies(s)
+            return web.render(request, "published_testimonies.html", rows=found)
         rows = service.testimonies(s)
         may_add = s.may("testimony-add")
     return web.render(request, "testimonies.html", rows=rows, may_add=may_add)
@@ -70,6 +76,9 @@ def testimony_page(
     request: Request, web: W, testimony_id: str, protected: bool = False
 ) -> Response:
     with web.use() as s:
+        if not s.may("testimonies"):
+            one = publication.published_testimony(s, testimony_id, web.lang(request))
+            return web.render(request, "published_testimony.html", t=one)
         shown = service.show_testimony(s, testimony_id, protected=protected)
         may_open = s.may("view-testimony-protected")
         found = suggesting.list_suggestions(s, testimony_id, protected=protected)
@@ -105,6 +114,8 @@ def suggestion_decide(
 @router.get("/incidents")
 def incidents_page(request: Request, web: W) -> Response:
     with web.use() as s:
+        if not s.may("incidents"):
+            return _published_incidents(request, web, s)
         rows = service.incidents(s)
         labels = views.type_labels(s)
         may_add = s.may("incident-add")
@@ -135,6 +146,10 @@ def incident_page(
     request: Request, web: W, incident_id: str, protected: bool = False, q: str = ""
 ) -> Response:  # fmt: skip
     with web.use() as s:
+        if not s.may("incidents"):
+            one = publication.published_incident(s, incident_id, web.lang(request))
+            return web.render(request, "published_incident.html", i=one,
+                              labels=publication.type_labels(s))  # fmt: skip
         shown = service.incident(s, incident_id, protected=protected)
         labels = views.type_labels(s)
         may_edit = s.may("incident-involve")
@@ -167,6 +182,8 @@ def incident_link(web: W, incident_id: str, testimony: F, passage: F = "") -> Re
 @router.get("/places")
 def places_page(request: Request, web: W) -> Response:
     with web.use() as s:
+        if not s.may("incidents"):
+            return web.render(request, "places.html", m=publication.published_map(s), may_add=False)
         drawn = views.place_map(s)
         may_add = s.may("place-add")
     return web.render(request, "places.html", m=drawn, may_add=may_add)
@@ -190,6 +207,21 @@ def _number(value: str, what: str) -> float | None:
 @router.get("/place/{name:path}")
 def place_page(request: Request, web: W, name: str) -> Response:
     with web.use() as s:
+        if not s.may("incidents"):
+            return _published_incidents(request, web, s, place=name)
         dossier = views.place_dossier(s, name)
         labels = views.type_labels(s)
     return web.render(request, "place.html", p=dossier, labels=labels)
+
+
+def _published_incidents(
+    request: Request, web: Web, s: Session, place: str | None = None
+) -> Response:
+    """The published incidents (at ``place``, by its id, when given): what a viewer sees."""
+    heading = None
+    if place is None:
+        rows = publication.published_incidents(s, web.lang(request))
+    else:
+        heading, rows = publication.published_at(s, place, web.lang(request))
+    return web.render(request, "published_incidents.html", rows=rows, heading=heading,
+                      labels=publication.type_labels(s))  # fmt: skip
