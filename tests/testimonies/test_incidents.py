@@ -179,6 +179,8 @@ def test_an_involvement_is_removed_as_an_audited_event(ws: Workspace) -> None:
     # ones wrote nothing
     removals = [args for command, args in events if command == "incident-uninvolve"]
     assert len(removals) == 2 and "Пётр" not in str(removals)
-    with Session.open(ws.root, "rita", permissions=ROLES) as s:
-        with pytest.raises(PermissionDenied, match="rita may not remove an involvement"):
-            service.remove_involvement(s, iid, 3)
+    with (
+        Session.open(ws.root, "rita", permissions=ROLES) as s,
+        pytest.raises(PermissionDenied, match="rita may not remove an involvement"),
+    ):
+        service.remove_involvement(s, iid, 3)

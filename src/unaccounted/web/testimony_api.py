@@ -223,13 +223,15 @@ def export_incidents(web: W, fmt: str, protected: bool = False) -> Response:
 def incident_edit(
     web: W, incident_id: str, type: Maybe = None, start: Maybe = None, end: Maybe = None,
     place: Maybe = None, summary: Maybe = None,
+    no_place: Annotated[bool, Form()] = False,
 ) -> dict[str, Any]:  # fmt: skip
-    """Change an incident's type, dates (``start``, ``end``), place (empty: none) or
-    summary, as ``incident edit`` does (editors); what is not sent stays. Returns the
-    fields changed."""
+    """Change an incident's type, dates (``start``, ``end``), place (``no_place=true``:
+    none) or summary, as ``incident edit`` does (editors); a field not sent, or sent
+    empty, stays. Returns the fields changed."""
     with web.use() as s:
         done = service.edit_incident(s, incident_id, kind=type, start=start, end=end,
-                                     place=place, summary=summary)  # fmt: skip
+                                     place="" if no_place else place,
+                                     summary=summary)  # fmt: skip
     return {"changed": sorted(done)}
 
 
