@@ -11,18 +11,28 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from html import unescape
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web import test_testimonies as base
 from tests.web.accounts import TEAM
+from tests.web.conftest import World
+from tests.web.test_testimonies import Team
 from tests.web.test_xss import SCRIPT
-from tests.web.test_testimonies import Team, team  # noqa: F401 (the module's fixture)
 from unaccounted.service import testimony_io
 
 pytestmark = pytest.mark.slow  # the session's world takes about 20 s to build
+
+
+@pytest.fixture(scope="module")
+def team(world: World, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    """The team of tests/web/test_testimonies.py, in a workspace of this module's own."""
+    yield from base.team.__wrapped__(world, tmp_path_factory)  # type: ignore[attr-defined]
+
 
 #: Two accounts (invented), the first with its incident at a registered place.
 ACCOUNTS = (
@@ -187,8 +197,8 @@ def test_an_editor_changes_an_incident_removes_an_involvement_and_sets_a_level(
     assert (got["type"], got["from_edtf"], got["to_edtf"], got["place_id"], got["summary"]) == (
         "extortion", "2024-06", "2024-06-20", "PL-1", "a demand for money")  # fmt: skip
     # the API changes only what is sent; no_place clears the place
-    assert editor.patch(f"/api/incidents/{made}", data={"no_place": "true", "summary": "s"}).json() == {
-        "changed": ["place_id", "summary"]}  # fmt: skip
+    cleared = editor.patch(f"/api/incidents/{made}", data={"no_place": "true", "summary": "s"})
+    assert cleared.json() == {"changed": ["place_id", "summary"]}  # fmt: skip
     got = editor.get(f"/api/incidents/{made}").json()
     assert (got["type"], got["place_id"], got["summary"]) == ("extortion", None, "s")
     # bad input: one line, nothing changed
