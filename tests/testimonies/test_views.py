@@ -93,3 +93,25 @@ def test_the_outline_is_drawn_in_the_points_projection() -> None:
     # one spot: two degrees of latitude tall, the point in the middle
     one = views.fit([(47.25, 38.5)])
     assert (one.xy(47.25, 38.5), one.xy(48.25, 38.5)) == ((320.0, 200.0), (320.0, 24.0))
+
+
+def _inside(lat: float, lon: float, ring: list[int]) -> bool:
+    """Whether a point is inside a ring of the shipped outline (ray casting)."""
+    xs, ys = ring[0::2], ring[1::2]
+    x, y, inside = lon * 10, lat * 10, False
+    for i in range(len(xs)):
+        x1, y1, x2, y2 = xs[i - 1], ys[i - 1], xs[i], ys[i]
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_the_shipped_outline_puts_capitals_in_their_countries() -> None:
+    countries = views._outline_data()["countries"]
+    # Kyiv, Moscow, Minsk, Warsaw, Chișinău (a check that longitude and latitude are in order)
+    for lat, lon, code in ((50.45, 30.52, "UKR"), (55.75, 37.62, "RUS"), (53.9, 27.57, "BLR"),
+                           (52.23, 21.01, "POL"), (47.01, 28.86, "MDA")):  # fmt: skip
+        found = sorted(
+            c for c, rings in countries.items() if any(_inside(lat, lon, r) for r in rings)
+        )
+        assert found == [code], (lat, lon)
