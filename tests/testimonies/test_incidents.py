@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 
-from tests.testimonies.conftest import INTERVIEW, REPORT, add, editor
+from tests.testimonies.conftest import INTERVIEW, REPORT, ROLES, add, editor
 from unaccounted.errors import InputError
 from unaccounted.resolve.rules import default_rules
+from unaccounted.service import PermissionDenied, Session
 from unaccounted.service import testimonies as service
 from unaccounted.testimony.grade import Support, grade_incident
 from unaccounted.workspace import Workspace
@@ -150,3 +151,36 @@ def test_a_place_gathers_its_incidents_under_any_spelling(ws: Workspace) -> None
         ("I-1", "unlawful_detention"),
     ]
     assert shown["testimonies"] == ["T-1", "T-2"]
+
+
+def test_an_involvement_is_removed_as_an_audited_event(ws: Workspace) -> None:
+    with editor(ws.root) as s:
+        iid = service.add_incident(s, "extortion", start="2024-03")
+        service.involve(s, iid, "perpetrator", unit="25 ОМСБр")  # 1
+        service.involve(s, iid, "witness", actor="Пётр Выдуманный")  # 2: sealed
+        service.involve(s, iid, "commanding_unit", unit="в/ч 11111")  # 3
+        assert service.remove_involvement(s, iid, 2) == {"involvement": 2, "role": "witness"}
+        assert service.remove_involvement(s, iid, "1") == {
+            "involvement": 1,
+            "role": "perpetrator",
+            "unit": "25 ОМСБр",
+            "unit_key": "omsbr:25",
+        }
+        for bad, message in ((2, "no involvement '2' in incident I-1"),
+                             ("x", "no involvement 'x' in incident I-1")):  # fmt: skip
+            with pytest.raises(InputError, match=message):
+                service.remove_involvement(s, iid, bad)
+        with pytest.raises(InputError, match="no incident 'I-9'"):
+            service.remove_involvement(s, "I-9", 3)
+        left = [(i["id"], i["role"]) for i in service.incident(s, iid)["involvements"]]
+        events = [(e["command"], e["args"]) for e in s.store.events()]
+    assert left == [(3, "commanding_unit")]
+    # each removal is one event naming what was removed (never a sealed name); the refused
+    # ones wrote nothing
+    removals = [args for command, args in events if command == "incident-uninvolve"]
+    assert len(removals) == 2 and "Пётр" not in str(removals)
+    with (
+        Session.open(ws.root, "rita", permissions=ROLES) as s,
+        pytest.raises(PermissionDenied, match="rita may not remove an involvement"),
+    ):
+        service.remove_involvement(s, iid, 3)

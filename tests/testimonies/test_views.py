@@ -71,3 +71,47 @@ def test_a_viewer_is_refused_and_the_concealment_report_leaves_the_reports_out(
                 call()
     with Session.open(ws.root, "rita", permissions=ROLES) as s:
         assert views.may_see(s) is True and views.person_incidents(s, "P-1") == []
+
+
+def test_the_outline_is_drawn_in_the_points_projection() -> None:
+    # Kyiv and Mariupol: the latitude span (3.35°) fills the 352 units between the margins
+    # (scale 105.07), and the longitudes, shrunk by cos 48.775°, are centred across
+    fitted = views.fit([(50.45, 30.52), (47.1, 37.55)])
+    assert views.project([(50.45, 30.52), (47.1, 37.55)]) == [(76.6, 24.0), (563.4, 376.0)]
+    assert round(fitted.scale, 2) == 105.07 and fitted.xy(50.45, 30.52) == (76.6, 24.0)
+    drawn = views.outline(fitted)
+    # only the countries with a ring reaching into the drawing, in code order
+    assert [c["country"] for c in drawn] == ["MDA", "ROU", "RUS", "UKR"]
+    # Ukraine's ring starts at 23.5° E, 51.6° N (tenths of a degree in the shipped file),
+    # projected as the points are: left of and above the drawing
+    ukraine = next(c["d"] for c in drawn if c["country"] == "UKR")
+    assert fitted.xy(51.6, 23.5) == (-409.5, -96.8)
+    assert ukraine.startswith("M-409.5 -96.8L") and ukraine.endswith("Z")
+    # the default view (no place has coordinates) shows the whole region
+    default = views.outline(views.fit(list(views.DEFAULT_VIEW)))
+    assert {"BLR", "MDA", "POL", "RUS", "UKR"} <= {c["country"] for c in default}
+    # one spot: two degrees of latitude tall, the point in the middle
+    one = views.fit([(47.25, 38.5)])
+    assert (one.xy(47.25, 38.5), one.xy(48.25, 38.5)) == ((320.0, 200.0), (320.0, 24.0))
+
+
+def _inside(lat: float, lon: float, ring: list[int]) -> bool:
+    """Whether a point is inside a ring of the shipped outline (ray casting)."""
+    xs, ys = ring[0::2], ring[1::2]
+    x, y, inside = lon * 10, lat * 10, False
+    for i in range(len(xs)):
+        x1, y1, x2, y2 = xs[i - 1], ys[i - 1], xs[i], ys[i]
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def test_the_shipped_outline_puts_capitals_in_their_countries() -> None:
+    countries = views._outline_data()["countries"]
+    # Kyiv, Moscow, Minsk, Warsaw, Chișinău (a check that longitude and latitude are in order)
+    for lat, lon, code in ((50.45, 30.52, "UKR"), (55.75, 37.62, "RUS"), (53.9, 27.57, "BLR"),
+                           (52.23, 21.01, "POL"), (47.01, 28.86, "MDA")):  # fmt: skip
+        found = sorted(
+            c for c, rings in countries.items() if any(_inside(lat, lon, r) for r in rings)
+        )
+        assert found == [code], (lat, lon)

@@ -39,8 +39,9 @@ def test_the_openapi_document_parses_and_lists_every_api_route(reader: TestClien
     assert listed == _api_routes()
     assert doc["openapi"].startswith("3.")
     # the routes of web/api.py, each exercised below (session and audit in test_auth.py), and
-    # the 17 of web/testimony_api.py (tests/web/test_testimonies.py)
-    assert len(listed) == 24 + 17
+    # the 22 of web/testimony_api.py (tests/web/test_testimonies.py,
+    # tests/web/test_testimony_editing.py)
+    assert len(listed) == 24 + 22
 
 
 def test_status_is_the_status_contract_of_the_command_line(reader: TestClient) -> None:

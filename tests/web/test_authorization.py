@@ -84,6 +84,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/places"): "published-accounts",
     ("POST", "/places"): "place-add",
     ("GET", "/place/{name:path}"): "published-accounts",
+    ("GET", "/testimonies/import"): "testimony-import",
+    ("POST", "/testimonies/import"): "testimony-import",
+    ("POST", "/incident/{incident_id}/edit"): "incident-edit",
+    ("POST", "/incident/{incident_id}/uninvolve"): "incident-uninvolve",
+    ("POST", "/testimony/{testimony_id}/passage"): "testimony-passage",
     # the API
     ("GET", "/api/session"): OPEN,
     ("GET", "/api/audit"): "audit-log",
@@ -126,6 +131,11 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("GET", "/api/places/{name:path}"): "incidents",
     ("GET", "/api/person-incidents/{person_id}"): "incidents",
     ("GET", "/api/unit-incidents/{key:path}"): "incidents",
+    ("POST", "/api/testimonies/import"): "testimony-import",
+    ("GET", "/api/export/incidents.{fmt}"): "export-incidents",
+    ("PATCH", "/api/incidents/{incident_id}"): "incident-edit",
+    ("DELETE", "/api/incidents/{incident_id}/involvements/{involvement}"): "incident-uninvolve",
+    ("POST", "/api/testimonies/{testimony_id}/passages"): "testimony-passage",
 }
 
 VISITORS = (None, "viewer", "reviewer", "editor", "admin")
@@ -228,6 +238,19 @@ def requests(
         return f"/suggestion/{sid}", {"data": {"testimony": "T-1", "decision": "reject"}}
 
     involve = {"data": {"role": "perpetrator", "unit": "25 ОМСБр"}}
+
+    def involvement() -> int:
+        """A fresh involvement of I-1, for a walk to remove."""
+        made = admin.post("/api/incidents/I-1/involvements", data=involve["data"])
+        assert made.status_code == 200, made.text
+        return int(made.json()["involvement"])
+
+    accounts_csv = {
+        "files": {
+            "file": ("a.csv", b"kind,source,language,text\nmedia_report,a paper,ru,x\n", "text/csv")
+        }
+    }
+    level = {"data": {"passage": "0:3", "level": "public"}}
     support = {"data": {"testimony": "T-1"}}
     pair = {"a": f.pair[0], "b": f.pair[1], "decision": "unsure"}
     return {
@@ -329,6 +352,21 @@ def requests(
         ("GET", "/api/person-incidents/{person_id}"): lambda: (
             f"/api/person-incidents/{f.person}", {}),
         ("GET", "/api/unit-incidents/{key:path}"): lambda: (f"/api/unit-incidents/{f.unit}", {}),
+        ("GET", "/testimonies/import"): lambda: ("/testimonies/import", {}),
+        ("POST", "/testimonies/import"): lambda: ("/testimonies/import", accounts_csv),
+        ("POST", "/incident/{incident_id}/edit"): lambda: (
+            "/incident/I-1/edit", {"data": {"type": "torture"}}),
+        ("POST", "/incident/{incident_id}/uninvolve"): lambda: (
+            "/incident/I-1/uninvolve", {"data": {"involvement": str(involvement())}}),
+        ("POST", "/testimony/{testimony_id}/passage"): lambda: ("/testimony/T-1/passage", level),
+        ("POST", "/api/testimonies/import"): lambda: ("/api/testimonies/import", accounts_csv),
+        ("GET", "/api/export/incidents.{fmt}"): lambda: ("/api/export/incidents.csv", {}),
+        ("PATCH", "/api/incidents/{incident_id}"): lambda: (
+            "/api/incidents/I-1", {"data": {"summary": "s"}}),
+        ("DELETE", "/api/incidents/{incident_id}/involvements/{involvement}"): lambda: (
+            f"/api/incidents/I-1/involvements/{involvement()}", {}),
+        ("POST", "/api/testimonies/{testimony_id}/passages"): lambda: (
+            "/api/testimonies/T-1/passages", level),
     }  # fmt: skip
 
 

@@ -76,6 +76,7 @@ ACTIONS: dict[str, Action] = _actions(
     ("incident-add", True, "add an incident", "editor"),
     ("incident-edit", True, "change an incident", "editor"),
     ("incident-involve", True, "name who was involved in an incident", "editor"),
+    ("incident-uninvolve", True, "remove an involvement from an incident", "editor"),
     ("incident-link", True, "link a testimony to an incident", "editor"),
     ("incident-type-add", True, "add an incident type to the vocabulary", "editor"),
     ("place-add", True, "add a place", "editor"),

@@ -8,12 +8,16 @@ viewer may see asks :func:`may_see` first and leaves the incidents out when it i
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from unaccounted.service.session import Session
-from unaccounted.service.testimonies import incidents, place
+from unaccounted.service.testimonies import incidents, place, with_grades
 from unaccounted.testimony.text import KINDS, LEVELS, MAX_BYTES, ROLES
 from unaccounted.testimony.vocabulary import shipped_types
 
@@ -24,7 +28,9 @@ __all__ = [
     "MAX_BYTES",
     "ROLES",
     "falsified_reports",
+    "fit",
     "may_see",
+    "outline",
     "person_incidents",
     "place_dossier",
     "place_map",
@@ -37,6 +43,10 @@ __all__ = [
 FALSIFIED_MIA = "falsified_mia_report"
 #: The size of the map's drawing (SVG user units) and its margin.
 MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 640.0, 400.0, 24.0
+#: The degrees of latitude the map shows around places at one spot.
+ONE_SPOT_SPAN = 2.0
+#: What the map shows when no place has coordinates: (south, west) and (north, east).
+DEFAULT_VIEW = ((44.0, 22.0), (56.0, 50.0))
 
 
 def may_see(s: Session) -> bool:
@@ -70,25 +80,16 @@ def _summary(row: dict[str, Any], roles: list[str]) -> dict[str, Any]:
 
 def person_incidents(s: Session, person_id: str) -> list[dict[str, Any]]:
     """The incidents ``person_id`` is involved in, earliest first, each with the person's
-    roles in it and its grade."""
-    out = []
-    for row in _with_involvements(s):
-        roles = sorted({str(i["role"]) for i in row["involved"] if i["person_id"] == person_id})
-        if roles:
-            out.append(_summary(row, roles))
-    return out
+    roles in it and its grade (asked of the store, not found by reading every incident)."""
+    rows = with_grades(s, s.read("incidents").incidents_involving(person_id=person_id))
+    return [_summary(row, [str(r) for r in row["roles"]]) for row in rows]
 
 
 def unit_incidents(s: Session, keys: list[str]) -> list[dict[str, Any]]:
     """The incidents that name a unit of one of ``keys`` (a unit's alias group), earliest
     first, each with the unit's roles in it and its grade."""
-    wanted = set(keys)
-    out = []
-    for row in _with_involvements(s):
-        roles = sorted({str(i["role"]) for i in row["involved"] if i["unit_key"] in wanted})
-        if roles:
-            out.append(_summary(row, roles))
-    return out
+    rows = with_grades(s, s.read("incidents").incidents_involving(unit_keys=list(keys)))
+    return [_summary(row, [str(r) for r in row["roles"]]) for row in rows]
 
 
 def place_dossier(s: Session, name: str) -> dict[str, Any]:
@@ -121,13 +122,27 @@ def place_dossier(s: Session, name: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def project(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """Latitude/longitude pairs as x/y in the map's drawing: equirectangular, longitudes
-    shrunk by the cosine of the middle latitude, fitted to the drawing with its margin,
-    north up, the same scale on both axes. One point (or points at one spot) is drawn in
-    the middle."""
-    if not points:
-        return []
+@dataclass(frozen=True)
+class Projection:
+    """Latitude/longitude to x/y of the map's drawing: equirectangular, longitudes shrunk
+    by ``shrink`` (the cosine of the middle latitude), ``scale`` units a degree, north up."""
+
+    shrink: float
+    scale: float
+    x0: float  # the least shrunk longitude fitted
+    y0: float  # the least negated latitude fitted
+    left: float
+    top: float
+
+    def xy(self, lat: float, lon: float) -> tuple[float, float]:
+        return (round(self.left + (lon * self.shrink - self.x0) * self.scale, 1),
+                round(self.top + (-lat - self.y0) * self.scale, 1))  # fmt: skip
+
+
+def fit(points: list[tuple[float, float]]) -> Projection:
+    """The projection that fits ``points`` (latitude, longitude; at least one) to the
+    drawing with its margin, the same scale on both axes. Points at one spot are drawn in
+    the middle, at a scale that shows :data:`ONE_SPOT_SPAN` degrees of latitude."""
     lats, lons = [p[0] for p in points], [p[1] for p in points]
     shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
     xs, ys = [lon * shrink for lon in lons], [-lat for lat in lats]
@@ -135,30 +150,67 @@ def project(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     inner_w, inner_h = MAP_WIDTH - 2 * MAP_MARGIN, MAP_HEIGHT - 2 * MAP_MARGIN
     scale = min(inner_w / span_x if span_x else math.inf, inner_h / span_y if span_y else math.inf)
     if math.isinf(scale):
-        return [(MAP_WIDTH / 2, MAP_HEIGHT / 2) for _ in points]
+        scale = inner_h / ONE_SPOT_SPAN
     left = MAP_MARGIN + (inner_w - span_x * scale) / 2
     top = MAP_MARGIN + (inner_h - span_y * scale) / 2
-    return [(round(left + (x - min(xs)) * scale, 1), round(top + (y - min(ys)) * scale, 1))
-            for x, y in zip(xs, ys, strict=True)]  # fmt: skip
+    return Projection(shrink, scale, min(xs), min(ys), left, top)
+
+
+def project(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Latitude/longitude pairs as x/y in the map's drawing (:func:`fit`)."""
+    if not points:
+        return []
+    fitted = fit(points)
+    return [fitted.xy(lat, lon) for lat, lon in points]
+
+
+@cache
+def _outline_data() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        resources.files("unaccounted.testimony").joinpath("map/outline.json").read_text("utf-8")
+    )
+    return data
+
+
+def outline(projection: Projection) -> list[dict[str, str]]:
+    """The shipped country outline (``testimony/map/``: Natural Earth, public domain) as SVG
+    path data in ``projection``, one path per country (its ISO 3166 alpha-3 code), leaving
+    out the rings that fall wholly outside the drawing."""
+    out = []
+    for code, rings in _outline_data()["countries"].items():
+        parts = []
+        for ring in rings:
+            xy = [projection.xy(ring[i + 1] / 10, ring[i] / 10) for i in range(0, len(ring), 2)]
+            xs, ys = [p[0] for p in xy], [p[1] for p in xy]
+            if max(xs) < 0 or min(xs) > MAP_WIDTH or max(ys) < 0 or min(ys) > MAP_HEIGHT:
+                continue
+            parts.append("M" + "L".join(f"{x:g} {y:g}" for x, y in xy) + "Z")
+        if parts:
+            out.append({"country": code, "d": "".join(parts)})
+    return out
 
 
 def place_map(s: Session) -> dict[str, Any]:
-    """The places with coordinates as points of a drawing (``project``), each with its
-    number of incidents, and the places without coordinates. No outline is drawn: the
-    package ships none, and nothing is fetched."""
+    """The places with coordinates as points of a drawing (:func:`fit`), each with its
+    number of incidents, the places without coordinates, and the country outline under
+    the points in the same projection (:func:`outline`; with no point placed, the view is
+    :data:`DEFAULT_VIEW`)."""
     rows = s.read("incidents").places()
     count: dict[str, int] = defaultdict(int)
     for row in incidents(s):
         if row["place_id"]:
             count[str(row["place_id"])] += 1
     placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
-    xy = project([(float(r["latitude"]), float(r["longitude"])) for r in placed])
+    spots = [(float(r["latitude"]), float(r["longitude"])) for r in placed]
+    fitted = fit(spots or list(DEFAULT_VIEW))
+    xy = [fitted.xy(lat, lon) for lat, lon in spots]
     points = [{"id": r["id"], "name": r["name"], "latitude": r["latitude"],
                "longitude": r["longitude"], "x": x, "y": y, "incidents": count[str(r["id"])]}
               for r, (x, y) in zip(placed, xy, strict=True)]  # fmt: skip
     unplaced = [{"id": r["id"], "name": r["name"], "incidents": count[str(r["id"])]}
                 for r in rows if r not in placed]  # fmt: skip
-    return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "points": points, "unplaced": unplaced}
+    return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "points": points, "unplaced": unplaced,
+            "outline": outline(fitted), "outline_source": _outline_data()["source"]}  # fmt: skip
 
 
 def falsified_reports(s: Session) -> dict[str, list[tuple[str, str]]]:

@@ -33,10 +33,23 @@ from unaccounted.testimony import text as t
 from unaccounted.testimony.grade import IncidentGrade, grade_incident, supports
 from unaccounted.testimony.vocabulary import CODE_RE, IncidentType, shipped_types, type_code
 
-__all__ = ["add_testimony", "incident", "incidents", "show_testimony", "testimonies"]
+__all__ = [
+    "add_testimony",
+    "incident",
+    "incident_interval",
+    "incident_type",
+    "incidents",
+    "now",
+    "place_id_of",
+    "remove_involvement",
+    "show_testimony",
+    "testimonies",
+    "with_grades",
+]
 
 
-def _now() -> datetime:
+def now() -> datetime:
+    """The time stored with what is written (UTC)."""
     return datetime.now(UTC)
 
 
@@ -145,7 +158,7 @@ def store_testimony(
         "sha256": intake["sha256"], "original_clear": clear, "original_sealed": sealed,
         "level": chosen, "witness_id": witness_id, "witness_sealed": witness_token,
         "witness_contact_sealed": contact_token, "received_by": work.session.actor,
-        "received_at": _now(), "intake_event": event_id,
+        "received_at": now(), "intake_event": event_id,
     })  # fmt: skip
     logged = {"kind": intake["kind"], "source": source_name, **(args or {}),
               "testimony": tid, "sha256": intake["sha256"], "level": chosen}  # fmt: skip
@@ -285,7 +298,7 @@ def mark_passage(s: Session, testimony_id: str, passage: str, level: str) -> dic
             clear, _ = work.store.testimony_original(tid)
             token = _seal(work, ring, base64.b64encode(clear or b"").decode("ascii"))
             work.store.seal_testimony_original(tid, token)
-        seq = work.store.add_passage(tid, start, end, chosen, _now())
+        seq = work.store.add_passage(tid, start, end, chosen, now())
         work.counts["sealed_original"] = needs_seal
     return {"id": tid, "seq": seq, "start": start, "end": end, "level": chosen,
             "sealed_original": needs_seal}  # fmt: skip
@@ -302,7 +315,8 @@ def incident_types(s: Session) -> list[IncidentType]:
     return [*shipped_types(), *own]
 
 
-def _type(s: Session, value: str) -> str:
+def incident_type(s: Session, value: str) -> str:
+    """The vocabulary's code for ``value`` (a code or its spelling), or a one-line error."""
     code = type_code(value)
     known = {x.code for x in shipped_types()} | {str(r["code"]) for r in s.store.incident_types()}
     if code not in known:
@@ -325,11 +339,12 @@ def add_incident_type(s: Session, code: str, label: str, description: str = "") 
     if made in {x.code for x in incident_types(s)}:
         raise InputError(f"incident type '{made}' exists")
     with s.write("incident-type-add", {"code": made}) as work:
-        work.store.add_incident_type(made, shown or made, about, _now())
+        work.store.add_incident_type(made, shown or made, about, now())
     return made
 
 
-def _place_id(s: Session, value: str) -> str:
+def place_id_of(s: Session, value: str) -> str:
+    """The id of the place ``value`` names (its id, name or any alias), or a one-line error."""
     found = s.store.place_of_key(t.place_key(value))
     if found is None and s.store.place(value.strip()) is not None:
         found = value.strip()
@@ -361,7 +376,7 @@ def add_place(
         raise InputError(f"a place named '{t.clean_line(shown)}' exists "
                          f"({s.store.place_of_key(key)})")  # fmt: skip
     with s.write("place-add", {"name": shown}) as work:
-        place_id = work.store.add_place(shown, lat, lon, _now())
+        place_id = work.store.add_place(shown, lat, lon, now())
         work.store.add_place_alias(key, place_id, shown)
         work.args["place"] = place_id
     return place_id
@@ -370,7 +385,7 @@ def add_place(
 def alias_place(s: Session, place: str, alias: str) -> str:
     """Another spelling of a place; returns the place's id."""
     s.check("place-alias")
-    place_id = _place_id(s, place)
+    place_id = place_id_of(s, place)
     shown = t.field(alias, "the alias", required=True)
     assert shown is not None
     key = t.place_key(shown)
@@ -390,7 +405,7 @@ def place(s: Session, name: str) -> dict[str, Any]:
     """A place found by its id, name or any alias, with its incidents (earliest first, each
     with its grade) and the testimonies that support them."""
     s.read("incidents")
-    found = s.store.place(_place_id(s, name))
+    found = s.store.place(place_id_of(s, name))
     assert found is not None
     at = [row for row in incidents(s) if row["place_id"] == found["id"]]
     testimony_ids = sorted({str(x["testimony_id"]) for row in at
@@ -401,7 +416,9 @@ def place(s: Session, name: str) -> dict[str, Any]:
 # -- incidents -------------------------------------------------------------------------------
 
 
-def _interval(start: str | None, end: str | None) -> dict[str, Any]:
+def incident_interval(start: str | None, end: str | None) -> dict[str, Any]:
+    """An incident's dates as stored (EDTF and bounds), checked: ``end`` needs ``start``
+    and may not be before it."""
     from_edtf, from_lo, from_hi = t.partial_date(start, "--from")
     to_edtf, _to_lo, to_hi = t.partial_date(end, "--to")
     if to_edtf and not from_edtf:
@@ -427,11 +444,11 @@ def add_incident(
 ) -> str:  # fmt: skip
     """Add an incident; returns its id."""
     s.check("incident-add")
-    row = {"type": _type(s, kind), **_interval(start, end),
-           "place_id": _place_id(s, place) if place else None,
+    row = {"type": incident_type(s, kind), **incident_interval(start, end),
+           "place_id": place_id_of(s, place) if place else None,
            "summary": t.field(summary, "the summary") or ""}  # fmt: skip
     with s.write("incident-add", {"type": row["type"]}) as work:
-        incident_id = work.store.add_incident(row, _now())
+        incident_id = work.store.add_incident(row, now())
         work.args["incident"] = incident_id
     return incident_id
 
@@ -445,12 +462,12 @@ def edit_incident(
     row = _incident(s, incident_id)
     fields: dict[str, Any] = {}
     if kind is not None:
-        fields["type"] = _type(s, kind)
+        fields["type"] = incident_type(s, kind)
     if start is not None or end is not None:
-        fields.update(_interval(start if start is not None else row["from_edtf"],
+        fields.update(incident_interval(start if start is not None else row["from_edtf"],
                                 end if end is not None else row["to_edtf"]))  # fmt: skip
     if place is not None:
-        fields["place_id"] = _place_id(s, place) if place.strip() else None
+        fields["place_id"] = place_id_of(s, place) if place.strip() else None
     if summary is not None:
         fields["summary"] = t.field(summary, "the summary") or ""
     if not fields:
@@ -499,7 +516,29 @@ def involve(
     with s.write("incident-involve", args) as work:
         if ring is not None:
             entry["actor_name"] = _seal(work, ring, str(t.field(actor, "the actor's name")))
-        return work.store.add_involvement(str(row["id"]), entry, _now())
+        return work.store.add_involvement(str(row["id"]), entry, now())
+
+
+def remove_involvement(s: Session, incident_id: str, involvement: int | str) -> dict[str, Any]:
+    """Remove one involvement (by its number) from an incident; returns it. The event names
+    its role and person or unit, never a sealed name."""
+    s.check("incident-uninvolve")
+    row = _incident(s, incident_id)
+    iid = str(row["id"])
+    number = str(involvement).strip()
+    found = [i for i in s.store.involvements(iid) if str(i["id"]) == number]
+    if not found:
+        raise InputError(f"no involvement '{t.clean_line(number)}' in incident {iid}")
+    gone = found[0]
+    args: dict[str, Any] = {"incident": iid, "involvement": gone["id"], "role": gone["role"]}
+    for column, key in (("person_id", "person"), ("unit_raw", "unit"), ("unit_key", "unit_key")):
+        if gone[column]:
+            args[key] = gone[column]
+    if gone["actor_name"] and not is_token(gone["actor_name"]):
+        args["actor"] = gone["actor_name"]
+    with s.write("incident-uninvolve", args) as work:
+        work.store.remove_involvement(int(gone["id"]))
+    return {k: v for k, v in args.items() if k != "incident"}
 
 
 def link(s: Session, incident_id: str, testimony_id: str, passage: str | None = None) -> bool:
@@ -514,7 +553,7 @@ def link(s: Session, incident_id: str, testimony_id: str, passage: str | None = 
     args = {"incident": row["id"], "testimony": tes["id"],
             "passage": f"{start}:{end}" if passage else None}  # fmt: skip
     with s.write("incident-link", args) as work:
-        added = work.store.add_support(str(row["id"]), str(tes["id"]), start, end, _now())
+        added = work.store.add_support(str(row["id"]), str(tes["id"]), start, end, now())
         work.counts["linked"] = int(added)
     return added
 
@@ -527,14 +566,18 @@ def grade(s: Session, incident_id: str) -> IncidentGrade:
 
 def incidents(s: Session) -> list[dict[str, Any]]:
     """Every incident with its grade and counts, earliest first."""
-    s.read("incidents")
-    return graded_incidents(s)
+    return with_grades(s, s.read("incidents").incidents())
 
 
 def graded_incidents(s: Session) -> list[dict[str, Any]]:
     """:func:`incidents` without the permission check: for the published views, which
     check their own and show only what is published."""
-    rows = s.store.incidents()
+    return with_grades(s, s.store.incidents())
+
+
+def with_grades(s: Session, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``rows`` of incidents, each with its grade, its number of testimonies and of
+    involvements added. The caller has checked that the reader may see them."""
     rules = workspace_rules(s.workspace)
     for row in rows:
         iid = str(row["id"])

@@ -92,12 +92,12 @@ def import_testimonies(
             if account.record:
                 args["record"] = t.clean_line(account.record, 120)
             if incident is not None:
-                iid = work.store.add_incident(incident, tes._now())
+                iid = work.store.add_incident(incident, tes.now())
                 args["incident"] = iid
                 made.append(iid)
             r = tes.store_testimony(work, ring, intake, "testimony-import", args)
             if incident is not None:
-                work.store.add_support(made[-1], r["id"], None, None, tes._now())
+                work.store.add_support(made[-1], r["id"], None, None, tes.now())
             taken.append(r["id"])
         work.counts.update({"testimonies": len(taken), "incidents": len(made)})
         work.store.log_event(work.store.next_event_id(), "testimony-import", work.args,
@@ -174,13 +174,13 @@ def _incident(s: Session, account: f.Account) -> dict[str, Any] | None:
             raise InputError(f"{given[0]} without incident_type")
         return None
     try:
-        interval = tes._interval(v.get("incident_from"), v.get("incident_to"))
+        interval = tes.incident_interval(v.get("incident_from"), v.get("incident_to"))
     except InputError as exc:
         raise InputError(str(exc).replace("--from", "incident_from").replace("--to",
                          "incident_to")) from None  # fmt: skip
     place = v.get("incident_place")
-    return {"type": tes._type(s, v["incident_type"]), **interval,
-            "place_id": tes._place_id(s, place) if place else None,
+    return {"type": tes.incident_type(s, v["incident_type"]), **interval,
+            "place_id": tes.place_id_of(s, place) if place else None,
             "summary": t.field(v.get("incident_summary"), "incident_summary") or ""}  # fmt: skip
 
 

@@ -205,6 +205,26 @@ class TestimonyQueries(DuckDBCore):
         )  # fmt: skip
         return inv_id
 
+    def remove_involvement(self, involvement_id: int) -> None:
+        self.execute("DELETE FROM incident_involvements WHERE id = ?", [involvement_id])
+
+    def incidents_involving(
+        self, person_id: str | None = None, unit_keys: list[str] | None = None
+    ) -> list[dict[str, Any]]:
+        """The incidents that involve ``person_id`` (or a unit of one of ``unit_keys``),
+        earliest first, each with the sorted ``roles`` it has in them: one query, where
+        reading every incident's involvements would be one per incident."""
+        if (person_id is None) == (unit_keys is None):
+            raise ValueError("give a person or unit keys")
+        which = "person_id = ?" if person_id is not None else "list_contains(?, unit_key)"
+        return self.rows(
+            _INCIDENT.replace(" FROM incidents i", ", r.roles FROM incidents i")
+            + " JOIN (SELECT incident_id, list_sort(list_distinct(list(role))) AS roles "
+            f"FROM incident_involvements WHERE {which} GROUP BY incident_id) r "
+            "ON r.incident_id = i.id ORDER BY i.from_lo NULLS LAST, i.created_at, i.id",
+            [person_id if person_id is not None else list(unit_keys or [])],
+        )
+
     def involvements(self, incident_id: str) -> list[dict[str, Any]]:
         return self.rows(
             "SELECT id, role, person_id, unit_raw, unit_key, actor_name, added_by, added_at "

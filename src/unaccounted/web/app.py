@@ -57,7 +57,8 @@ NAV = (
 )
 #: What a page may show or offer besides its navigation (asked of the hook per page).
 FEATURES = ("judgements", "split-record", "merge-persons", "withdraw-judgement", "rejects",
-            "incidents")  # fmt: skip
+            "incidents", "incident-edit", "incident-uninvolve", "testimony-passage",
+            "testimony-import", "export-incidents", "export-protected")  # fmt: skip
 #: Paths a visitor who is not signed in may always reach.
 OPEN_PATHS = ("/login", "/logout", "/openapi.json", "/api/session")
 OPEN_PREFIXES = ("/static/", "/lang/")

@@ -1,24 +1,33 @@
 """The JSON API of accounts of abuse under ``/api``: testimonies, incidents, incident types,
-places, the map of places, and a person's and a unit's incidents (docs/testimonies.md).
+places, the map of places, and a person's and a unit's incidents; importing accounts,
+exporting incidents, changing an incident, removing an involvement and setting a passage's
+level (docs/testimonies.md).
 Viewers are refused every route here; the service decides the rest."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi.responses import Response
 
 from unaccounted.service import incident_views as views
 from unaccounted.service import persons
 from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
+from unaccounted.service import testimony_io as bulk
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.testimony_pages import upload_bytes
+from unaccounted.web.uploads import imported, saved_upload
 
 router = APIRouter(prefix="/api", tags=["testimonies"])
 W = Annotated[Web, Depends(web_of)]
 F = Annotated[str, Form()]
+Maybe = Annotated[str | None, Form()]
+#: The media type of each export format.
+EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "ftm": "application/x-ndjson"}
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -177,3 +186,66 @@ def decide(
         done = suggesting.decide(s, suggestion_id, decision, value or None,
                                  incident=incident or None, role=role or None)  # fmt: skip
     return dataclasses.asdict(done)
+
+
+# -- import, export, editing ------------------------------------------------------------
+
+
+@router.post("/testimonies/import")
+def testimony_import(
+    web: W, file: Annotated[UploadFile, File()], format: F = "",
+    mapping: Annotated[UploadFile | None, File()] = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Take in every account of a CSV or JSON table or an ODK/Kobo export (``format``:
+    guessed from the file when empty; ``mapping``: YAML), all or none, as ``testimony
+    import`` does (editors). Returns the testimonies taken in, the incidents made, the
+    submissions skipped and the form's fields left out; a refused row is a 400 naming it."""
+    web.check("testimony-import")  # before the upload is saved
+    with saved_upload(web, file, mapping) as (path, rules), web.use() as s:
+        return imported(s, path, format or None, rules, file.filename)
+
+
+@router.get("/export/incidents.{fmt}")
+def export_incidents(web: W, fmt: str, protected: bool = False) -> Response:
+    """Every incident as ``incident export`` writes it: ``csv``, or ``ftm`` (FollowTheMoney
+    entities as JSON lines); reviewers and up. Sealed names read ``[protected]``;
+    ``protected=true`` (editors) opens them, an audited ``export-protected`` event."""
+    out = io.StringIO()
+    with web.use() if protected else web.read() as s:
+        count = bulk.export_incidents(s, fmt, protected=protected, stream=out)
+    name = "incidents.csv" if fmt == "csv" else "incidents.ftm.json"
+    return Response(out.getvalue(), media_type=EXPORT_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"',
+                             "X-Count": str(count)})  # fmt: skip
+
+
+@router.patch("/incidents/{incident_id}")
+def incident_edit(
+    web: W, incident_id: str, type: Maybe = None, start: Maybe = None, end: Maybe = None,
+    place: Maybe = None, summary: Maybe = None,
+    no_place: Annotated[bool, Form()] = False,
+) -> dict[str, Any]:  # fmt: skip
+    """Change an incident's type, dates (``start``, ``end``), place (``no_place=true``:
+    none) or summary, as ``incident edit`` does (editors); a field not sent, or sent
+    empty, stays. Returns the fields changed."""
+    with web.use() as s:
+        done = service.edit_incident(s, incident_id, kind=type, start=start, end=end,
+                                     place="" if no_place else place,
+                                     summary=summary)  # fmt: skip
+    return {"changed": sorted(done)}
+
+
+@router.delete("/incidents/{incident_id}/involvements/{involvement}")
+def uninvolve(web: W, incident_id: str, involvement: int) -> dict[str, Any]:
+    """Remove one involvement from an incident (editors); returns what the audit log keeps
+    of it (its role and person or unit, never a sealed name)."""
+    with web.use() as s:
+        return {"removed": service.remove_involvement(s, incident_id, involvement)}
+
+
+@router.post("/testimonies/{testimony_id}/passages")
+def passage(web: W, testimony_id: str, passage: F, level: F) -> dict[str, Any]:
+    """Set the level of a passage (``START:END``) of a testimony (editors), as ``testimony
+    passage`` does; a confidential passage of an original kept in the clear seals it."""
+    with web.use() as s:
+        return service.mark_passage(s, testimony_id, passage, level)

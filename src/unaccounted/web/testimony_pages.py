@@ -1,9 +1,10 @@
 """The pages of accounts of abuse (docs/testimonies.md): testimonies and one testimony,
-the intake form, incidents as a timeline, one incident with its involvements, support and
-the forms that add them (a victim found by searching the casualty records), the place
-dossier and the map of places. The service decides who may see and do what: a viewer (who
-may not see testimonies or incidents) gets the published form of the testimonies, incidents
-and places pages instead (``service/testimony_publication.py``)."""
+the intake and import forms, incidents as a timeline, one incident with its involvements,
+support and the forms that add, change and remove them (a victim found by searching the
+casualty records), a passage's level, the place dossier and the map of places. The service
+decides who may see and do what: a viewer (who may not see testimonies or incidents) gets
+the published form of the testimonies, incidents and places pages instead
+(``service/testimony_publication.py``)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from unaccounted.service import Session
 from unaccounted.service import incident_views as views
 from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
+from unaccounted.service import testimony_io as bulk
 from unaccounted.service import testimony_publication as publication
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.pages import back
 from unaccounted.web.searching import hit_dict
+from unaccounted.web.uploads import imported, saved_upload
 
 router = APIRouter(include_in_schema=False)
 W = Annotated[Web, Depends(web_of)]
@@ -87,7 +90,7 @@ def testimony_page(
         incidents = [str(i["id"]) for i in service.incidents(s)] if may["suggestion-accept"] else []
     return web.render(request, "testimony.html", t=shown, protected=protected,
                       may_open=may_open, suggestions=found, allowed=may, incidents=incidents,
-                      roles=views.ROLES)  # fmt: skip
+                      roles=views.ROLES, levels=views.LEVELS)  # fmt: skip
 
 
 @router.post("/testimony/{testimony_id}/suggest")
@@ -225,3 +228,52 @@ def _published_incidents(
         heading, rows = publication.published_at(s, place, web.lang(request))
     return web.render(request, "published_incidents.html", rows=rows, heading=heading,
                       labels=publication.type_labels(s))  # fmt: skip
+
+
+# -- import, export, editing ------------------------------------------------------------
+
+
+@router.get("/testimonies/import")
+def import_form(request: Request, web: W) -> Response:
+    web.check("testimony-import")
+    return web.render(request, "testimony_import.html", formats=bulk.IMPORT_FORMATS, result=None)
+
+
+@router.post("/testimonies/import")
+def import_upload(
+    request: Request, web: W, file: Annotated[UploadFile, File()], format: F = "",
+    mapping: Annotated[UploadFile | None, File()] = None,
+) -> Response:  # fmt: skip
+    """Take in every account of an uploaded table or form export, as ``testimony import``
+    does (all or none): the counts, or the one line naming the row refused."""
+    web.check("testimony-import")  # before the upload is saved
+    with saved_upload(web, file, mapping) as (path, rules), web.use() as s:
+        result = imported(s, path, format or None, rules, file.filename)
+    return web.render(request, "testimony_import.html", formats=bulk.IMPORT_FORMATS, result=result)
+
+
+@router.post("/incident/{incident_id}/edit")
+def incident_edit(
+    web: W, incident_id: str, type: F, start: F = "", end: F = "", place: F = "",
+    summary: F = "",
+) -> Response:  # fmt: skip
+    """Change an incident's type, dates, place and summary, as ``incident edit`` does."""
+    with web.use() as s:
+        service.edit_incident(s, incident_id, kind=type, start=start, end=end, place=place,
+                              summary=summary)  # fmt: skip
+    return back(f"/incident/{incident_id}")
+
+
+@router.post("/incident/{incident_id}/uninvolve")
+def incident_uninvolve(web: W, incident_id: str, involvement: F) -> Response:
+    with web.use() as s:
+        service.remove_involvement(s, incident_id, involvement)
+    return back(f"/incident/{incident_id}")
+
+
+@router.post("/testimony/{testimony_id}/passage")
+def testimony_passage(web: W, testimony_id: str, passage: F, level: F) -> Response:
+    """Set the level of a passage (``START:END``), as ``testimony passage`` does."""
+    with web.use() as s:
+        service.mark_passage(s, testimony_id, passage, level)
+    return back(f"/testimony/{testimony_id}")
