@@ -219,8 +219,9 @@ def nav_of(html: str) -> list[str]:
 
 
 def test_the_navigation_shows_what_the_role_may_do(app: FastAPI) -> None:
-    viewer = ["/", "/concealment", "/estimates", "/nowcast"]
-    # testimonies, incidents and places: reviewers and up
+    # testimonies, incidents and places: their published forms for viewers
+    viewer = ["/", "/concealment", "/estimates", "/nowcast", "/testimonies", "/incidents",
+              "/places"]  # fmt: skip
     reviewer = [
         "/",
         "/review",

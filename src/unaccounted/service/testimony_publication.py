@@ -289,7 +289,7 @@ def published_at(s: Session, place: str, lang: str = "en") -> tuple[str, list[di
     none is refused as if it did not exist."""
     s.read(READ)
     try:
-        place_id = tes._place_id(s, place)
+        place_id = tes.place_id_of(s, place)
     except InputError:
         place_id = ""
     rows = [r for r in published_incidents(s, lang) if r["place_id"] == place_id]
