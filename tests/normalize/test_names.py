@@ -38,7 +38,15 @@ def test_a_form_that_is_two_names_keeps_both(pack: RussianPack) -> None:
     [("Сергей Иванович Савченко", "m", "patronymic ending"),
      ("Савченко Ольга", "f", "given name"),
      ("С. И. Полякова", "f", "surname ending"),
-     ("Поляковой С. И.", "unknown", "unknown")],
+     # only initials: the surname says it, by its ending or as pymorphy3's dictionary
+     # holds it («Поляковой» only as a woman's, «Боровой» only as a man's), or nothing
+     ("Поляковой С. И.", "f", "surname (adjectival ending or pymorphy3 dictionary)"),
+     ("Боровой С. И.", "m", "surname (adjectival ending or pymorphy3 dictionary)"),
+     ("С. И. Долгорукий", "m", "surname (adjectival ending or pymorphy3 dictionary)"),
+     ("С. Толстая", "f", "surname (adjectival ending or pymorphy3 dictionary)"),
+     ("С. Толстой", "unknown", "unknown"),  # a man's nominative or a woman's case form
+     ("Лановой С. И.", "unknown", "unknown"),  # a surname the dictionary does not hold
+     ("Шумахер М.", "unknown", "unknown")],  # a woman's consonant surname does not decline
 )  # fmt: skip
 def test_sex_and_its_rule(pack: RussianPack, text: str, sex: str, rule: str) -> None:
     parsed = pack.parse_name(text)

@@ -14,9 +14,10 @@ import pytest
 
 from unaccounted.errors import InputError
 from unaccounted.ingest import IngestOptions, ingest_files
-from unaccounted.normalize.pack import load_pack
+from unaccounted.normalize.pack import LanguagePack, load_pack
 from unaccounted.normalize.record import Normalizer
 from unaccounted.normalize.ru import RussianPack
+from unaccounted.normalize.ru.ranks import declined_rank
 from unaccounted.normalize.stage import run_normalize
 from unaccounted.workspace import Workspace
 
@@ -57,6 +58,49 @@ def test_ranks_in_every_case_are_taken_out_and_kept(
     pack: RussianPack, text: str, expected: tuple[object, ...]
 ) -> None:
     assert _read(pack, text) == expected
+
+
+def test_a_declined_rank_puts_the_name_in_its_case(pack: RussianPack) -> None:
+    # «Романа Коноплева» alone is a woman (Романа, a woman's surname in -ова); after a rank
+    # in the genitive it is the genitive of Роман Коноплев
+    assert _read(pack, "Романа Коноплева")[:4] == ("Коноплева", "Романа", None, "f")
+    assert _read(pack, "старшего лейтенанта Романа Коноплева") == (
+        "Коноплев", "Роман", None, "m", "старший лейтенант")  # fmt: skip
+    assert pack.parse_name("майора Романа Коноплева").rules["name_rank"] == (
+        "rank words taken out of the name, declined: so is the name")  # fmt: skip
+    # a rank in the nominative, «гвардии» and abbreviations say nothing of the case
+    assert _read(pack, "гвардии рядовой Коноплева Романа")[:4] == (
+        "Коноплева", "Романа", None, "f")  # fmt: skip
+
+
+def test_declined_rank_knows_the_nominative_of_each_rank_word(pack: RussianPack) -> None:
+    forms = pack._rank_forms
+    assert declined_rank(["генерал-майора", "Иванова"], forms) is True
+    assert declined_rank(["младшему", "сержанту"], forms) is True
+    assert declined_rank(["гвардии", "рядовой"], forms) is False
+    assert declined_rank(["мл.", "сержант"], forms) is False
+    assert declined_rank(["Иванова", "Ивана"], forms) is False
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        # two words pymorphy3 knows both as given names: lists put the surname first …
+        ("Вагнера Рихарда", None, ("Вагнер", "Рихард")),
+        # … running text, which declines names, the given name first
+        ("Рихарда Вагнера", "oblique", ("Вагнер", "Рихард")),
+        ("Клода Моне", "oblique", ("Моне", "Клод")),
+        # what the words say still wins over the source's habit
+        ("Иванова Петра", "oblique", ("Иванов", "Пётр")),
+    ],
+)  # fmt: skip
+def test_a_declining_source_reads_two_unsure_words_given_name_first(
+    pack: RussianPack, text: str, hint: str | None, expected: tuple[str, str]
+) -> None:
+    assert _read(pack, text, hint)[:2] == expected
+    # the token-cached path agrees with the full parse
+    assert pack.plain_name_values(text, None, hint) == LanguagePack.name_values(
+        pack, text, None, None, None, None, hint)  # fmt: skip
 
 
 def test_latin_look_alikes_inside_cyrillic_words_are_folded(pack: RussianPack) -> None:
@@ -161,7 +205,10 @@ def test_a_bad_row_of_own_names_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_an_unknown_name_in_a_declining_source_is_a_mans_genitive(pack: RussianPack) -> None:
-    # neither word is known; alone, «Хайнца» reads as a woman's name by its ending, in a
+    # «Хайнца» is known nowhere; alone, it reads as a woman's name by its ending; in a
     # source that writes names declined it is the genitive of Хайнц
-    assert _read(pack, "Хайнца Фишера")[3] == "f"
-    assert _read(pack, "Хайнца Фишера", "oblique")[:2] == ("Фишер", "Хайнц")
+    assert _read(pack, "Хайнца Шмюкера")[3] == "f"
+    assert _read(pack, "Хайнца Шмюкера", "oblique")[:2] == ("Шмюкер", "Хайнц")
+    # and so it is beside «Фишера», which pymorphy3's dictionary holds only as a man's
+    # genitive (accusative): the surname shows the case
+    assert _read(pack, "Хайнца Фишера") == ("Фишер", "Хайнц", None, "m", None)

@@ -118,6 +118,9 @@ def _fit(role: str, t: TokenInfo, mixed_case: bool) -> float:
 OBLIQUE, SURNAME_FIRST = "oblique", "surname_first"
 #: What a source's usual order adds to the orders that put the surname first.
 _SURNAME_FIRST_BONUS = 3.0
+#: What a source that declines names adds to «G S» for two words: it outweighs the lists'
+#: «S G» prior, never what the words themselves say.
+_PROSE_BONUS = 0.3
 
 
 def hint_has(hint: str | None, flag: str) -> bool:
@@ -126,14 +129,16 @@ def hint_has(hint: str | None, flag: str) -> bool:
 
 
 def assign_roles(words: list[TokenInfo], n_initials: int, leading_initials: bool,
-                 surname_first: bool = False) -> str:  # fmt: skip
+                 surname_first: bool = False, prose: bool = False) -> str:  # fmt: skip
     """The best order (a string of S/G/P, one letter per word) for the word tokens.
 
     ``surname_first``: the source usually writes the surname first, which tips a name
-    whose words say nothing of their roles («Батрес Карлос»).
+    whose words say nothing of their roles («Батрес Карлос»). ``prose``: the source
+    writes names declined, as running text does, where two words that say nothing of
+    their roles are the given name, then the surname («Рихарда Вагнера»).
     """
     return _assign(tuple([signature(w) for w in words]), n_initials, leading_initials,
-                   surname_first)  # fmt: skip
+                   surname_first, prose)  # fmt: skip
 
 
 #: What role assignment looks at in a word token (:func:`signature`).
@@ -141,8 +146,8 @@ Signature = tuple[bool, bool, bool, bool, bool, bool]
 
 
 @lru_cache(maxsize=8192)
-def layout(codes: tuple[Signature | None, ...],
-           surname_first: bool = False) -> tuple[tuple[str, ...], str]:  # fmt: skip
+def layout(codes: tuple[Signature | None, ...], surname_first: bool = False,
+           prose: bool = False) -> tuple[tuple[str, ...], str]:  # fmt: skip
     """(role of each token, the name order) from each token's signature, None for initials.
 
     The same roles as :func:`assign_roles` and the same order as the full parse shows
@@ -150,7 +155,7 @@ def layout(codes: tuple[Signature | None, ...],
     """
     sigs = tuple(c for c in codes if c is not None)
     order = _assign(sigs, len(codes) - len(sigs), bool(codes) and codes[0] is None,
-                    surname_first)  # fmt: skip
+                    surname_first, prose)  # fmt: skip
     roles = iter(order)
     shown = tuple("I" if c is None else next(roles, "?") for c in codes)
     return shown, " ".join(shown)
@@ -169,7 +174,7 @@ def signature(w: TokenInfo) -> Signature:
 
 @lru_cache(maxsize=4096)
 def _assign(signature: tuple[Signature, ...], n_initials: int, leading_initials: bool,
-            surname_first: bool = False) -> str:  # fmt: skip
+            surname_first: bool = False, prose: bool = False) -> str:  # fmt: skip
     words = [TokenInfo("", given=("x",) if g else (), given_weak=weak,
                        patronymic="x" if p else None, patronymic_weak=p_weak, surname_like=sl,
                        caps=caps)
@@ -190,6 +195,8 @@ def _assign(signature: tuple[Signature, ...], n_initials: int, leading_initials:
             prior -= 0.5
         if surname_first and order.startswith("S") and n >= 2:
             prior += _SURNAME_FIRST_BONUS
+        if prose and order == "GS" and not surname_first:
+            prior += _PROSE_BONUS
         score = prior + sum(_fit(r, w, mixed_case) for r, w in zip(order, words, strict=True))
         if score > best_score:
             best, best_score = order, score

@@ -13,6 +13,7 @@ from typing import Any
 
 from unaccounted.normalize.model import ParsedName
 from unaccounted.normalize.names import (
+    OBLIQUE,
     SURNAME_FIRST,
     TokenInfo,
     assign_roles,
@@ -26,7 +27,7 @@ from unaccounted.normalize.ru import text as tx
 from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.parts import GivenPart
 from unaccounted.normalize.ru.plain import PlainNames
-from unaccounted.normalize.ru.ranks import rank_forms, split_rank
+from unaccounted.normalize.ru.ranks import declined_rank, rank_forms, split_rank
 from unaccounted.normalize.ru.schemes import respellings
 from unaccounted.normalize.ru.translit import to_cyrillic
 
@@ -38,7 +39,7 @@ _SURE_SURNAME_ENDINGS = ("ov", "ev", "ski", "tki", "enko", "ko", "uk", "ih", "ov
 
 class RussianPack(PlainNames, GivenPart, LanguagePack):
     code = "ru"
-    rules_version = 2
+    rules_version = 3
     tables = ("given_names", "given_name_variants", "given_names_latin", "diminutives",
               "given_names_own",
               "patronymic_exceptions", "surnames", "months", "date_words", "statuses",
@@ -169,9 +170,12 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             tx.fold_lookalikes(v) for v in (full_name, surname, given_name, patronymic)
         )
         if full_name and tx.DIRT.search(full_name):
-            full_name, out.rank = self._clean_full_name(full_name)
+            full_name, out.rank, declined = self._clean_full_name(full_name)
             if out.rank:
                 out.rules["name_rank"] = "rank words taken out of the name"
+            if declined and not hint_has(hint, OBLIQUE):  # «майора Романа Коноплева»
+                hint = f"{hint}+{OBLIQUE}" if hint else OBLIQUE
+                out.rules["name_rank"] += ", declined: so is the name"
         split = bool(surname or given_name or patronymic)
         if split:
             written = " ".join(x for x in (surname, given_name, patronymic, full_name) if x)
@@ -209,7 +213,8 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             if len(words) <= 2:  # «Людмилу Зенькович»: no patronymic of a father's name known
                 word_infos = [_as_surname(w) if w.patronymic_weak else w for w in word_infos]
             order = assign_roles(word_infos, len(initials), bool(flags) and flags[0],
-                                 hint_has(hint, SURNAME_FIRST))  # fmt: skip
+                                 hint_has(hint, SURNAME_FIRST),
+                                 hint_has(hint, OBLIQUE))  # fmt: skip
             roles_iter = iter(order)
             out.order = " ".join("I" if f else next(roles_iter, "?") for f in flags)
             infos = {}
@@ -230,8 +235,9 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
         return rank_forms(r["word"] for r in self.data.table("name_stopwords")
                           if r["kind"] == "rank")  # fmt: skip
 
-    def _clean_full_name(self, text: str) -> tuple[str, str | None]:
-        """(the name without what is not a name, the rank words taken out of it).
+    def _clean_full_name(self, text: str) -> tuple[str, str | None, bool]:
+        """(the name without what is not a name, the rank words taken out of it, whether
+        the rank is written in a case other than the nominative).
 
         Brackets, call signs, years, «г.р.» and symbols go; rank words in any case
         («майора», «младшему сержанту») go and are kept as the rank.
@@ -242,7 +248,7 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
         words = [t.strip("†*+✝✞") for t in text.replace(",", " ").split()
                  if not any(c.isdigit() for c in t) and t.strip("†*+✝✞-") != ""]  # fmt: skip
         kept, rank = split_rank(words, self._rank_forms, self._stopwords)
-        return " ".join(kept), rank
+        return " ".join(kept), rank, declined_rank(words, self._rank_forms)
 
     def _word_info(self, word: str) -> TokenInfo:
         """What the pack knows of one word (cached; the result is shared, never changed)."""

@@ -18,6 +18,7 @@ from unaccounted.normalize.ru.lexicon import Lexicon
 from unaccounted.normalize.ru.text import CYRILLIC as _CYRILLIC
 from unaccounted.normalize.ru.text import LATIN as _LATIN
 from unaccounted.normalize.ru.text import SEX_WORDS as _SEX_WORDS
+from unaccounted.normalize.ru.text import SurnameHints
 from unaccounted.normalize.ru.text import initial as _initial
 from unaccounted.normalize.ru.text import title as _title
 from unaccounted.normalize.ru.translit import to_cyrillic
@@ -59,7 +60,7 @@ class GivenPart:
         self,
         g_text: str | None,
         p_text: str | None,
-        hints: tuple[str | None, str | None, bool] | None,
+        hints: SurnameHints | None,
         sex: str | None,
         initials: tuple[str, ...],
         hint: str | None = None,
@@ -78,7 +79,7 @@ class GivenPart:
         self,
         g_text: str | None,
         p_text: str | None,
-        hints: tuple[str | None, str | None, bool] | None,
+        hints: SurnameHints | None,
         sex: str | None,
         initials: tuple[str, ...],
         hint: str | None = None,
@@ -94,13 +95,17 @@ class GivenPart:
                 self._read_as(g, guess[0])
                 g.given_rule = "pymorphy3 given name" + g.given_rule.partition(",")[1] + (
                     g.given_rule.partition(",")[2])  # fmt: skip
-            elif hint_has(hint, OBLIQUE) and g.text[-1:] in ("а", "я") and p is None:
-                # «Хайнца Фишера» in a source that declines names: a man's genitive
+            elif (hint_has(hint, OBLIQUE) or (hints and hints[0] == "genitive")) and (
+                    g.text[-1:] in ("а", "я") and p is None):  # fmt: skip
+                # «Хайнца Фишера» in a source that declines names, or beside a surname in
+                # a man's genitive: a man's genitive
                 made = morph.given_nominative(g.text, "m", "genitive")
                 if made:
                     g = replace(g, readings=((made, "genitive", "m"),), given_weak=True)
                     self._read_as(g, g.readings[0])
-                    g.given_rule = "a man's genitive, as the source writes names"
+                    g.given_rule = "a man's genitive, as " + (
+                        "the source writes names" if hint_has(hint, OBLIQUE)
+                        else "the surname beside it is")  # fmt: skip
         if g is not None and p is None and hints and hints[1] == "f" and not hint_has(
                 hint, OBLIQUE) and _only_mens_case_forms(g):  # fmt: skip
             # «Галиуллина Фарида»: beside a woman's surname, a woman's name in -а/-я, not
@@ -214,7 +219,7 @@ class GivenPart:
             out.rules["given_name"] = "as written (not in the given-name lists)"
 
     def _sex(self, g: TokenInfo | None, p: TokenInfo | None,
-             hints: tuple[str | None, str | None, bool] | None, written: str | None,
+             hints: SurnameHints | None, written: str | None,
              case: str) -> tuple[str | None, str]:  # fmt: skip
         if p is not None and p.patronymic_sex:
             return p.patronymic_sex, "patronymic ending"
@@ -236,6 +241,8 @@ class GivenPart:
                 return "f", "surname ending (feminine case form)"
             if hints[1]:
                 return hints[1], "surname ending"
+            if hints[3]:  # «Н. Н. Вертинской», «Ю. Долгорукий»
+                return hints[3], "surname (adjectival ending or pymorphy3 dictionary)"
         if g is not None and not g.given and case == "nominative" and _CYRILLIC.search(g.text):
             # a given name known nowhere: a Russian reader's reading of its ending
             last = g.text[-1].lower()

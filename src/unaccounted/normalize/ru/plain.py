@@ -20,6 +20,7 @@ from typing import Any
 
 from unaccounted.normalize.model import ParsedName
 from unaccounted.normalize.names import (
+    OBLIQUE,
     SURNAME_FIRST,
     Signature,
     TokenInfo,
@@ -36,7 +37,7 @@ from unaccounted.normalize.ru import text as tx
 _SIMPLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*|[^\W\d_]\.")
 
 #: A described token: (its code, the letter if it is an initial, its surname hints)
-Token = tuple[int, str | None, tuple[str | None, str | None, bool] | None]
+Token = tuple[int, str | None, tx.SurnameHints | None]
 #: Where a name's parts are among its tokens, its script and its order:
 #: (surname positions, given position, patronymic position, initial positions, script, order)
 Layout = tuple[tuple[int, ...], int, int, tuple[int, ...], str, str]
@@ -60,7 +61,7 @@ class PlainNames:
         #: (signature or None for an initial, script bits) of each token code
         self._codes: dict[tuple[Signature | None, int], int] = {}
         self._code_list: list[tuple[Signature | None, int]] = []
-        self._layouts: dict[tuple[tuple[int, ...], bool], Layout] = {}
+        self._layouts: dict[tuple[tuple[int, ...], bool, bool], Layout] = {}
         self._given_values: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         self._surname_values: dict[tuple[str, str, str | None, str], tuple[Any, ...]] = {}
 
@@ -77,10 +78,10 @@ class PlainNames:
         if None in tokens or not words:
             return None
         codes = tuple([t[0] for t in tokens])  # type: ignore[index]
-        first = hint_has(hint, SURNAME_FIRST)
-        lay = self._layouts.get((codes, first))
+        first, prose = hint_has(hint, SURNAME_FIRST), hint_has(hint, OBLIQUE)
+        lay = self._layouts.get((codes, first, prose))
         if lay is None:
-            lay = self._layout(codes, first)
+            lay = self._layout(codes, first, prose)
         s_at, g_at, p_at, i_at, script, order = lay
         if len(s_at) == 1:
             s: str | None = words[s_at[0]]
@@ -143,9 +144,9 @@ class PlainNames:
         found[word] = token
         return token
 
-    def _layout(self, codes: tuple[int, ...], surname_first: bool) -> Layout:
+    def _layout(self, codes: tuple[int, ...], surname_first: bool, prose: bool) -> Layout:
         described = [self._code_list[c] for c in codes]
-        roles, order = layout(tuple(sig for sig, _ in described), surname_first)
+        roles, order = layout(tuple(sig for sig, _ in described), surname_first, prose)
         bits = 0
         for _, b in described:
             bits |= b
@@ -157,7 +158,7 @@ class PlainNames:
             _SCRIPTS[bits],
             order,
         )
-        self._layouts[(codes, surname_first)] = lay
+        self._layouts[(codes, surname_first, prose)] = lay
         return lay
 
     def _assemble(
@@ -165,7 +166,7 @@ class PlainNames:
         g: str | None,
         p: str | None,
         s: str | None,
-        hints: tuple[str | None, str | None, bool] | None,
+        hints: tx.SurnameHints | None,
         initials: tuple[str, ...],
         sex: str | None,
         hint: str | None,

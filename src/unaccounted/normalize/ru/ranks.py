@@ -58,3 +58,22 @@ def split_rank(
         elif bare not in stopwords and low.strip(".") not in stopwords:
             kept.append(tok)
     return kept, " ".join(rank) or None
+
+
+def declined_rank(tokens: list[str], forms: dict[str, str]) -> bool:
+    """Whether a rank word among ``tokens`` is written in a case other than the nominative.
+
+    «старшего лейтенанта Романа Коноплева»: the rank in the genitive puts the name in the
+    genitive too (Роман Коноплев, not a woman Романа Коноплева). «гвардии» and
+    abbreviations («мл.») are written one way only and say nothing.
+    """
+    for tok in tokens:
+        low = tok.lower().replace("ё", "е")
+        found = forms.get(low)
+        if found is None and "-" in low:
+            pieces = low.split("-")
+            if all(x in forms for x in pieces):
+                found = "-".join(forms[x] for x in pieces)
+        if found is not None and found != low:
+            return True
+    return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from unaccounted.normalize.ru import keys
+from unaccounted.normalize.ru import keys, tags
 from unaccounted.normalize.ru.translit import initial_to_cyrillic
 
 LATIN = re.compile(r"[a-zA-Z]")
@@ -32,9 +32,15 @@ SEX_WORDS = {"м": "m", "m": "m", "муж": "m", "мужской": "m", "male": 
               "w": "f"}  # fmt: skip
 
 
+#: What a surname shows of the rest of the name: (the case its ending shows, the sex its
+#: nominative ending shows, whether it is a feminine case form, the sex pymorphy3's
+#: dictionary or an adjectival ending gives when the -ов/-ин/-ский ending says nothing).
+SurnameHints = tuple[str | None, str | None, bool, str | None]
+
+
 @lru_cache(maxsize=200_000)
-def surname_hints(text: str) -> tuple[str | None, str | None, bool]:
-    """(case its ending shows, sex its nominative ending shows, a feminine case form?)."""
+def surname_hints(text: str) -> SurnameHints:
+    """What a surname shows of the rest of the name (:data:`SurnameHints`)."""
     shown = None
     if CYRILLIC.search(text):
         low = text.lower()
@@ -42,7 +48,38 @@ def surname_hints(text: str) -> tuple[str | None, str | None, bool]:
     k = keys.script_key(text)
     sex = ("f" if k.endswith(("ova", "eva", "ina", "ska", "tka", "aia"))
            else "m" if k.endswith(("ov", "ev", "in", "ski", "tki")) else None)  # fmt: skip
-    return shown, sex, k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi"))
+    known = None
+    if sex is None and shown is None and CYRILLIC.search(text):
+        known, shown = surname_sex(text)
+    return shown, sex, k.endswith(("ovoi", "evoi", "inoi", "skoi", "tkoi")), known
+
+
+#: Adjectival surname endings that show the sex in the nominative (Долгорукий, Толстая).
+_ADJECTIVAL = (("ий", "m"), ("ый", "m"), ("ая", "f"), ("яя", "f"))
+
+
+def surname_sex(text: str) -> tuple[str | None, str | None]:
+    """(sex, case) a Cyrillic surname shows when its -ов/-ин/-ский ending does not.
+
+    An adjectival nominative ending gives the sex (Долгорукий, Толстая); else pymorphy3's
+    dictionary when every surname reading it holds has one sex («Вертинской»: a woman's,
+    in any case; «Донской»: a man's), and the genitive when it holds the word only as a
+    man's genitive (accusative) form («Фишера»). A surname of both sexes («Майер»,
+    «Бхутто») says nothing.
+    """
+    last = text.rpartition("-")[2]
+    low = last.lower()
+    if len(low) >= 5:
+        for ending, sex in _ADJECTIVAL:
+            if low.endswith(ending):
+                return sex, None
+    readings = tags.surname_readings(last)
+    sexes = {r[2] for r in readings}
+    if len(sexes) != 1:
+        return None, None
+    sex = sexes.pop()
+    cases = {r[1] for r in readings}
+    return sex, "genitive" if sex == "m" and cases <= {"genitive", "accusative"} else None
 
 
 #: A full name that needs cleaning first: brackets, digits, symbols, commas, or a rank word.
