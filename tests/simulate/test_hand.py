@@ -40,14 +40,14 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_sparse_posts_have_an_everyday_name_a_town_and_hand_typing(tiny: Path) -> None:
     # Everyday names (Егорка, Лёша, Саша), either order, no patronymic, birth date or age;
-    # hand-typing: «Сикиирцкий» (a doubled letter), «Зай» and «Самсон» (surnames cut
+    # hand-typing: «Сикиирцкий» (a doubled letter), «Зайц» and «Самсо» (the last word cut
     # short), «Медунин С.» (initials only); the date as «05.2023», «13 марта» or nothing.
     assert _rows(tiny, "posts", ("full_name", "event_date", "hometown")) == [
         ("Данилов Егорка", "13 марта", "с. Васильевка, Владимирская обл"),
         ("Лёша Симонов", "05.2023", "пос. Первомайский, Ростовская обл"),
         ("Сикиирцкий Саша", "25 сентября", "с. Михайловка, Кабардино-Балкарская Респ"),
-        ("Саша Зай", "12.2023", "г. Краснодар"),
-        ("Паша Самсон", "02.2024", "г. Екатеринбург"),
+        ("Саша Зайц", "12.2023", "г. Краснодар"),
+        ("Паша Самсо", "02.2024", "г. Екатеринбург"),
         ("Петруцин Женя", "", "г. Казань"),
         ("Медунин С.", "1 сентября", "с. Никольское, Калининградская обл"),
     ]
@@ -100,11 +100,17 @@ def test_foreign_spellings(word: str, german: str, polish: str) -> None:
 def test_hand_errors() -> None:
     rng = np.random.default_rng(1)
     name = "Савченко Сергей Иванович"
-    assert forms.hand_error(name, "initials", rng) == "Савченко С. И."
-    assert forms.hand_error("Савченко", "initials", rng) == "Савченко"  # one word: unchanged
-    assert forms.hand_error("Ли Ян", "swap", rng) == "Ли Ян"  # no word of five letters
-    for kind in ("swap", "double", "truncate", "space"):
-        out = forms.hand_error(name, kind, rng)
+    assert forms.hand_error(name, "initials", "Савченко", rng) == "Савченко С. И."
+    # the surname keeps its letters wherever it stands
+    assert forms.hand_error("Серёжа Савченко", "initials", "Савченко", rng) == "С. Савченко"
+    assert forms.hand_error("Савченко", "initials", "Савченко", rng) == "Савченко"
+    assert forms.hand_error("Ли Ян", "swap", "Ли", rng) == "Ли Ян"  # no word of five letters
+    assert forms.hand_error("Ян Ли", "truncate", "Ли", rng) == "Ян Ли"  # too short to cut
+    # a narrow column cuts the last word, keeping four letters and 60 % at least
+    cut = forms.hand_error(name, "truncate", "Савченко", rng)
+    assert cut.startswith("Савченко Сергей Ива") and len(cut) < len(name)
+    for kind in ("swap", "double", "space"):
+        out = forms.hand_error(name, kind, "Савченко", rng)
         assert out != name and out[0] == "С", (kind, out)  # the initial letter is kept
 
 

@@ -222,20 +222,32 @@ def foreign(text: str, scheme: str) -> str:
 HAND_ERRORS: tuple[str, ...] = ("swap", "double", "truncate", "space", "initials")
 
 
-def hand_error(name: str, kind: str, rng: np.random.Generator) -> str:
-    """One error of a hand-typed list in a full name:
+def hand_error(name: str, kind: str, surname: str, rng: np.random.Generator) -> str:
+    """One error of a hand-typed list in a full name whose surname is ``surname``:
 
     ``swap`` two letters transposed and ``double`` a letter doubled in one word (not the
-    first letter); ``truncate`` a word cut short (Александр → Алекс); ``space`` a space
-    moved inside a word (Савченко → Сав ченко); ``initials`` every word but the first
-    reduced to its initial (Савченко С. И.). A name too short for the error is unchanged.
+    first letter); ``truncate`` the last word cut short, as a narrow column cuts it
+    (Александрович → Алекс, Самсонов → Самсон: at least four letters and 60 % of the
+    word); ``space`` a space moved inside a word (Савченко → Сав ченко); ``initials``
+    every word but the surname reduced to its initial (Савченко С. И.; a name whose
+    surname is not found keeps its first word). A name too short for the error is
+    unchanged.
     """
     words = name.split(" ")
-    long = [i for i, w in enumerate(words) if len(w) >= 5]
     if kind == "initials":
+        stem = surname.lower()[:3]
+        keep = next((i for i, w in enumerate(words) if w.lower().startswith(stem)), 0)
         if len(words) < 2:
             return name
-        return " ".join([words[0], *(f"{w[0]}." for w in words[1:] if w)])
+        return " ".join(w if i == keep else f"{w[:1]}." for i, w in enumerate(words) if w)
+    if kind == "truncate":
+        last = words[-1]
+        shortest = max(4, -(-len(last) * 3 // 5))
+        if len(words) < 2 or len(last) - 1 <= shortest:
+            return name
+        words[-1] = last[: int(rng.integers(shortest, len(last) - 1))]
+        return " ".join(words)
+    long = [i for i, w in enumerate(words) if len(w) >= 5]
     if not long:
         return name
     i = long[int(rng.integers(0, len(long)))]
@@ -245,8 +257,6 @@ def hand_error(name: str, kind: str, rng: np.random.Generator) -> str:
         w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
     elif kind == "double":
         w = w[:j] + w[j] + w[j:]
-    elif kind == "truncate":
-        w = w[: max(3, j + 1)]
     else:
         w = w[: j + 1] + " " + w[j + 1 :]
     words[i] = w

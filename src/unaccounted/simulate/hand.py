@@ -34,7 +34,7 @@ def add_hand_noise(table: Table, r: Render, hand: HandConfig) -> Table:
     out = list(table.columns)
     name_col = next((cols[c] for c in _NAME_COLUMNS if c in cols), None)
     if hand.errors and name_col is not None:
-        out[name_col] = _name_errors(out[name_col], hand.errors, rng)
+        out[name_col] = _name_errors(out[name_col], r.surname(), hand.errors, rng)
     for col, days in (("birth_date", r.birth()), ("event_date", r.event())):
         if hand.partial_dates and col in cols:
             out[cols[col]] = _partial_dates(out[cols[col]], days, hand.partial_dates, rng)
@@ -44,12 +44,15 @@ def add_hand_noise(table: Table, r: Render, hand: HandConfig) -> Table:
     return Table(table.headers, out, table.mapping)
 
 
-def _name_errors(column: Objects, share: float, rng: np.random.Generator) -> Objects:
+def _name_errors(
+    column: Objects, surnames: Objects, share: float, rng: np.random.Generator
+) -> Objects:
     out = column.copy()
     chosen = rng.random(out.shape[0]) < share
     kinds = np.asarray(rng.integers(0, len(forms.HAND_ERRORS), out.shape[0]))
     for i in np.flatnonzero(chosen).tolist():
-        out[i] = forms.hand_error(str(out[i]), forms.HAND_ERRORS[int(kinds[i])], rng)
+        kind = forms.HAND_ERRORS[int(kinds[i])]
+        out[i] = forms.hand_error(str(out[i]), kind, str(surnames[i]), rng)
     return out
 
 
