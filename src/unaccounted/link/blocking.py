@@ -22,6 +22,13 @@ GIVEN_FITS = (
     " OR l.given_ambiguous OR r.given_ambiguous)"
 )
 
+#: One side is a sparse record: neither a birth date (nor an age) nor a unit, as short
+#: posts with a name and a home town and many foreign lists are. No rule on a birth year,
+#: a unit or a birth day can find such a record, so two rules find it by its region.
+SPARSE_SIDE = (
+    "(l.birth_lo IS NULL AND l.unit_key IS NULL OR r.birth_lo IS NULL AND r.unit_key IS NULL)"
+)
+
 #: Scored pairs: any one of these holds. The surname sound + given initial (``name_block``)
 #: alone would compare every Иванов С. with every other (211 million pairs in a million
 #: records), so it is always paired with one more field; the birth-day rules catch a
@@ -41,6 +48,13 @@ PREDICTION_RULES: tuple[str, ...] = (
     "l.surname_phonetic = r.surname_phonetic AND l.birth_day = r.birth_day",
     "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial"
     f" AND {GIVEN_FITS}",
+    # a sparse record: the name's sound and the region; the same given name, the region
+    # and the surname's first three letters (a surname mistyped or cut short: Мотлах)
+    f"l.name_block = r.name_block AND l.region = r.region AND {GIVEN_FITS} AND {SPARSE_SIDE}",
+    "l.given_key = r.given_key AND l.region = r.region"
+    f" AND substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND {SPARSE_SIDE}",
+    "l.given_key = r.given_key AND l.settlement = r.settlement"
+    f" AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1) AND {SPARSE_SIDE}",
 )
 
 
