@@ -24,9 +24,25 @@ GIVEN_FITS = (
 
 #: One side is a sparse record: neither a birth date (nor an age) nor a unit, as short
 #: posts with a name and a home town and many foreign lists are. No rule on a birth year,
-#: a unit or a birth day can find such a record, so two rules find it by its region.
-SPARSE_SIDE = (
-    "(l.birth_lo IS NULL AND l.unit_key IS NULL OR r.birth_lo IS NULL AND r.unit_key IS NULL)"
+#: a unit or a birth day can find such a record, so three rules find it by its place.
+#: Each is written twice, the sparse record on the left and on the right: a condition on
+#: one side is applied before the join, so the join meets only the sparse records
+#: (an OR of both sides would be applied after it, to every namesake pair of a region).
+SPARSE_RULES: tuple[str, ...] = tuple(
+    f"{side}.birth_lo IS NULL AND {side}.unit_key IS NULL AND {rule}"
+    for rule in (
+        # the name's sound and the region
+        f"l.name_block = r.name_block AND l.region = r.region AND {GIVEN_FITS}",
+        # the given name, the region and the surname's first three letters: a surname
+        # mistyped or cut short at its end (Мотлах for Мотлахов)
+        "l.given_key = r.given_key AND l.region = r.region"
+        " AND substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3)",
+        # the given name, the home settlement and the surname's first two letters: a
+        # surname mistyped in another sound (Хаилов)
+        "l.given_key = r.given_key AND l.settlement = r.settlement"
+        " AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
+    )
+    for side in ("l", "r")
 )
 
 #: Scored pairs: any one of these holds. The surname sound + given initial (``name_block``)
@@ -48,13 +64,7 @@ PREDICTION_RULES: tuple[str, ...] = (
     "l.surname_phonetic = r.surname_phonetic AND l.birth_day = r.birth_day",
     "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial"
     f" AND {GIVEN_FITS}",
-    # a sparse record: the name's sound and the region; the same given name, the region
-    # and the surname's first three letters (a surname mistyped or cut short: Мотлах)
-    f"l.name_block = r.name_block AND l.region = r.region AND {GIVEN_FITS} AND {SPARSE_SIDE}",
-    "l.given_key = r.given_key AND l.region = r.region"
-    f" AND substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3) AND {SPARSE_SIDE}",
-    "l.given_key = r.given_key AND l.settlement = r.settlement"
-    f" AND substr(l.surname_key, 1, 1) = substr(r.surname_key, 1, 1) AND {SPARSE_SIDE}",
+    *SPARSE_RULES,
 )
 
 
