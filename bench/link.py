@@ -13,6 +13,10 @@ workspace; then, each in a fresh process (so its peak RSS is its own):
   thousands of records together), or on region + unit + the name's first letter;
   connected components at p ≥ 0.95.
 
+``sparse``: the same two linkers on a world of the same size from ``sparse_world.yaml``
+(short posts with an everyday name and a home town only, hand-typed lists with typing
+errors and partial dates, German/Polish/Ukrainian spellings; docs/simulate.md).
+
 Both are scored at cluster level (pairwise and B-cubed F1) against the simulator's truth.
 ``febrl4``: the same comparison on FEBRL4's 10,000 English-language records (``febrl.py``).
 ``accuracy`` uses ``--persons`` persons; ``scale`` about ``--scale-records`` records.
@@ -28,6 +32,7 @@ added and the larger of their peaks kept. The ``unaccounted`` figures above are 
 linkage core alone, comparable with plain Splink's.
 
     python bench/link.py [--quick] [--persons N] [--scale-records N] [--no-scale] [--no-febrl4]
+                         [--no-sparse] [--only-accuracy]
 """
 
 from __future__ import annotations
