@@ -13,6 +13,10 @@ workspace; then, each in a fresh process (so its peak RSS is its own):
   thousands of records together), or on region + unit + the name's first letter;
   connected components at p ≥ 0.95.
 
+``sparse``: the same two linkers on a world of the same size from ``sparse_world.yaml``
+(short posts with an everyday name and a home town only, hand-typed lists with typing
+errors and partial dates, German/Polish/Ukrainian spellings; docs/simulate.md).
+
 Both are scored at cluster level (pairwise and B-cubed F1) against the simulator's truth.
 ``febrl4``: the same comparison on FEBRL4's 10,000 English-language records (``febrl.py``).
 ``accuracy`` uses ``--persons`` persons; ``scale`` about ``--scale-records`` records.
@@ -28,6 +32,7 @@ added and the larger of their peaks kept. The ``unaccounted`` figures above are 
 linkage core alone, comparable with plain Splink's.
 
     python bench/link.py [--quick] [--persons N] [--scale-records N] [--no-scale] [--no-febrl4]
+                         [--no-sparse] [--only-accuracy]
 """
 
 from __future__ import annotations
@@ -145,14 +150,20 @@ def run(root):
 """
 
 
-def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
+#: The sparse and hand-typed world (short posts, hand-typed lists, foreign spellings).
+SPARSE_WORLD = Path(__file__).with_name("sparse_world.yaml")
+
+
+def prepare(root: Path, persons: int, seed: int, config: Path | None = None) -> dict[str, Any]:
     """Simulate, ingest, normalize; write link_input / raw / truth parquet files."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from unaccounted.evaluate.truth import truth_persons
 
-    ws, facts = simulated_workspace(root, persons, seed)
+    ws, facts = simulated_workspace(root, persons, seed, config=config)
+    if config is not None:
+        facts["config"] = config.name
     # in a fresh process, so that its peak RSS is the normalize stage's own
     normalized = run_measured(NORMALIZE, str(root / "ws"))
     facts["normalize_seconds"] = round(normalized["seconds"], 1)
@@ -173,9 +184,9 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     return facts
 
 
-def prepared(root: Path, persons: int, seed: int) -> dict[str, Any]:
+def prepared(root: Path, persons: int, seed: int, config: Path | None = None) -> dict[str, Any]:
     """The facts of a prepared world in ``root``, preparing it unless it is there."""
-    return cached_facts(root, lambda: prepare(root, persons, seed))
+    return cached_facts(root, lambda: prepare(root, persons, seed, config))
 
 
 def compare(root: Path) -> dict[str, Any]:
@@ -215,6 +226,19 @@ def end_to_end(root: Path, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _keep_last_scale(result: dict[str, Any]) -> None:
+    """Copy the scale section of the last written result, marked as not rerun."""
+    import json
+
+    from common import RESULTS
+
+    last = RESULTS / "link.json"
+    if last.exists():
+        scale = json.loads(last.read_text("utf-8")).get("scale")
+        if scale is not None:
+            result["scale"] = {**scale, "not_rerun": "figures of an earlier run, kept as they were"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="Small sizes, for a smoke run.")
@@ -222,6 +246,11 @@ def main() -> None:
     parser.add_argument("--scale-records", type=int, default=1_000_000)
     parser.add_argument("--no-scale", action="store_true", help="Skip the scale run.")
     parser.add_argument("--no-febrl4", action="store_true", help="Skip the FEBRL4 run.")
+    parser.add_argument("--no-sparse", action="store_true", help="Skip the sparse world.")
+    parser.add_argument(
+        "--only-accuracy", action="store_true",
+        help="Run the accuracy worlds (hard, sparse, FEBRL4) only; keep the last scale figures.",
+    )  # fmt: skip
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument(
         "--data", type=Path, help="Keep the prepared worlds here and reuse them when present."
@@ -235,10 +264,17 @@ def main() -> None:
         root = base / "accuracy"
         result["accuracy"] = {"data": prepared(root, persons, args.seed), **compare(root)}
         print("accuracy:", {k: result["accuracy"][k] for k in ("f1_gain", "seconds_ratio")})
+        if not args.no_sparse:
+            root = base / "sparse"
+            data = prepared(root, persons, args.seed, SPARSE_WORLD)
+            result["sparse"] = {"data": data, **compare(root)}
+            print("sparse:", result["sparse"]["unaccounted"]["scores"])
         if not args.no_febrl4:
             result["febrl4"] = febrl.compare(base / "febrl4")
             print("febrl4:", result["febrl4"]["unaccounted"]["scores"]["pairwise_f1"])
-        if not args.no_scale:
+        if args.only_accuracy:
+            _keep_last_scale(result)
+        elif not args.no_scale:
             root = base / "scale"
             # the default config writes about 1.07 records per simulated person
             data = prepared(root, int(scale_records / 1.07), args.seed + 1)
@@ -250,6 +286,12 @@ def main() -> None:
         "accuracy_f1_at_least_0.97": acc["unaccounted"]["scores"]["pairwise_f1"] >= 0.97,
         "accuracy_f1_gain_at_least_0.15": acc["f1_gain"] >= 0.15,
     }
+    if "sparse" in result:
+        scores = result["sparse"]["unaccounted"]["scores"]
+        result["acceptance"]["sparse_f1_at_least_0.97"] = scores["pairwise_f1"] >= 0.97
+        result["acceptance"]["sparse_precision_at_least_0.99"] = (
+            scores["pairwise_precision"] >= 0.99
+        )
     if "febrl4" in result:
         f1 = result["febrl4"]["unaccounted"]["scores"]["pairwise_f1"]
         result["acceptance"]["febrl4_f1_at_least_0.999"] = f1 >= 0.999

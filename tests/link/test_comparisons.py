@@ -230,6 +230,24 @@ def test_unit_levels(left: dict[str, Any], right: dict[str, Any], expected: str)
             {"region": "RU-BA", "settlement": None},
             "same region",
         ),
+        # a town's name in one region is not the same town in another (Заречье)
+        (
+            {"region": "RU-KO", "settlement": "Заречье"},
+            {"region": "RU-TA", "settlement": "Заречье"},
+            "all other",
+        ),
+        # one region, two home towns: namesakes, not one person
+        (
+            {"region": "RU-BA", "settlement": "Уфа"},
+            {"region": "RU-BA", "settlement": "Стерлитамак"},
+            "same region, other home settlement",
+        ),
+        # a town whose region the lookup did not find
+        (
+            {"region": None, "settlement": "Гусиноозерск"},
+            {"region": "RU-BU", "settlement": "Гусиноозерск"},
+            "same home settlement, one region unknown",
+        ),
         (
             {"region": "RU-BA", "settlement": None},
             {"region": "RU-TY", "settlement": None},

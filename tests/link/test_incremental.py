@@ -361,6 +361,12 @@ REUSED = "model of run 3 reused: {} records new, changed or gone since it was tr
         (a_run(link_settings=json.dumps({**LinkSettings().model_dump(), "match_threshold": 0.6,
                                          "threads": 8})), Changes(), [1, 2], {},
          Plan("full", True, "[link] settings changed since the last run: match_threshold")),
+        # a model saved by a version whose place comparison had three levels
+        (a_run(model=json.dumps({"comparisons": [{"output_column_name": "place",
+               "comparison_levels": [{"label_for_charts": x} for x in
+               ("home place missing", "same home settlement", "same region", "all other")]}]})),
+         Changes(new=1), [1, 2], {},
+         Plan("full", True, "the saved model's comparisons differ from this version's: place")),
         # a run that predates incremental linking: the model_run is the run itself
         (a_run(model_run=None, changed_since_training=None, run_id=4), Changes(new=1), [1, 2],
          {}, Plan("incremental", False, "1 new, 0 changed, 0 gone records; model of run 4 "

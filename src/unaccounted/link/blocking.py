@@ -22,6 +22,29 @@ GIVEN_FITS = (
     " OR l.given_ambiguous OR r.given_ambiguous)"
 )
 
+#: One side is a sparse record: neither a birth date (nor an age) nor a unit, as short
+#: posts with a name and a home town and many foreign lists are. No rule on a birth year,
+#: a unit or a birth day can find such a record, so three rules find it by its place.
+#: Each is written twice, the sparse record on the left and on the right: a condition on
+#: one side is applied before the join, so the join meets only the sparse records
+#: (an OR of both sides would be applied after it, to every namesake pair of a region).
+SPARSE_RULES: tuple[str, ...] = tuple(
+    f"{side}.birth_lo IS NULL AND {side}.unit_key IS NULL AND {rule}"
+    for rule in (
+        # the name's sound and the region
+        f"l.name_block = r.name_block AND l.region = r.region AND {GIVEN_FITS}",
+        # the given name, the region and the surname's first three letters: a surname
+        # mistyped or cut short at its end (Мотлах for Мотлахов)
+        "l.given_key = r.given_key AND l.region = r.region"
+        " AND substr(l.surname_key, 1, 3) = substr(r.surname_key, 1, 3)",
+        # the given name, the home settlement and the surname's first two letters: a
+        # surname mistyped in another sound (Хаилов)
+        "l.given_key = r.given_key AND l.settlement = r.settlement"
+        " AND substr(l.surname_key, 1, 2) = substr(r.surname_key, 1, 2)",
+    )
+    for side in ("l", "r")
+)
+
 #: Scored pairs: any one of these holds. The surname sound + given initial (``name_block``)
 #: alone would compare every Иванов С. with every other (211 million pairs in a million
 #: records), so it is always paired with one more field; the birth-day rules catch a
@@ -41,6 +64,7 @@ PREDICTION_RULES: tuple[str, ...] = (
     "l.surname_phonetic = r.surname_phonetic AND l.birth_day = r.birth_day",
     "l.unit_key = r.unit_key AND l.event_lo = r.event_lo AND l.given_initial = r.given_initial"
     f" AND {GIVEN_FITS}",
+    *SPARSE_RULES,
 )
 
 

@@ -230,8 +230,11 @@ def UnitComparison() -> Comparison:
 
 
 def PlaceComparison() -> Comparison:
-    """Where the person came from: the same home settlement, the same region, or
-    different. Comparable when both sides give a region or both give a settlement."""
+    """Where the person came from: the same home settlement in the same region
+    (frequency-adjusted within the region); the same settlement with one region unknown;
+    the same region with two different home settlements (namesakes of one region: a
+    person has one home); the same region, one settlement unknown; or different.
+    Comparable when both sides give a region or both give a settlement."""
     comparable = (
         '("region_l" IS NOT NULL AND "region_r" IS NOT NULL'
         ' OR "settlement_l" IS NOT NULL AND "settlement_r" IS NOT NULL)'
@@ -241,11 +244,23 @@ def PlaceComparison() -> Comparison:
         "home: settlement, region",
         (
             Level("home place missing", f"NOT {comparable}", is_null=True),
-            Level("same home settlement", '"settlement_l" = "settlement_r"', "settlement"),
+            # ``home`` is the settlement within its region («Заречье|RU-KO», added when the
+            # input is loaded): the frequency of Заречье in one region, not in the country
+            Level("same home settlement", '"home_l" = "home_r"', "home"),
+            # «г. Гусиноозерск» whose region the lookup missed against «Гусиноозёрск, Бурятия»
+            Level(
+                "same home settlement, one region unknown",
+                '"settlement_l" = "settlement_r" AND ("region_l" IS NULL OR "region_r" IS NULL)',
+            ),
+            Level(
+                "same region, other home settlement",
+                '"region_l" = "region_r" AND "settlement_l" IS NOT NULL'
+                ' AND "settlement_r" IS NOT NULL',
+            ),
             Level("same region", '"region_l" = "region_r"', "region"),
             _else(),
         ),
-        ("region", "settlement"),
+        ("region", "settlement"),  # and ``home``, made from them when the input is loaded
     )
 
 

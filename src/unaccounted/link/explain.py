@@ -25,6 +25,7 @@ def levels_of(
     comparisons: list[Comparison], left: dict[str, Any], right: dict[str, Any]
 ) -> list[int]:
     """Each comparison's level for one pair of link-input rows, evaluated by DuckDB."""
+    left, right = _with_home(left), _with_home(right)
     con = duckdb.connect()
     try:
         cols = sorted(set(left) & set(right))
@@ -38,6 +39,14 @@ def levels_of(
         return [int(x) for x in row]
     finally:
         con.close()
+
+
+def _with_home(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with ``home`` as the linker loads it (``model.with_home``)."""
+    if "settlement" not in row or "home" in row:
+        return row
+    home = None if row["settlement"] is None else f"{row['settlement']}|{row.get('region') or ''}"
+    return {**row, "home": home}
 
 
 def _type(a: Any, b: Any) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from unaccounted.link.blocking import PREDICTION_RULES, TRAINING_BLOCKS, TrainingBlock
 from unaccounted.link.comparisons import Comparison
@@ -50,8 +51,9 @@ FALLBACK_M: dict[str, tuple[float, ...]] = {
     "event_date": (0.45, 0.4, 0.08, 0.07),
     # same unit · same class and number · same number · other
     "unit": (0.7, 0.1, 0.05, 0.15),
-    # same settlement · same region · other
-    "place": (0.7, 0.15, 0.15),
+    # same home · same settlement, a region unknown · same region, other settlement ·
+    # same region · other
+    "place": (0.68, 0.05, 0.03, 0.12, 0.12),
 }
 #: A comparison's disagreement level may hold at most this share of true matches.
 MAX_DISAGREE_M = 0.35
@@ -100,8 +102,23 @@ INPUT_TABLE = "link_input"
 
 
 def load_input(con: Engine, table: pa.Table) -> None:
-    """Load the link input into the engine ``con`` as the table every linker reads."""
-    con.load(table, INPUT_TABLE)
+    """Load the link input into the engine ``con`` as the table every linker reads, with
+    ``home`` (:func:`with_home`) added."""
+    con.load(with_home(table), INPUT_TABLE)
+
+
+def with_home(table: pa.Table) -> pa.Table:
+    """``table`` with ``home``, the home settlement within its region («Заречье|RU-KO»;
+    null without a settlement): the value whose frequency adjusts "same home settlement"."""
+    if "settlement" not in table.column_names or "home" in table.column_names:
+        return table
+    region = (
+        pc.fill_null(table.column("region"), "")
+        if "region" in table.column_names
+        else pa.nulls(table.num_rows, pa.string()).fill_null("")
+    )
+    home = pc.binary_join_element_wise(table.column("settlement"), region, "|")
+    return table.append_column("home", home)
 
 
 def new_linker(con: Engine, settings: dict[str, Any], table: str = INPUT_TABLE) -> Any:

@@ -5,7 +5,8 @@ The rule, first match wins (docs/link.md, "Incremental runs"):
 1. no earlier run, no record state from it, or no saved model → **full** run, new model;
 2. ``--retrain`` → full run, new model;
 3. a ``[link]`` setting changed since the last run (``threads`` and ``memory_limit``
-   aside) → full run, new model;
+   aside), or the saved model's comparisons have other levels than this version's
+   → full run, new model;
 4. the records new, changed or gone since the saved model was trained (this run's
    included) exceed ``link.retrain_share`` of the records it was trained on → full run,
    new model (the data moved enough that its u values and λ may be stale);
@@ -21,6 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from unaccounted.link.comparisons import standard_comparisons
 from unaccounted.settings import LinkSettings
 
 #: Settings that change how fast a run is, never what it finds.
@@ -55,6 +57,19 @@ def settings_that_matter(settings: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in settings.items() if k not in RESOURCE_SETTINGS}
 
 
+def outdated_comparisons(model: dict[str, Any]) -> list[str]:
+    """Comparisons of a saved model whose levels differ from this version's (a model saved
+    by an earlier version: its stored levels would be read with other labels)."""
+    now = {c.name: [lv.label for lv in c.levels] for c in standard_comparisons()}
+    return [
+        c["output_column_name"]
+        for c in model.get("comparisons", [])
+        if c.get("output_column_name") in now
+        and [lv.get("label_for_charts") for lv in c.get("comparison_levels", [])]
+        != now[c["output_column_name"]]
+    ]
+
+
 def plan_run(
     last: dict[str, Any] | None,
     state_records: int,
@@ -81,6 +96,10 @@ def plan_run(
         changed = sorted(k for k in before.keys() | now.keys() if before.get(k) != now.get(k))
         return Plan("full", True, "[link] settings changed since the last run: "
                     + ", ".join(changed))  # fmt: skip
+    outdated = outdated_comparisons(model)
+    if outdated:
+        return Plan("full", True, "the saved model's comparisons differ from this version's: "
+                    + ", ".join(outdated))  # fmt: skip
     trained_on = int(json.loads(last["training"]).get("records", 0))
     since = int(last["changed_since_training"] or 0) + changes.total
     model_run = int(last["model_run"] or last["run_id"])

@@ -25,6 +25,7 @@ Category = Literal["mobilized", "contract", "volunteer", "conscript", "prisoner"
 Style = Literal[
     "official", "official_split", "obituary", "social", "translit", "memorial", "grave", "court",
     "roster",
+    "sparse_post", "foreign",
 ]  # fmt: skip
 Kind = Literal[
     "official", "obituary", "social", "grave", "memorial_list", "court", "probate", "roster",
@@ -164,6 +165,18 @@ class CopyConfig(_Strict):
     share: float = Field(ge=0, le=1)
 
 
+class HandConfig(_Strict):
+    """Noise of hand-made lists, added to any style's columns (``sources[].hand``)."""
+
+    #: Share of records with one hand-typing error in the name: two letters transposed, a
+    #: letter doubled, a word cut short, a space moved inside a word, or initials only.
+    errors: float = Field(default=0.0, ge=0, le=1)
+    #: Share of birth and event dates cut to month and year («03.2023») or the year alone.
+    partial_dates: float = Field(default=0.0, ge=0, le=1)
+    #: Share of home towns and event places written with е for ё («Гусиноозерск»).
+    no_yo_places: float = Field(default=0.0, ge=0, le=1)
+
+
 class SourceConfig(_Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     name: str
@@ -182,6 +195,14 @@ class SourceConfig(_Strict):
     typos: float = Field(default=0.0, ge=0, le=1)
     #: Whether official notices follow a concealing unit's practice of listing dead as missing.
     follows_concealment: bool = False
+    #: Noise of hand-made lists on top of the style (none when absent).
+    hand: HandConfig | None = None
+
+    @model_validator(mode="after")
+    def _encodable(self) -> SourceConfig:
+        if self.style == "foreign" and self.encoding != "utf-8":
+            raise ValueError("style 'foreign' writes Polish letters (ż, ł): use encoding utf-8")
+        return self
 
 
 class SimulationConfig(_Strict):
@@ -206,7 +227,11 @@ class SimulationConfig(_Strict):
 
     def digest(self) -> str:
         """A stable hash of the settings, written into ``truth/world.json``."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+        data = self.model_dump(mode="json")
+        for src in data["sources"]:  # a config without the newer keys keeps its digest
+            if src["hand"] is None:
+                del src["hand"]
+        text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

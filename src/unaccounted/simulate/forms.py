@@ -165,3 +165,99 @@ def typo(word: str, rng: np.random.Generator) -> str:
     if not near:
         return word[:i] + word[i + 1 :]
     return word[:i] + near[int(rng.integers(0, len(near)))] + word[i + 1 :]
+
+
+def month_year_numeric(days: int) -> str:
+    """03.2023 — a hand-typed list or a post that knows only the month."""
+    return date_of(days).strftime("%m.%Y")
+
+
+# German (Duden) and Polish spellings of Russian names, as newspapers and lists in those
+# languages write them: Захаров → Sacharow, Савченко → Sawtschenko / Sawczenko,
+# Жуков → Schukow / Żukow. Simplified (no je/ie after consonants), as many real lists are.
+_GERMAN = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "w", "g", "d", "e", "jo", "sch", "s", "i", "i", "k", "l", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "ch", "z", "tsch", "sch", "schtsch", "", "y", "", "e", "ju", "ja"],
+    strict=True,
+))  # fmt: skip
+_POLISH = dict(zip(
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    ["a", "b", "w", "g", "d", "e", "io", "ż", "z", "i", "j", "k", "ł", "m", "n", "o", "p",
+     "r", "s", "t", "u", "f", "ch", "c", "cz", "sz", "szcz", "", "y", "", "e", "iu", "ia"],
+    strict=True,
+))  # fmt: skip
+_VOWELS = set("аеёиоуыэюя")
+_SOFT = set("еёиюяь")
+
+
+def _spell(word: str, table: dict[str, str], scheme: str) -> str:
+    out: list[str] = []
+    low = word.lower()
+    for i, ch in enumerate(low):
+        nxt = low[i + 1] if i + 1 < len(low) else ""
+        prev = low[i - 1] if i else ""
+        piece = table.get(ch, ch)
+        if scheme == "german" and ch == "с" and prev in _VOWELS and nxt in _VOWELS:
+            piece = "ss"  # Василий → Wassili: a single s between vowels reads as з
+        elif scheme == "polish" and ch == "л" and nxt in _SOFT:
+            piece = "l"  # Ł only before a hard vowel: Павлов → Pawłow, Ольга → Olga
+        elif scheme == "german" and ch == "й" and prev in "иы" and not nxt:
+            piece = ""  # Василий → Wassili, Горький → Gorki
+        elif ch == "ё" and prev in "жчшщ":
+            piece = "o"  # Хрущёв → Chruschtschow
+        out.append(piece)
+    text = "".join(out)
+    return text[:1].upper() + text[1:] if word[:1].isupper() else text
+
+
+@cache
+def foreign(text: str, scheme: str) -> str:
+    """A Cyrillic name in German or Polish spelling («Sawtschenko», «Sawczenko»)."""
+    table = _GERMAN if scheme == "german" else _POLISH
+    return " ".join(_spell(w, table, scheme) for w in text.split(" "))
+
+
+#: Kinds of hand-typing errors ``hand_error`` makes, in the order of their numbers.
+HAND_ERRORS: tuple[str, ...] = ("swap", "double", "truncate", "space", "initials")
+
+
+def hand_error(name: str, kind: str, surname: str, rng: np.random.Generator) -> str:
+    """One error of a hand-typed list in a full name whose surname is ``surname``:
+
+    ``swap`` two letters transposed and ``double`` a letter doubled in one word (not the
+    first letter); ``truncate`` the last word cut short, as a narrow column cuts it
+    (Александрович → Алекс, Самсонов → Самсон: at least four letters and 60 % of the
+    word); ``space`` a space moved inside a word (Савченко → Сав ченко); ``initials``
+    every word but the surname reduced to its initial (Савченко С. И.; a name whose
+    surname is not found keeps its first word). A name too short for the error is
+    unchanged.
+    """
+    words = name.split(" ")
+    if kind == "initials":
+        stem = surname.lower()[:3]
+        keep = next((i for i, w in enumerate(words) if w.lower().startswith(stem)), 0)
+        if len(words) < 2:
+            return name
+        return " ".join(w if i == keep else f"{w[:1]}." for i, w in enumerate(words) if w)
+    if kind == "truncate":
+        last = words[-1]
+        shortest = max(4, -(-len(last) * 3 // 5))
+        if len(words) < 2 or len(last) - 1 <= shortest:
+            return name
+        words[-1] = last[: int(rng.integers(shortest, len(last) - 1))]
+        return " ".join(words)
+    long = [i for i, w in enumerate(words) if len(w) >= 5]
+    if not long:
+        return name
+    i = long[int(rng.integers(0, len(long)))]
+    w = words[i]
+    j = int(rng.integers(1, len(w) - 2))  # 1 ≤ j ≤ len - 3: inside the word
+    if kind == "swap":
+        w = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    elif kind == "double":
+        w = w[:j] + w[j] + w[j:]
+    else:
+        w = w[: j + 1] + " " + w[j + 1 :]
+    words[i] = w
+    return " ".join(words)

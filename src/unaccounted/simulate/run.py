@@ -15,6 +15,7 @@ from unaccounted.errors import InputError
 from unaccounted.files import Folder
 from unaccounted.simulate import truth
 from unaccounted.simulate.config import SimulationConfig
+from unaccounted.simulate.hand import add_hand_noise
 from unaccounted.simulate.render import Render
 from unaccounted.simulate.sources import Records, select_records
 from unaccounted.simulate.styles import STYLES
@@ -98,7 +99,10 @@ def _write_world(
         recs = select_records(world, src, done)
         done[src.slug] = recs
         tick(f"{src.slug}: {recs.size:,} records selected")
-        table = STYLES[src.style](Render(world, recs))
+        render = Render(world, recs)
+        table = STYLES[src.style](render)
+        if src.hand is not None:
+            table = add_hand_noise(table, render, src.hand)
         write_source(src_dir, src, table)
         record_ids = np.asarray(table.columns[0], dtype=object).tolist()
         pairs.append((recs, record_ids))

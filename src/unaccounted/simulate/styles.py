@@ -268,6 +268,66 @@ def roster(r: Render) -> Table:
     )  # fmt: skip
 
 
+def _everyday_name(r: Render) -> Objects:
+    """The given name's everyday form («Серёжа»), the name itself when it has none."""
+    from unaccounted.simulate.locale import diminutives
+
+    dim = diminutives()
+    pool = r.world.pools.given
+    return forms.by_unique(r.world.given_idx[r.p], lambda k: dim.get(pool[k], (pool[k],))[0])
+
+
+def sparse_post(r: Render) -> Table:
+    """Short posts with an everyday name, a surname and a home town, and nothing else:
+    «Серёжа Савченко» or «Савченко Серёжа», no patronymic, birth date or age; the death's
+    date as «03.2023», «12 марта» or not at all."""
+    given = _everyday_name(r)
+    sur = r.surname()
+    name = np.where(r.chance(0.6), join(given, " ", sur), join(sur, " ", given))
+    dv = r.variant([0.4, 0.3, 0.3])
+    event = np.where(dv == 0, r.date(r.event(), forms.month_year_numeric),
+                     r.date(r.event(), lambda d: forms.words(d, year=False)))  # fmt: skip
+    event = np.where(dv == 2, "", event)
+    status = r.status(STATUS_WORDS["social"])
+    home = r.hometown()
+    quote = join(given, ", ", home, " — ", status, ".")
+    return Table(
+        ["record_id", "full_name", "status", "event_date", "hometown", "url", "quote",
+         "published"],
+        [r.record_ids("sp", 7), name, status, event, home, r.urls(r.recs.source.url), quote,
+         r.date(r.recs.published, forms.iso)],
+    )  # fmt: skip
+
+
+def foreign(r: Render) -> Table:
+    """Lists in German, Polish or Ukrainian spelling, surname first without a comma:
+    «Sawtschenko Sergei», «Sawczenko Sergej», «Savchenko Kyrylo»; dates 12.03.1985, a year,
+    or none."""
+    from unaccounted.simulate.locale import latin_given_names
+
+    latin = latin_given_names()
+    scheme = r.variant([0.45, 0.35, 0.2])  # German, Polish, Ukrainian
+    w = r.world
+    name = np.empty(r.n, dtype=object)
+    for i, (p, s) in enumerate(zip(r.p.tolist(), scheme.tolist(), strict=True)):
+        if s < 2:
+            name[i] = forms.foreign(f"{w.surname[p]} {w.given_name[p]}", ("german", "polish")[s])
+            continue
+        alt = latin.get((w.given_name[p], "ukrainian"))
+        sur = forms.translit(w.surname[p], "wikipedia").replace("g", "h").replace("G", "H")
+        name[i] = (
+            f"{sur} {alt[p % len(alt)] if alt else forms.translit(w.given_name[p], 'wikipedia')}"
+        )
+    bv = r.variant([0.5, 0.25, 0.25])
+    birth = np.where(bv == 0, r.date(r.birth(), forms.dmy), r.date(r.birth(), forms.year))
+    birth = np.where(bv == 2, "", birth)
+    return Table(
+        ["record_id", "full_name", "sex", "birth_date", "status", "event_date", "region"],
+        [r.record_ids("F-", 6), name, objects(["M", "F"])[r.sex], birth,
+         r.status(STATUS_WORDS["translit"]), r.date(r.event(), forms.dmy), r.region("name_en")],
+    )  # fmt: skip
+
+
 STYLES: dict[str, Callable[[Render], Table]] = {
     "official": official,
     "official_split": official_split,
@@ -278,4 +338,6 @@ STYLES: dict[str, Callable[[Render], Table]] = {
     "grave": grave,
     "court": court,
     "roster": roster,
+    "sparse_post": sparse_post,
+    "foreign": foreign,
 }
