@@ -60,11 +60,11 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
 
 
 def simulated_workspace(
-    root: Path, persons: int, seed: int, settings: Any = None
+    root: Path, persons: int, seed: int, settings: Any = None, config: Any = None
 ) -> tuple[Any, dict[str, Any]]:
-    """Simulate a world into ``root/simulated`` and ingest its sources into a new workspace
-    ``root/ws`` (with ``settings``, the defaults when None); return the workspace and the
-    seconds each step took."""
+    """Simulate a world into ``root/simulated`` (with the simulator ``config``, the default
+    when None) and ingest its sources into a new workspace ``root/ws`` (with ``settings``,
+    the defaults when None); return the workspace and the seconds each step took."""
     import time
 
     from unaccounted.ingest.folders import ingest_folder
@@ -74,7 +74,7 @@ def simulated_workspace(
 
     facts: dict[str, Any] = {"persons": persons, "seed": seed}
     t = time.perf_counter()
-    simulate(load_config(None), persons, seed, root / "simulated")
+    simulate(config or load_config(None), persons, seed, root / "simulated")
     facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
     ws = Workspace.init(root / "ws", settings)
     t = time.perf_counter()
