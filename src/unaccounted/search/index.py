@@ -286,7 +286,8 @@ class SearchIndex:
         self.person_sources = np.bincount(pairs // sources, minlength=self.persons)
         rank = np.empty(self.persons, dtype=np.int64)
         named = len(self.person.values)
-        rank[:named] = np.argsort(np.argsort(np.array(self.person.values, dtype=object)))
+        order = pc.sort_indices(pa.array(self.person.values, pa.string())).to_numpy()
+        rank[order] = np.arange(named)
         rank[named:] = named + np.arange(self.persons - named)
         self.person_rank = rank
 
