@@ -1,7 +1,9 @@
 """Search by name: quality per query form and speed at a million records, against DuckDB's
 ``jaro_winkler_similarity`` over the raw full names (the named baseline), in one run.
 
-Quality: a simulated world (default config, ``--persons`` simulated persons) is ingested,
+Quality: a simulated world (default config but for ``persons.formed_surname_share``, 0.6
+unless ``--formed-surname-share`` says otherwise: the non-Russian name groups draw from
+wider surname pools, as real populations do; ``--persons`` simulated persons) is ingested,
 normalized and linked, and the search index built. ``--sample`` persons who appear in
 some source are drawn; for each, queries are written from the simulator's *truth* (the
 person's true name, unit and region), never from the stored names, in every form:
@@ -22,6 +24,7 @@ slow), with the load average while measuring.
 
     python bench/search.py [--quick] [--persons N] [--sample N] [--scale-records N]
                            [--no-scale] [--no-quality] [--data DIR]
+                           [--formed-surname-share SHARE]
 
 ``--no-scale`` keeps the speed figures of the last results file, marked
 ``kept_from_an_earlier_run``; ``--no-quality`` keeps its quality figures.
