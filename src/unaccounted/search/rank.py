@@ -4,7 +4,8 @@ A reading with a surname fetches the records whose surname key is the reading's,
 typo from it by key or as spelled, or its other sex's form (Петров/Петрова); a reading
 without one fetches the records of its given name. Each candidate's surname, given name
 and patronymic then get a match kind (:data:`KINDS`), and its score is the weighted sum of
-the kinds' values. Everything is computed on arrays, a reading at a time.
+the kinds' values, each part's weight times the rarity of the query's word
+(:func:`weights`). Everything is computed on arrays, a reading at a time.
 """
 
 from __future__ import annotations
