@@ -60,12 +60,12 @@ def write_result(name: str, data: dict[str, Any]) -> Path:
 
 
 def simulated_workspace(
-    root: Path, persons: int, seed: int, settings: Any = None, config: Path | None = None
+    root: Path, persons: int, seed: int, settings: Any = None, config: Any = None
 ) -> tuple[Any, dict[str, Any]]:
-    """Simulate a world into ``root/simulated`` (the simulator's ``config`` file, the default
-    world when None) and ingest its sources into a new workspace ``root/ws`` (with
-    ``settings``, the defaults when None); return the workspace and the seconds each step
-    took."""
+    """Simulate a world into ``root/simulated`` (with the simulator ``config``: a loaded
+    config, the path of a config file, or the default world when None) and ingest its
+    sources into a new workspace ``root/ws`` (with ``settings``, the defaults when None);
+    return the workspace and the seconds each step took."""
     import time
 
     from unaccounted.ingest.folders import ingest_folder
@@ -75,7 +75,9 @@ def simulated_workspace(
 
     facts: dict[str, Any] = {"persons": persons, "seed": seed}
     t = time.perf_counter()
-    simulate(load_config(config), persons, seed, root / "simulated")
+    if config is None or isinstance(config, (str, Path)):
+        config = load_config(config)
+    simulate(config, persons, seed, root / "simulated")
     facts["simulate_seconds"] = round(time.perf_counter() - t, 1)
     ws = Workspace.init(root / "ws", settings)
     t = time.perf_counter()

@@ -1,7 +1,9 @@
 """Search by name: quality per query form and speed at a million records, against DuckDB's
 ``jaro_winkler_similarity`` over the raw full names (the named baseline), in one run.
 
-Quality: a simulated world (default config, ``--persons`` simulated persons) is ingested,
+Quality: a simulated world (default config but for ``persons.formed_surname_share``, 0.6
+unless ``--formed-surname-share`` says otherwise: the non-Russian name groups draw from
+wider surname pools, as real populations do; ``--persons`` simulated persons) is ingested,
 normalized and linked, and the search index built. ``--sample`` persons who appear in
 some source are drawn; for each, queries are written from the simulator's *truth* (the
 person's true name, unit and region), never from the stored names, in every form:
@@ -22,6 +24,7 @@ slow), with the load average while measuring.
 
     python bench/search.py [--quick] [--persons N] [--sample N] [--scale-records N]
                            [--no-scale] [--no-quality] [--data DIR]
+                           [--formed-surname-share SHARE]
 
 ``--no-scale`` keeps the speed figures of the last results file, marked
 ``kept_from_an_earlier_run``; ``--no-quality`` keeps its quality figures.
@@ -235,12 +238,17 @@ def write_extra_source(folder: Path, truth: Path, rows: int, seed: int) -> None:
         f"independence_group: {stem}\n", "utf-8")  # fmt: skip
 
 
-def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
+def prepare(root: Path, persons: int, seed: int, formed_share: float) -> dict[str, Any]:
     """Simulate, ingest, normalize, link and build the search index in ``root``."""
     from unaccounted.link.stage import run_link
     from unaccounted.normalize.stage import run_normalize
+    from unaccounted.simulate.config import load_config
 
-    ws, facts = simulated_workspace(root, persons, seed)
+    config = load_config(None)
+    persons_config = config.persons.model_copy(update={"formed_surname_share": formed_share})
+    config = config.model_copy(update={"persons": persons_config})
+    ws, facts = simulated_workspace(root, persons, seed, config=config)
+    facts["formed_surname_share"] = formed_share
     t = time.perf_counter()
     facts["records"] = run_normalize(ws).records
     facts["normalize_seconds"] = round(time.perf_counter() - t, 1)
@@ -250,9 +258,9 @@ def prepare(root: Path, persons: int, seed: int) -> dict[str, Any]:
     return facts
 
 
-def prepared(root: Path, persons: int, seed: int) -> dict[str, Any]:
+def prepared(root: Path, persons: int, seed: int, formed_share: float) -> dict[str, Any]:
     """The facts of a prepared world in ``root``, preparing it unless it is there."""
-    return cached_facts(root, lambda: prepare(root, persons, seed))
+    return cached_facts(root, lambda: prepare(root, persons, seed, formed_share))
 
 
 def build_index(ws_root: Path) -> dict[str, Any]:
@@ -337,6 +345,20 @@ def baseline_connection(ws_root: Path) -> Any:
     return con
 
 
+def namesake_rates(truth: Path) -> dict[str, float]:
+    """Share of the simulated persons sharing surname, given name and patronymic with
+    another, in all and by name group (the ceilings of the forms follow from these)."""
+    with (truth / "persons.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    full = Counter((r["surname"], r["given_name"], r["patronymic"]) for r in rows)
+    shared: dict[str, list[int]] = {}
+    for r in rows:
+        n = full[(r["surname"], r["given_name"], r["patronymic"])] > 1
+        for group in ("all", r["name_group"]):
+            shared.setdefault(group, []).append(n)
+    return {g: round(sum(v) / len(v), 3) for g, v in shared.items()}
+
+
 def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
     from unaccounted.search import search
 
@@ -390,6 +412,7 @@ def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
         print(form, per_form[form], flush=True)
     load.append(_load())
     return {"index": loaded, "persons_sampled": len(chosen), "forms": per_form,
+            "namesakes": namesake_rates(root / "simulated" / "truth"),
             "examples": examples, "load_average": load}  # fmt: skip
 
 
@@ -501,6 +524,12 @@ def main() -> None:
         help="Only the speed run; keep the quality figures of the last results file.",
     )
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--formed-surname-share",
+        type=float,
+        default=0.6,
+        help="The simulator's persons.formed_surname_share (0: the default world's names).",
+    )
     parser.add_argument("--data", type=Path, help="Keep the worlds here; reuse them if there.")
     args = parser.parse_args()
     persons = 2_000 if args.quick else args.persons
@@ -515,7 +544,7 @@ def main() -> None:
             kept = RESULTS / ("quick" if args.quick else "") / "search.json"
             result["quality"] = json.loads(kept.read_text("utf-8"))["quality"]
         else:
-            data = prepared(root, persons, args.seed)
+            data = prepared(root, persons, args.seed, args.formed_surname_share)
             data["index"] = build_index(root / "ws")
             result["quality"] = {"data": data, **quality(root, sample, args.seed)}
         if args.no_scale:
@@ -526,7 +555,8 @@ def main() -> None:
         else:
             root = base / "scale"
             # the default config writes about 1.055 records per simulated person
-            data = prepared(root, int(scale_records / 1.055), args.seed + 1)
+            data = prepared(root, int(scale_records / 1.055), args.seed + 1,
+                            args.formed_surname_share)  # fmt: skip
             result["speed"] = {"data": data, **speed(root, n_latency, args.baseline_queries,
                                                      args.extra_rows, args.seed)}  # fmt: skip
     result["acceptance"] = acceptance(result)

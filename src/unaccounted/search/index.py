@@ -168,6 +168,13 @@ class SearchIndex:
         self.by_given = postings(self.given1, n_given)
         self.by_given2 = postings(self.given2, n_given)
         self.by_person = postings(self.person_codes, self.persons)
+        self._person_order()
+        # records per surname, given-name and patronymic code: how rare a name is (rank.py)
+        self.surname_df = np.diff(self.by_surname[1])
+        self.given_df = np.diff(self.by_given[1])
+        self.patronymic_df = np.bincount(
+            self.patronymic.codes[self.patronymic.codes >= 0], minlength=len(self.patronymic.values)
+        )
         self._spellings(col("surname"))
         self._warm_up()
         self.given_typos = TypoIndex(self.given_keys)
@@ -269,6 +276,20 @@ class SearchIndex:
         codes[missing] = len(self.person.values) + np.arange(len(missing), dtype=np.int32)
         self.person_codes = codes
         self.persons = len(self.person.values) + len(missing)
+
+    def _person_order(self) -> None:
+        """Per person code: how many sources its records come from, and its place in the
+        order of person ids (records of no person after every person, in index order);
+        equally scored hits are ranked by these."""
+        sources = len(self.source.values) + 1
+        pairs = np.unique(self.person_codes.astype(np.int64) * sources + self.source.codes + 1)
+        self.person_sources = np.bincount(pairs // sources, minlength=self.persons)
+        rank = np.empty(self.persons, dtype=np.int64)
+        named = len(self.person.values)
+        order = pc.sort_indices(pa.array(self.person.values, pa.string())).to_numpy()
+        rank[order] = np.arange(named)
+        rank[named:] = named + np.arange(self.persons - named)
+        self.person_rank = rank
 
     def _given_codes(self, column: pa.ChunkedArray) -> None:
         """Codes of the script keys of each record's first and second given-name candidate."""

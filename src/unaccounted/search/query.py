@@ -91,7 +91,7 @@ def search(
     seen: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     found = [(i, s) for i, r in enumerate(reads)
              if not r.fallback and (s := score_reading(index, r, seen)) is not None]  # fmt: skip
-    perfect = any(s.scores.max() >= best_possible(reads[i]) - 1e-9 for i, s in found)
+    perfect = any(s.scores.max() >= best_possible(index, reads[i]) - 1e-9 for i, s in found)
     if not perfect:  # no reading as parsed fits a record fully: try the words in other roles
         found += [(i, s) for i, r in enumerate(reads)
                   if r.fallback and (s := score_reading(index, r, seen)) is not None]  # fmt: skip
@@ -110,8 +110,7 @@ def search(
     order = np.lexsort((records, -scores))
     first = np.unique(persons[order], return_index=True)[1]
     best = order[first]
-    sizes = np.diff(index.by_person[1])[persons[best]]
-    ranked = best[np.lexsort((persons[best], -sizes, -np.round(scores[best], 6)))]
+    ranked = best[_ranking(index, persons[best], scores[best])]
     hits = []
     shown: list[str] = []
     for j in ranked[:limit]:
@@ -125,6 +124,15 @@ def search(
         if text_of not in shown:
             shown.append(text_of)
     return SearchResult(query, hits, shown, filters, len(best), time.perf_counter() - t0)
+
+
+def _ranking(index: SearchIndex, persons: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The order of the persons' best records: score first; among equal scores the person
+    with records from more sources, then with more records, then the lower person id (a
+    fixed order, whatever order the index holds the records in)."""
+    sizes = np.diff(index.by_person[1])[persons]
+    sources = index.person_sources[persons]
+    return np.lexsort((index.person_rank[persons], -sizes, -sources, -np.round(scores, 6)))
 
 
 def _filters(

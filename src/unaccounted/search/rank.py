@@ -4,7 +4,8 @@ A reading with a surname fetches the records whose surname key is the reading's,
 typo from it by key or as spelled, or its other sex's form (Петров/Петрова); a reading
 without one fetches the records of its given name. Each candidate's surname, given name
 and patronymic then get a match kind (:data:`KINDS`), and its score is the weighted sum of
-the kinds' values. Everything is computed on arrays, a reading at a time.
+the kinds' values, each part's weight times the rarity of the query's word
+(:func:`weights`). Everything is computed on arrays, a reading at a time.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ KINDS: dict[int, tuple[float, str]] = {
 _VALUE = np.array([KINDS[k][0] for k in range(len(KINDS))])
 #: Weights of the surname, the given name and the patronymic.
 WEIGHTS = (10.0, 5.0, 3.0)
+#: How far a query word's rarity moves its part's weight: a word no record has weighs
+#: (1 + IDF_SPREAD / 2) times the part's weight, a word every record has (1 - IDF_SPREAD / 2)
+#: times. «Хабибуллин» found exactly is stronger evidence than
+#: «Иванов» found exactly, against the other parts that differ.
+IDF_SPREAD = 0.4
 _FEMININE = (("ova", "ov"), ("eva", "ev"), ("ina", "in"), ("ska", "ski"), ("tka", "tki"))
 
 
@@ -40,12 +46,37 @@ class Scored:
     scores: np.ndarray
 
 
-def best_possible(reading: Reading) -> float:
+def best_possible(index: SearchIndex, reading: Reading) -> float:
     """The score of a record that matches every part of the reading exactly."""
-    ws, wg, wp = WEIGHTS
+    ws, wg, wp = weights(index, reading)
     given = reading.given or reading.given_initial
     patronymic = reading.patronymic or reading.patronymic_initial
     return reading.prior + ws * bool(reading.surname) + wg * bool(given) + wp * bool(patronymic)
+
+
+def weights(index: SearchIndex, reading: Reading) -> tuple[float, float, float]:
+    """:data:`WEIGHTS`, each times the rarity of the reading's word for that part (IDF).
+
+    Rarity is ``log((n + 1) / (df + 1)) / log(n + 1)`` over the index's n records, df the
+    records whose part has the word's key (0 when none has: a typo or an unknown name is
+    as rare as can be). An initial is not weighed: its part keeps the plain weight.
+    """
+    ws, wg, wp = WEIGHTS
+    s, g, p = reading.surname, reading.given, reading.patronymic
+    return (
+        ws * _rarity(index, index.surname_df, index.surname.code(s.key) if s else None),
+        wg * _rarity(index, index.given_df, index.given_lookup.get(g[0].key, -2) if g else None),
+        wp * _rarity(index, index.patronymic_df, index.patronymic.code(p.key) if p else None),
+    )
+
+
+def _rarity(index: SearchIndex, df: np.ndarray, code: int | None) -> float:
+    if code is None:
+        return 1.0
+    n = max(index.size, 1)
+    count = int(df[code]) if 0 <= code < len(df) else 0
+    idf = float(np.log((n + 1) / (count + 1)) / np.log(n + 1))
+    return 1.0 + IDF_SPREAD * (idf - 0.5)
 
 
 def score_reading(index: SearchIndex, reading: Reading,
@@ -68,7 +99,7 @@ def score_reading(index: SearchIndex, reading: Reading,
         return None
     g_kind = _given_kinds(index, reading, records)
     p_kind = _patronymic_kinds(index, reading, records)
-    ws, wg, wp = WEIGHTS
+    ws, wg, wp = weights(index, reading)
     scores = ws * _VALUE[s_kind] + wg * _VALUE[g_kind] + wp * _VALUE[p_kind] + reading.prior
     return Scored(records, s_kind, g_kind, p_kind, scores)
 

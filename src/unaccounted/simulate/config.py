@@ -78,6 +78,9 @@ class PersonsConfig(_Strict):
     surname_zipf: float = Field(default=1.0, gt=0)
     #: Share of all surname draws taken from the long tail of rare surnames.
     rare_surname_share: float = Field(default=0.35, ge=0, le=1)
+    #: Share of each non-Russian name group's surname draws taken from the surnames formed
+    #: the group's way (``surnames_formed.csv``); 0 keeps the pack's short lists only.
+    formed_surname_share: float = Field(default=0.0, ge=0, le=1)
     namesake_share: float = Field(default=0.01, ge=0, le=0.5)
     brothers_share: float = Field(default=0.01, ge=0, le=0.5)
     father_son_share: float = Field(default=0.003, ge=0, le=0.2)

@@ -6,11 +6,22 @@ of rarer surnames (the ``russian-names`` package list) carries ``rare_surname_sh
 also Zipf-weighted by a fixed, seed-independent order, so a world of a million persons has
 both very common surnames (namesakes arise by themselves) and tens of thousands of rare
 ones. Given names carry explicit relative weights for soldiers and for their fathers.
+
+The language pack lists only 15–40 surnames for each other name group, so a world drawn
+from them alone has far more exact namesakes among Tatars, Bashkirs or Buryats than those
+peoples have. ``surnames_formed.csv`` widens those groups with surnames formed the way the
+groups form them (a forefather's given name + -ов/-ев/-ин, Ukrainian -енко; Tuvan clan
+names): with ``persons.formed_surname_share`` above 0 that share of each such group's
+draws comes from them, Zipf-weighted in a fixed order. The default (0) keeps the worlds
+made before the file existed.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 
@@ -66,9 +77,37 @@ def _stable_order(words: tuple[str, ...]) -> list[str]:
     return sorted(words, key=lambda w: hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest())
 
 
-@cache
+_FORMED_SHARE: ContextVar[float] = ContextVar("formed_surname_share", default=0.0)
+
+
+@contextmanager
+def formed_surnames(share: float) -> Iterator[None]:
+    """Within the block, :func:`name_pools` draws ``share`` of each non-Russian name
+    group's surnames from ``surnames_formed.csv`` (``persons.formed_surname_share``;
+    ``run.simulate`` sets it around building the world)."""
+    token = _FORMED_SHARE.set(share)
+    try:
+        yield
+    finally:
+        _FORMED_SHARE.reset(token)
+
+
 def name_pools(zipf: float = 1.0, rare_share: float = 0.35) -> NamePools:
-    """The pools for the given surname Zipf exponent and share of rare surnames."""
+    """The pools for the given surname Zipf exponent and share of rare surnames (and the
+    share of formed surnames set by :func:`formed_surnames`, 0 outside it)."""
+    return _name_pools(zipf, rare_share, _FORMED_SHARE.get())
+
+
+def formed_surname_table() -> dict[str, list[str]]:
+    """Name group → the surnames of ``surnames_formed.csv``, in the file's order."""
+    table: dict[str, list[str]] = {}
+    for row in read_table("surnames_formed"):
+        table.setdefault(row["group"], []).append(row["surname"])
+    return table
+
+
+@cache
+def _name_pools(zipf: float, rare_share: float, formed_share: float) -> NamePools:
     surnames: list[str] = []
     surname_group: list[str] = []
     by_group: dict[str, list[int]] = {g: [] for g in GROUPS}
@@ -76,12 +115,22 @@ def name_pools(zipf: float = 1.0, rare_share: float = 0.35) -> NamePools:
         by_group[row["group"]].append(len(surnames))
         surnames.append(row["surname"])
         surname_group.append(row["group"])
+    formed = formed_surname_table() if formed_share > 0 else {}
+    listed = set(surnames)
     surname_choice: dict[str, Choice] = {}
     for group, idx in by_group.items():
         p = _zipf(len(idx), zipf)
         index = np.asarray(idx, dtype=np.int64)
+        extra = [w for w in _stable_order(tuple(formed.get(group, ()))) if w not in listed]
+        if extra:  # a non-Russian group's formed surnames, a Zipf tail after its listed ones
+            start = len(surnames)
+            surnames.extend(extra)
+            surname_group.extend([group] * len(extra))
+            tail_p = _zipf(len(extra), zipf, offset=len(idx))
+            p = np.concatenate([p * (1 - formed_share), tail_p * formed_share])
+            index = np.concatenate([index, np.arange(start, start + len(extra), dtype=np.int64)])
         if group == "russian" and rare_share > 0:
-            known = set(surnames)
+            known = set(surnames) | {w for words in formed.values() for w in words}
             tail = [w for w in _stable_order(rare_surnames()) if w not in known]
             start = len(surnames)
             surnames.extend(tail)

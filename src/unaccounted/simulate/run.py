@@ -16,6 +16,7 @@ from unaccounted.files import Folder
 from unaccounted.simulate import truth
 from unaccounted.simulate.config import SimulationConfig
 from unaccounted.simulate.hand import add_hand_noise
+from unaccounted.simulate.names import formed_surnames
 from unaccounted.simulate.render import Render
 from unaccounted.simulate.sources import Records, select_records
 from unaccounted.simulate.styles import STYLES
@@ -59,7 +60,8 @@ def simulate(config: SimulationConfig, persons: int, seed: int, out: Path,
     tick = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    world = build_world(config, persons, seed)
+    with formed_surnames(config.persons.formed_surname_share):
+        world = build_world(config, persons, seed)
     timings["world"] = time.perf_counter() - t0
     tick(f"world of {persons:,} persons")
     log.info("world: %d persons, %d dead", persons, int(world.dead.sum()))
