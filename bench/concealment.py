@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 worlds of 4,000 persons")
     parser.add_argument("--seeds", type=int, default=40)
-    parser.add_argument("--persons", type=int, default=15_000)
+    parser.add_argument("--persons", type=int, default=8_000)
     args = parser.parse_args(argv)
     seeds, persons = (4, 4_000) if args.quick else (args.seeds, args.persons)
     names = list(SETTINGS)
