@@ -39,7 +39,7 @@ from typing import Any
 from common import machine, write_result
 from unaccounted.analyze import analyze
 from unaccounted.analyze.concealment import ConcealmentReport, naive_ranking
-from unaccounted.evaluate.truth import truth_persons
+from unaccounted.evaluate.truth import read_clusters, truth_persons
 from unaccounted.service.ingest import ingest_simulated_folder
 from unaccounted.service.link import link, normalize
 from unaccounted.service.session import Session
@@ -65,8 +65,16 @@ SETTINGS: dict[str, tuple[dict[str, Any], float]] = {
 }
 
 
-def world_config(setting: str) -> SimulationConfig:
+def world_config(setting: str | None = None) -> SimulationConfig:
+    """The world of one setting; None: the plain concealing world (4 units of each type,
+    10 % of them listing 60 % of their dead as missing) other tests and benchmarks use."""
     config = load_config(None)
+    if setting is None:
+        conceal = config.units.conceal.model_copy(update={"unit_share": 0.1, "missing_share": 0.6})
+        units = config.units.model_copy(
+            update={"default_per_type": 4, "per_type": {}, "conceal": conceal}
+        )
+        return config.model_copy(update={"units": units})
     fates, sigma = SETTINGS[setting]
     conceal = config.units.conceal.model_copy(
         update={"unit_share": UNIT_SHARE, "missing_share_range": RANGE}
@@ -80,14 +88,22 @@ def world_config(setting: str) -> SimulationConfig:
     )
 
 
-def build(folder: Path, persons: int, seed: int, setting: str) -> Workspace:
+def build(folder: Path, persons: int, seed: int, setting: str | None = None) -> Workspace:
+    """Simulate, ingest, normalize and link through the service; with no setting, the plain
+    concealing world with the simulator's true clusters loaded instead of linking."""
     sim = folder / "sim"
     simulate(world_config(setting), persons, seed, sim)
     ws = Workspace.init(folder / "ws")
     with Session(ws, "bench") as s:
         ingest_simulated_folder(s, sim / "sources")
         normalize(s)
-        link(s)
+        if setting is not None:
+            link(s)
+    if setting is None:
+        with ws.store() as store:
+            store.load_clusters(
+                read_clusters(sim / "truth" / "records.csv", sim / "sources"), "bench"
+            )
     return ws
 
 
