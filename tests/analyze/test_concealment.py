@@ -69,11 +69,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> ConcealmentReport:
 
 def test_the_concealing_unit_ranks_first_and_is_flagged(report: ConcealmentReport) -> None:
     assert report.message is None
-    # After 10001 (flagged, left out of the reference in the second pass): 10004 by its
-    # missing share, 10 of 20 against the other two's 14 of 40 (p 0.12); then 10003, whose
-    # 4 shown dead of 6 against its peers' 8 of 18 (binomial p 0.25, twice that for the
-    # smaller of two tests) lifts it above 10002's 8 of 20 missing (p 0.56).
-    assert [e.unit for e in report] == ["vch:10001", "vch:10004", "vch:10003", "vch:10002"]
+    # The combined model ranks: each unit's count is its missing notices plus those shown
+    # dead (10001: 18 + 8 = 26; 10004: 14; 10002: 12; 10003: 10). After 10001 (flagged, left
+    # out of the reference): 10004's 14 against the other two's rate 22/40 × 20 = 11, then
+    # 10002's 12 against 12, then 10003's 10 against 13.
+    assert [e.unit for e in report] == ["vch:10001", "vch:10004", "vch:10002", "vch:10003"]
     assert [e.rank for e in report] == [1, 2, 3, 4]
     # Only 10001 is flagged: its 18 of 20 against the peers' 24 of 60 (p ≈ 5e-6).
     assert [e.flagged for e in report] == [True, False, False, False]
@@ -82,9 +82,35 @@ def test_the_concealing_unit_ranks_first_and_is_flagged(report: ConcealmentRepor
          len(e.dead_before_notice), e.known_dead)
         for e in report
     ]  # fmt: skip
-    assert counts == [(20, 18, 8, 0, 10), (20, 10, 4, 0, 14), (20, 6, 4, 0, 18), (20, 8, 4, 0, 16)]
+    assert counts == [(20, 18, 8, 0, 10), (20, 10, 4, 0, 14), (20, 8, 4, 0, 16), (20, 6, 4, 0, 18)]
     # In the second pass a unit with two peers of its type left is compared with all units.
     assert [e.share_test.peers for e in report if e.share_test] == ["vch"] + ["all units"] * 3
+
+
+def test_the_combined_model_counts_expects_and_flags(report: ConcealmentReport) -> None:
+    from scipy.stats import poisson
+
+    fits = [e.model for e in report]
+    assert all(f is not None for f in fits)
+    got = [(f.observed, f.expected, f.peers) for f in fits if f is not None]
+    # 10001 against its three peers of type vch: (12 + 10 + 14) / 60 per notice × 20 = 12;
+    # each other unit against the two reference units left (too few of its type: all units).
+    assert got == [(26, 12.0, "vch"), (14, 11.0, "all units"), (12, 12.0, "all units"),
+                   (10, 13.0, "all units")]  # fmt: skip
+    top = fits[0]
+    assert top is not None
+    # The three honest units vary less than Poisson: their fitted spread is the bound (a
+    # Poisson in all but name), so 10001's p-value is the Poisson tail P(K >= 26 | 12).
+    assert top.alpha == pytest.approx(1e4, rel=1e-3)
+    assert top.p_value == pytest.approx(float(poisson.sf(25, 12.0)), rel=1e-2)
+    assert top.q_value == pytest.approx(4 * top.p_value, rel=1e-9)  # BH: smallest of four
+    # The ratio: posterior mean of θ under the prior fitted over all four units, shrunk
+    # from 26/12 towards 1; its 95 % interval excludes 1.
+    assert top.ratio == pytest.approx((top.spread + 26) / (top.spread + 12), rel=1e-9)
+    assert 1 < top.interval[0] < top.ratio < 26 / 12 < top.interval[1]
+    assert [e.flagged for e in report] == [True, False, False, False]
+    d = report[0].as_dict()["model"]
+    assert (d["observed"], d["expected"], d["flagged"]) == (26, 12.0, True)
 
 
 def test_the_missing_share_test_is_the_exact_binomial_against_peers(
@@ -162,7 +188,7 @@ def test_a_confirmed_falsified_mia_report_flags_its_unit_without_changing_the_te
     ws = _workspace(tmp_path, "official")
     a = analyze(ws)
     plain = a.concealment(ws)
-    # signal 6 for 10002 (ranked last, not flagged), by a key of its alias group; an
+    # signal 6 for 10002 (ranked third, not flagged), by a key of its alias group; an
     # unverified report for 10003; one for a unit nobody in the records served in
     falsified = {
         "vch:10002": [("I-7", "confirmed"), ("I-9", "unverified")],
@@ -179,11 +205,11 @@ def test_a_confirmed_falsified_mia_report_flags_its_unit_without_changing_the_te
     assert [(e.unit, e.flagged) for e in got] == [
         ("vch:10001", True),
         ("vch:10004", False),
-        ("vch:10003", False),
         ("vch:10002", True),
+        ("vch:10003", False),
     ]
     # the tests and the order are those of the report without it
     assert [(e.unit, e.p_value, e.q_value) for e in got] == [
         (e.unit, e.p_value, e.q_value) for e in plain]  # fmt: skip
     assert "vch:55555" not in by_unit
-    assert plain[3].signals()["signal_6"]["falsified_mia_reports"] == 0
+    assert plain[2].signals()["signal_6"]["falsified_mia_reports"] == 0

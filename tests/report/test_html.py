@@ -184,7 +184,12 @@ def test_concealment_ranking_is_the_analyze_stages(rendered: Rendered) -> None:
             assert found[f"conceal/{e.unit}/{name}"] == signal["count"] == len(signal["people"])
         if e.rank is not None:
             assert found[f"conceal/{e.unit}/rank"] == e.rank
+            # the combined model's count and ratio, as the analyze stage computed them
+            assert e.model is not None
+            assert found[f"conceal/{e.unit}/model-observed"] == e.model.observed
     html = rendered.html("concealment.html")
+    ratios = [float(r) for r in re.findall(r'data-ratio="([0-9.]+)"', html)]
+    assert ratios == [round(e.model.ratio, 4) for e in report if e.model is not None]
     ranks = [int(r) for r in re.findall(r'data-count="conceal/[^"]+/rank">(\d+)<', html)]
     assert ranks == list(range(1, len(ranks) + 1))  # most suspicious first
     assert html.count('class="flagged"') == sum(e.flagged for e in report)

@@ -57,6 +57,7 @@ from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 
 from unaccounted.analyze.concealment_message import shortfall
+from unaccounted.analyze.concealment_model import ModelFit, UnitCounts, fit_model, unit_counts
 from unaccounted.analyze.missing_share import ShareTest, combine, share_test, wilson
 from unaccounted.analyze.more_signals import more_signals, pooled
 from unaccounted.analyze.units import UnitIndex
@@ -100,6 +101,8 @@ class UnitEvidence:
     more: dict[str, Any] = field(default_factory=dict)
     #: signal 6: falsified missing-in-action reports naming the unit, (incident, grade)
     falsified_mia_reports: list[tuple[str, str]] = field(default_factory=list)
+    #: the combined model's measure (it ranks and flags the unit)
+    model: ModelFit | None = None
 
     @property
     def confirmed_falsified_reports(self) -> int:
@@ -187,6 +190,8 @@ class UnitEvidence:
                 "q_value_bh": self.q_value,
                 "flagged": self.flagged,
             },
+            "model": None if self.model is None else self.model.as_dict(),
+            "flagged": self.flagged,
             "sources_of_death_claims": self.sources,
         }
         if people:
@@ -245,6 +250,20 @@ def _odds(d: int, m: int, rest_d: int, rest_m: int) -> float:
     if den == 0:
         return 1.0 if num == 0 else _finite(math.inf)
     return num / den
+
+
+def _model(e: UnitEvidence) -> ModelFit:
+    assert e.model is not None
+    return e.model
+
+
+def _counts(e: UnitEvidence) -> UnitCounts:
+    """The model's counts from the unit's lists alone (no periods): for units built
+    without person views."""
+    c = UnitCounts()
+    c.notices["unknown"] = len(e.official_casualties)
+    c.score["unknown"] = len(e.officially_missing) + len(e.shown_dead)
+    return c
 
 
 def _shown(e: UnitEvidence) -> int:
@@ -352,9 +371,9 @@ def _tally(
     return table, kinds
 
 
-def rank_units(ranked: list[UnitEvidence], fdr: float) -> list[UnitEvidence]:
-    """Test, flag and rank units that have enough officially missing persons (most
-    suspicious first); sets each unit's tests, p, q, flag and rank."""
+def signal_tests(ranked: list[UnitEvidence], fdr: float) -> None:
+    """The signal tests (shown beside the model; the earlier ranking): sets each unit's
+    tests, p, q and their flag."""
     _test(ranked, ranked)
     _correct(ranked, fdr)
     # Second pass: against the units the first pass did not flag, so that concealing
@@ -362,8 +381,22 @@ def rank_units(ranked: list[UnitEvidence], fdr: float) -> list[UnitEvidence]:
     reference = [e for e in ranked if not e.flagged] or ranked
     _test(ranked, reference)
     _correct(ranked, fdr)
-    ranked.sort(key=lambda e: (e.p_value, -e.confirmed_falsified_reports,
-                               -(e.missing_share or 0.0), -(e.share or 0.0), e.unit))  # fmt: skip
+
+
+def rank_units(
+    ranked: list[UnitEvidence], fdr: float, counts: dict[str, UnitCounts] | None = None
+) -> list[UnitEvidence]:
+    """Test, flag and rank units that have enough officially missing persons (most
+    suspicious first): the signal tests, then the combined model over ``counts`` (unit →
+    its notices and score), which ranks and flags."""
+    signal_tests(ranked, fdr)
+    given = counts or {}
+    fits = fit_model({e.unit: given.get(e.unit) or _counts(e) for e in ranked}, fdr)
+    for e in ranked:
+        e.model = fits[e.unit]
+        e.flagged = e.model.flagged
+    ranked.sort(key=lambda e: (_model(e).p_value, -e.confirmed_falsified_reports,
+                               -_model(e).ratio, e.unit))  # fmt: skip
     for i, e in enumerate(ranked, start=1):
         e.rank = i
     return ranked
@@ -391,7 +424,9 @@ def concealment(
     for unit, signals in more.items():
         table[unit].more = signals.as_dict(pooled(more, unit))
     ranked = rank_units(
-        [e for e in table.values() if len(e.officially_missing) >= min_missing], fdr
+        [e for e in table.values() if len(e.officially_missing) >= min_missing],
+        fdr,
+        unit_counts(views, units.person_unit, rules),
     )
     for e in table.values():
         e.flagged = e.flagged or e.confirmed_falsified_reports > 0

@@ -179,7 +179,9 @@ def concealment_cmd(
     ] = False,
 ) -> None:
     """Rank units whose officially missing are dead by independent sources (most suspicious
-    first); units with too little data are listed, not ranked."""
+    first) by the combined model: the ratio of their missing notices and hidden deaths to
+    their peers', with a 95% interval, and its q-value; units with too little data are
+    listed, not ranked."""
     with session(ctx, read_only=True) as s:
         report = service.concealment(s)
     if report.message is not None:
@@ -194,10 +196,13 @@ def concealment_cmd(
     for e in report:
         d = e.as_dict(people=people)
         rank = f"{e.rank:>3}" if e.rank else "  -"
+        m = e.model
         q = (
-            f"q={e.q_value:.2g}{' FLAGGED' if e.flagged else ''}"
-            if e.q_value is not None
-            else "too little data"
+            f"ratio {m.ratio:.2f} [{m.interval[0]:.2f}-{m.interval[1]:.2f}] "
+            f"(K {m.observed}/E {m.expected:.1f}) q={m.q_value:.2g}"
+            f"{' FLAGGED' if e.flagged else ''}"
+            if m is not None
+            else f"too little data{' FLAGGED' if e.flagged else ''}"
         )
         share = e.missing_share_interval
         said = (

@@ -96,6 +96,18 @@ class PersonsConfig(_Strict):
         return self
 
 
+class HeavyFighting(_Strict):
+    start: dt.date
+    end: dt.date
+    missing_factor: float = Field(default=3.0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HeavyFighting:
+        if self.end < self.start:
+            raise ValueError("heavy_fighting: end must not be before start")
+        return self
+
+
 class FatesConfig(_Strict):
     shares: dict[str, float] = Field(
         default_factory=lambda: {"killed": 0.55, "missing": 0.17, "captured": 0.06, "wounded": 0.22}
@@ -105,6 +117,13 @@ class FatesConfig(_Strict):
     #: Share of the killed first reported missing, then confirmed dead.
     missing_then_killed: float = Field(default=0.35, ge=0, le=1)
     confirm_delay_days: float = Field(default=150.0, gt=0)
+    #: Share of the missing who are in fact dead, in every unit: their fate becomes
+    #: ``killed``, official notices keep calling them missing, other sources may report the
+    #: death (1: every missing soldier is dead). 0 keeps the default world.
+    missing_dead_share: float = Field(default=0.0, ge=0, le=1)
+    #: Periods of heavy fighting: a person whose event falls in one has his fate drawn
+    #: with the ``missing`` share multiplied by the period's ``missing_factor``.
+    heavy_fighting: list[HeavyFighting] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _known(self) -> FatesConfig:
@@ -123,6 +142,16 @@ class ConcealConfig(_Strict):
     units: list[str] = Field(default_factory=list)
     #: Share of a concealing unit's dead that its official notices list as missing.
     missing_share: float = Field(default=0.6, ge=0, le=1)
+    #: A range instead: each concealing unit lists a share drawn uniformly from [low, high]
+    #: of its dead as missing (``missing_share`` is then unused).
+    missing_share_range: tuple[float, float] | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> ConcealConfig:
+        r = self.missing_share_range
+        if r is not None and not 0 <= r[0] <= r[1] <= 1:
+            raise ValueError("missing_share_range must be [low, high] with 0 <= low <= high <= 1")
+        return self
 
 
 class UnitsConfig(_Strict):
@@ -132,6 +161,9 @@ class UnitsConfig(_Strict):
     guards_share: float = Field(default=0.4, ge=0, le=1)
     #: Odds that a person serves in a unit based in his own federal district.
     home_district_weight: float = Field(default=4.0, ge=0)
+    #: Spread of unit sizes: each unit's odds of being served in are multiplied by a
+    #: log-normal weight with this sigma (0: units of one type are about equally large).
+    size_sigma: float = Field(default=0.0, ge=0, le=3)
     conceal: ConcealConfig = ConcealConfig()
 
 
@@ -234,8 +266,23 @@ class SimulationConfig(_Strict):
         for src in data["sources"]:  # a config without the newer keys keeps its digest
             if src["hand"] is None:
                 del src["hand"]
+        # Keys added later are left out at their default, so an old world keeps its hash.
+        for section, key, default in _LATER_KEYS:
+            if data[section].get(key) == default:
+                del data[section][key]
+        if data["units"]["conceal"].get("missing_share_range") is None:
+            del data["units"]["conceal"]["missing_share_range"]
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+#: (section, key, default) of settings added after worlds were first hashed.
+_LATER_KEYS: tuple[tuple[str, str, object], ...] = (
+    ("fates", "missing_dead_share", 0.0),
+    ("fates", "heavy_fighting", []),
+    ("units", "size_sigma", 0.0),
+    ("persons", "formed_surname_share", 0.0),
+)
 
 
 def default_config_text() -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from unaccounted.simulate.config import SimulationConfig
+from unaccounted.simulate.config import FatesConfig, SimulationConfig
 from unaccounted.simulate.families import add_families
 from unaccounted.simulate.locale import read_table
 from unaccounted.simulate.names import GROUPS, NamePools, name_pools
@@ -128,7 +128,8 @@ def _birth_days(config: SimulationConfig, rng: np.random.Generator, cat: Ints, e
 
 
 def _units_for(world_units: list[Unit], config: SimulationConfig, rng: np.random.Generator,
-               cat: Ints, district: Ints, districts: list[str]) -> Ints:  # fmt: skip
+               cat: Ints, district: Ints, districts: list[str],
+               size: npt.NDArray[np.float64]) -> Ints:  # fmt: skip
     out = np.zeros(cat.shape[0], dtype=np.int64)
     types = np.array([u.type for u in world_units])
     home = np.array([districts.index(u.district) for u in world_units])
@@ -139,8 +140,34 @@ def _units_for(world_units: list[Unit], config: SimulationConfig, rng: np.random
             if not mask.any():
                 continue
             w = np.where(home[candidates] == d, config.units.home_district_weight, 1.0) + 1e-9
+            w = w * size[candidates]
             out[mask] = candidates[rng.choice(len(candidates), int(mask.sum()), p=w / w.sum())]
     return out
+
+
+def conceal_shares(config: SimulationConfig, units: int, seed: int) -> npt.NDArray[np.float64]:
+    """Per unit (registry order), the share of its dead a concealing unit lists as missing:
+    ``units.conceal.missing_share``, or a draw from ``missing_share_range``."""
+    cc = config.units.conceal
+    if cc.missing_share_range is None:
+        return np.full(units, cc.missing_share)
+    low, high = cc.missing_share_range
+    return stream(seed, "conceal-share").uniform(low, high, units)
+
+
+def _heavy_fighting(
+    fc: FatesConfig, seed: int, event: Ints, fate: Ints, shares: npt.NDArray[np.float64]
+) -> None:
+    """Redraw, in place, the fates of persons whose event falls in a period of heavy
+    fighting, with the ``missing`` share multiplied by the period's factor."""
+    if not fc.heavy_fighting:
+        return
+    rng = stream(seed, "heavy-fighting")
+    for period in fc.heavy_fighting:
+        inside = (event >= day(period.start)) & (event <= day(period.end))
+        p = shares.copy()
+        p[1] *= period.missing_factor
+        fate[inside] = rng.choice(4, size=int(inside.sum()), p=p / p.sum())
 
 
 def build_world(config: SimulationConfig, n: int, seed: int) -> World:
@@ -192,13 +219,17 @@ def build_world(config: SimulationConfig, n: int, seed: int) -> World:
     birth = _birth_days(config, rng, category, event)
     units = build_units(config, stream(seed, "units"), districts)
     district_of = np.array([districts.index(r["federal_district"] or "—") for r in regions])
-    unit = _units_for(units, config, rng, category, district_of[region], districts)
+    size = np.ones(len(units))
+    if config.units.size_sigma > 0:
+        size = stream(seed, "unit-sizes").lognormal(0.0, config.units.size_sigma, len(units))
+    unit = _units_for(units, config, rng, category, district_of[region], districts, size)
     rank_p = _RANK_P / _RANK_P.sum()
     rank = rng.choice(len(RANKS), size=n, p=rank_p)
 
     fc = config.fates
     fshare = np.array([fc.shares.get(f, 0.0) for f in FATE_CODES[:4]])
     fate = rng.choice(4, size=n, p=fshare / fshare.sum())
+    _heavy_fighting(fc, seed, event, fate, fshare)
     returned_on = np.where(fate == 2, event + rng.integers(30, 700, n), -1)
     back = (
         (fate == 2) & (rng.random(n) < fc.returned_share) & (returned_on <= day(config.war.as_of))
@@ -214,7 +245,13 @@ def build_world(config: SimulationConfig, n: int, seed: int) -> World:
         chosen = stream(seed, "conceal").random(len(units)) < config.units.conceal.unit_share
         conceal_units = {u.unit_id for u, c in zip(units, chosen, strict=True) if c}
     conceals = np.array([u.unit_id in conceal_units for u in units])
-    concealed = (fate == 0) & conceals[unit] & (rng.random(n) < config.units.conceal.missing_share)
+    share = conceal_shares(config, len(units), seed)
+    concealed = (fate == 0) & conceals[unit] & (rng.random(n) < share[unit])
+    if fc.missing_dead_share > 0:
+        # Missing who are in fact dead, in every unit: official notices keep saying missing.
+        lost = (fate == 1) & (stream(seed, "missing-dead").random(n) < fc.missing_dead_share)
+        fate[lost] = 0
+        concealed |= lost
     visibility = rng.standard_normal(n)
     places = list(read_table("event_places"))
     place = rng.integers(0, len(places), n)

@@ -1,0 +1,244 @@
+"""The combined concealment model: one measure of concealment evidence per unit, with its
+interval, from a hierarchical (empirical-Bayes) model of the status mix across units.
+
+For each unit and each person its official notices name as a casualty (a claim of an
+official source of the missing or the dead class), the person scores
+
+- 1 when the official notices only ever call him missing (no official claim of the dead
+  class) and no source says he was captured or returned — signal 1, the status mix;
+- 1 more when, on top of that, a non-official source of another independence group says he
+  was killed or died — signals 2 and 5, the hidden deaths.
+
+The unit's count ``K`` is the sum of the scores, and its expected count ``E`` is what its
+peers' rate would give it: for each half-year of the event (the earliest event date any
+claim gives; ``unknown`` without one), the unit's notices times the rate of the other
+reference units of its type (all other reference units when its type has fewer than
+:data:`MIN_PEERS` of them; the peers' all-period rate when a half-year has fewer than
+:data:`MIN_NOTICES` peer notices). So a unit is compared with units of the same kind in
+the same period: heavy fighting that leaves many missing in every unit is not concealment.
+
+The model (Clayton and Kaldor's, as for disease maps): ``K ~ Poisson(θ E)`` with the unit's
+ratio ``θ ~ Gamma(α, α)`` — mean 1, shape α fitted by maximum likelihood of the negative
+binomial. It is fitted twice, for two uses:
+
+- ``ratio``: the posterior mean of θ (1: as its peers; 2: twice its peers' count of
+  missing notices and hidden deaths) with its 95 % posterior interval, under the prior
+  fitted over *all* the units: a small unit's ratio is pulled towards 1 (it borrows
+  strength from the others), a large unit's stays near its own ``K / E``;
+- ``p_value``: the chance of a count of at least ``K`` if the unit were like the
+  *reference* units other than itself — the negative binomial tail with their α (so a
+  concealing unit does not widen the spread it is judged by); a large deviation stands
+  out. Benjamini–Hochberg over the units gives ``q_value`` and the flag.
+
+Concealing units would inflate the peers' rate and spread they are compared with — so
+much, when several conceal, that none stands out — so the fit is repeated with the units
+whose own p-value is below :data:`TRIM` (or that are flagged) left out of the reference,
+until the reference stops changing (at most :data:`MAX_ROUNDS` fits). This trims the
+honest units' upper tail too (about 1 in 100), which makes the fitted spread a little
+smaller than it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import gammaln
+from scipy.stats import gamma, nbinom
+from statsmodels.stats.multitest import multipletests
+
+from unaccounted.analyze.missing_share import unit_type
+from unaccounted.resolve.person import PersonView
+from unaccounted.resolve.rules import GradingRules
+
+#: Fewer reference units of the same type than this: the peers are all reference units.
+MIN_PEERS = 3
+#: A half-year with fewer peer notices than this takes the peers' all-period rate.
+MIN_NOTICES = 20
+#: Bounds of the prior's shape α (the upper one is a Poisson in all but name).
+ALPHA_MIN, ALPHA_MAX = 0.5, 1e4
+MAX_ROUNDS = 5
+#: A unit whose own p-value is below this is left out of the reference of the next fit.
+TRIM = 0.05
+OFFICIAL = "official"
+EVIDENCE_OF_DEATH = frozenset({"killed", "died_of_wounds", "died"})
+ALIVE = frozenset({"captured", "returned"})
+
+
+@dataclass
+class UnitCounts:
+    """One unit's casualty notices and score, per half-year of the event."""
+
+    notices: Counter[str] = field(default_factory=Counter)
+    score: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def n(self) -> int:
+        return sum(self.notices.values())
+
+    @property
+    def k(self) -> int:
+        return sum(self.score.values())
+
+
+@dataclass(frozen=True)
+class ModelFit:
+    """One unit's measure of concealment evidence."""
+
+    observed: int  # K: missing notices + hidden deaths among them
+    expected: float  # E: at its peers' rates, period by period
+    peers: str  # the unit type compared with, or "all units"
+    alpha: float  # the null's shape: the reference units' spread (large: little spread)
+    spread: float  # the prior's shape fitted over all units: how far ratios are shrunk
+    ratio: float  # posterior mean of θ
+    interval: tuple[float, float]  # its 95 % posterior interval
+    p_value: float
+    q_value: float
+    flagged: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": "empirical-Bayes Gamma-Poisson over units of the same type and half-year; "
+            "count = official missing notices + those shown dead by independent sources; "
+            "negative-binomial tail, Benjamini-Hochberg over units",
+            "observed": self.observed,
+            "expected": round(self.expected, 2),
+            "peers": self.peers,
+            "alpha": round(self.alpha, 3),
+            "prior_alpha": round(self.spread, 3),
+            "ratio": round(self.ratio, 4),
+            "interval_95": [round(self.interval[0], 4), round(self.interval[1], 4)],
+            "p_value": self.p_value,
+            "q_value_bh": self.q_value,
+            "flagged": self.flagged,
+        }
+
+
+def period(v: PersonView) -> str:
+    """The half-year of the earliest event date any claim gives (``2023H1``), or unknown."""
+    first = min((c.event_lo for c in v.claims if c.event_lo is not None), default=None)
+    return "unknown" if first is None else f"{first.year}H{1 if first.month <= 6 else 2}"
+
+
+def score(v: PersonView, rules: GradingRules) -> int | None:
+    """The person's score (0, 1 or 2), or None when no official notice names a casualty."""
+    official = [c for c in v.claims if c.kind == OFFICIAL]
+    classes = {rules.status_class(c.status) for c in official}
+    if not classes & {"missing", "dead"}:
+        return None
+    alive = any(c.status in ALIVE for c in v.claims)
+    if "dead" in classes or "missing" not in classes or alive:
+        return 0
+    groups = {c.group for c in official}
+    shown = any(
+        c.status in EVIDENCE_OF_DEATH and c.kind != OFFICIAL and c.group not in groups
+        for c in v.claims
+    )
+    return 1 + shown
+
+
+def unit_counts(
+    views: Iterable[PersonView], person_unit: Mapping[str, str], rules: GradingRules
+) -> dict[str, UnitCounts]:
+    """Every unit's notices and score by half-year."""
+    out: dict[str, UnitCounts] = {}
+    for v in views:
+        unit = person_unit.get(v.person_id)
+        if unit is None:
+            continue
+        s = score(v, rules)
+        if s is None:
+            continue
+        c = out.setdefault(unit, UnitCounts())
+        h = period(v)
+        c.notices[h] += 1
+        c.score[h] += s
+    return out
+
+
+def expected(unit: str, counts: Mapping[str, UnitCounts], reference: set[str]) -> tuple[float, str]:
+    """The unit's expected count at its peers' rates, and which peers."""
+    others = [u for u in reference if u != unit]
+    same = [u for u in others if unit_type(u) == unit_type(unit)]
+    pool, label = (same, unit_type(unit)) if len(same) >= MIN_PEERS else (others, "all units")
+    n: Counter[str] = Counter()
+    k: Counter[str] = Counter()
+    for u in pool:
+        n.update(counts[u].notices)
+        k.update(counts[u].score)
+    total_n = sum(n.values())
+    overall = sum(k.values()) / total_n if total_n else 0.0
+    e = sum(
+        m * (k[h] / n[h] if n[h] >= MIN_NOTICES else overall)
+        for h, m in counts[unit].notices.items()
+    )
+    return e, label
+
+
+def fit_alpha(observed: list[int], expected_: list[float]) -> float:
+    """The prior's shape α by maximum likelihood of the negative binomial."""
+    k = np.array(observed, dtype=float)
+    e = np.maximum(np.array(expected_, dtype=float), 1e-9)
+    if len(k) < 2:
+        return ALPHA_MAX
+
+    def nll(log_alpha: float) -> float:
+        a = math.exp(log_alpha)
+        ll = gammaln(k + a) - gammaln(a) + a * np.log(a / (a + e)) + k * np.log(e / (a + e))
+        return -float(ll.sum())
+
+    best = minimize_scalar(nll, bounds=(math.log(ALPHA_MIN), math.log(ALPHA_MAX)), method="bounded")
+    return float(math.exp(best.x))
+
+
+def _tail(k: int, e: float, alpha: float) -> float:
+    """P(K ≥ k) for K ~ NegBin(α, α/(α+E)): Poisson(θE) with θ ~ Gamma(α, α)."""
+    if k <= 0:
+        return 1.0
+    e = max(e, 1e-9)
+    return float(nbinom.sf(k - 1, alpha, alpha / (alpha + e)))
+
+
+def _fit_once(
+    counts: Mapping[str, UnitCounts], units: list[str], reference: set[str], fdr: float
+) -> dict[str, ModelFit]:
+    exp_of = {u: expected(u, counts, reference) for u in units}
+    ref = sorted(reference)
+    # Each unit is tested against the spread of the reference units other than itself.
+    alpha = {
+        u: fit_alpha([counts[r].k for r in ref if r != u], [exp_of[r][0] for r in ref if r != u])
+        for u in units
+    }
+    spread = fit_alpha([counts[u].k for u in units], [exp_of[u][0] for u in units])
+    p = [_tail(counts[u].k, exp_of[u][0], alpha[u]) for u in units]
+    reject, q, _, _ = multipletests(p, alpha=fdr, method="fdr_bh")
+    out = {}
+    for u, pv, qv, r in zip(units, p, q, reject, strict=True):
+        k, (e, label) = counts[u].k, exp_of[u]
+        shape, rate = spread + k, spread + e
+        lo, hi = (float(x) for x in gamma.ppf([0.025, 0.975], shape, scale=1 / rate))
+        out[u] = ModelFit(
+            k, e, label, alpha[u], spread, shape / rate, (lo, hi), pv, float(qv), bool(r)
+        )
+    return out
+
+
+def fit_model(counts: Mapping[str, UnitCounts], fdr: float = 0.05) -> dict[str, ModelFit]:
+    """Every unit of ``counts`` fitted, tested and flagged at false discovery rate ``fdr``."""
+    units = sorted(counts)
+    if not units:
+        return {}
+    reference = set(units)
+    fits = _fit_once(counts, units, reference, fdr)
+    for _ in range(MAX_ROUNDS - 1):
+        plain = {u for u in units if fits[u].p_value >= TRIM and not fits[u].flagged}
+        if plain == reference or len(plain) < 2:
+            break
+        reference = plain
+        fits = _fit_once(counts, units, reference, fdr)
+    return fits
