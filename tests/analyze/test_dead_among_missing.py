@@ -33,6 +33,7 @@ from unaccounted.analyze.dead_among_missing import (
     survival,
 )
 from unaccounted.cli import app
+from unaccounted.cli.estimate_cmds import _stratum_cells
 from unaccounted.errors import InputError, UnaccountedError
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 from unaccounted.estimate.with_missing import add_dead_among_missing
@@ -254,6 +255,8 @@ def test_the_step_adds_what_the_unseen_part_does_not_hold() -> None:
         "1.0 expected dead among the missing of no known stratum are in the total only"
     ]
     assert res.to_dict()["strata"][0]["dead_among_missing"]["added"] == 4.5
+    # the text form says what was added of what the model expects
+    assert _stratum_cells(flat)[-1] == "+4.5 of 5.0 dead among missing"
 
 
 def test_a_fully_documented_stratum_adds_every_drawn_dead() -> None:
