@@ -33,6 +33,7 @@ from unaccounted.analyze.dead_among_missing import (
     survival,
 )
 from unaccounted.cli import app
+from unaccounted.cli.estimate_cmds import _stratum_cells
 from unaccounted.errors import InputError, UnaccountedError
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 from unaccounted.estimate.with_missing import add_dead_among_missing
@@ -221,7 +222,7 @@ def _result(strata: list[StratumEstimate], total: StratumEstimate) -> StrataResu
     return StrataResult("period", "loglinear", ("a", "b", "c"), 0, strata, total, "")
 
 
-def test_the_step_adds_the_drawn_dead_to_each_stratum() -> None:
+def test_the_step_adds_what_the_unseen_part_does_not_hold() -> None:
     flat = StratumEstimate("2023-Q1", 90, 100.0, 100.0, 100.0, model="m")
     refused = StratumEstimate("2023-Q2", 4, reason="fewer than three lists")
     total = StratumEstimate("total", 94, 110.0, 110.0, 110.0, model="t")
@@ -231,19 +232,59 @@ def test_the_step_adds_the_drawn_dead_to_each_stratum() -> None:
         "(unknown)": np.full(1000, 1.0),
     }
     res = add_dead_among_missing(_result([flat, refused], total), added)
-    # an interval of no width draws its estimate every time: the sums are 100 + the draws
-    assert (flat.estimate, flat.lower, flat.upper) == pytest.approx((105.0, 100.0, 110.0))
+    # an interval of no width draws its estimate every time; the unseen part of 100 with
+    # 90 documented holds a tenth of the drawn dead, so 0.9 of each draw is added
+    assert (flat.estimate, flat.lower, flat.upper) == pytest.approx((104.5, 100.0, 109.0))
     assert flat.dead_among_missing == {
-        "expected": 5.0, "interval_95": [0.0, 10.0], "share_of_estimate": round(5 / 105, 4),
+        "expected": 5.0, "interval_95": [0.0, 10.0], "overlap_with_unseen": 0.5,
+        "added": 4.5, "share_of_estimate": round(4.5 / 104.5, 4),
     }  # fmt: skip
     # a stratum with no estimate says what would be added, and keeps no estimate
     assert refused.estimate is None
     assert refused.dead_among_missing == {
-        "expected": 2.0, "interval_95": [2.0, 2.0], "share_of_estimate": None,
+        "expected": 2.0, "interval_95": [2.0, 2.0], "overlap_with_unseen": None,
+        "added": None, "share_of_estimate": None,
     }  # fmt: skip
-    # the total takes every stratum's, the unknown stratum's too: 110 + 5 + 2 + 1
-    assert (total.estimate, total.lower, total.upper) == pytest.approx((118.0, 113.0, 123.0))
+    # the total takes every stratum's, the unknown stratum's too: (5 + 2 + 1) on average,
+    # each draw times the total's documented share 94 / 110
+    kept = 94 / 110
+    assert (total.estimate, total.lower, total.upper) == pytest.approx(
+        (110 + 8 * kept, 110 + 3 * kept, 110 + 13 * kept)
+    )
     assert res.total.warnings == [
         "1.0 expected dead among the missing of no known stratum are in the total only"
     ]
-    assert res.to_dict()["strata"][0]["dead_among_missing"]["expected"] == 5.0
+    assert res.to_dict()["strata"][0]["dead_among_missing"]["added"] == 4.5
+    # the text form says what was added of what the model expects
+    assert _stratum_cells(flat)[-1] == "+4.5 of 5.0 dead among missing"
+
+
+def test_a_fully_documented_stratum_adds_every_drawn_dead() -> None:
+    # the estimate equals the documented dead: its unseen part is empty and holds none
+    seen_all = StratumEstimate("2023-Q1", 50, 50.0, 50.0, 50.0, model="m")
+    total = StratumEstimate("total", 50, 50.0, 50.0, 50.0, model="t")
+    add_dead_among_missing(_result([seen_all], total), {"2023-Q1": np.full(10, 3.0)})
+    assert (seen_all.estimate, seen_all.lower, seen_all.upper) == pytest.approx((53.0, 53.0, 53.0))
+    assert seen_all.dead_among_missing is not None
+    assert seen_all.dead_among_missing["overlap_with_unseen"] == 0.0
+    assert seen_all.dead_among_missing["share_of_estimate"] == round(3 / 53, 4)
+
+
+def test_the_estimate_command_says_what_the_step_added(ws: Workspace) -> None:
+    args = ["--workspace", str(ws.root), "estimate", "--draws", "0", "--json"]
+    result = runner.invoke(app, [*args, "--dead-among-missing"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.stdout)
+    step = got["total"]["dead_among_missing"]
+    # two lists record deaths (notices and obituaries): the one stratum has no estimate and
+    # says what would be added; the total is its 11 documented dead with nothing unseen, so
+    # no drawn dead is held there twice and all 2.381 expected (8 open persons) are added
+    assert got["strata"][0]["estimable"] is False
+    assert got["strata"][0]["dead_among_missing"]["added"] is None
+    assert step == {
+        "expected": 2.381, "interval_95": [0.0, 6.0], "overlap_with_unseen": 0.0,
+        "added": 2.381, "share_of_estimate": 0.1779,
+    }  # fmt: skip
+    assert (got["total"]["estimate"], got["total"]["lower"], got["total"]["upper"]) == (
+        13.381, 11.0, 17.0,
+    )  # fmt: skip

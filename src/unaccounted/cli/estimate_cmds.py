@@ -128,7 +128,8 @@ def estimate_cmd(
         typer.Option(
             "--dead-among-missing",
             help="Workspace only: add to each stratum the expected dead among persons stated "
-            "missing and by no record dead (see 'unaccounted dead-among-missing').",
+            "missing and by no record dead that its unseen part does not already hold (see "
+            "'unaccounted dead-among-missing').",
         ),
     ] = False,
 ) -> None:
@@ -317,7 +318,9 @@ def _stratum_cells(s: StratumEstimate) -> tuple[str, ...]:
     if s.imputed:
         note = f"{note} {s.imputed:.1f} placed".strip()
     if s.dead_among_missing is not None:
-        note = f"{note} +{s.dead_among_missing['expected']:,.1f} among missing".strip()
+        step = s.dead_among_missing
+        added = step["expected"] if step["added"] is None else step["added"]
+        note = f"{note} +{added:,.1f} of {step['expected']:,.1f} dead among missing".strip()
     return (
         s.stratum,
         f"{s.documented:,}",
