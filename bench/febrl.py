@@ -41,7 +41,7 @@ def run(folder):
     from unaccounted.evaluate import score_clusters
     from unaccounted.link.dedupe import dedupe
     folder = Path(folder)
-    report = dedupe(folder / "febrl4.csv", folder / "clusters.csv")
+    report = dedupe(folder / "febrl4.csv", folder / "clusters.csv", force=True)
     with (folder / "clusters.csv").open(encoding="utf-8") as fh:
         pred = {r["record_id"]: r["person_id"] for r in csv.DictReader(fh)}
     with (folder / "truth.csv").open(encoding="utf-8") as fh:
