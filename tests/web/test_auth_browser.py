@@ -68,7 +68,9 @@ def test_a_viewer_cannot_reach_an_editor_page_and_sees_no_review_link(
         response = page.goto(live.url + editor_page)
         assert response.status == 403, editor_page
     page.goto(live.url + "/")
-    assert nav_links(page) == ["/", "/concealment", "/estimates", "/nowcast"]
+    # testimonies, incidents and places: their published forms
+    assert nav_links(page) == ["/", "/concealment", "/estimates", "/nowcast", "/testimonies",
+                               "/incidents", "/places"]  # fmt: skip
     assert "vera (viewer)" in page.inner_text("#user")
     response = page.goto(live.url + f"/person/{SHOWN['id']}")
     assert response.status == 200  # published: a viewer reads it
