@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -95,3 +96,33 @@ def test_the_marker_is_in_the_pages_language(viewer: TestClient) -> None:
         assert "Командир роты [имя скрыто] молчал." in _page(viewer, "/testimony/T-1")
     finally:
         viewer.get("/lang/en", params={"next": "/"}, follow_redirects=False)
+
+
+def test_the_api_gives_a_viewer_the_published_forms(viewer: TestClient) -> None:
+    def get(path: str) -> Any:
+        r = viewer.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
+        for secret in SECRETS:
+            assert secret not in r.text, (path, secret)
+        return r.json()
+
+    assert [t["id"] for t in get("/api/testimonies")] == ["T-1", "T-2"]
+    assert get("/api/testimonies/T-1")["passages"] == [
+        {"start": 0, "end": 79, "withheld": 2,
+         "text": "Рядовой Пётр Сомов рассказал: «Нас держал [name withheld]». Командир роты "
+                 "[name withheld] молчал.\n"}
+    ]  # fmt: skip
+    one = get("/api/incidents/I-1")
+    assert one["people"] == [
+        {"role": "victim", "name": "Сомов Пётр", "withheld": False},
+        {"role": "perpetrator", "name": "[name withheld]", "withheld": True},
+    ]
+    assert [i["id"] for i in get("/api/incidents")] == ["I-1"]
+    assert viewer.get("/api/incidents/I-2").status_code == 404
+    assert viewer.get("/api/testimonies/T-2?protected=true").status_code == 403
+    drawn = get("/api/places")
+    assert [p["name"] for p in drawn["points"]] == ["Горелая Балка"] and drawn["outline"]
+    assert [i["id"] for i in get("/api/places/горелая балка")["incidents"]] == ["I-1"]
+    exported = viewer.get("/api/export/incidents.csv").text.splitlines()
+    assert [line.split(",")[0] for line in exported] == ["incident_id", "I-1"]
+    assert "Гаврилов" not in exported[1] and "[name withheld]" in exported[1]

@@ -138,14 +138,18 @@ def test_a_viewer_sees_only_what_is_published(team: Team) -> None:
     for path in (
         "/testimonies/new",
         "/incidents/new",
-        *API,
+        "/api/incident-types",
         f"/api/person-incidents/{team.person}",
         f"/api/unit-incidents/{team.unit}",
     ):
         assert viewer.get(path).status_code == 403, path
     # the published forms: nothing is marked published, and only T-3 has public text
-    for path in ("/testimony/T-1", "/testimony/T-2", "/incident/I-1", "/place/PL-1"):
+    for path in ("/testimony/T-1", "/testimony/T-2", "/incident/I-1", "/place/PL-1",
+                 "/api/testimonies/T-1", "/api/incidents/I-1", "/api/places/PL-1"):  # fmt: skip
         assert viewer.get(path).status_code == 404, path
+    assert [r["id"] for r in viewer.get("/api/testimonies").json()] == ["T-3"]
+    assert viewer.get("/api/incidents").json() == []
+    assert viewer.get("/api/places").json()["points"] == []
     listed = viewer.get("/testimonies").text
     assert re.findall(r'href="/testimony/([^"]+)"', listed) == ["T-3"]
     assert "paper" not in listed and "team" not in listed

@@ -27,6 +27,7 @@ __all__ = [
     "LEVELS",
     "MAX_BYTES",
     "ROLES",
+    "drawing",
     "falsified_reports",
     "fit",
     "may_see",
@@ -200,15 +201,22 @@ def place_map(s: Session) -> dict[str, Any]:
     for row in incidents(s):
         if row["place_id"]:
             count[str(row["place_id"])] += 1
-    placed = [r for r in rows if r["latitude"] is not None and r["longitude"] is not None]
-    spots = [(float(r["latitude"]), float(r["longitude"])) for r in placed]
+    return drawing([{"id": r["id"], "name": r["name"], "latitude": r["latitude"],
+                     "longitude": r["longitude"], "incidents": count[str(r["id"])]}
+                    for r in rows])  # fmt: skip
+
+
+def drawing(places: list[dict[str, Any]]) -> dict[str, Any]:
+    """The map of ``places`` (each with ``latitude`` and ``longitude``, either may be None):
+    those with coordinates as points of the drawing (:func:`fit`, each given ``x`` and
+    ``y``), the rest as ``unplaced``, and the country outline in the same projection."""
+    placed = [p for p in places if p["latitude"] is not None and p["longitude"] is not None]
+    spots = [(float(p["latitude"]), float(p["longitude"])) for p in placed]
     fitted = fit(spots or list(DEFAULT_VIEW))
     xy = [fitted.xy(lat, lon) for lat, lon in spots]
-    points = [{"id": r["id"], "name": r["name"], "latitude": r["latitude"],
-               "longitude": r["longitude"], "x": x, "y": y, "incidents": count[str(r["id"])]}
-              for r, (x, y) in zip(placed, xy, strict=True)]  # fmt: skip
-    unplaced = [{"id": r["id"], "name": r["name"], "incidents": count[str(r["id"])]}
-                for r in rows if r not in placed]  # fmt: skip
+    points = [{**p, "x": x, "y": y} for p, (x, y) in zip(placed, xy, strict=True)]
+    unplaced = [{k: v for k, v in p.items() if k not in ("latitude", "longitude")}
+                for p in places if p not in placed]  # fmt: skip
     return {"width": MAP_WIDTH, "height": MAP_HEIGHT, "points": points, "unplaced": unplaced,
             "outline": outline(fitted), "outline_source": _outline_data()["source"]}  # fmt: skip
 

@@ -338,13 +338,8 @@ def published_places(s: Session) -> list[dict[str, Any]]:
 
 
 def published_map(s: Session) -> dict[str, Any]:
-    """The places of published incidents drawn as the map of places is
-    (:func:`unaccounted.service.incident_views.place_map`)."""
+    """The places of published incidents drawn as the map of places is, over the same
+    outline (:func:`unaccounted.service.incident_views.drawing`)."""
     from unaccounted.service import incident_views as views
 
-    found = published_places(s)
-    placed = [p for p in found if p["latitude"] is not None and p["longitude"] is not None]
-    xy = views.project([(float(p["latitude"]), float(p["longitude"])) for p in placed])
-    points = [{**p, "x": x, "y": y} for p, (x, y) in zip(placed, xy, strict=True)]
-    return {"width": views.MAP_WIDTH, "height": views.MAP_HEIGHT, "points": points,
-            "unplaced": [p for p in found if p not in placed]}  # fmt: skip
+    return views.drawing(published_places(s))

@@ -1,8 +1,10 @@
 """The JSON API of accounts of abuse under ``/api``: testimonies, incidents, incident types,
 places, the map of places, and a person's and a unit's incidents; importing accounts,
 exporting incidents, changing an incident, removing an involvement and setting a passage's
-level (docs/testimonies.md).
-Viewers are refused every route here; the service decides the rest."""
+level (docs/testimonies.md). The service decides who may do what: a viewer (who may not
+see testimonies or incidents) reads the published forms on the reading routes — the
+accounts' public passages with names withheld, the published incidents and their places
+(``service/testimony_publication.py``) — and is refused the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import dataclasses
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from unaccounted.service import incident_views as views
@@ -18,6 +20,7 @@ from unaccounted.service import persons
 from unaccounted.service import suggestions as suggesting
 from unaccounted.service import testimonies as service
 from unaccounted.service import testimony_io as bulk
+from unaccounted.service import testimony_publication as publication
 from unaccounted.web.app import Web, web_of
 from unaccounted.web.testimony_pages import upload_bytes
 from unaccounted.web.uploads import imported, saved_upload
@@ -37,8 +40,11 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 @router.get("/testimonies")
 def testimonies(web: W) -> list[dict[str, Any]]:
-    """Every testimony's facts (never its text or its witness's name), earliest first."""
+    """Every testimony's facts (never its text or its witness's name), earliest first; for
+    a viewer, the published accounts' facts."""
     with web.use() as s:
+        if not s.may("testimonies"):
+            return [_plain(r) for r in publication.published_testimonies(s)]
         return [_plain(r) for r in service.testimonies(s)]
 
 
@@ -60,10 +66,15 @@ def testimony_add(
 
 
 @router.get("/testimonies/{testimony_id}")
-def testimony(web: W, testimony_id: str, protected: bool = False) -> dict[str, Any]:
+def testimony(
+    request: Request, web: W, testimony_id: str, protected: bool = False
+) -> dict[str, Any]:  # fmt: skip
     """A testimony: what is not public reads ``[protected]``; ``protected=true`` opens it
-    for a reviewer (an audited event)."""
+    for a reviewer (an audited event). A viewer gets its published form (public passages,
+    names withheld in the language of the request) or not found."""
     with web.use() as s:
+        if not s.may("testimonies") and not protected:
+            return _plain(publication.published_testimony(s, testimony_id, web.lang(request)))
         shown = service.show_testimony(s, testimony_id, protected=protected)
     return {**_plain(shown), "passages": [_plain(p) for p in shown["passages"]],
             "custody": [_plain(c) for c in shown["custody"]]}  # fmt: skip
@@ -76,9 +87,12 @@ def incident_types(web: W) -> list[dict[str, Any]]:
 
 
 @router.get("/incidents")
-def incidents(web: W) -> list[dict[str, Any]]:
-    """Every incident with its grade, earliest first (the timeline)."""
+def incidents(request: Request, web: W) -> list[dict[str, Any]]:
+    """Every incident with its grade, earliest first (the timeline); for a viewer, the
+    published incidents in their published form."""
     with web.use() as s:
+        if not s.may("incidents"):
+            return [_plain(r) for r in publication.published_incidents(s, web.lang(request))]
         return [_plain(r) for r in service.incidents(s)]
 
 
@@ -94,10 +108,15 @@ def incident_add(
 
 
 @router.get("/incidents/{incident_id}")
-def incident(web: W, incident_id: str, protected: bool = False) -> dict[str, Any]:
+def incident(
+    request: Request, web: W, incident_id: str, protected: bool = False
+) -> dict[str, Any]:  # fmt: skip
     """An incident with its involvements (sealed names read ``[protected]`` unless
-    ``protected=true`` for a reviewer, an audited event), support and grade."""
+    ``protected=true`` for a reviewer, an audited event), support and grade; for a viewer,
+    its published form, or not found."""
     with web.use() as s:
+        if not s.may("incidents") and not protected:
+            return _plain(publication.published_incident(s, incident_id, web.lang(request)))
         shown = service.incident(s, incident_id, protected=protected)
     return {**_plain(shown), "involvements": [_plain(x) for x in shown["involvements"]],
             "support": [_plain(x) for x in shown["support"]]}  # fmt: skip
@@ -122,8 +141,11 @@ def link(web: W, incident_id: str, testimony: F, passage: F = "") -> dict[str, A
 
 @router.get("/places")
 def places(web: W) -> dict[str, Any]:
-    """The places with coordinates as points of the map's drawing, and the rest."""
+    """The places with coordinates as points of the map's drawing, and the rest; for a
+    viewer, the places of published incidents."""
     with web.use() as s:
+        if not s.may("incidents"):
+            return publication.published_map(s)
         return views.place_map(s)
 
 
@@ -137,9 +159,13 @@ def place_add(
 
 
 @router.get("/places/{name:path}")
-def place(web: W, name: str) -> dict[str, Any]:
-    """A place's dossier, found by its id, name or any alias."""
+def place(request: Request, web: W, name: str) -> dict[str, Any]:
+    """A place's dossier, found by its id, name or any alias; for a viewer, the place and
+    its published incidents, or not found."""
     with web.use() as s:
+        if not s.may("incidents"):
+            heading, rows = publication.published_at(s, name, web.lang(request))
+            return {"name": heading, "incidents": [_plain(r) for r in rows]}
         return views.place_dossier(s, name)
 
 
@@ -206,13 +232,20 @@ def testimony_import(
 
 
 @router.get("/export/incidents.{fmt}")
-def export_incidents(web: W, fmt: str, protected: bool = False) -> Response:
+def export_incidents(
+    web: W, fmt: str, protected: bool = False, published: bool = False
+) -> Response:  # fmt: skip
     """Every incident as ``incident export`` writes it: ``csv``, or ``ftm`` (FollowTheMoney
     entities as JSON lines); reviewers and up. Sealed names read ``[protected]``;
-    ``protected=true`` (editors) opens them, an audited ``export-protected`` event."""
+    ``protected=true`` (editors) opens them, an audited ``export-protected`` event.
+    ``published=true`` (anyone who may read published accounts: a viewer gets it without
+    asking) writes the published incidents in their published form, as ``incident export
+    --published``."""
     out = io.StringIO()
     with web.use() if protected else web.read() as s:
-        count = bulk.export_incidents(s, fmt, protected=protected, stream=out)
+        published = published or (not protected and not s.may("export-incidents"))
+        count = bulk.export_incidents(s, fmt, protected=protected, stream=out,
+                                      published=published)  # fmt: skip
     name = "incidents.csv" if fmt == "csv" else "incidents.ftm.json"
     return Response(out.getvalue(), media_type=EXPORT_TYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{name}"',
