@@ -56,14 +56,28 @@ def literal_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("search-world")
     write_source(root / "sources", "list", "List", LIST_ROWS)
     write_source(root / "sources", "news", "News", NEWS_ROWS)
+    indexed_workspace(root, PERSONS)
+    return root
+
+
+def indexed_workspace(root: Path, persons: list[tuple[str, str, str]]) -> Workspace:
+    """A workspace ``root/ws`` with the sources written under ``root/sources`` ingested and
+    normalized, ``persons`` (person id, source, record id) as its clusters, and its search
+    index built."""
     ws = Workspace.init(root / "ws")
     ingest_folder(ws, root / "sources")
     run_normalize(ws)
     with ws.store() as store:
-        store.load_clusters(PERSONS, "test")
+        store.load_clusters(persons, "test")
         with store.transaction():
             update_index(store)
-    return root
+    return ws
+
+
+def loaded_index(ws: Workspace) -> SearchIndex:
+    """The workspace's search index, loaded for searching."""
+    with ws.store(read_only=True) as store:
+        return SearchIndex.load(store, normalizer_for(ws))
 
 
 @pytest.fixture
@@ -75,6 +89,4 @@ def literal_ws(literal_root: Path, tmp_path: Path) -> Workspace:
 
 @pytest.fixture(scope="session")
 def index(literal_root: Path) -> SearchIndex:
-    ws = Workspace.open(literal_root / "ws")
-    with ws.store(read_only=True) as store:
-        return SearchIndex.load(store, normalizer_for(ws))
+    return loaded_index(Workspace.open(literal_root / "ws"))

@@ -15,13 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.search.conftest import write_source
-from unaccounted.ingest.folders import ingest_folder
-from unaccounted.normalize.stage import normalizer_for, run_normalize
-from unaccounted.search import SearchIndex, search, update_index
+from tests.search.conftest import indexed_workspace, loaded_index, write_source
+from unaccounted.search import SearchIndex, search
 from unaccounted.search.keys import readings
 from unaccounted.search.rank import weights
-from unaccounted.workspace import Workspace
 
 ROSTER = [
     ["o1", "Орлов Павел Ильич", "1990", "", "", "погиб"],
@@ -54,15 +51,7 @@ def ranked(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     root: Path = tmp_path_factory.mktemp("ranking-world")
     write_source(root / "sources", "roster", "Roster", ROSTER)
     write_source(root / "sources", "graves", "Graves", GRAVES)
-    ws = Workspace.init(root / "ws")
-    ingest_folder(ws, root / "sources")
-    run_normalize(ws)
-    with ws.store() as store:
-        store.load_clusters(PERSONS, "test")
-        with store.transaction():
-            update_index(store)
-    with ws.store(read_only=True) as store:
-        return SearchIndex.load(store, normalizer_for(ws))
+    return loaded_index(indexed_workspace(root, PERSONS))
 
 
 def test_more_sources_before_more_records(ranked: SearchIndex) -> None:

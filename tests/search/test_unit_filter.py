@@ -18,14 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.search.conftest import write_source
+from tests.search.conftest import indexed_workspace, loaded_index, write_source
 from unaccounted.analyze.run import CONFIRMED_ALIASES
 from unaccounted.errors import InputError
-from unaccounted.ingest.folders import ingest_folder
-from unaccounted.normalize.stage import normalizer_for, run_normalize
-from unaccounted.search import SearchIndex, search, update_index
+from unaccounted.search import SearchIndex, search
 from unaccounted.search.index import confirmed_unit_aliases
-from unaccounted.workspace import Workspace
 
 ROWS = [
     ["g1", "Белов Игорь Петрович", "1980", "в/ч 51234", "", "погиб"],
@@ -51,15 +48,7 @@ PERSONS = [
 def index(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
     root: Path = tmp_path_factory.mktemp("unit-world")
     write_source(root / "sources", "units", "Units", ROWS)
-    ws = Workspace.init(root / "ws")
-    ingest_folder(ws, root / "sources")
-    run_normalize(ws)
-    with ws.store() as store:
-        store.load_clusters(PERSONS, "test")
-        with store.transaction():
-            update_index(store)
-    with ws.store(read_only=True) as store:
-        return SearchIndex.load(store, normalizer_for(ws))
+    return loaded_index(indexed_workspace(root, PERSONS))
 
 
 def persons(index: SearchIndex, text: str, unit: str) -> list[str | None]:
