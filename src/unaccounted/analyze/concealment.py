@@ -263,6 +263,7 @@ def _counts(e: UnitEvidence) -> UnitCounts:
     c = UnitCounts()
     c.notices["unknown"] = len(e.official_casualties)
     c.score["unknown"] = len(e.officially_missing) + len(e.shown_dead)
+    c.missing["unknown"] = len(e.officially_missing)
     return c
 
 
