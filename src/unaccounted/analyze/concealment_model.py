@@ -17,6 +17,16 @@ reference units of its type (all other reference units when its type has fewer t
 :data:`MIN_NOTICES` peer notices). So a unit is compared with units of the same kind in
 the same period: heavy fighting that leaves many missing in every unit is not concealment.
 
+The peers' rate has two parts: their missing notices per notice, and their missing shown
+dead per notice. The second grows with how well independent sources cover a unit's dead
+(its soldiers' home regions have more obituaries, say), not only with how many of its
+missing are dead — so it is scaled by each unit's *coverage*: the share of the persons its
+official notices call dead that independent sources also show dead, relative to all units,
+shrunk towards 1 by the beta-binomial moment estimate of how much units differ
+(:func:`coverage_factors`; every factor is 1 when they differ no more than chance). A
+unit's officially dead are untouched by concealment, so this measures coverage without
+absorbing what the unit hides.
+
 The model (Clayton and Kaldor's, as for disease maps): ``K ~ Poisson(θ E)`` with the unit's
 ratio ``θ ~ Gamma(α, α)`` — mean 1, shape α fitted by maximum likelihood of the negative
 binomial. It is fitted twice, for two uses:
@@ -34,8 +44,10 @@ Concealing units would inflate the peers' rate and spread they are compared with
 much, when several conceal, that none stands out — so the fit is repeated with the units
 whose own p-value is below :data:`TRIM` (or that are flagged) left out of the reference,
 until the reference stops changing (at most :data:`MAX_ROUNDS` fits). This trims the
-honest units' upper tail too (about 1 in 100), which makes the fitted spread a little
-smaller than it is.
+honest units' upper tail too; fitted as if nothing were trimmed, the spread of the units
+left would shrink towards a Poisson round after round, and the largest honest units — those
+where a spread shows most — would stand out. So each kept unit's count enters the spread's
+likelihood truncated at the largest count the trimming would have kept (:func:`trim_cut`).
 """
 
 from __future__ import annotations
