@@ -20,6 +20,11 @@ peers combined with the independent-evidence test, Benjamini–Hochberg — the 
 the combined model) and the **raw missing share** (units by the share of their
 official-source persons listed missing; no test, so no flags).
 
+A world may draw no concealing unit at all (``worlds_with_concealing_units`` counts those
+that have one); it then counts as a failure of the ranking figure, as before. Each run lists
+its concealing units with their true dead and how many of them the simulator listed
+missing (``dead_listed_missing``), and the honest units flagged (``flagged_honest_units``).
+
     python bench/concealment.py [--quick] [--seeds N] [--persons N]
 """
 
