@@ -20,6 +20,11 @@ peers combined with the independent-evidence test, Benjamini–Hochberg — the 
 the combined model) and the **raw missing share** (units by the share of their
 official-source persons listed missing; no test, so no flags).
 
+A world may draw no concealing unit at all (``worlds_with_concealing_units`` counts those
+that have one); it then counts as a failure of the ranking figure, as before. Each run lists
+its concealing units with their true dead and how many of them the simulator listed
+missing (``dead_listed_missing``), and the honest units flagged (``flagged_honest_units``).
+
     python bench/concealment.py [--quick] [--seeds N] [--persons N]
 """
 
@@ -141,6 +146,7 @@ def judge(
     if flagged is not None:
         out["flagged"] = len(flagged)
         out["flagged_honest"] = sum(1 for g in flagged if true_of.get(g) not in conceals)
+        out["flagged_honest_units"] = sorted(g for g in flagged if true_of.get(g) not in conceals)
         out["large_flagged"] = all(main.get(u) in flagged for u in big)
     return out
 
@@ -156,6 +162,10 @@ def one_world(persons: int, seed: int, setting: str) -> dict[str, Any]:
         report: ConcealmentReport = analysis.concealment(ws)
         seconds = time.perf_counter() - t1
         record, person_unit, dead, conceals = truth(folder / "sim")
+        listed = {
+            r["unit"]: int(r["dead_listed_missing"])
+            for r in csv.DictReader((folder / "sim" / "truth" / "units.csv").open(encoding="utf-8"))
+        }
         # Each alias group stands for the simulated unit most of its records belong to.
         members: dict[str, Counter[str]] = {}
         for v in analysis.views:
@@ -192,7 +202,12 @@ def one_world(persons: int, seed: int, setting: str) -> dict[str, Any]:
             "seed": seed,
             "setting": setting,
             "concealing_units": {
-                u: {"dead": dead[u], "group": main.get(u), "model": model["concealing_ranks"][u]}
+                u: {
+                    "dead": dead[u],
+                    "dead_listed_missing": listed[u],
+                    "group": main.get(u),
+                    "model": model["concealing_ranks"][u],
+                }
                 for u in sorted(conceals)
             },
             "model": model,
@@ -210,6 +225,8 @@ def one_world(persons: int, seed: int, setting: str) -> dict[str, Any]:
 def summary(runs: list[dict[str, Any]], name: str) -> dict[str, Any]:
     got = [r[name] for r in runs]
     out: dict[str, Any] = {
+        # A world without a concealing unit counts as a failure of the ranking figure.
+        "worlds_with_concealing_units": sum(bool(g["concealing_ranks"]) for g in got),
         "worlds_all_concealing_above_every_honest": sum(g["all_above_honest"] for g in got),
         "worlds_large_concealing_above_every_honest": sum(g["large_above_honest"] for g in got),
     }

@@ -97,6 +97,9 @@ def test_the_combined_model_counts_expects_and_flags(report: ConcealmentReport) 
     # each other unit against the two reference units left (too few of its type: all units).
     assert got == [(26, 12.0, "vch"), (14, 11.0, "all units"), (12, 12.0, "all units"),
                    (10, 13.0, "all units")]  # fmt: skip
+    # No obituary names an officially killed person: no unit's coverage can be measured, so
+    # every coverage factor is 1 and the peers' shown dead count as they are.
+    assert [f.coverage for f in fits if f is not None] == [1.0] * 4
     top = fits[0]
     assert top is not None
     # The three honest units vary less than Poisson: their fitted spread is the bound (a
@@ -111,6 +114,7 @@ def test_the_combined_model_counts_expects_and_flags(report: ConcealmentReport) 
     assert [e.flagged for e in report] == [True, False, False, False]
     d = report[0].as_dict()["model"]
     assert (d["observed"], d["expected"], d["flagged"]) == (26, 12.0, True)
+    assert d["coverage_factor"] == 1.0
 
 
 def test_the_missing_share_test_is_the_exact_binomial_against_peers(

@@ -12,22 +12,32 @@ For each unit (an alias group, see :mod:`unaccounted.analyze.units`):
   public.
 
 A unit with fewer than ``min_missing`` officially missing persons is listed as too little
-data and not ranked. Each ranked unit's shown-dead count among its officially missing is
-tested against all other ranked units, one-sided: the exact binomial test at their pooled
-share, or, when their shares vary more than chance explains, a beta-binomial with their
-dispersion (as for signal 1), so that ordinary differences between honest units (one
-unit's dead better covered by obituaries than another's) are not taken for concealment.
+data and not ranked. The others are ranked and flagged by the combined model
+(:mod:`unaccounted.analyze.concealment_model`): one count per unit — its official notices
+that only say missing, plus those of them independent sources show dead — against what its
+peers of the same type and half-year would give it, with its independent sources' coverage
+of its own officially dead taken into account; an empirical-Bayes Gamma-Poisson ratio with
+its interval, a negative-binomial p-value against the other reference units, and
+Benjamini–Hochberg over units. Units are ranked by that p-value.
+
+The signal tests that ranked units before the model are computed and shown beside it
+(``test`` in the JSON); they no longer rank or flag. Each ranked unit's shown-dead count
+among its officially missing is tested against all other ranked units, one-sided: the
+exact binomial test at their pooled share, or, when their shares vary more than chance
+explains, a beta-binomial with their dispersion (as for signal 1), so that ordinary
+differences between honest units (one unit's dead better covered by obituaries than
+another's) are not taken for concealment.
 All units, not the unit's type, because a type has few units and a dispersion from two or
 three is too unsure. Its dead-before-notice count is tested against the other units pooled
 by Fisher's exact test: honest units have almost none, so there is no ordinary spread to
-allow for. The p-values are corrected for testing many units at once (Benjamini–Hochberg),
-and units are ranked by p-value (ties: the larger share first).
+allow for. The p-values are corrected for testing many units at once (Benjamini–Hochberg).
 
 Signal 1 (:mod:`unaccounted.analyze.missing_share`): of the persons the unit's official
 notices name as casualties (missing or dead), the share said to be missing, tested against
-the unit's peers. A ranked unit's p-value combines that test with the independent-evidence
-test above by Fisher's method, so a unit that reports most of its casualties as missing
-ranks high even when its missing are no more often shown dead than other units'.
+the unit's peers. A ranked unit's signal-test p-value combines that test with the
+independent-evidence test above by Fisher's method, so a unit that reports most of its
+casualties as missing scores high even when its missing are no more often shown dead than
+other units'.
 
 Signals 2-4 (:mod:`unaccounted.analyze.more_signals`) are shown beside the ranking with
 their intervals and the persons and claims behind them; they do not enter it.
@@ -39,7 +49,7 @@ Signal 6: ``falsified_mia_reports``: incidents of type ``falsified_mia_report`` 
 of abuse, docs/testimonies.md) that name the unit, with their grades. It is not a count of
 claims and does not enter the tests; a unit with a *confirmed* one (a court document, or
 accounts from two independent groups) is flagged whatever its q-value, and among units of
-equal p-value the one with more confirmed reports ranks first.
+equal model p-value the one with more confirmed reports ranks first.
 
 With no source of kind ``official``, or no unit with ``min_missing`` officially missing
 persons, the report carries a one-line ``message`` saying what is missing and how to fix it.
@@ -263,6 +273,7 @@ def _counts(e: UnitEvidence) -> UnitCounts:
     c = UnitCounts()
     c.notices["unknown"] = len(e.official_casualties)
     c.score["unknown"] = len(e.officially_missing) + len(e.shown_dead)
+    c.missing["unknown"] = len(e.officially_missing)
     return c
 
 

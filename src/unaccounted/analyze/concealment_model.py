@@ -17,6 +17,16 @@ reference units of its type (all other reference units when its type has fewer t
 :data:`MIN_NOTICES` peer notices). So a unit is compared with units of the same kind in
 the same period: heavy fighting that leaves many missing in every unit is not concealment.
 
+The peers' rate has two parts: their missing notices per notice, and their missing shown
+dead per notice. The second grows with how well independent sources cover a unit's dead
+(its soldiers' home regions have more obituaries, say), not only with how many of its
+missing are dead — so it is scaled by each unit's *coverage*: the share of the persons its
+official notices call dead that independent sources also show dead, relative to all units,
+shrunk towards 1 by the beta-binomial moment estimate of how much units differ
+(:func:`coverage_factors`; every factor is 1 when they differ no more than chance). A
+unit's officially dead are untouched by concealment, so this measures coverage without
+absorbing what the unit hides.
+
 The model (Clayton and Kaldor's, as for disease maps): ``K ~ Poisson(θ E)`` with the unit's
 ratio ``θ ~ Gamma(α, α)`` — mean 1, shape α fitted by maximum likelihood of the negative
 binomial. It is fitted twice, for two uses:
@@ -34,8 +44,10 @@ Concealing units would inflate the peers' rate and spread they are compared with
 much, when several conceal, that none stands out — so the fit is repeated with the units
 whose own p-value is below :data:`TRIM` (or that are flagged) left out of the reference,
 until the reference stops changing (at most :data:`MAX_ROUNDS` fits). This trims the
-honest units' upper tail too (about 1 in 100), which makes the fitted spread a little
-smaller than it is.
+honest units' upper tail too; fitted as if nothing were trimmed, the spread of the units
+left would shrink towards a Poisson round after round, and the largest honest units — those
+where a spread shows most — would stand out. So each kept unit's count enters the spread's
+likelihood truncated at the largest count the trimming would have kept (:func:`trim_cut`).
 """
 
 from __future__ import annotations
@@ -43,7 +55,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -76,6 +88,12 @@ class UnitCounts:
 
     notices: Counter[str] = field(default_factory=Counter)
     score: Counter[str] = field(default_factory=Counter)
+    #: notices that only ever say missing (score 1 or 2), per half-year
+    missing: Counter[str] = field(default_factory=Counter)
+    #: persons its official notices call dead, and of those, shown dead by independent
+    #: sources: how well independent sources cover the unit's dead (its coverage)
+    dead: int = 0
+    dead_shown: int = 0
 
     @property
     def n(self) -> int:
@@ -100,6 +118,7 @@ class ModelFit:
     p_value: float
     q_value: float
     flagged: bool
+    coverage: float = 1.0  # its dead's coverage by independent sources, relative to all units
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +128,7 @@ class ModelFit:
             "observed": self.observed,
             "expected": round(self.expected, 2),
             "peers": self.peers,
+            "coverage_factor": round(self.coverage, 4),
             "alpha": round(self.alpha, 3),
             "prior_alpha": round(self.spread, 3),
             "ratio": round(self.ratio, 4),
@@ -142,6 +162,19 @@ def score(v: PersonView, rules: GradingRules) -> int | None:
     return 1 + shown
 
 
+def shown_dead_notice(v: PersonView, rules: GradingRules) -> bool | None:
+    """For a person an official notice calls dead: whether a non-official source of another
+    independence group also says he was killed or died (None: no official claim of death)."""
+    official = [c for c in v.claims if c.kind == OFFICIAL]
+    if "dead" not in {rules.status_class(c.status) for c in official}:
+        return None
+    groups = {c.group for c in official}
+    return any(
+        c.status in EVIDENCE_OF_DEATH and c.kind != OFFICIAL and c.group not in groups
+        for c in v.claims
+    )
+
+
 def unit_counts(
     views: Iterable[PersonView], person_unit: Mapping[str, str], rules: GradingRules
 ) -> dict[str, UnitCounts]:
@@ -158,42 +191,115 @@ def unit_counts(
         h = period(v)
         c.notices[h] += 1
         c.score[h] += s
+        c.missing[h] += s > 0
+        shown = shown_dead_notice(v, rules)
+        if shown is not None:
+            c.dead += 1
+            c.dead_shown += shown
     return out
 
 
-def expected(unit: str, counts: Mapping[str, UnitCounts], reference: set[str]) -> tuple[float, str]:
-    """The unit's expected count at its peers' rates, and which peers."""
+def coverage_factors(counts: Mapping[str, UnitCounts]) -> dict[str, float]:
+    """Each unit's coverage of its officially dead by independent sources, relative to all
+    units' pooled coverage (1: as covered as the others).
+
+    A unit's shown-dead count grows with how well independent sources (obituaries, graves,
+    social posts) cover its dead — by its soldiers' home regions, say — not only with how
+    many of its missing are dead. Its officially dead measure that coverage untouched by
+    concealment. Each unit's share is shrunk towards the pooled share by the beta-binomial
+    moment estimate from the units' spread (as for signal 1): when the units vary no more
+    than binomial sampling explains, every factor is 1.
+    """
+    units = [u for u in counts if counts[u].dead > 0]
+    total = sum(counts[u].dead for u in units)
+    pooled = sum(counts[u].dead_shown for u in units) / total if total else 0.0
+    factors = dict.fromkeys(counts, 1.0)
+    if len(units) < 2 or not 0 < pooled < 1:
+        return factors
+    pearson = sum(
+        (counts[u].dead_shown - counts[u].dead * pooled) ** 2
+        / (counts[u].dead * pooled * (1 - pooled))
+        for u in units
+    )
+    phi, mean_d = pearson / (len(units) - 1), total / len(units)
+    if phi <= 1 or mean_d <= 1:
+        return factors
+    rho = min((phi - 1) / (mean_d - 1), 1.0)
+    prior = (1 - rho) / rho  # pseudo-count of the pooled share
+    for u in counts:
+        c = counts[u]
+        factors[u] = (c.dead_shown + prior * pooled) / (c.dead + prior) / pooled
+    return factors
+
+
+def expected(
+    unit: str,
+    counts: Mapping[str, UnitCounts],
+    reference: set[str],
+    coverage: Mapping[str, float] | None = None,
+) -> tuple[float, str]:
+    """The unit's expected count at its peers' rates, and which peers: their missing
+    notices per notice, plus their shown dead per notice weighted by coverage (``coverage``:
+    unit → factor, all 1 when None) times the unit's own coverage."""
+    f = coverage or {}
     others = [u for u in reference if u != unit]
     same = [u for u in others if unit_type(u) == unit_type(unit)]
     pool, label = (same, unit_type(unit)) if len(same) >= MIN_PEERS else (others, "all units")
     n: Counter[str] = Counter()
-    k: Counter[str] = Counter()
+    m: Counter[str] = Counter()
+    shown: Counter[str] = Counter()
+    weighted: dict[str, float] = {}  # notices times their unit's coverage factor
     for u in pool:
-        n.update(counts[u].notices)
-        k.update(counts[u].score)
-    total_n = sum(n.values())
-    overall = sum(k.values()) / total_n if total_n else 0.0
-    e = sum(
-        m * (k[h] / n[h] if n[h] >= MIN_NOTICES else overall)
-        for h, m in counts[unit].notices.items()
-    )
+        c = counts[u]
+        n.update(c.notices)
+        m.update(c.missing)
+        shown.update({h: c.score[h] - c.missing[h] for h in c.score})
+        for h, x in c.notices.items():
+            weighted[h] = weighted.get(h, 0.0) + x * f.get(u, 1.0)
+    total_n, total_w = sum(n.values()), sum(weighted.values())
+
+    def rate(m_: int, shown_: int, n_: int, weighted_: float) -> float:
+        # (as one division, so that with every factor 1 it is the peers' count per notice)
+        return (m_ + f.get(unit, 1.0) * shown_ * n_ / weighted_) / n_ if n_ else 0.0
+
+    overall = rate(sum(m.values()), sum(shown.values()), total_n, total_w)
+    e = 0.0
+    for h, x in counts[unit].notices.items():
+        e += x * (rate(m[h], shown[h], n[h], weighted[h]) if n[h] >= MIN_NOTICES else overall)
     return e, label
 
 
-def fit_alpha(observed: list[int], expected_: list[float]) -> float:
-    """The prior's shape α by maximum likelihood of the negative binomial."""
+def fit_alpha(
+    observed: list[int], expected_: list[float], kept_below: list[int] | None = None
+) -> float:
+    """The prior's shape α by maximum likelihood of the negative binomial.
+
+    ``kept_below``: for units that were kept because their count was at most a cut (the
+    trimmed reference), each unit's cut; the likelihood is then that of counts truncated
+    at their cuts, so that leaving out the upper tail does not read as a smaller spread.
+    """
     k = np.array(observed, dtype=float)
     e = np.maximum(np.array(expected_, dtype=float), 1e-9)
     if len(k) < 2:
         return ALPHA_MAX
+    cut = None if kept_below is None else np.maximum(np.array(kept_below, dtype=float), k)
 
     def nll(log_alpha: float) -> float:
         a = math.exp(log_alpha)
         ll = gammaln(k + a) - gammaln(a) + a * np.log(a / (a + e)) + k * np.log(e / (a + e))
+        if cut is not None:
+            ll = ll - nbinom.logcdf(cut, a, a / (a + e))
         return -float(ll.sum())
 
     best = minimize_scalar(nll, bounds=(math.log(ALPHA_MIN), math.log(ALPHA_MAX)), method="bounded")
     return float(math.exp(best.x))
+
+
+def trim_cut(e: float, alpha: float) -> int:
+    """The largest count whose tail P(K ≥ k) is still at least :data:`TRIM`: a unit with a
+    larger count is left out of the next reference."""
+    e = max(e, 1e-9)
+    return int(nbinom.isf(TRIM, alpha, alpha / (alpha + e)))
 
 
 def _tail(k: int, e: float, alpha: float) -> float:
@@ -205,15 +311,25 @@ def _tail(k: int, e: float, alpha: float) -> float:
 
 
 def _fit_once(
-    counts: Mapping[str, UnitCounts], units: list[str], reference: set[str], fdr: float
+    counts: Mapping[str, UnitCounts],
+    units: list[str],
+    reference: set[str],
+    fdr: float,
+    cuts: Mapping[str, int] | None = None,
 ) -> dict[str, ModelFit]:
-    exp_of = {u: expected(u, counts, reference) for u in units}
+    """One fit against ``reference``; ``cuts``: the count each reference unit was kept
+    below (None: the reference is every unit, nothing trimmed)."""
+    coverage = coverage_factors(counts)
+    exp_of = {u: expected(u, counts, reference, coverage) for u in units}
     ref = sorted(reference)
+
+    def spread_without(u: str) -> float:
+        rest = [r for r in ref if r != u]
+        kept = None if cuts is None else [cuts[r] for r in rest]
+        return fit_alpha([counts[r].k for r in rest], [exp_of[r][0] for r in rest], kept)
+
     # Each unit is tested against the spread of the reference units other than itself.
-    alpha = {
-        u: fit_alpha([counts[r].k for r in ref if r != u], [exp_of[r][0] for r in ref if r != u])
-        for u in units
-    }
+    alpha = {u: spread_without(u) for u in units}
     spread = fit_alpha([counts[u].k for u in units], [exp_of[u][0] for u in units])
     p = [_tail(counts[u].k, exp_of[u][0], alpha[u]) for u in units]
     reject, q, _, _ = multipletests(p, alpha=fdr, method="fdr_bh")
@@ -222,9 +338,10 @@ def _fit_once(
         k, (e, label) = counts[u].k, exp_of[u]
         shape, rate = spread + k, spread + e
         lo, hi = (float(x) for x in gamma.ppf([0.025, 0.975], shape, scale=1 / rate))
-        out[u] = ModelFit(
+        fit = ModelFit(
             k, e, label, alpha[u], spread, shape / rate, (lo, hi), pv, float(qv), bool(r)
         )
+        out[u] = replace(fit, coverage=coverage[u])
     return out
 
 
@@ -240,5 +357,6 @@ def fit_model(counts: Mapping[str, UnitCounts], fdr: float = 0.05) -> dict[str, 
         if plain == reference or len(plain) < 2:
             break
         reference = plain
-        fits = _fit_once(counts, units, reference, fdr)
+        cuts = {u: trim_cut(fits[u].expected, fits[u].alpha) for u in plain}
+        fits = _fit_once(counts, units, reference, fdr, cuts)
     return fits
