@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy.stats import nbinom
+from scipy.stats import gamma, nbinom
 
 import unaccounted.analyze.concealment_model as cm
 from unaccounted.analyze.concealment_model import (
@@ -137,3 +137,26 @@ def test_the_spread_of_a_trimmed_reference_accounts_for_the_trimmed_tail() -> No
     assert trimmed < plain
     # A cut far above every count is no truncation at all.
     assert fit_alpha(k, e, [10**6] * 6) == pytest.approx(plain, rel=1e-6)
+
+
+def test_a_fit_of_no_spread_still_gives_each_unit_an_honest_interval() -> None:
+    # Four units alike to the count: the fitted spread is none at all (α at its bound), yet
+    # four units of 8 cannot rule out a real spread; the interval takes the smallest shape
+    # the profile likelihood allows.
+    counts = {f"vch:{i}": _unit(20, 8, 0) for i in range(1, 5)}
+    fits = fit_model(counts)
+    one = fits["vch:1"]
+    assert (one.observed, one.expected) == (8, 8.0)
+    assert one.spread == pytest.approx(cm.ALPHA_MAX, rel=1e-4)
+    assert one.ratio == pytest.approx(1.0)
+
+    def loglik(a: float) -> float:  # four counts of 8 at mean 8, NB(α) written out anew
+        return 4 * float(nbinom.logpmf(8, a, a / (a + 8)))
+
+    top = loglik(one.spread)
+    assert loglik(cm.ALPHA_MIN) < top - 1.920729  # so the lower end is inside the range
+    low = cm.alpha_lower([8] * 4, [8.0] * 4, one.spread)
+    assert loglik(low) == pytest.approx(top - 1.920729, abs=1e-6)
+    lo, hi = gamma.ppf([0.025, 0.975], low + 8, scale=1 / (low + 8))
+    assert one.interval == pytest.approx((lo, hi))
+    assert one.interval[0] < 0.6 and one.interval[1] > 1.6  # not [0.98, 1.02]

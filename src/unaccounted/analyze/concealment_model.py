@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -74,6 +74,8 @@ MIN_PEERS = 3
 MIN_NOTICES = 20
 #: Bounds of the prior's shape α (the upper one is a Poisson in all but name).
 ALPHA_MIN, ALPHA_MAX = 0.5, 1e4
+#: Half the 95 % quantile of χ² with one degree of freedom: α's profile-likelihood interval.
+PROFILE_DROP = 1.920729
 MAX_ROUNDS = 5
 #: A unit whose own p-value is below this is left out of the reference of the next fit.
 TRIM = 0.05
@@ -269,19 +271,12 @@ def expected(
     return e, label
 
 
-def fit_alpha(
-    observed: list[int], expected_: list[float], kept_below: list[int] | None = None
-) -> float:
-    """The prior's shape α by maximum likelihood of the negative binomial.
-
-    ``kept_below``: for units that were kept because their count was at most a cut (the
-    trimmed reference), each unit's cut; the likelihood is then that of counts truncated
-    at their cuts, so that leaving out the upper tail does not read as a smaller spread.
-    """
+def _nll(
+    observed: list[int], expected_: list[float], kept_below: list[int] | None
+) -> Callable[[float], float]:
+    """The negative binomial's negative log-likelihood as a function of log α."""
     k = np.array(observed, dtype=float)
     e = np.maximum(np.array(expected_, dtype=float), 1e-9)
-    if len(k) < 2:
-        return ALPHA_MAX
     cut = None if kept_below is None else np.maximum(np.array(kept_below, dtype=float), k)
 
     def nll(log_alpha: float) -> float:
@@ -291,8 +286,45 @@ def fit_alpha(
             ll = ll - nbinom.logcdf(cut, a, a / (a + e))
         return -float(ll.sum())
 
+    return nll
+
+
+def fit_alpha(
+    observed: list[int], expected_: list[float], kept_below: list[int] | None = None
+) -> float:
+    """The prior's shape α by maximum likelihood of the negative binomial.
+
+    ``kept_below``: for units that were kept because their count was at most a cut (the
+    trimmed reference), each unit's cut; the likelihood is then that of counts truncated
+    at their cuts, so that leaving out the upper tail does not read as a smaller spread.
+    """
+    if len(observed) < 2:
+        return ALPHA_MAX
+    nll = _nll(observed, expected_, kept_below)
     best = minimize_scalar(nll, bounds=(math.log(ALPHA_MIN), math.log(ALPHA_MAX)), method="bounded")
     return float(math.exp(best.x))
+
+
+def alpha_lower(observed: list[int], expected_: list[float], alpha: float) -> float:
+    """The smallest shape the data allow: the lower end of α's 95 % profile-likelihood
+    interval (the log-likelihood within χ²₁(0.95)/2 of its maximum at ``alpha``), at
+    least :data:`ALPHA_MIN`. With few units, or units that differ no more than chance, the
+    fitted α sits at :data:`ALPHA_MAX` — no spread at all — while much smaller ones fit
+    almost as well."""
+    if len(observed) < 2:
+        return ALPHA_MIN
+    nll = _nll(observed, expected_, None)
+    top = nll(math.log(alpha)) + PROFILE_DROP
+    lo, hi = math.log(ALPHA_MIN), math.log(alpha)
+    if nll(lo) <= top:
+        return ALPHA_MIN
+    for _ in range(60):  # bisection: nll falls from lo (above top) to hi (below it)
+        mid = (lo + hi) / 2
+        if nll(mid) > top:
+            lo = mid
+        else:
+            hi = mid
+    return float(math.exp(hi))
 
 
 def trim_cut(e: float, alpha: float) -> int:
@@ -330,14 +362,20 @@ def _fit_once(
 
     # Each unit is tested against the spread of the reference units other than itself.
     alpha = {u: spread_without(u) for u in units}
-    spread = fit_alpha([counts[u].k for u in units], [exp_of[u][0] for u in units])
+    every_k, every_e = [counts[u].k for u in units], [exp_of[u][0] for u in units]
+    spread = fit_alpha(every_k, every_e)
+    widest = alpha_lower(every_k, every_e, spread)
     p = [_tail(counts[u].k, exp_of[u][0], alpha[u]) for u in units]
     reject, q, _, _ = multipletests(p, alpha=fdr, method="fdr_bh")
     out = {}
     for u, pv, qv, r in zip(units, p, q, reject, strict=True):
         k, (e, label) = counts[u].k, exp_of[u]
         shape, rate = spread + k, spread + e
+        # the interval holds both the fitted spread's posterior and that of the smallest
+        # spread the data allow, so a boundary fit of no spread does not read as certainty
         lo, hi = (float(x) for x in gamma.ppf([0.025, 0.975], shape, scale=1 / rate))
+        lo_w, hi_w = gamma.ppf([0.025, 0.975], widest + k, scale=1 / (widest + e))
+        lo, hi = min(lo, float(lo_w)), max(hi, float(hi_w))
         fit = ModelFit(
             k, e, label, alpha[u], spread, shape / rate, (lo, hi), pv, float(qv), bool(r)
         )
