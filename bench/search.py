@@ -14,7 +14,10 @@ Polish and Ukrainian spellings (rules below), ё written as е, one typo per wor
 given name alone with a unit or a region filter. A query is right when a hit holds a
 record of the true person; top-1 and top-10 are reported per form, for search and for
 the baseline (top 10 persons by the best Jaro-Winkler similarity of one of their records'
-raw full name to the query, lower-cased; the baseline has no filters).
+raw full name to the query, lower-cased; the baseline has no filters). A filter cannot
+find a person none of whose records holds the field: for the filtered forms, *answerable*
+counts the queries whose person has a record naming a unit (a region), with their top-1
+and top-10.
 
 Speed: a world of about ``--scale-records`` records: the index built from scratch, loaded
 into memory, updated after a small file of ``--extra-rows`` records is ingested,
@@ -320,6 +323,28 @@ def truth_sets(root: Path, ws_root: Path) -> tuple[dict[str, set[str]], dict[str
     return found, people
 
 
+#: The filter of each form that has one, and the index column a person must hold for it:
+#: a filtered query cannot find a person none of whose records names the unit or region.
+FILTERED = {"given_with_unit": "unit_key", "given_with_region": "region"}
+
+
+def persons_holding(ws_root: Path) -> dict[str, set[str]]:
+    """For each filtered field, the workspace persons with a record that holds it."""
+    from unaccounted.workspace import Workspace
+
+    with Workspace.open(ws_root).store(read_only=True) as store:
+        table = store.read_search_index().select(
+            ["person_id", "unit_key", "region_code", "hometown_region"]
+        )
+    out: dict[str, set[str]] = {"unit_key": set(), "region": set()}
+    for r in table.to_pylist():
+        if r["unit_key"]:
+            out["unit_key"].add(str(r["person_id"]))
+        if r["region_code"] or r["hometown_region"]:
+            out["region"].add(str(r["person_id"]))
+    return out
+
+
 def baseline_top(con: Any, text: str, limit: int = 10) -> list[str]:
     rows = con.execute(
         """SELECT person_id FROM bl GROUP BY person_id
@@ -369,6 +394,7 @@ def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
     chosen = rng.sample(sorted(people), min(sample, len(people)))
     maker = QueryMaker(root / "simulated" / "truth", rng)
     con = baseline_connection(ws_root)
+    holding = persons_holding(ws_root)
     per_form: dict[str, dict[str, Any]] = {}
     examples: dict[str, list[dict[str, Any]]] = {}
     load = [_load()]
@@ -376,7 +402,9 @@ def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
         shared = Counter(information(form, p) for p in people.values())
         tally: dict[str, float] = {"queries": 0, "top1": 0, "top10": 0, "baseline_top1": 0,
                                    "baseline_top10": 0, "ceiling_top1": 0.0, "ceiling_top10": 0.0,
-                                   "unambiguous": 0, "unambiguous_top1": 0}  # fmt: skip
+                                   "unambiguous": 0, "unambiguous_top1": 0,
+                                   "answerable": 0, "answerable_top1": 0,
+                                   "answerable_top10": 0}  # fmt: skip
         for pid in chosen:
             query = maker.make(form, people[pid])
             if query is None:
@@ -394,6 +422,11 @@ def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
                 tally["unambiguous_top1"] += bool(got) and got[0] in want
             tally["top1"] += bool(got) and got[0] in want
             tally["top10"] += any(g in want for g in got)
+            field = FILTERED.get(form)
+            if field is None or want & holding[field]:
+                tally["answerable"] += 1
+                tally["answerable_top1"] += bool(got) and got[0] in want
+                tally["answerable_top10"] += any(g in want for g in got)
             tally["baseline_top1"] += bool(base) and base[0] in want
             tally["baseline_top10"] += any(b in want for b in base)
             if len(examples.setdefault(form, [])) < 3:
@@ -409,6 +442,8 @@ def quality(root: Path, sample: int, seed: int) -> dict[str, Any]:
         per_form[form]["unambiguous_top1_rate"] = round(
             tally["unambiguous_top1"] / max(tally["unambiguous"], 1), 4
         )
+        for k in ("answerable_top1", "answerable_top10"):
+            per_form[form][f"{k}_rate"] = round(tally[k] / max(tally["answerable"], 1), 4)
         print(form, per_form[form], flush=True)
     load.append(_load())
     return {"index": loaded, "persons_sampled": len(chosen), "forms": per_form,
