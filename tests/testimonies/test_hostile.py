@@ -84,6 +84,15 @@ def test_the_cli_round_trip(cli: Callable[..., Any], tmp_path: Path) -> None:
     assert r.stdout.splitlines() == [
         "I-1  forced_signature  2024-04  Тихая Заводь  unverified  testimonies: 1  involved: 1"
     ]
+    r = cli("incident", "involve", "I-1", "--role", "witness", "--actor", "Некто Другой")
+    assert r.output.strip() == "involvement 2"
+    assert "  perpetrator: 25 ОМСБр (omsbr:25)  (involvement 1)" in cli(
+        "incident", "show", "I-1").stdout.splitlines()  # fmt: skip
+    with pytest.raises(InputError, match="no involvement '7' in incident I-1"):
+        cli("incident", "uninvolve", "I-1", "7")
+    r = cli("incident", "uninvolve", "I-1", "2")  # a sealed witness: never named
+    assert r.exit_code == 0 and r.output.strip() == "removed involvement 2: witness a sealed actor"
+    assert "involved: 1" in cli("incident", "list").stdout
     r = cli("testimony", "show", "T-1", "--json")
     assert json.loads(r.stdout)["file_name"] == "statement.txt"  # kept: not confidential
     r = cli("testimony", "show", "T-1")

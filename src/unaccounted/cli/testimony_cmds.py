@@ -407,6 +407,22 @@ def incident_involve(
     _tell(f"involvement {inv}")
 
 
+@incident_app.command("uninvolve")
+def incident_uninvolve(
+    ctx: typer.Context,
+    incident: str,
+    involvement: Annotated[
+        str, typer.Argument(help="The involvement's number, as 'incident show' lists it.")
+    ],
+) -> None:  # fmt: skip
+    """Remove one involvement from an incident (editors; audited, naming its role and
+    person or unit, never a sealed name)."""
+    with session(ctx) as s:
+        gone = service.remove_involvement(s, incident, involvement)
+    who = gone.get("person") or gone.get("unit") or gone.get("actor") or "a sealed actor"
+    _tell(f"removed involvement {gone['involvement']}: {gone['role']} {who}")
+
+
 @incident_app.command("list")
 def incident_list(
     ctx: typer.Context, published: PublishedOption = False, lang: LangOption = "en",
@@ -469,7 +485,7 @@ def incident_show(
     for i in r["involvements"]:
         who = i["person_id"] or (f"{i['unit_raw']} ({i['unit_key'] or 'no unit key'})"
                                  if i["unit_raw"] else i["actor_name"])  # fmt: skip
-        _say(f"  {i['role']}: {who}")
+        _say(f"  {i['role']}: {who}  (involvement {i['id']})")
     for x in r["support"]:
         where = f" {x['start']}:{x['end']}" if x["start"] is not None else ""
         _say(f"  supported by {x['testimony_id']}{where} ({x['kind']}, group "
