@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ import typer
 
 from unaccounted.cli.app import app, console, out, session
 from unaccounted.present import terminal_safe
+from unaccounted.service import Session
 from unaccounted.service import suggestions as suggestions_service
 from unaccounted.service import testimonies as service
 from unaccounted.service import testimony_publication as publication
@@ -172,21 +174,11 @@ def testimony_show(
     """A testimony: its facts, its text (passages not public read [protected]), passages,
     incidents and chain of custody; with --published, its published form (viewers too)."""
     if published:
-        if protected:
-            raise typer.BadParameter("--published and --protected exclude each other")
-        with session(ctx, read_only=True) as s:
-            p = publication.published_testimony(s, testimony, lang)
-        if as_json:
-            _json(p)
-            return
-        for key in ("id", "kind", "date", "language", "witness_id"):
-            _say(f"{key}: {p[key] if p[key] is not None else '-'}")
-        _say("incidents: " + (", ".join(p["incidents"]) or "-"))
-        for x in p["passages"]:
-            _say("")
-            _say(f"[{x['start']}:{x['end']}]")
-            for line in str(x["text"]).splitlines():
-                _say(line)
+        p = _published_form(
+            ctx, protected, as_json, lambda s: publication.published_testimony(s, testimony, lang)
+        )
+        if p is not None:
+            _say_published_testimony(p)
         return
     with session(ctx) as s:
         r = service.show_testimony(s, testimony, protected=protected)
@@ -464,13 +456,10 @@ def incident_show(
     """An incident: type, dates, place, involvements, supporting testimonies, grade; with
     --published, its published form (viewers too)."""
     if published:
-        if protected:
-            raise typer.BadParameter("--published and --protected exclude each other")
-        with session(ctx, read_only=True) as s:
-            p = publication.published_incident(s, incident, lang)
-        if as_json:
-            _json(p)
-        else:
+        p = _published_form(
+            ctx, protected, as_json, lambda s: publication.published_incident(s, incident, lang)
+        )
+        if p is not None:
             _say_published_incident(p)
         return
     with session(ctx) as s:
@@ -493,6 +482,32 @@ def incident_show(
     g = r["grade"]
     _say(f"grade: {g['grade']} by rule '{g['rule']}' ({g['description']}); groups: "
          f"{', '.join(g['groups']) or 'none'}")  # fmt: skip
+
+
+def _published_form(
+    ctx: typer.Context, protected: bool, as_json: bool, read: Callable[[Session], dict[str, Any]]
+) -> dict[str, Any] | None:
+    """A published form (``--published``), read as anyone may; refused with ``--protected``.
+    With ``--json`` it is printed here and None returned."""
+    if protected:
+        raise typer.BadParameter("--published and --protected exclude each other")
+    with session(ctx, read_only=True) as s:
+        p = read(s)
+    if as_json:
+        _json(p)
+        return None
+    return p
+
+
+def _say_published_testimony(p: dict[str, Any]) -> None:
+    for key in ("id", "kind", "date", "language", "witness_id"):
+        _say(f"{key}: {p[key] if p[key] is not None else '-'}")
+    _say("incidents: " + (", ".join(p["incidents"]) or "-"))
+    for x in p["passages"]:
+        _say("")
+        _say(f"[{x['start']}:{x['end']}]")
+        for line in str(x["text"]).splitlines():
+            _say(line)
 
 
 def _say_published_incident(p: dict[str, Any]) -> None:
