@@ -126,8 +126,8 @@ def test_the_estimate_is_the_shown_dead_plus_each_open_persons_chance(model: Mod
     assert s100 < 1e-6
     assert g.estimate == pytest.approx(4.0, abs=1e-6)
     # π: (α + 4) / (α + β + 8) with the Beta prior fitted on the three units' 4 of 8, 4 of 8
-    # and 0 of 3 (regression figure of the fit)
-    assert round(g.dead_share, 4) == 0.4212
+    # and 0 of 3 (regression figure of the fit; its last digit moves with the machine)
+    assert g.dead_share == pytest.approx(0.4212, abs=2e-4)
     # fewer than 3 units with 30 missing: every unit is in the one pool of all units
     assert g.pool == ALL
     # the interval counts persons: at least the 4 shown dead, at most all 8
@@ -281,10 +281,12 @@ def test_the_estimate_command_says_what_the_step_added(ws: Workspace) -> None:
     # no drawn dead is held there twice and all 2.381 expected (8 open persons) are added
     assert got["strata"][0]["estimable"] is False
     assert got["strata"][0]["dead_among_missing"]["added"] is None
-    assert step == {
-        "expected": 2.381, "interval_95": [0.0, 6.0], "overlap_with_unseen": 0.0,
-        "added": 2.381, "share_of_estimate": 0.1779,
-    }  # fmt: skip
-    assert (got["total"]["estimate"], got["total"]["lower"], got["total"]["upper"]) == (
-        13.381, 11.0, 17.0,
-    )  # fmt: skip
+    # (regression figures of the fitted prior: the last digit moves with the machine's
+    # floating point, so they are compared to within 0.002)
+    assert (step["interval_95"], step["overlap_with_unseen"]) == ([0.0, 6.0], 0.0)
+    assert (step["expected"], step["added"]) == (pytest.approx(2.381, abs=2e-3),) * 2
+    assert step["share_of_estimate"] == pytest.approx(0.1779, abs=2e-4)
+    assert set(step) == {"expected", "interval_95", "overlap_with_unseen", "added",
+                         "share_of_estimate"}  # fmt: skip
+    assert (got["total"]["lower"], got["total"]["upper"]) == (11.0, 17.0)
+    assert got["total"]["estimate"] == pytest.approx(13.381, abs=2e-3)
