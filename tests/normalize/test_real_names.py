@@ -172,10 +172,12 @@ def test_turkic_patronymics_keep_their_particle(pack: RussianPack) -> None:
 
 
 def test_a_source_that_writes_surnames_first_decides_unclear_names(pack: RussianPack) -> None:
-    # neither word is a known given name: alone, «Карлос» looks like a surname; in a list
-    # that writes «Фамилия Имя», the first word is the surname
-    assert _read(pack, "Батрес Карлос")[:2] == ("Карлос", "Батрес")
-    assert _read(pack, "Батрес Карлос", "surname_first")[:2] == ("Батрес", "Карлос")
+    # neither word is a known given name: in a list that writes «Фамилия Имя», the first
+    # word is the surname
+    assert _read(pack, "Батрес Хорхелис", "surname_first")[:2] == ("Батрес", "Хорхелис")
+    # «Карлос» is in the more-names list (given_names_more.csv): a given name in any order
+    assert _read(pack, "Батрес Карлос")[:2] == ("Батрес", "Карлос")
+    assert _read(pack, "Карлос Батрес")[:2] == ("Батрес", "Карлос")
     # a known given name still wins over the source's habit
     assert _read(pack, "Иван Петров", "surname_first")[:2] == ("Петров", "Иван")
     names = ["Иванов Иван", "Петров Пётр", "Сидорова Анна", "Орлов Олег", "Котов Денис",
@@ -205,10 +207,26 @@ def test_a_bad_row_of_own_names_is_a_one_line_error(tmp_path: Path) -> None:
 
 
 def test_an_unknown_name_in_a_declining_source_is_a_mans_genitive(pack: RussianPack) -> None:
-    # «Хайнца» is known nowhere; alone, it reads as a woman's name by its ending; in a
-    # source that writes names declined it is the genitive of Хайнц
-    assert _read(pack, "Хайнца Шмюкера")[3] == "f"
-    assert _read(pack, "Хайнца Шмюкера", "oblique")[:2] == ("Шмюкер", "Хайнц")
+    # «Вендта» is known nowhere; alone, it reads as a woman's name by its ending; in a
+    # source that writes names declined it is the genitive of Вендт
+    assert _read(pack, "Вендта Шмюкера")[3] == "f"
+    assert _read(pack, "Вендта Шмюкера", "oblique")[:2] == ("Шмюкер", "Вендт")
+    # «Хайнц» is in the more-names list: its genitive is known in any source
+    assert _read(pack, "Хайнца Шмюкера")[:4] == ("Шмюкер", "Хайнц", None, "m")
     # and so it is beside «Фишера», which pymorphy3's dictionary holds only as a man's
     # genitive (accusative): the surname shows the case
     assert _read(pack, "Хайнца Фишера") == ("Фишер", "Хайнц", None, "m", None)
+
+
+def test_a_word_pymorphy3_holds_mostly_as_a_surname_is_the_surname(pack: RussianPack) -> None:
+    # «Майер» has a rare Name reading but is mostly a Surn: the other word is the given name
+    assert _read(pack, "Майер Марисса")[:4] == ("Майер", "Марисса", None, "f")
+    assert _read(pack, "Марисса Майер")[:4] == ("Майер", "Марисса", None, "f")
+
+
+def test_more_names_give_the_sex_of_names_of_other_peoples(pack: RussianPack) -> None:
+    assert _read(pack, "Зурабишвили Саломе")[3] == "f"
+    assert _read(pack, "Нателашвили Шалва")[3] == "m"
+    assert _read(pack, "Нурланов Айгерим")[:2] == ("Нурланов", "Айгерим")
+    # a listed diminutive keeps its key: «Дайана» is not made one of Данил's forms
+    assert _read(pack, "Файнштейн Дайана")[1:4:2] == ("Дайана", "f")

@@ -89,7 +89,7 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
     def clear_caches(self) -> None:
         for f in (keys.script_key, keys._key_of_lower, keys.phonetic_key, morph.patronymic_form,
                   morph.surname_nominative, morph.pymorphy_surnames, to_cyrillic,
-                  tx.surname_hints, tags.name_readings, tags.surname_readings,
+                  tx.surname_hints, tags.name_readings, tags.surname_readings, tags.mostly_surname,
                   tags.is_known_patronymic, self._cached_parse):  # fmt: skip
             f.cache_clear()
         self._word_info.cache_clear()  # type: ignore[attr-defined]
@@ -143,6 +143,9 @@ class RussianPack(PlainNames, GivenPart, LanguagePack):
             if t.patronymic_weak:
                 t.surname_like = True
         elif not readings and not k.endswith(_SURE_SURNAME_ENDINGS):
+            if tags.mostly_surname(word):  # «Майер Марисса»: a surname, though also a name
+                t.surname_like = True
+                return
             readings = tags.name_readings(word)
             t.given_weak = bool(readings)
             if not readings:

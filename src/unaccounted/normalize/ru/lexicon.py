@@ -3,6 +3,9 @@
 - ``given_names_own.csv``: names that are full names in their own right though they look
   like another name's diminutive or case form (Макс, Гали, Парфен, Фарида): read as
   themselves first, the name they resemble after them.
+- ``given_names_more.csv``: given names of the peoples of Russia and its neighbours and of
+  foreign names written in Cyrillic (Саломе, Шалва, Айгерим, Хайди), with sex; used
+  where no other list has the name's key, and never by the simulator.
 - ``given_names.csv`` (canonical names with sex), ``diminutives.csv`` (Серёжа → Сергей;
   an ambiguous form such as Саша keeps every canonical name it can stand for, in file
   order), ``given_names_latin.csv`` (Alexander, Serhii, Oleksandr …) and
@@ -71,6 +74,11 @@ class Lexicon:
             add(row["latin"], row["name"], False)
         for row in self.data.table("diminutives"):
             add(row["diminutive"], row["name"], True)
+        listed = set(found)
+        for row in self.data.table("given_names_more"):  # only keys no other list has
+            if self.key(row["name"]) not in listed and row["name"] not in self.sex_of:
+                self.sex_of[row["name"]] = row["sex"]
+                add(row["name"], row["name"], False)
         out: dict[str, GivenEntry] = {}
         for k, entries in found.items():
             exact = [c for c, d in entries if not d]
@@ -94,6 +102,9 @@ class Lexicon:
             words.setdefault(row["name"], row["sex"])
         for row in self.data.table("given_names"):
             words.setdefault(row["name"], row["sex"])
+        for row in self.data.table("given_names_more"):
+            if self.sex_of.get(row["name"]) == row["sex"]:  # indexed by ``given_by_key``
+                words.setdefault(row["name"], row["sex"])
         for row in self.data.table("diminutives"):
             words.setdefault(row["diminutive"], self.sex_of.get(row["name"], "m"))
         for row in self.data.table("given_name_variants"):

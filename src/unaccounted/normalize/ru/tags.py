@@ -79,6 +79,21 @@ def surname_readings(word: str) -> tuple[Reading, ...]:
 
 
 @lru_cache(maxsize=100_000)
+def mostly_surname(word: str) -> bool:
+    """Whether pymorphy3's dictionary holds ``word`` at least twice as likely a surname as
+    a given name («Майер», «Ким», «Ли»): its Name reading is then no evidence of the role."""
+    if not _known(word):
+        return False
+    name = surname = 0.0
+    for p in pymorphy().parse(word):
+        if p.is_known and "Surn" in p.tag:
+            surname += float(p.score)
+        elif p.is_known and "Name" in p.tag:
+            name += float(p.score)
+    return surname > 0.5 and surname >= 2 * name
+
+
+@lru_cache(maxsize=100_000)
 def is_known_patronymic(word: str) -> bool:
     """Whether pymorphy3's dictionary holds ``word`` as a patronymic (not just its shape)."""
     return _known(word) and any("Patr" in p.tag and p.is_known for p in pymorphy().parse(word))
