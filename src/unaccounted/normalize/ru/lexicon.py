@@ -47,6 +47,8 @@ class Lexicon:
     data: PackData
     key: Callable[[str], str]
     sex_of: dict[str, str] = field(default_factory=dict)
+    #: the names of ``given_names_more.csv`` that ``given_by_key`` took in, with their sex
+    more_names: dict[str, str] = field(default_factory=dict)
     #: ``key`` of many words at once (the same keys, faster), for the long word lists
     batch_key: Callable[[list[str]], list[str]] | None = None
 
@@ -77,7 +79,7 @@ class Lexicon:
         listed = set(found)
         for row in self.data.table("given_names_more"):  # only keys no other list has
             if self.key(row["name"]) not in listed and row["name"] not in self.sex_of:
-                self.sex_of[row["name"]] = row["sex"]
+                self.sex_of[row["name"]] = self.more_names[row["name"]] = row["sex"]
                 add(row["name"], row["name"], False)
         out: dict[str, GivenEntry] = {}
         for k, entries in found.items():
@@ -97,14 +99,13 @@ class Lexicon:
         """
         forms: dict[str, list[tuple[str, str, str]]] = {}
         words: dict[str, str] = {}
-        self.given_by_key  # noqa: B018  (fills sex_of)
+        self.given_by_key  # noqa: B018  (fills sex_of and more_names)
         for row in self.data.table("given_names_own"):
             words.setdefault(row["name"], row["sex"])
         for row in self.data.table("given_names"):
             words.setdefault(row["name"], row["sex"])
-        for row in self.data.table("given_names_more"):
-            if self.sex_of.get(row["name"]) == row["sex"]:  # indexed by ``given_by_key``
-                words.setdefault(row["name"], row["sex"])
+        for name, sex in self.more_names.items():
+            words.setdefault(name, sex)
         for row in self.data.table("diminutives"):
             words.setdefault(row["diminutive"], self.sex_of.get(row["name"], "m"))
         for row in self.data.table("given_name_variants"):
