@@ -10,17 +10,23 @@ would (as ``bench/strata.py`` does), then
   true person most of its records belong to). Coverage is the share of units with
   officially missing persons whose 95 % interval holds the truth.
 - **quarters**: the stated-dead estimate by period (event quarter) with the current
-  clustering (``--draws 0``), without the step (the named baseline, ``without_step``) and
-  with the expected dead among each quarter's missing added (``with_step``); the truth is
-  the simulator's dead of the quarter. Coverage is the share of estimable quarters whose
-  95 % interval holds the truth.
+  clustering (``--draws 0``), without the step (the named baseline, ``without_step``), with
+  the expected dead among each quarter's missing added (``with_step``), and with the recent
+  quarters also scaled up for the deaths not reported yet (``with_step_and_delay``,
+  ``estimate --dead-among-missing --reporting-delay``); the truth is the simulator's dead of
+  the quarter. Coverage is the share of estimable quarters whose 95 % interval holds the
+  truth.
 
-    python bench/dead_among_missing.py [--worlds N] [--persons N]
+``--keep DIR`` keeps each world's simulated folder and linked workspace under ``DIR/<seed>``
+and reuses them on the next run (the models and estimates are always run afresh).
+
+    python bench/dead_among_missing.py [--worlds N] [--persons N] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
 import os
 import shutil
@@ -35,26 +41,41 @@ from unaccounted.analyze import analyze
 from unaccounted.analyze.dead_among_missing import MissingPerson, fit, gather
 from unaccounted.estimate.from_workspace import person_strata, workspace_strata
 from unaccounted.estimate.strata import UNKNOWN, MethodChoice
+from unaccounted.estimate.with_delay import add_reporting_delay, quarter_factors
 from unaccounted.estimate.with_missing import add_dead_among_missing
 from unaccounted.evaluate.truth import truth_persons
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.link.stage import run_link
 from unaccounted.normalize.stage import run_normalize
+from unaccounted.nowcast import NowcastSettings, layout, nowcast
+from unaccounted.service.estimates import workspace_triangle
+from unaccounted.service.session import Session
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
 from unaccounted.simulate.truth_strata import dead_by_quarter
 from unaccounted.workspace import Workspace
 
 
-def one_world(persons: int, seed: int) -> dict[str, Any]:
-    root = Path(tempfile.mkdtemp(prefix="bench-dam-"))
+def build(root: Path, persons: int, seed: int) -> Workspace:
+    """The world's simulated folder and linked workspace under ``root`` (reused if done)."""
+    if (root / "linked").exists():
+        return Workspace.open(root / "ws")
+    shutil.rmtree(root, ignore_errors=True)
+    sim = root / "sim"
+    simulate(load_config(None), persons, seed, sim)
+    ws = Workspace.init(root / "ws")
+    ingest_folder(ws, sim / "sources")
+    run_normalize(ws)
+    run_link(ws)
+    (root / "linked").write_text(f"{persons} persons, seed {seed}\n", encoding="utf-8")
+    return ws
+
+
+def one_world(persons: int, seed: int, keep: Path | None = None) -> dict[str, Any]:
+    root = keep / f"{persons}-{seed}" if keep else Path(tempfile.mkdtemp(prefix="bench-dam-"))
     try:
         sim = root / "sim"
-        simulate(load_config(None), persons, seed, sim)
-        ws = Workspace.init(root / "ws")
-        ingest_folder(ws, sim / "sources")
-        run_normalize(ws)
-        run_link(ws)
+        ws = build(root, persons, seed)
         t = time.process_time()
         a = analyze(ws)
         flagged = {e.unit for e in a.concealment(ws) if e.flagged}
@@ -90,10 +111,17 @@ def one_world(persons: int, seed: int) -> dict[str, Any]:
         def stratum(m: MissingPerson) -> str:
             return strata.get(m.person_id, UNKNOWN)
 
+        delayed = copy.deepcopy(stepped)
         add_dead_among_missing(stepped, model.open_draws(stratum), seed)
+        with Session.open(ws.root, None, read_only=True) as s:
+            tri = workspace_triangle(s, None)
+        got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=seed))
+        add_reporting_delay(delayed, quarter_factors(got.rows), seed)
+        add_dead_among_missing(delayed, model.open_draws(stratum), seed)
         estimate_seconds = time.process_time() - t
         quarters = []
-        for run, res in (("without_step", base), ("with_step", stepped)):
+        runs = (("without_step", base), ("with_step", stepped), ("with_step_and_delay", delayed))
+        for run, res in runs:
             for s in [*res.strata, res.total]:
                 if s.stratum == UNKNOWN:
                     continue
@@ -106,7 +134,8 @@ def one_world(persons: int, seed: int) -> dict[str, Any]:
         return {"units": units, "quarters": quarters,
                 "cpu_seconds": {"model": model_seconds, "estimates": estimate_seconds}}  # fmt: skip
     finally:
-        shutil.rmtree(root, ignore_errors=True)
+        if keep is None:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def coverage(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -129,6 +158,12 @@ def main() -> None:
     parser.add_argument("--worlds", type=int, default=10)
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--name", default="dead_among_missing")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="keep (and reuse) each world's linked workspace under this folder",
+    )
     args = parser.parse_args()
     load = os.getloadavg()[0]
     start = time.perf_counter()
@@ -138,7 +173,7 @@ def main() -> None:
     cpu = {"model": 0.0, "estimates": 0.0}
     for seed in range(1, args.worlds + 1):
         try:
-            got = one_world(args.persons, seed)
+            got = one_world(args.persons, seed, args.keep)
         except Exception as exc:  # a world the link stage cannot train on is counted
             failed.append({"world": seed, "error": str(exc)[:300]})
             continue
@@ -175,12 +210,15 @@ def write(
         "config": "the simulator's default",
         "clustering": "the link stage's (run_link), current clustering only (draws 0)",
         "wall_seconds": time.perf_counter() - start,
+        "worlds_kept_in": None if args.keep is None else str(args.keep),
+        "note": "with --keep, worlds linked by an earlier run are reused: wall_seconds then "
+        "holds only the models and estimates",
         "cpu_seconds": cpu,
         "units": coverage([u for u in units if u["officially_missing"]]),
         "quarters": {
             key: {
-                "with_step": coverage(pick("with_step", key == "total")),
-                "without_step": coverage(pick("without_step", key == "total")),
+                run: coverage(pick(run, key == "total"))
+                for run in ("with_step_and_delay", "with_step", "without_step")
             }
             for key in ("per_stratum", "total")
         },

@@ -132,6 +132,10 @@ def test_sources_group_makes_one_list(tmp_path: Path, workspace: Path) -> None:
         (["estimate", "--by", "planet"], "unknown stratum 'planet'"),
         (["estimate", "--by", "region"], "no link run has scored pairs"),
         (["estimate", "--draws", "-1"], "--draws must be 0 or more"),
+        (
+            ["estimate", "--by", "region", "--draws", "0", "--reporting-delay"],
+            "--reporting-delay scales quarters; use it with --by period",
+        ),
     ],
 )
 def test_errors(workspace: Path, args: list[str], message: str) -> None:
@@ -146,6 +150,24 @@ def test_histories_file_and_by_do_not_mix(workspace: Path, tmp_path: Path) -> No
                                  "--by", "region"])  # fmt: skip
     assert result.exit_code == 2
     assert "leave out the HISTORIES.csv argument" in result.output
+    result = runner.invoke(app, ["--workspace", str(workspace), "estimate", str(path),
+                                 "--reporting-delay"])  # fmt: skip
+    assert result.exit_code == 2
+    assert "--reporting-delay estimates the workspace; leave out the HISTORIES.csv" in (
+        result.output
+    )
+
+
+def test_reporting_delay_leaves_quarters_whose_reports_are_all_in(workspace: Path) -> None:
+    # no record has a publication date: each is known from the day it was ingested, long
+    # after its event, so nothing is still to be reported and the estimate is unchanged
+    args = ["estimate", "--by", "period", "--draws", "0", "--json"]
+    plain = json.loads(invoke(workspace, *args)[1])
+    code, stdout, err = invoke(workspace, *args, "--reporting-delay")
+    assert code == 0, err
+    got = json.loads(stdout)
+    assert [s["estimate"] for s in got["strata"]] == [s["estimate"] for s in plain["strata"]]
+    assert all("reporting_delay" not in s for s in got["strata"])
 
 
 @pytest.mark.slow
@@ -174,3 +196,16 @@ def test_linked_world_with_draws(tmp_path: Path) -> None:
             assert 0.0 <= s["linkage_width_share"] < 1.0
         else:
             assert s["reason"] and s["estimate"] is None
+    # the recent quarters, scaled up for the deaths not reported yet by their factor
+    delayed = json.loads(invoke(ws.root, *args, "--draws", "0", "--reporting-delay")[1])
+    scaled = [s for s in delayed["strata"] if "reporting_delay" in s]
+    quarters = [s["stratum"] for s in alone["strata"] if s["stratum"].startswith("20")]
+    assert scaled and scaled[-1]["stratum"] == quarters[-1]
+    before = {s["stratum"]: s for s in alone["strata"]}
+    for s in scaled:
+        factor = s["reporting_delay"]["factor"]
+        assert factor > 1.0 and s["reporting_delay"]["known_share"] == round(1 / factor, 4)
+        assert s["estimate"] == pytest.approx(before[s["stratum"]]["estimate"] * factor, rel=1e-3)
+    assert delayed["total"]["estimate"] == pytest.approx(
+        alone["total"]["estimate"] + sum(s["reporting_delay"]["added"] for s in scaled), abs=0.01
+    )

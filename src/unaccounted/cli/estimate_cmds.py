@@ -132,6 +132,15 @@ def estimate_cmd(
             "'unaccounted dead-among-missing').",
         ),
     ] = False,
+    reporting_delay: Annotated[
+        bool,
+        typer.Option(
+            "--reporting-delay",
+            help="Workspace, --by period only: scale each recent quarter up by the nowcast's "
+            "factor of documented deaths not reported yet (see 'unaccounted nowcast "
+            "--from-workspace').",
+        ),
+    ] = False,
 ) -> None:
     """Estimate how many people no list recorded (multiple systems estimation).
 
@@ -144,16 +153,15 @@ def estimate_cmd(
         lc = _lcmcr_settings(seed, accept_unconverged, classes=classes, chains=chains,
                              iterations=iterations, burn_in=burn_in, thin=thin)  # fmt: skip
         choice = MethodChoice(method=method, model=model or POOLED, seed=seed, lcmcr=lc)
-        _workspace_estimate(
-            ctx, by, choice, draws, include_missing, impute, as_json, dead_among_missing
-        )
+        _workspace_estimate(ctx, by, choice, draws, include_missing, impute, as_json,
+                            dead_among_missing, reporting_delay)  # fmt: skip
         return
     if by is not None:
         raise fail("--by estimates the workspace; leave out the HISTORIES.csv argument")
-    if dead_among_missing:
-        raise fail(
-            "--dead-among-missing estimates the workspace; leave out the HISTORIES.csv argument"
-        )
+    for flag, given in (("--dead-among-missing", dead_among_missing),
+                        ("--reporting-delay", reporting_delay)):  # fmt: skip
+        if given:
+            raise fail(f"{flag} estimates the workspace; leave out the HISTORIES.csv argument")
     if search not in SEARCHES:
         raise fail(f"unknown search {search!r}; choose one of {', '.join(SEARCHES)}")
     hist = read_histories(histories)
@@ -233,6 +241,7 @@ def _workspace_estimate(
     impute: bool,
     as_json: bool,
     dead_among_missing: bool = False,
+    reporting_delay: bool = False,
 ) -> None:
     c = get_context(ctx)
     try:
@@ -241,7 +250,7 @@ def _workspace_estimate(
         raise fail(str(exc)) from None
     with s, console.status(f"estimating by {by or 'workspace'} ({draws} draws)"):
         result = service.workspace_estimate(
-            s, by, choice, draws, include_missing, impute, dead_among_missing
+            s, by, choice, draws, include_missing, impute, dead_among_missing, reporting_delay
         )
     if as_json:
         out.print_json(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -321,6 +330,10 @@ def _stratum_cells(s: StratumEstimate) -> tuple[str, ...]:
         step = s.dead_among_missing
         added = step["expected"] if step["added"] is None else step["added"]
         note = f"{note} +{added:,.1f} of {step['expected']:,.1f} dead among missing".strip()
+    if s.reporting_delay is not None:
+        delay = s.reporting_delay
+        grew = f"×{delay['factor']:.2f}" if "factor" in delay else f"+{delay['added']:,.1f}"
+        note = f"{note} {grew} not reported yet".strip()
     return (
         s.stratum,
         f"{s.documented:,}",

@@ -85,6 +85,8 @@ class StratumEstimate:
     warnings: list[str] = field(default_factory=list)
     #: The expected dead among the stratum's missing added (``--dead-among-missing``).
     dead_among_missing: dict[str, Any] | None = None
+    #: How much the deaths not reported yet added (``--reporting-delay``).
+    reporting_delay: dict[str, Any] | None = None
 
     @property
     def estimable(self) -> bool:
@@ -115,6 +117,8 @@ class StratumEstimate:
         }
         if self.dead_among_missing is not None:
             out["dead_among_missing"] = self.dead_among_missing
+        if self.reporting_delay is not None:
+            out["reporting_delay"] = self.reporting_delay
         return out
 
 

@@ -35,7 +35,7 @@ from unaccounted.estimate.stratified import StrataResult, StratumEstimate
 FloatArray = npt.NDArray[np.float64]
 
 
-def _drawn(s: StratumEstimate, z: FloatArray) -> FloatArray | None:
+def interval_draws(s: StratumEstimate, z: FloatArray) -> FloatArray | None:
     """Draws of a stratum's estimate from its interval (None: not estimable)."""
     if s.estimate is None or s.lower is None or s.upper is None or s.estimate <= 0:
         return None
@@ -49,7 +49,7 @@ def _add(s: StratumEstimate, added: FloatArray, z: FloatArray) -> None:
     """Add to ``s`` the part of the drawn dead its unseen part cannot hold."""
     mean = float(added.mean())
     low, high = (float(x) for x in np.percentile(added, [2.5, 97.5]))
-    base = _drawn(s, z)
+    base = interval_draws(s, z)
     s.dead_among_missing = {
         "expected": round(mean, 3),
         "interval_95": [round(low, 3), round(high, 3)],

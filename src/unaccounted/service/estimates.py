@@ -30,6 +30,7 @@ from unaccounted.estimate.from_workspace import WHOLE, person_strata, workspace_
 from unaccounted.estimate.search import SEARCHES
 from unaccounted.estimate.strata import BY, POOLED, UNKNOWN, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
+from unaccounted.estimate.with_delay import add_reporting_delay, quarter_factors
 from unaccounted.estimate.with_missing import add_dead_among_missing
 from unaccounted.nowcast import (
     DELAY_WEIGHTS,
@@ -58,26 +59,39 @@ DEAD, DEAD_OR_MISSING = ("dead",), ("dead", "missing")
 
 def workspace_estimate(
     s: Session, by: str | None, choice: MethodChoice, draws: int, include_missing: bool,
-    impute: bool, dead_among_missing: bool = False,
+    impute: bool, dead_among_missing: bool = False, reporting_delay: bool = False,
 ) -> StrataResult:  # fmt: skip
     """The linked workspace's persons by independence group, per stratum, with a total;
-    ``dead_among_missing``: plus the expected dead among each stratum's missing."""
+    ``dead_among_missing``: plus the expected dead among each stratum's missing;
+    ``reporting_delay`` (by period only): recent quarters scaled up for the deaths not
+    reported yet (``estimate/with_delay.py``)."""
     s.check("estimate")
     if dead_among_missing and include_missing:
         raise InputError(
             "--dead-among-missing adds to the stated-dead estimate; leave out --include-missing"
         )
+    if reporting_delay and by != "period":
+        raise InputError("--reporting-delay scales quarters; use it with --by period")
     counted = DEAD_OR_MISSING if include_missing else DEAD
     result = workspace_strata(s.ws, by, choice, draws, counted, impute)
-    if not dead_among_missing:
-        return result
-    model = missing_model(s, "estimate", choice.seed)
-    strata = person_strata(s.ws, by) if by is not None else {}
+    if reporting_delay:  # first: the dead among the missing are added to the scaled estimate
+        tri = workspace_triangle(s, None)
+        if not tri.rows:
+            raise InputError(
+                "--reporting-delay needs documented deaths with an event day and a "
+                "publication date; none has both"
+            )
+        got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=choice.seed))
+        add_reporting_delay(result, quarter_factors(got.rows), choice.seed)
+    if dead_among_missing:
+        model = missing_model(s, "estimate", choice.seed)
+        strata = person_strata(s.ws, by) if by is not None else {}
 
-    def stratum(m: MissingPerson) -> str:
-        return WHOLE if by is None else strata.get(m.person_id, UNKNOWN)
+        def stratum(m: MissingPerson) -> str:
+            return WHOLE if by is None else strata.get(m.person_id, UNKNOWN)
 
-    return add_dead_among_missing(result, model.open_draws(stratum), choice.seed)
+        add_dead_among_missing(result, model.open_draws(stratum), choice.seed)
+    return result
 
 
 def missing_model(s: Session, action: str, seed: int = 0) -> Model:
