@@ -12,10 +12,14 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from unaccounted.errors import InputError
 from unaccounted.service import Session
 from unaccounted.workspace import Workspace
+
+if TYPE_CHECKING:
+    from unaccounted.service.estimates import StratumEstimate
 
 MARKER = ".unaccounted-demo"
 #: The size and seed of the simulated world ``unaccounted demo`` (and ``make demo``) builds.
@@ -189,26 +193,38 @@ def step_report(run: DemoRun) -> None:
 
 
 def step_strata(run: DemoRun) -> None:
-    """Estimate the dead per event quarter (linkage error carried) against the truth."""
+    """Estimate the dead per event quarter (linkage error carried) against the truth: the
+    stated dead alone, then with the dead among the missing and the deaths not reported yet
+    (``estimate --by period --dead-among-missing --reporting-delay``)."""
     from unaccounted.service.estimates import MethodChoice, workspace_estimate
     from unaccounted.simulate.truth_strata import dead_by_quarter
 
+    choice = MethodChoice(seed=run.seed)
     with run.session() as session:
-        result = workspace_estimate(session, "period", MethodChoice(seed=run.seed), 10, False, True)
+        result = workspace_estimate(session, "period", choice, 10, False, True)
+        full = workspace_estimate(session, "period", choice, 10, False, True, True, True)
     truth = dead_by_quarter(run.simulated / "truth" / "persons.csv")
     run.facts["strata"] = result.to_dict()
+    run.facts["strata_with_missing_and_delay"] = full.to_dict()
     run.report(
-        "dead by event quarter: documented, estimated (95% interval, 10 linkage draws), true"
+        "dead by event quarter: documented; estimated from the stated dead (95% interval, 10 "
+        "linkage draws); the same plus the dead among the missing and the deaths not reported "
+        "yet (--dead-among-missing --reporting-delay); true; persons of no known quarter are "
+        "placed in the quarters"
     )
-    for s in [*result.strata, result.total]:
-        true = sum(truth.values()) if s.stratum == "total" else truth.get(s.stratum, 0)
+
+    def cell(s: StratumEstimate) -> str:
         if s.estimable:
-            est = f"{s.estimate:,.0f} ({s.lower:,.0f}-{s.upper:,.0f})"
-        elif s.placed:
-            est = f"{s.documented:,} placed in the quarters"
-        else:
-            est = f"not estimable: {s.reason}"
-        run.report(f"  {s.stratum:>9}  {s.documented:>6,}  {est:<24}  {true:>6,}")
+            return f"{s.estimate:,.0f} ({s.lower:,.0f}-{s.upper:,.0f})"
+        if s.placed:
+            return f"{s.documented:,} placed"
+        return f"not estimable: {s.reason}"
+
+    for s, f in zip([*result.strata, result.total], [*full.strata, full.total], strict=True):
+        true = sum(truth.values()) if s.stratum == "total" else truth.get(s.stratum, 0)
+        run.report(
+            f"  {s.stratum:>9}  {s.documented:>6,}  {cell(s):<20}  {cell(f):<20}  {true:>6,}"
+        )
 
 
 #: The demo's steps, in data-flow order.
