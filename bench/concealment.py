@@ -20,12 +20,16 @@ peers combined with the independent-evidence test, Benjamini–Hochberg — the 
 the combined model) and the **raw missing share** (units by the share of their
 official-source persons listed missing; no test, so no flags).
 
-A world may draw no concealing unit at all (``worlds_with_concealing_units`` counts those
-that have one); it then counts as a failure of the ranking figure, as before. Each run lists
+Every world holds at least one concealing unit (``units.conceal.min_units`` 1: when the
+random share draws none, the unit with the lowest draw conceals); a world with none would
+still count as a failure of the ranking figure (``worlds_with_concealing_units``). Each run lists
 its concealing units with their true dead and how many of them the simulator listed
 missing (``dead_listed_missing``), and the honest units flagged (``flagged_honest_units``).
 
-    python bench/concealment.py [--quick] [--seeds N] [--persons N]
+    python bench/concealment.py [--quick] [--seeds N] [--persons N] [--first-seed S] [--name N]
+
+``concealment.json`` is seeds 1–40; ``concealment_41_80.json`` the next 40 worlds
+(``--first-seed 41 --name concealment_41_80``), on which nothing was tuned.
 """
 
 from __future__ import annotations
@@ -82,7 +86,7 @@ def world_config(setting: str | None = None) -> SimulationConfig:
         return config.model_copy(update={"units": units})
     fates, sigma = SETTINGS[setting]
     conceal = config.units.conceal.model_copy(
-        update={"unit_share": UNIT_SHARE, "missing_share_range": RANGE}
+        update={"unit_share": UNIT_SHARE, "min_units": 1, "missing_share_range": RANGE}
     )
     units = config.units.model_copy(
         update={"default_per_type": UNITS_PER_TYPE, "per_type": {}, "size_sigma": sigma,
@@ -247,11 +251,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="4 worlds of 4,000 persons")
     parser.add_argument("--seeds", type=int, default=40)
     parser.add_argument("--persons", type=int, default=8_000)
+    parser.add_argument(
+        "--first-seed",
+        type=int,
+        default=1,
+        help="the first world's seed (41: the 40 worlds after the default ones)",
+    )
+    parser.add_argument("--name", default=None, help="the result's name under bench/results/")
     args = parser.parse_args(argv)
     seeds, persons = (4, 4_000) if args.quick else (args.seeds, args.persons)
     names = list(SETTINGS)
     runs = []
-    for seed in range(1, seeds + 1):
+    for seed in range(args.first_seed, args.first_seed + seeds):
         run = one_world(persons, seed, names[(seed - 1) % len(names)])
         runs.append(run)
         m, t = run["model"], run["baseline_today"]
@@ -278,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             "clustering": "linked through the service (ingest, normalize, link)",
         },
         "seeds": seeds,
+        "first_seed": args.first_seed,
         "targets": {
             "worlds_all_concealing_above_every_honest": ">= 95 % of worlds",
             "worlds_every_large_concealing_flagged": f">= 95 % of worlds (>= {MIN_DEAD} dead)",
@@ -291,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(sum(r["build_seconds"] + r["analyze_seconds"] for r in runs), 1),
         "runs": runs,
     }
-    path = write_result("concealment-quick" if args.quick else "concealment", result)
+    name = args.name or ("concealment-quick" if args.quick else "concealment")
+    path = write_result(name, result)
     m = result["model"]
     print(
         f"model: {m['worlds_all_concealing_above_every_honest']}/{seeds} all above honest, "

@@ -70,6 +70,21 @@ def test_a_reversed_range_is_a_one_line_error(tmp_path: Path) -> None:
         _config(tmp_path, "units: {conceal: {missing_share_range: [0.9, 0.3]}}\n")
 
 
+def test_at_least_min_units_conceal(tmp_path: Path) -> None:
+    # no unit's draw is below a share of 0: the two lowest draws conceal, and only they
+    none = build_world(_config(tmp_path, "units: {conceal: {unit_share: 0.0}}\n"), N, SEED)
+    two = build_world(
+        _config(tmp_path, "units: {conceal: {unit_share: 0.0, min_units: 2}}\n"), N, SEED
+    )
+    assert int(none.concealed.sum()) == 0
+    concealing = {int(u) for u in np.unique(two.unit[two.concealed])}
+    assert len(concealing) == 2
+    # where the share already draws enough, min_units changes nothing
+    plain = build_world(load_config(), N, SEED)
+    one = build_world(_config(tmp_path, "units: {conceal: {min_units: 1}}\n"), N, SEED)
+    assert (one.concealed == plain.concealed).all() and plain.concealed.any()
+
+
 def test_a_harder_world_has_its_own_hash() -> None:
     """Keys added for these worlds are left out of the hash at their default (the default
     world's digest is pinned in test_hand.py); set, they change it."""
@@ -78,3 +93,8 @@ def test_a_harder_world_has_its_own_hash() -> None:
         update={"units": config.units.model_copy(update={"size_sigma": 1.0})}
     )
     assert harder.digest() != config.digest()
+    conceal = config.units.conceal.model_copy(update={"min_units": 1})
+    fewest = config.model_copy(
+        update={"units": config.units.model_copy(update={"conceal": conceal})}
+    )
+    assert fewest.digest() != config.digest()

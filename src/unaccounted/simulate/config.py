@@ -138,6 +138,9 @@ class FatesConfig(_Strict):
 class ConcealConfig(_Strict):
     #: Share of units that conceal deaths (chosen at random) …
     unit_share: float = Field(default=0.1, ge=0, le=1)
+    #: … and at least this many of them (the units with the lowest draws), so that a world
+    #: meant to hold concealment cannot happen to draw none.
+    min_units: int = Field(default=0, ge=0)
     #: … or these unit ids, when given.
     units: list[str] = Field(default_factory=list)
     #: Share of a concealing unit's dead that its official notices list as missing.
@@ -272,6 +275,8 @@ class SimulationConfig(_Strict):
                 del data[section][key]
         if data["units"]["conceal"].get("missing_share_range") is None:
             del data["units"]["conceal"]["missing_share_range"]
+        if data["units"]["conceal"].get("min_units") == 0:
+            del data["units"]["conceal"]["min_units"]
         text = json.dumps(data, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -242,7 +242,11 @@ def build_world(config: SimulationConfig, n: int, seed: int) -> World:
 
     conceal_units = set(config.units.conceal.units)
     if not conceal_units:
-        chosen = stream(seed, "conceal").random(len(units)) < config.units.conceal.unit_share
+        draws = stream(seed, "conceal").random(len(units))
+        chosen = draws < config.units.conceal.unit_share
+        fewest = min(config.units.conceal.min_units, len(units))
+        if chosen.sum() < fewest:
+            chosen[np.argsort(draws, kind="stable")[:fewest]] = True
         conceal_units = {u.unit_id for u, c in zip(units, chosen, strict=True) if c}
     conceals = np.array([u.unit_id in conceal_units for u in units])
     share = conceal_shares(config, len(units), seed)
