@@ -10,8 +10,9 @@ would (as ``bench/strata.py`` does), then
   true person most of its records belong to). Coverage is the share of units with
   officially missing persons whose 95 % interval holds the truth.
 - **quarters**: the stated-dead estimate by period (event quarter) with the current
-  clustering (``--draws 0``), without the step (the named baseline, ``without_step``), with
-  the expected dead among each quarter's missing added (``with_step``), and with the recent
+  clustering (``--draws 0``; ``--draws N``: N drawn clusterings, as ``bench/strata.py``),
+  without the step (the named baseline, ``without_step``), with the expected dead among each
+  quarter's missing added (``with_step``), and with the recent
   quarters also scaled up for the deaths not reported yet (``with_step_and_delay``,
   ``estimate --dead-among-missing --reporting-delay``); the truth is the simulator's dead of
   the quarter. Coverage is the share of estimable quarters whose 95 % interval holds the
@@ -20,7 +21,7 @@ would (as ``bench/strata.py`` does), then
 ``--keep DIR`` keeps each world's simulated folder and linked workspace under ``DIR/<seed>``
 and reuses them on the next run (the models and estimates are always run afresh).
 
-    python bench/dead_among_missing.py [--worlds N] [--persons N] [--keep DIR]
+    python bench/dead_among_missing.py [--worlds N] [--persons N] [--draws N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def build(root: Path, persons: int, seed: int) -> Workspace:
     return ws
 
 
-def one_world(persons: int, seed: int, keep: Path | None = None) -> dict[str, Any]:
+def one_world(persons: int, seed: int, keep: Path | None = None, draws: int = 0) -> dict[str, Any]:
     root = keep / f"{persons}-{seed}" if keep else Path(tempfile.mkdtemp(prefix="bench-dam-"))
     try:
         sim = root / "sim"
@@ -104,8 +105,8 @@ def one_world(persons: int, seed: int, keep: Path | None = None) -> dict[str, An
         truth = dead_by_quarter(sim / "truth" / "persons.csv")
         choice = MethodChoice(seed=seed)
         t = time.process_time()
-        base = workspace_strata(ws, "period", choice, 0, ("dead",))
-        stepped = workspace_strata(ws, "period", choice, 0, ("dead",))
+        base = workspace_strata(ws, "period", choice, draws, ("dead",))
+        stepped = copy.deepcopy(base)
         strata = person_strata(ws, "period")
 
         def stratum(m: MissingPerson) -> str:
@@ -159,6 +160,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--name", default="dead_among_missing")
     parser.add_argument(
+        "--draws", type=int, default=0, help="clusterings drawn for the estimates (0: the current)"
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -173,7 +177,7 @@ def main() -> None:
     cpu = {"model": 0.0, "estimates": 0.0}
     for seed in range(1, args.worlds + 1):
         try:
-            got = one_world(args.persons, seed, args.keep)
+            got = one_world(args.persons, seed, args.keep, args.draws)
         except Exception as exc:  # a world the link stage cannot train on is counted
             failed.append({"world": seed, "error": str(exc)[:300]})
             continue
@@ -208,7 +212,12 @@ def write(
         "worlds_done": sorted({u["world"] for u in units}),
         "persons_per_world": args.persons,
         "config": "the simulator's default",
-        "clustering": "the link stage's (run_link), current clustering only (draws 0)",
+        "clustering": "the link stage's (run_link)"
+        + (
+            f", {args.draws} drawn clusterings (Rubin's rules)"
+            if args.draws
+            else ", current clustering only (draws 0)"
+        ),
         "wall_seconds": time.perf_counter() - start,
         "worlds_kept_in": None if args.keep is None else str(args.keep),
         "note": "with --keep, worlds linked by an earlier run are reused: wall_seconds then "
