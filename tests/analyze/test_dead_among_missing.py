@@ -201,6 +201,11 @@ def test_bad_input_is_one_line(ws: Workspace) -> None:
          "unknown grouping 'quarter'; choose one of unit, period, region"),
         (["estimate", "--dead-among-missing", "--include-missing", "--draws", "0"],
          "--dead-among-missing adds to the stated-dead estimate; leave out --include-missing"),
+        # no record gives an event date: no death can be placed in a week of the nowcast
+        # (2023-04-01 is the latest publication, the nowcast's as-of day)
+        (["estimate", "--by", "period", "--draws", "0", "--reporting-delay"],
+         "--reporting-delay needs a nowcast of the deaths: no death with an event date was "
+         "known on or before 2023-04-01"),
     ):  # fmt: skip
         result = runner.invoke(app, ["--workspace", str(ws.root), *args])
         assert result.exit_code != 0

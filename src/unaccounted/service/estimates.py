@@ -75,13 +75,11 @@ def workspace_estimate(
     counted = DEAD_OR_MISSING if include_missing else DEAD
     result = workspace_strata(s.ws, by, choice, draws, counted, impute)
     if reporting_delay:  # first: the dead among the missing are added to the scaled estimate
-        tri = workspace_triangle(s, None)
-        if not tri.rows:
-            raise InputError(
-                "--reporting-delay needs documented deaths with an event day and a "
-                "publication date; none has both"
-            )
-        got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=choice.seed))
+        try:
+            tri = workspace_triangle(s, None)
+            got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=choice.seed))
+        except InputError as exc:
+            raise InputError(f"--reporting-delay needs a nowcast of the deaths: {exc}") from None
         add_reporting_delay(result, quarter_factors(got.rows), choice.seed)
     if dead_among_missing:
         model = missing_model(s, "estimate", choice.seed)
