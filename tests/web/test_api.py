@@ -92,6 +92,32 @@ def test_estimates_and_nowcast_carry_intervals(reader: TestClient) -> None:
     assert now["rows"] and all(r["lower"] <= r["estimate"] <= r["upper"] for r in now["rows"])
 
 
+def test_estimates_take_the_dead_among_the_missing_and_the_reporting_delay(
+    reader: TestClient,
+) -> None:
+    plain = reader.get("/api/estimates", params={"by": "period"}).json()
+    both = reader.get(
+        "/api/estimates", params={"by": "period", "dead_among_missing": True, "delay": True}
+    ).json()
+    assert [r["stratum"] for r in both["rows"]] == [r["stratum"] for r in plain["rows"]]
+    total = both["rows"][-1]
+    # the total says what each step added, and grew by it
+    step, late = total["dead_among_missing"], total["reporting_delay"]
+    assert step["added"] > 0 and late["added"] > 0
+    assert total["estimate"] > plain["rows"][-1]["estimate"]
+    scaled = [r for r in both["rows"][:-1] if "reporting_delay" in r]
+    assert scaled and all(r["reporting_delay"]["factor"] > 1 for r in scaled)
+    # the same options on the page, which says what was added
+    page = reader.get("/estimates", params={"by": "period", "dead_among_missing": True,
+                                            "delay": True})  # fmt: skip
+    assert page.status_code == 200
+    assert "dead among the missing" in page.text and "not reported yet" in page.text
+    # scaling quarters needs quarters: a one-line error, nothing else
+    wrong = reader.get("/api/estimates", params={"by": "unit", "delay": True})
+    assert wrong.status_code == 400
+    assert wrong.json() == {"error": "--reporting-delay scales quarters; use it with --by period"}
+
+
 def test_exports_stream_every_person_and_record(reader: TestClient) -> None:
     status = reader.get("/api/status").json()
     rows = list(csv.reader(io.StringIO(reader.get("/api/export/persons.csv").text)))

@@ -9,11 +9,10 @@ from typing import Any
 
 from markupsafe import Markup
 
-from unaccounted.estimate.from_workspace import workspace_strata
 from unaccounted.estimate.strata import MethodChoice
 from unaccounted.nowcast import NowcastSettings, layout, nowcast
 from unaccounted.report.charts import horizontal_bars
-from unaccounted.service.estimates import DEAD, DEAD_OR_MISSING, workspace_triangle
+from unaccounted.service.estimates import workspace_estimate, workspace_triangle
 from unaccounted.service.session import Session
 
 #: The colours of the report's charts: documented counts, estimates.
@@ -39,12 +38,18 @@ class Table:
         return {"rows": self.rows, "note": self.note, "warnings": self.warnings}
 
 
-def estimates(s: Session, by: str | None, include_missing: bool = False) -> Table:
-    """Documented and estimated deaths per stratum (and the total), with the warnings."""
+def estimates(
+    s: Session,
+    by: str | None,
+    include_missing: bool = False,
+    dead_among_missing: bool = False,
+    reporting_delay: bool = False,
+) -> Table:
+    """Documented and estimated deaths per stratum (and the total), with the warnings;
+    ``dead_among_missing`` and ``reporting_delay`` as ``estimate``'s options of those names."""
     # the session's own connection (``s.ws``): the process that owns the store opens no other
-    s.check("estimate")
-    counted = DEAD_OR_MISSING if include_missing else DEAD
-    result = workspace_strata(s.ws, by, MethodChoice(), 0, counted, False)
+    result = workspace_estimate(s, by, MethodChoice(), 0, include_missing, False,
+                                dead_among_missing, reporting_delay)  # fmt: skip
     rows = [x.to_dict() for x in [*result.strata, result.total]]
     chart = bars([(r["stratum"], r.get("estimate") or 0.0) for r in rows[:-1]],
                  "estimate per stratum", estimated=True)  # fmt: skip

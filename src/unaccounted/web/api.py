@@ -169,10 +169,18 @@ def rejects(web: W, source: str | None = None, limit: int = Query(1000, ge=1)) -
 
 
 @router.get("/estimates")
-def estimate(web: W, by: str | None = None, missing: bool = False) -> dict[str, Any]:
-    """Multiple systems estimation of the workspace, per stratum, with warnings."""
+def estimate(
+    web: W,
+    by: str | None = None,
+    missing: bool = False,
+    dead_among_missing: bool = False,
+    delay: bool = False,
+) -> dict[str, Any]:
+    """Multiple systems estimation of the workspace, per stratum, with warnings;
+    ``dead_among_missing`` and ``delay`` (by period): ``estimate --dead-among-missing`` and
+    ``--reporting-delay``."""
     with web.read() as s:
-        return overview.estimates(s, by or None, missing).as_dict()
+        return overview.estimates(s, by or None, missing, dead_among_missing, delay).as_dict()
 
 
 @router.get("/nowcast")

@@ -175,10 +175,18 @@ def sources_page(request: Request, web: W) -> Response:
 
 
 @router.get("/estimates")
-def estimates_page(request: Request, web: W, by: str = "", missing: bool = False) -> Response:
+def estimates_page(
+    request: Request,
+    web: W,
+    by: str = "",
+    missing: bool = False,
+    dead_among_missing: bool = False,
+    delay: bool = False,
+) -> Response:
     with web.read() as s:
-        table = overview.estimates(s, by or None, missing)
-    return web.render(request, "estimates.html", t=table, by=by, missing=missing)
+        table = overview.estimates(s, by or None, missing, dead_among_missing, delay)
+    return web.render(request, "estimates.html", t=table, by=by, missing=missing,
+                      dead_among_missing=dead_among_missing, delay=delay)  # fmt: skip
 
 
 @router.get("/nowcast")
