@@ -136,6 +136,19 @@ def test_sources_group_makes_one_list(tmp_path: Path, workspace: Path) -> None:
             ["estimate", "--by", "region", "--draws", "0", "--reporting-delay"],
             "--reporting-delay scales quarters; use it with --by period",
         ),
+        (
+            [
+                "estimate",
+                "--by",
+                "period",
+                "--draws",
+                "0",
+                "--include-missing",
+                "--reporting-delay",
+            ],
+            "--reporting-delay scales the stated-dead estimate by the nowcast of documented "
+            "deaths; leave out --include-missing",
+        ),
     ],
 )
 def test_errors(workspace: Path, args: list[str], message: str) -> None:
@@ -206,6 +219,11 @@ def test_linked_world_with_draws(tmp_path: Path) -> None:
         factor = s["reporting_delay"]["factor"]
         assert factor > 1.0 and s["reporting_delay"]["known_share"] == round(1 / factor, 4)
         assert s["estimate"] == pytest.approx(before[s["stratum"]]["estimate"] * factor, rel=1e-3)
+    # without the option, the quarters still being reported are named in a warning
+    late = [w for w in alone["total"]["warnings"] if w.startswith("the latest quarters")]
+    assert len(late) == 1 and quarters[-1] in late[0]
+    named = {q for q in quarters if f"{q} ×" in late[0]}
+    assert named <= {s["stratum"] for s in scaled}
     assert delayed["total"]["estimate"] == pytest.approx(
         alone["total"]["estimate"] + sum(s["reporting_delay"]["added"] for s in scaled), abs=0.01
     )

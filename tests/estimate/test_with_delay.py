@@ -8,7 +8,11 @@ import pytest
 
 from unaccounted.cli.estimate_cmds import _stratum_cells
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
-from unaccounted.estimate.with_delay import add_reporting_delay, quarter_factors
+from unaccounted.estimate.with_delay import (
+    add_reporting_delay,
+    quarter_factors,
+    warn_still_reported,
+)
 from unaccounted.nowcast import PeriodNowcast
 
 
@@ -77,3 +81,25 @@ def test_the_interval_carries_the_factors_uncertainty() -> None:
     assert recent.upper == pytest.approx(80.0, rel=0.03)
     assert recent.reporting_delay is not None
     assert recent.reporting_delay["factor_95"] == [1.1, 1.6]
+
+
+def test_without_the_option_the_quarters_still_being_reported_are_named() -> None:
+    older = StratumEstimate("2024-Q3", 80, 100.0, 90.0, 120.0, model="m")
+    latest = StratumEstimate("2024-Q4", 40, 50.0, 40.0, 70.0, model="m")
+    refused = StratumEstimate("2025-Q1", 2, reason="fewer than three lists")
+    total = StratumEstimate("total", 122, 150.0, 140.0, 170.0, model="t")
+    res = _result([older, latest, refused], total)
+    factors = {
+        "2024-Q3": (100.0, 104.0, 100.0, 110.0),  # ×1.04: below the 1.05 worth a word
+        "2024-Q4": (40.0, 50.0, 44.0, 64.0),  # ×1.25
+        "2025-Q1": (2.0, 6.0, 2.0, 12.0),  # not estimable: nothing to run low
+    }
+    assert warn_still_reported(res, factors) == ["2024-Q4"]
+    assert total.warnings == [
+        "the latest quarters are still being reported: the nowcast expects 2024-Q4 ×1.25 as "
+        "many documented deaths once the reports are in, and their estimates run low; "
+        "--reporting-delay scales them"
+    ]
+    # the estimates themselves are left as they are
+    assert (latest.estimate, latest.lower, latest.upper) == (50.0, 40.0, 70.0)
+    assert warn_still_reported(_result([older], StratumEstimate("total", 80)), factors) == []

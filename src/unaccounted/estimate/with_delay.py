@@ -20,6 +20,9 @@ whose reports are all in (``F`` = 1) are left as they are. The total adds each q
 its interval the percentiles of the drawn total times the ratio of all quarters' nowcasts to
 their observed deaths.
 
+Without ``--reporting-delay``, :func:`warn_still_reported` names the quarters whose factor is
+at least :data:`STILL_REPORTED` in a warning on the total.
+
 Assumption: the deaths still to be reported are like the ones reported, so the estimate
 scales with them; the delays of the past quarters hold for the recent ones (the nowcast's
 own assumption, which it checks for drift).
@@ -41,6 +44,9 @@ from unaccounted.nowcast import PeriodNowcast
 FloatArray = npt.NDArray[np.float64]
 #: Draws of the product behind each interval.
 DRAWS = 4000
+#: Without ``--reporting-delay``, quarters whose factor is at least this are named in a
+#: warning on the total.
+STILL_REPORTED = 1.05
 
 
 Counts = tuple[float, float, float, float]
@@ -122,3 +128,22 @@ def add_reporting_delay(
         f"({DRAWS} draws of the estimate times draws of the factor)"
     )
     return result
+
+
+def warn_still_reported(result: StrataResult, factors: dict[str, Counts]) -> list[str]:
+    """Name, in a warning on the total, the estimable quarters whose factor is at least
+    :data:`STILL_REPORTED` (estimated without ``--reporting-delay``); returns them."""
+    late = {
+        s.stratum: counts[1] / counts[0]
+        for s in result.strata
+        if s.estimable and (counts := factors.get(s.stratum)) and counts[0] > 0
+        and counts[1] / counts[0] >= STILL_REPORTED
+    }  # fmt: skip
+    if late:
+        named = ", ".join(f"{q} ×{f:.2f}" for q, f in sorted(late.items(), reverse=True))
+        result.total.warnings.append(
+            f"the latest quarters are still being reported: the nowcast expects {named} as "
+            "many documented deaths once the reports are in, and their estimates run low; "
+            "--reporting-delay scales them"
+        )
+    return sorted(late)

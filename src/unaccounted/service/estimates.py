@@ -30,7 +30,11 @@ from unaccounted.estimate.from_workspace import WHOLE, person_strata, workspace_
 from unaccounted.estimate.search import SEARCHES
 from unaccounted.estimate.strata import BY, POOLED, UNKNOWN, MethodChoice
 from unaccounted.estimate.stratified import StrataResult, StratumEstimate
-from unaccounted.estimate.with_delay import add_reporting_delay, quarter_factors
+from unaccounted.estimate.with_delay import (
+    add_reporting_delay,
+    quarter_factors,
+    warn_still_reported,
+)
 from unaccounted.estimate.with_missing import add_dead_among_missing
 from unaccounted.nowcast import (
     DELAY_WEIGHTS,
@@ -72,15 +76,29 @@ def workspace_estimate(
         )
     if reporting_delay and by != "period":
         raise InputError("--reporting-delay scales quarters; use it with --by period")
+    if reporting_delay and include_missing:
+        raise InputError(
+            "--reporting-delay scales the stated-dead estimate by the nowcast of documented "
+            "deaths; leave out --include-missing"
+        )
     counted = DEAD_OR_MISSING if include_missing else DEAD
     result = workspace_strata(s.ws, by, choice, draws, counted, impute)
-    if reporting_delay:  # first: the dead among the missing are added to the scaled estimate
+    if by == "period" and not include_missing:
+        # first: the dead among the missing are added to the scaled estimate
         try:
             tri = workspace_triangle(s, None)
             got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=choice.seed))
         except InputError as exc:
-            raise InputError(f"--reporting-delay needs a nowcast of the deaths: {exc}") from None
-        add_reporting_delay(result, quarter_factors(got.rows), choice.seed)
+            if reporting_delay:
+                raise InputError(
+                    f"--reporting-delay needs a nowcast of the deaths: {exc}"
+                ) from None
+        else:
+            factors = quarter_factors(got.rows)
+            if reporting_delay:
+                add_reporting_delay(result, factors, choice.seed)
+            else:
+                warn_still_reported(result, factors)
     if dead_among_missing:
         model = missing_model(s, "estimate", choice.seed)
         strata = person_strata(s.ws, by) if by is not None else {}
