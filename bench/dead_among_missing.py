@@ -42,14 +42,13 @@ from unaccounted.analyze import analyze
 from unaccounted.analyze.dead_among_missing import MissingPerson, fit, gather
 from unaccounted.estimate.from_workspace import person_strata, workspace_strata
 from unaccounted.estimate.strata import UNKNOWN, MethodChoice
-from unaccounted.estimate.with_delay import add_reporting_delay, quarter_factors
+from unaccounted.estimate.with_delay import add_reporting_delay
 from unaccounted.estimate.with_missing import add_dead_among_missing
 from unaccounted.evaluate.truth import truth_persons
 from unaccounted.ingest.folders import ingest_folder
 from unaccounted.link.stage import run_link
 from unaccounted.normalize.stage import run_normalize
-from unaccounted.nowcast import NowcastSettings, layout, nowcast
-from unaccounted.service.estimates import workspace_triangle
+from unaccounted.service.estimates import reporting_factors
 from unaccounted.service.session import Session
 from unaccounted.simulate.config import load_config
 from unaccounted.simulate.run import simulate
@@ -115,9 +114,7 @@ def one_world(persons: int, seed: int, keep: Path | None = None, draws: int = 0)
         delayed = copy.deepcopy(stepped)
         add_dead_among_missing(stepped, model.open_draws(stratum), seed)
         with Session.open(ws.root, None, read_only=True) as s:
-            tri = workspace_triangle(s, None)
-        got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=seed))
-        add_reporting_delay(delayed, quarter_factors(got.rows), seed)
+            add_reporting_delay(delayed, reporting_factors(s, seed), seed)
         add_dead_among_missing(delayed, model.open_draws(stratum), seed)
         estimate_seconds = time.process_time() - t
         quarters = []

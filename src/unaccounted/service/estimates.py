@@ -86,15 +86,11 @@ def workspace_estimate(
     if by == "period" and not include_missing:
         # first: the dead among the missing are added to the scaled estimate
         try:
-            tri = workspace_triangle(s, None)
-            got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=choice.seed))
-        except InputError as exc:
+            factors = reporting_factors(s, choice.seed)
+        except InputError:
             if reporting_delay:
-                raise InputError(
-                    f"--reporting-delay needs a nowcast of the deaths: {exc}"
-                ) from None
+                raise
         else:
-            factors = quarter_factors(got.rows)
             if reporting_delay:
                 add_reporting_delay(result, factors, choice.seed)
             else:
@@ -108,6 +104,17 @@ def workspace_estimate(
 
         add_dead_among_missing(result, model.open_draws(stratum), choice.seed)
     return result
+
+
+def reporting_factors(s: Session, seed: int = 0) -> dict[str, tuple[float, float, float, float]]:
+    """Each quarter's documented deaths and their nowcast once the reports are in
+    (``estimate/with_delay.py``), from the workspace's deaths, or the one-line reason why not."""
+    try:
+        tri = workspace_triangle(s, None)
+        got = nowcast(layout(tri.rows, tri.cut), NowcastSettings(seed=seed))
+    except InputError as exc:
+        raise InputError(f"--reporting-delay needs a nowcast of the deaths: {exc}") from None
+    return quarter_factors(got.rows)
 
 
 def missing_model(s: Session, action: str, seed: int = 0) -> Model:
