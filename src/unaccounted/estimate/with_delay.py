@@ -67,37 +67,40 @@ def quarter_factors(rows: Iterable[PeriodNowcast]) -> dict[str, Counts]:
     return {q: (v[0], v[1], max(v[0], v[2]), max(v[1], v[3])) for q, v in sorted(out.items())}
 
 
-def _factor(counts: Counts, z: FloatArray) -> tuple[float, FloatArray] | None:
-    """The factor and its draws (None: nothing observed, or nothing left to report)."""
+def _factor_range(counts: Counts) -> tuple[float, float, float] | None:
+    """The factor and its 95 % range (None: nothing observed, or nothing left to report)."""
     observed, estimate, lower, upper = counts
     if observed <= 0 or estimate <= observed * (1 + 1e-9):
         return None
-    f = estimate / observed
-    lo = (math.log(f) - math.log(min(max(lower, observed), estimate) / observed)) / Z95
-    hi = (math.log(max(upper, estimate) / observed) - math.log(f)) / Z95
-    return f, np.asarray(np.exp(math.log(f) + z * np.where(z < 0, lo, hi)), dtype=np.float64)
+    low = min(max(lower, observed), estimate)
+    return estimate / observed, low / observed, max(upper, estimate) / observed
+
+
+def _factor_draws(f: float, low: float, high: float, z: FloatArray) -> FloatArray:
+    """Draws of the factor from its range (a normal on the log scale, each side its own)."""
+    lo = (math.log(f) - math.log(low)) / Z95
+    hi = (math.log(high) - math.log(f)) / Z95
+    return np.asarray(np.exp(math.log(f) + z * np.where(z < 0, lo, hi)), dtype=np.float64)
 
 
 def _scale(s: StratumEstimate, counts: Counts, rng: np.random.Generator) -> float:
     """Scale ``s`` by its quarter's factor; returns the estimate it gained (0: unchanged)."""
-    observed, nowcast, lower, upper = counts
-    got = _factor(counts, rng.standard_normal(DRAWS))
+    z = rng.standard_normal(DRAWS)
+    got = _factor_range(counts)
     base = interval_draws(s, rng.standard_normal(DRAWS))
     if got is None or base is None or s.estimate is None:
         return 0.0
-    f, fs = got
+    f, low, high = got
     gained = s.estimate * (f - 1.0)
     s.reporting_delay = {
         "known_share": round(1.0 / f, 4),
         "factor": round(f, 4),
-        "factor_95": [
-            round(min(max(lower, observed), nowcast) / observed, 4),
-            round(max(upper, nowcast) / observed, 4),
-        ],
+        "factor_95": [round(low, 4), round(high, 4)],
         "added": round(gained, 3),
     }
     s.estimate += gained
-    s.lower, s.upper = (float(x) for x in np.percentile(base * fs, [2.5, 97.5]))
+    drawn = base * _factor_draws(f, low, high, z)
+    s.lower, s.upper = (float(x) for x in np.percentile(drawn, [2.5, 97.5]))
     s.model += " × reporting delay"
     return gained
 
@@ -114,13 +117,15 @@ def add_reporting_delay(
             gained += _scale(s, factors[s.stratum], rng)
     if gained > 0 and result.total.estimate is not None:
         inside = [factors[s.stratum] for s in result.strata if s.stratum in factors]
-        totals = (*(sum(c[i] for c in inside) for i in range(4)),)
-        share = _factor((totals[0], totals[1], totals[2], totals[3]), rng.standard_normal(DRAWS))
+        o, e, lo, hi = (sum(c[i] for c in inside) for i in range(4))
+        z = rng.standard_normal(DRAWS)
+        share = _factor_range((o, e, lo, hi))
         base = interval_draws(result.total, rng.standard_normal(DRAWS))
         t = result.total
         t.estimate = (t.estimate or 0.0) + gained
         if share is not None and base is not None:
-            t.lower, t.upper = (float(x) for x in np.percentile(base * share[1], [2.5, 97.5]))
+            drawn = base * _factor_draws(*share, z)
+            t.lower, t.upper = (float(x) for x in np.percentile(drawn, [2.5, 97.5]))
         t.reporting_delay = {"added": round(gained, 3)}
         t.model += " × reporting delay"
     result.combination += (
